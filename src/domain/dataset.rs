@@ -1,0 +1,53 @@
+//! A set of entities written to the store together, in one transaction.
+
+use super::{Building, Community, District, Grid, Incident, Road, Station, Street, Worker};
+
+/// Entities to insert or replace (matched by code or id) in one all-or-nothing write.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dataset {
+    pub districts: Vec<District>,
+    pub streets: Vec<Street>,
+    pub communities: Vec<Community>,
+    pub grids: Vec<Grid>,
+    pub buildings: Vec<Building>,
+    pub roads: Vec<Road>,
+    pub stations: Vec<Station>,
+    pub workers: Vec<Worker>,
+    pub incidents: Vec<Incident>,
+}
+
+impl Dataset {
+    /// Total number of entities.
+    pub fn len(&self) -> usize {
+        self.districts.len()
+            + self.streets.len()
+            + self.communities.len()
+            + self.grids.len()
+            + self.buildings.len()
+            + self.roads.len()
+            + self.stations.len()
+            + self.workers.len()
+            + self.incidents.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One row of a household roster: which building, and its new totals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterEntry {
+    /// 1-based line number in the source file, for error messages.
+    pub line: usize,
+    pub building: RosterKey,
+    pub households: u32,
+    pub residents: Option<u32>,
+}
+
+/// How a roster row names its building.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RosterKey {
+    Id(super::BuildingId),
+    Address(String),
+}

@@ -1,0 +1,26 @@
+//! The domain model: administrative areas, grids, buildings, workers, incidents and stations.
+//! Pure data and validation, no I/O.
+
+pub mod area;
+pub mod building;
+pub mod codes;
+pub mod dataset;
+pub mod grid;
+pub mod ids;
+pub mod incident;
+pub mod road;
+pub mod role;
+pub mod station;
+pub mod worker;
+
+pub use area::{Community, District, Street};
+pub use building::{Building, BuildingKind};
+pub use codes::{CodeError, CommunityCode, DistrictCode, GridCode, StreetCode};
+pub use dataset::{Dataset, RosterEntry, RosterKey};
+pub use grid::{Grid, GridKind};
+pub use ids::{BuildingId, IncidentId, RoadId, StationId, WorkerId};
+pub use incident::{Incident, IncidentSource, IncidentStatus};
+pub use road::{Road, RoadClass};
+pub use role::Role;
+pub use station::{Station, StationKind};
+pub use worker::{DutyStatus, Worker, WorkerRole};

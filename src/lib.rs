@@ -1,0 +1,9 @@
+//! gridmap: city grid governance (网格化服务管理) — base grids, spatial indexes, vector tiles
+//! and rebalancing, over a GeoPackage or PostGIS store.
+//!
+//! Dependencies point one way: [`domain`] ← [`crs`], [`import`], [`generate`] (pure) ←
+//! [`store`] ← [`api`] ← the `gridmap` binary.
+
+pub mod crs;
+pub mod domain;
+pub mod store;

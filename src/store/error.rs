@@ -1,0 +1,46 @@
+//! Errors of the store subsystem, with the table, key or file they concern.
+
+/// A store failure; the API maps these to status codes.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open store {location}: {source}")]
+    Open {
+        location: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("migrating store {location}: {source}")]
+    Migrate {
+        location: String,
+        #[source]
+        source: sqlx::migrate::MigrateError,
+    },
+    #[error("query on {table} failed: {source}")]
+    Query {
+        table: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("write of {what} failed, nothing was written: {source}")]
+    Write {
+        what: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("corrupt {table} row {key}: {reason}")]
+    Corrupt {
+        table: &'static str,
+        key: String,
+        reason: String,
+    },
+    #[error("roster line {line}: {reason}; nothing was written")]
+    Roster { line: usize, reason: String },
+    #[error("unsupported database location {0:?}: use a .gpkg path or a postgres:// URL")]
+    UnsupportedLocation(String),
+}
+
+impl StoreError {
+    pub(crate) fn query(table: &'static str) -> impl FnOnce(sqlx::Error) -> Self {
+        move |source| Self::Query { table, source }
+    }
+}

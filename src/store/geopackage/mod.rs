@@ -1,0 +1,132 @@
+//! The embedded default store: an OGC GeoPackage 1.4 file (SQLite) that GDAL and QGIS open.
+
+use super::sql_store::{SqlBackend, SqlStore, bind_values, execute_all, read_values};
+use super::tables::{ColumnType, Dialect, SqlValue, Statement};
+use super::{Progress, StoreError, StoreKind};
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use std::path::Path;
+use std::str::FromStr;
+
+/// `PRAGMA application_id` of a GeoPackage: ASCII "GPKG".
+const GPKG_APPLICATION_ID: i64 = 0x4750_4B47;
+/// `PRAGMA user_version` of GeoPackage 1.4.0.
+const GPKG_USER_VERSION: i64 = 10400;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// A GeoPackage file behind a SQLite pool.
+pub struct GeoPackageBackend {
+    pool: SqlitePool,
+}
+
+/// The GeoPackage store.
+pub type GeoPackageStore = SqlStore<GeoPackageBackend>;
+
+impl GeoPackageStore {
+    /// Opens (creating if missing) a GeoPackage file and brings its schema up to date.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let location = path.as_ref().display().to_string();
+        let open_error = |source| StoreError::Open {
+            location: location.clone(),
+            source,
+        };
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{location}"))
+            .map_err(open_error)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(open_error)?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|source| StoreError::Migrate {
+                location: location.clone(),
+                source,
+            })?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA application_id = {GPKG_APPLICATION_ID}")))
+            .execute(&pool)
+            .await
+            .map_err(open_error)?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA user_version = {GPKG_USER_VERSION}")))
+            .execute(&pool)
+            .await
+            .map_err(open_error)?;
+        Ok(SqlStore {
+            backend: GeoPackageBackend { pool },
+        })
+    }
+
+    /// Writes the WAL into the main file, so that the `.gpkg` alone is complete (for export).
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.backend.pool)
+            .await
+            .map(|_| ())
+            .map_err(StoreError::query("wal"))
+    }
+
+    /// Closes the pool (flushing the WAL).
+    pub async fn close(self) {
+        self.backend.pool.close().await;
+    }
+}
+
+#[async_trait]
+impl SqlBackend for GeoPackageBackend {
+    const KIND: StoreKind = StoreKind::GeoPackage;
+    const DIALECT: Dialect = Dialect::GeoPackage;
+
+    async fn fetch(
+        &self,
+        sql: &str,
+        params: &[SqlValue],
+        columns: &[ColumnType],
+    ) -> Result<Vec<Vec<SqlValue>>, sqlx::Error> {
+        let rows = bind_values!(sqlx::query(sqlx::AssertSqlSafe(sql)), params)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            out.push(read_values!(row, columns));
+        }
+        Ok(out)
+    }
+
+    async fn execute_in_transaction(
+        &self,
+        statements: &[Statement],
+        progress: Option<Progress<'_>>,
+    ) -> Result<u64, sqlx::Error> {
+        let result: Result<u64, sqlx::Error> = execute_all!(self.pool, statements, progress);
+        if result.is_ok() {
+            // Keep gpkg_contents' extents and change time true for GDAL and QGIS.
+            update_contents(&self.pool).await?;
+        }
+        result
+    }
+}
+
+/// Refreshes `gpkg_contents` extents from each feature table's indexed `bbox_*` columns.
+async fn update_contents(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    for table in super::tables::ALL_TABLES {
+        let name = table.name;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE gpkg_contents SET \
+               min_x = (SELECT MIN(bbox_minx) FROM {name}), \
+               min_y = (SELECT MIN(bbox_miny) FROM {name}), \
+               max_x = (SELECT MAX(bbox_maxx) FROM {name}), \
+               max_y = (SELECT MAX(bbox_maxy) FROM {name}), \
+               last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+             WHERE table_name = '{name}'"
+        )))
+        .execute(pool)
+        .await?;
+    }
+    Ok(())
+}

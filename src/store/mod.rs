@@ -1,0 +1,107 @@
+//! The system of record: one [`Store`] trait over two backends, an embedded GeoPackage file
+//! and PostGIS, with the same schema and behaviour. Every write is one transaction.
+
+mod error;
+pub mod geometry_codec;
+mod sql_store;
+mod tables;
+
+pub mod geopackage;
+pub mod postgis;
+
+pub use error::StoreError;
+
+use crate::domain::{
+    Building, Community, Dataset, District, Grid, Incident, Road, Role, RosterEntry, Station,
+    Street, Worker,
+};
+use async_trait::async_trait;
+use geo_types::Rect;
+use serde::Serialize;
+use std::sync::Arc;
+
+/// Which backend a store is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreKind {
+    GeoPackage,
+    Postgis,
+}
+
+/// Number of rows per layer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub districts: u64,
+    pub streets: u64,
+    pub communities: u64,
+    pub grids: u64,
+    pub buildings: u64,
+    pub roads: u64,
+    pub stations: u64,
+    pub workers: u64,
+    pub incidents: u64,
+}
+
+/// Filters for listing a layer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LayerQuery {
+    /// Only features whose bounding box intersects this box (lon/lat).
+    pub bbox: Option<Rect<f64>>,
+    /// Only features whose code (or community code, for buildings and stations) starts so.
+    pub code_prefix: Option<String>,
+    /// At most this many features; `None` for all.
+    pub limit: Option<u32>,
+    /// Skip this many features (in key order).
+    pub offset: u64,
+}
+
+/// Progress callback for long writes: called with the number of rows written so far.
+pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
+
+/// The store contract, implemented by [`geopackage::GeoPackageStore`] and
+/// [`postgis::PostgisStore`].
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// The backend kind.
+    fn kind(&self) -> StoreKind;
+
+    /// Rows per layer.
+    async fn counts(&self) -> Result<Counts, StoreError>;
+
+    /// Inserts or replaces (by code or id) everything in `data`, in one transaction.
+    async fn write(&self, data: &Dataset, progress: Option<Progress<'_>>)
+    -> Result<u64, StoreError>;
+
+    /// Applies a household roster in one transaction; an unknown building fails the whole
+    /// roster with its line number. Returns the number of buildings updated.
+    async fn apply_roster(&self, entries: &[RosterEntry]) -> Result<u64, StoreError>;
+
+    async fn districts(&self, query: &LayerQuery) -> Result<Vec<District>, StoreError>;
+    async fn streets(&self, query: &LayerQuery) -> Result<Vec<Street>, StoreError>;
+    async fn communities(&self, query: &LayerQuery) -> Result<Vec<Community>, StoreError>;
+    async fn grids(&self, query: &LayerQuery) -> Result<Vec<Grid>, StoreError>;
+    async fn buildings(&self, query: &LayerQuery) -> Result<Vec<Building>, StoreError>;
+    async fn roads(&self, query: &LayerQuery) -> Result<Vec<Road>, StoreError>;
+    async fn stations(&self, query: &LayerQuery) -> Result<Vec<Station>, StoreError>;
+    async fn workers(&self, query: &LayerQuery) -> Result<Vec<Worker>, StoreError>;
+    async fn incidents(&self, query: &LayerQuery) -> Result<Vec<Incident>, StoreError>;
+
+    /// Stores a token's hash with its role (the token itself is never stored).
+    async fn create_token(&self, token_hash: &str, role: Role, label: &str)
+    -> Result<(), StoreError>;
+
+    /// The role of a token hash, if it exists.
+    async fn role_for_token(&self, token_hash: &str) -> Result<Option<Role>, StoreError>;
+}
+
+/// Opens a store from a location: a `postgres://` URL, or a GeoPackage file path (created
+/// if missing). Migrations are applied.
+pub async fn open(location: &str) -> Result<Arc<dyn Store>, StoreError> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        Ok(Arc::new(postgis::PostgisStore::connect(location).await?))
+    } else if location.contains("://") {
+        Err(StoreError::UnsupportedLocation(location.to_string()))
+    } else {
+        Ok(Arc::new(geopackage::GeoPackageStore::open(location).await?))
+    }
+}

@@ -1,0 +1,338 @@
+//! The store logic shared by both backends: a [`SqlStore`] over any [`SqlBackend`], which
+//! only has to fetch rows and run statements in one transaction.
+
+use super::tables::{self, ColumnType, FromRow, RowReader, SqlValue, Statement, Table, ToRow};
+use super::{Counts, LayerQuery, Progress, Store, StoreError, StoreKind};
+use crate::domain::*;
+use async_trait::async_trait;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What a backend must provide: typed row fetches and transactional batches.
+#[async_trait]
+pub trait SqlBackend: Send + Sync + 'static {
+    const KIND: StoreKind;
+    const DIALECT: tables::Dialect;
+
+    /// Runs a query and reads each row's columns with the given types.
+    async fn fetch(
+        &self,
+        sql: &str,
+        params: &[SqlValue],
+        columns: &[ColumnType],
+    ) -> Result<Vec<Vec<SqlValue>>, sqlx::Error>;
+
+    /// Runs all statements in one transaction: all land or none. Returns rows affected.
+    async fn execute_in_transaction(
+        &self,
+        statements: &[Statement],
+        progress: Option<Progress<'_>>,
+    ) -> Result<u64, sqlx::Error>;
+}
+
+/// A [`Store`] over a SQL backend.
+pub struct SqlStore<B> {
+    pub(crate) backend: B,
+}
+
+impl<B: SqlBackend> SqlStore<B> {
+    async fn list<T: FromRow>(&self, query: &LayerQuery) -> Result<Vec<T>, StoreError> {
+        let (sql, params, types) = B::DIALECT.select_sql(T::TABLE, query);
+        let rows = self
+            .backend
+            .fetch(&sql, &params, &types)
+            .await
+            .map_err(StoreError::query(T::TABLE.name))?;
+        rows.into_iter()
+            .map(|row| T::from_row(&mut RowReader::new(T::TABLE, row, B::DIALECT)))
+            .collect()
+    }
+
+    async fn count(&self, table: &'static Table) -> Result<u64, StoreError> {
+        let sql = format!("SELECT COUNT(*) FROM {}", table.name);
+        let rows = self
+            .backend
+            .fetch(&sql, &[], &[ColumnType::Int])
+            .await
+            .map_err(StoreError::query(table.name))?;
+        match rows.first().and_then(|r| r.first()) {
+            Some(SqlValue::Int(Some(n))) => Ok(u64::try_from(*n).unwrap_or(0)),
+            _ => Ok(0),
+        }
+    }
+}
+
+/// Appends one upsert statement per item.
+fn push_rows<T: ToRow>(
+    dialect: tables::Dialect,
+    items: &[T],
+    out: &mut Vec<Statement>,
+) -> Result<(), StoreError> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let sql: Arc<str> = Arc::from(dialect.upsert_sql(T::TABLE).as_str());
+    for item in items {
+        out.push(dialect.row_statement(T::TABLE, &sql, item.values(), item.geometry().as_ref())?);
+    }
+    Ok(())
+}
+
+/// All statements writing a dataset, parents first.
+fn dataset_statements(
+    dialect: tables::Dialect,
+    data: &Dataset,
+) -> Result<Vec<Statement>, StoreError> {
+    let mut out = Vec::with_capacity(data.len());
+    push_rows(dialect, &data.districts, &mut out)?;
+    push_rows(dialect, &data.streets, &mut out)?;
+    push_rows(dialect, &data.communities, &mut out)?;
+    push_rows(dialect, &data.grids, &mut out)?;
+    push_rows(dialect, &data.buildings, &mut out)?;
+    push_rows(dialect, &data.roads, &mut out)?;
+    push_rows(dialect, &data.stations, &mut out)?;
+    push_rows(dialect, &data.workers, &mut out)?;
+    push_rows(dialect, &data.incidents, &mut out)?;
+    Ok(out)
+}
+
+#[async_trait]
+impl<B: SqlBackend> Store for SqlStore<B> {
+    fn kind(&self) -> StoreKind {
+        B::KIND
+    }
+
+    async fn counts(&self) -> Result<Counts, StoreError> {
+        Ok(Counts {
+            districts: self.count(&tables::DISTRICTS).await?,
+            streets: self.count(&tables::STREETS).await?,
+            communities: self.count(&tables::COMMUNITIES).await?,
+            grids: self.count(&tables::GRIDS).await?,
+            buildings: self.count(&tables::BUILDINGS).await?,
+            roads: self.count(&tables::ROADS).await?,
+            stations: self.count(&tables::STATIONS).await?,
+            workers: self.count(&tables::WORKERS).await?,
+            incidents: self.count(&tables::INCIDENTS).await?,
+        })
+    }
+
+    async fn write(
+        &self,
+        data: &Dataset,
+        progress: Option<Progress<'_>>,
+    ) -> Result<u64, StoreError> {
+        let statements = dataset_statements(B::DIALECT, data)?;
+        self.backend
+            .execute_in_transaction(&statements, progress)
+            .await
+            .map_err(|source| StoreError::Write {
+                what: format!("{} features", data.len()),
+                source,
+            })
+    }
+
+    async fn apply_roster(&self, entries: &[RosterEntry]) -> Result<u64, StoreError> {
+        let rows = self
+            .backend
+            .fetch(
+                "SELECT id, address FROM buildings",
+                &[],
+                &[ColumnType::Text, ColumnType::Text],
+            )
+            .await
+            .map_err(StoreError::query("buildings"))?;
+        let mut ids = std::collections::HashSet::new();
+        let mut by_address: HashMap<String, Vec<String>> = HashMap::new();
+        for row in rows {
+            if let [SqlValue::Text(Some(id)), SqlValue::Text(address)] = row.as_slice() {
+                ids.insert(id.clone());
+                if let Some(a) = address {
+                    by_address.entry(a.trim().to_string()).or_default().push(id.clone());
+                }
+            }
+        }
+        let sql: Arc<str> = Arc::from(
+            "UPDATE buildings SET households = $1, residents = COALESCE($2, residents) WHERE id = $3",
+        );
+        let mut statements = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let id = match &entry.building {
+                RosterKey::Id(id) if ids.contains(id.as_str()) => id.0.clone(),
+                RosterKey::Id(id) => {
+                    return Err(StoreError::Roster {
+                        line: entry.line,
+                        reason: format!("no building with id {:?}", id.as_str()),
+                    });
+                }
+                RosterKey::Address(address) => match by_address.get(address.trim()).map(Vec::as_slice) {
+                    Some([one]) => one.clone(),
+                    Some(many) if many.len() > 1 => {
+                        return Err(StoreError::Roster {
+                            line: entry.line,
+                            reason: format!(
+                                "address {address:?} matches {} buildings; give the building id",
+                                many.len()
+                            ),
+                        });
+                    }
+                    _ => {
+                        return Err(StoreError::Roster {
+                            line: entry.line,
+                            reason: format!("no building with address {address:?}"),
+                        });
+                    }
+                },
+            };
+            statements.push(Statement {
+                sql: sql.clone(),
+                params: vec![
+                    SqlValue::Int(Some(i64::from(entry.households))),
+                    SqlValue::Int(entry.residents.map(i64::from)),
+                    SqlValue::Text(Some(id)),
+                ],
+            });
+        }
+        self.backend
+            .execute_in_transaction(&statements, None)
+            .await
+            .map_err(|source| StoreError::Write {
+                what: format!("roster of {} lines", entries.len()),
+                source,
+            })
+    }
+
+    async fn districts(&self, q: &LayerQuery) -> Result<Vec<District>, StoreError> {
+        self.list(q).await
+    }
+    async fn streets(&self, q: &LayerQuery) -> Result<Vec<Street>, StoreError> {
+        self.list(q).await
+    }
+    async fn communities(&self, q: &LayerQuery) -> Result<Vec<Community>, StoreError> {
+        self.list(q).await
+    }
+    async fn grids(&self, q: &LayerQuery) -> Result<Vec<Grid>, StoreError> {
+        self.list(q).await
+    }
+    async fn buildings(&self, q: &LayerQuery) -> Result<Vec<Building>, StoreError> {
+        self.list(q).await
+    }
+    async fn roads(&self, q: &LayerQuery) -> Result<Vec<Road>, StoreError> {
+        self.list(q).await
+    }
+    async fn stations(&self, q: &LayerQuery) -> Result<Vec<Station>, StoreError> {
+        self.list(q).await
+    }
+    async fn workers(&self, q: &LayerQuery) -> Result<Vec<Worker>, StoreError> {
+        self.list(q).await
+    }
+    async fn incidents(&self, q: &LayerQuery) -> Result<Vec<Incident>, StoreError> {
+        self.list(q).await
+    }
+
+    async fn create_token(
+        &self,
+        token_hash: &str,
+        role: Role,
+        label: &str,
+    ) -> Result<(), StoreError> {
+        let statement = Statement {
+            sql: Arc::from("INSERT INTO tokens (hash, role, label) VALUES ($1, $2, $3)"),
+            params: vec![
+                SqlValue::Text(Some(token_hash.to_string())),
+                SqlValue::Text(Some(role.as_str().to_string())),
+                SqlValue::Text(Some(label.to_string())),
+            ],
+        };
+        self.backend
+            .execute_in_transaction(&[statement], None)
+            .await
+            .map(|_| ())
+            .map_err(|source| StoreError::Write {
+                what: "token".into(),
+                source,
+            })
+    }
+
+    async fn role_for_token(&self, token_hash: &str) -> Result<Option<Role>, StoreError> {
+        let rows = self
+            .backend
+            .fetch(
+                "SELECT role FROM tokens WHERE hash = $1",
+                &[SqlValue::Text(Some(token_hash.to_string()))],
+                &[ColumnType::Text],
+            )
+            .await
+            .map_err(StoreError::query("tokens"))?;
+        Ok(rows.first().and_then(|r| match r.first() {
+            Some(SqlValue::Text(Some(role))) => Role::parse(role),
+            _ => None,
+        }))
+    }
+}
+
+/// Binds typed [`SqlValue`]s to a sqlx query, for either backend.
+macro_rules! bind_values {
+    ($query:expr, $params:expr) => {{
+        let mut query = $query;
+        for param in $params {
+            query = match param {
+                $crate::store::tables::SqlValue::Text(v) => query.bind(v.as_deref()),
+                $crate::store::tables::SqlValue::Int(v) => query.bind(*v),
+                $crate::store::tables::SqlValue::Real(v) => query.bind(*v),
+                $crate::store::tables::SqlValue::Blob(v) => query.bind(v.as_deref()),
+            };
+        }
+        query
+    }};
+}
+
+/// Reads one fetched row into typed [`SqlValue`]s, for either backend.
+macro_rules! read_values {
+    ($row:expr, $columns:expr) => {{
+        use sqlx::Row as _;
+        let row = $row;
+        let mut values = Vec::with_capacity($columns.len());
+        for (i, ty) in $columns.iter().enumerate() {
+            values.push(match ty {
+                $crate::store::tables::ColumnType::Text
+                | $crate::store::tables::ColumnType::Timestamp => {
+                    $crate::store::tables::SqlValue::Text(row.try_get::<Option<String>, _>(i)?)
+                }
+                $crate::store::tables::ColumnType::Int => {
+                    $crate::store::tables::SqlValue::Int(row.try_get::<Option<i64>, _>(i)?)
+                }
+                $crate::store::tables::ColumnType::Real => {
+                    $crate::store::tables::SqlValue::Real(row.try_get::<Option<f64>, _>(i)?)
+                }
+                $crate::store::tables::ColumnType::Blob => {
+                    $crate::store::tables::SqlValue::Blob(row.try_get::<Option<Vec<u8>>, _>(i)?)
+                }
+            });
+        }
+        values
+    }};
+}
+
+/// Runs statements in one transaction with progress every 1,000 rows, for either backend.
+macro_rules! execute_all {
+    ($pool:expr, $statements:expr, $progress:expr) => {{
+        let mut tx = $pool.begin().await?;
+        let mut affected = 0u64;
+        for (i, statement) in $statements.iter().enumerate() {
+            let query = bind_values!(sqlx::query(sqlx::AssertSqlSafe(statement.sql.clone())), &statement.params);
+            affected += query.execute(&mut *tx).await?.rows_affected();
+            if let Some(progress) = $progress {
+                if i % 1000 == 999 {
+                    progress(i as u64 + 1);
+                }
+            }
+        }
+        tx.commit().await?;
+        if let Some(progress) = $progress {
+            progress($statements.len() as u64);
+        }
+        Ok(affected)
+    }};
+}
+
+pub(crate) use {bind_values, execute_all, read_values};
