@@ -7,3 +7,8 @@
 pub mod crs;
 pub mod domain;
 pub mod store;
+pub mod import;
+pub mod spatial;
+pub mod features;
+pub mod auth;
+pub mod cli;

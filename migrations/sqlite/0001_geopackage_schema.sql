@@ -1,4 +1,4 @@
--- GeoPackage 1.4 core tables (OGC 12-128r18) and gridmap's feature layers.
+-- GeoPackage 1.3 core tables (OGC 12-128r18) and gridmap's feature layers.
 -- Every feature table has an INTEGER PRIMARY KEY `fid`, a geometry column `geom` holding
 -- GeoPackage binary geometries in EPSG:4326, and `bbox_*` columns indexed for box filters.
 
@@ -194,3 +194,13 @@ CREATE TABLE tokens (
   label TEXT NOT NULL DEFAULT '',
   created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
+
+-- Store metadata, registered as an attributes table (so GIS tools list only our layers).
+CREATE TABLE gridmap_metadata (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL UNIQUE,
+  value TEXT NOT NULL
+);
+INSERT INTO gridmap_metadata (key, value) VALUES ('schema', 'gridmap 1'), ('crs', 'EPSG:4326 (WGS84/CGCS2000 lon/lat)');
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES
+  ('gridmap_metadata', 'attributes', 'gridmap_metadata', 'gridmap store metadata');

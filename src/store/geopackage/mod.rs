@@ -10,8 +10,8 @@ use std::str::FromStr;
 
 /// `PRAGMA application_id` of a GeoPackage: ASCII "GPKG".
 const GPKG_APPLICATION_ID: i64 = 0x4750_4B47;
-/// `PRAGMA user_version` of GeoPackage 1.4.0.
-const GPKG_USER_VERSION: i64 = 10400;
+/// `PRAGMA user_version` of GeoPackage 1.3.0 (read without warnings by GDAL ≥ 3.0).
+const GPKG_USER_VERSION: i64 = 10300;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 

@@ -1,0 +1,185 @@
+//! The `gridmap` command line: argument parsing and the subcommands.
+
+mod export_cmd;
+mod generate_cmd;
+mod import_cmd;
+mod progress;
+mod serve_cmd;
+mod token_cmd;
+
+use crate::crs::Crs;
+use crate::domain::{Role, StreetCode};
+use crate::features::Layer;
+use crate::import::ImportKind;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// The default embedded store: a GeoPackage file in the working directory.
+pub const DEFAULT_DATABASE: &str = "gridmap.gpkg";
+
+#[derive(Debug, Parser)]
+#[command(name = "gridmap", version, about = "City grid governance (网格化服务管理): grids, maps, dispatch")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseArg {
+    /// GeoPackage file path or postgres:// URL.
+    #[arg(long, env = "GRIDMAP_DATABASE", default_value = DEFAULT_DATABASE)]
+    pub database: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app and the API (loads the demo district into an empty store).
+    Serve {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Address to listen on.
+        #[arg(long, env = "GRIDMAP_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Do not load the demo district into an empty store.
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Import a GeoJSON, OSM PBF or CSV roster file, all or nothing.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The file: .geojson/.json, .osm.pbf, or .csv (rosters).
+        file: PathBuf,
+        /// What the file holds.
+        #[arg(long, value_enum)]
+        kind: ImportKind,
+        /// Coordinate system of the file; GCJ-02 and BD-09 are converted to WGS84.
+        #[arg(long, default_value = "wgs84")]
+        crs: Crs,
+        /// Number communities without a `code` under this 9-digit street code.
+        #[arg(long)]
+        parent: Option<StreetCode>,
+        /// Only admin boundaries of this admin_level become communities.
+        #[arg(long)]
+        admin_level: Option<String>,
+        /// Household estimate: mean dwelling floor area, m².
+        #[arg(long, default_value_t = 90.0)]
+        dwelling_m2: f64,
+        /// Household estimate: share of floor area that is dwellings.
+        #[arg(long, default_value_t = 0.75)]
+        usable_ratio: f64,
+        /// Household estimate: storey height to turn `height` into floors, m.
+        #[arg(long, default_value_t = 3.0)]
+        floor_height_m: f64,
+        /// Household estimate: floors when unknown (default by kind: 6 apartments, 3 residential, 1 house).
+        #[arg(long)]
+        default_floors: Option<u16>,
+        /// Residents per household when `residents` is not given.
+        #[arg(long, default_value_t = 2.62)]
+        persons_per_household: f64,
+    },
+    /// Generate a deterministic synthetic district (demo and benchmarks) into the store.
+    Generate {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The district profile.
+        #[arg(long, value_enum, default_value = "dongsheng")]
+        profile: Profile,
+        /// Total households (default: the profile's field figure).
+        #[arg(long)]
+        households: Option<u32>,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Export a layer as GeoJSON or GeoPackage.
+    Export {
+        #[command(flatten)]
+        db: DatabaseArg,
+        layer: Layer,
+        #[arg(long, value_enum, default_value = "geojson")]
+        format: ExportFormat,
+        /// Output file (overwritten).
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a bearer token; it is printed once, only its hash is stored.
+    Create {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// A note saying whose token this is.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "use public, worker, dispatcher, planner or admin".into())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Profile {
+    /// 东胜区 (Ordos): the field figures, ~56万 residents.
+    Dongsheng,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Geojson,
+    Gpkg,
+}
+
+/// A CLI failure, printed as one message.
+pub type CliResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// Runs the CLI.
+pub async fn run(cli: Cli) -> CliResult {
+    match cli.command {
+        Command::Serve { db, addr, no_demo } => serve_cmd::run(&db.database, &addr, !no_demo).await,
+        Command::Import {
+            db,
+            file,
+            kind,
+            crs,
+            parent,
+            admin_level,
+            dwelling_m2,
+            usable_ratio,
+            floor_height_m,
+            default_floors,
+            persons_per_household,
+        } => {
+            let model = crate::import::HouseholdModel {
+                dwelling_m2,
+                usable_ratio,
+                floor_height_m,
+                default_floors,
+                persons_per_household,
+            };
+            let mut options = crate::import::ImportOptions::new(kind);
+            options.crs = crs;
+            options.households = model;
+            options.parent = parent;
+            options.admin_level = admin_level;
+            import_cmd::run(&db.database, &file, &options).await
+        }
+        Command::Generate { db, profile, households, seed } => {
+            generate_cmd::run(&db.database, profile, households, seed).await
+        }
+        Command::Export { db, layer, format, output } => export_cmd::run(&db.database, layer, format, &output).await,
+        Command::Token { action: TokenAction::Create { db, role, label } } => {
+            token_cmd::create(&db.database, role, &label).await
+        }
+    }
+}

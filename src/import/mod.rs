@@ -1,0 +1,108 @@
+//! Reading GeoJSON, OSM PBF and CSV rosters into datasets, all-or-nothing: any bad feature
+//! or line refuses the whole file with its index or line number.
+
+mod error;
+mod geojson_file;
+mod geometry_check;
+pub mod households;
+mod mapping;
+mod osm_pbf;
+mod properties;
+mod roster_csv;
+
+pub use error::ImportError;
+pub use households::HouseholdModel;
+
+use crate::crs::Crs;
+use crate::domain::{Community, Dataset, RosterEntry, StreetCode};
+use crate::spatial::reading_order;
+use geo::Centroid;
+use std::path::Path;
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportKind {
+    Buildings,
+    Communities,
+    Districts,
+    Roads,
+    Stations,
+    Rosters,
+}
+
+/// How to read a file.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub kind: ImportKind,
+    /// The CRS of the file's coordinates; converted to WGS84 on the way in.
+    pub crs: Crs,
+    pub households: HouseholdModel,
+    /// Number communities without a `code` under this street, west→east, north→south.
+    pub parent: Option<StreetCode>,
+    /// Only admin boundaries of this `admin_level` are communities (OSM data).
+    pub admin_level: Option<String>,
+}
+
+impl ImportOptions {
+    pub fn new(kind: ImportKind) -> Self {
+        Self {
+            kind,
+            crs: Crs::Wgs84,
+            households: HouseholdModel::default(),
+            parent: None,
+            admin_level: None,
+        }
+    }
+}
+
+/// What a file became.
+#[derive(Debug)]
+pub enum Imported {
+    Features(Dataset),
+    Roster(Vec<RosterEntry>),
+}
+
+/// Reads a file by its extension: `.geojson`/`.json`, `.pbf`, `.csv`.
+pub fn read_file(path: &Path, options: &ImportOptions) -> Result<Imported, ImportError> {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    let read_error = |source| ImportError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    if name.ends_with(".pbf") {
+        return osm_pbf::read(path, options).map(Imported::Features);
+    }
+    if options.kind == ImportKind::Rosters || name.ends_with(".csv") {
+        if options.kind != ImportKind::Rosters {
+            return Err(ImportError::Unsupported {
+                path: path.to_path_buf(),
+                reason: "CSV files are household rosters: use --kind rosters".into(),
+            });
+        }
+        let text = std::fs::read_to_string(path).map_err(read_error)?;
+        return roster_csv::parse(path, &text).map(Imported::Roster);
+    }
+    let text = std::fs::read_to_string(path).map_err(read_error)?;
+    geojson_file::parse(path, &text, options).map(Imported::Features)
+}
+
+/// Parses GeoJSON text (for the API and tests); `source` names it in errors.
+pub fn parse_geojson(source: &str, text: &str, options: &ImportOptions) -> Result<Dataset, ImportError> {
+    geojson_file::parse(Path::new(source), text, options)
+}
+
+/// Gives communities codes under `parent`, numbered west→east, north→south.
+fn number_communities(communities: &mut [Community], parent: &StreetCode) -> Result<(), String> {
+    if communities.len() > 999 {
+        return Err(format!("{} communities do not fit 3-digit sequence numbers", communities.len()));
+    }
+    let centroids: Vec<geo::Point<f64>> = communities
+        .iter()
+        .map(|c| c.boundary.centroid().unwrap_or_else(|| geo::Point::new(0.0, 0.0)))
+        .collect();
+    for (sequence, index) in reading_order(&centroids).into_iter().enumerate() {
+        let code = format!("{}{:03}", parent.as_str(), sequence + 1);
+        communities[index].code = code.parse().map_err(|e: crate::domain::CodeError| e.to_string())?;
+    }
+    Ok(())
+}
