@@ -10,5 +10,7 @@ pub mod store;
 pub mod import;
 pub mod spatial;
 pub mod features;
+pub mod api;
 pub mod auth;
 pub mod cli;
+pub mod generate;

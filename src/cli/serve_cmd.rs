@@ -1,7 +1,42 @@
-//! `gridmap serve`: the API and web app.
+//! `gridmap serve`: the API and web app; an empty store first gets the demo district.
 
-use super::CliResult;
+use super::{CliResult, generate_cmd, import_cmd, progress};
+use crate::api::{AppState, app};
+use crate::generate::{DistrictProfile, GenerateOptions, generate};
+use crate::store::{self, Store};
 
-pub async fn run(_database: &str, _addr: &str, _demo: bool) -> CliResult {
-    Err("serve is not built yet".into())
+pub async fn run(database: &str, addr: &str, demo: bool) -> CliResult {
+    let store = store::open(database).await?;
+    if demo {
+        load_demo_if_empty(store.as_ref()).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!(store = ?store.kind(), %database, "serving on http://{local}/");
+    println!("gridmap serving on http://{local}/ (store: {database})");
+    axum::serve(listener, app(AppState::new(store)))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// Generates and writes the default Dongsheng district when the store has no communities.
+pub async fn load_demo_if_empty(store: &dyn Store) -> CliResult {
+    if store.counts().await?.communities > 0 {
+        return Ok(());
+    }
+    println!("empty store: loading the demo district 东胜区 (generated, seed 1)…");
+    let spinner = progress::spinner("generating");
+    let options = GenerateOptions {
+        households: generate_cmd::DONGSHENG_HOUSEHOLDS,
+        seed: 1,
+    };
+    let data = DistrictProfile::dongsheng().and_then(|p| generate(&p, &options));
+    spinner.finish_and_clear();
+    import_cmd::write_with_progress(store, &data?).await?;
+    Ok(())
 }

@@ -1,0 +1,165 @@
+//! `GET /api/{layer}`: GeoJSON feature collections with `bbox`, `code`, `limit` and `offset`.
+
+use super::AppState;
+use super::auth::Caller;
+use super::problem::ApiError;
+use crate::features::{Audience, Layer, collection};
+use crate::store::LayerQuery;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use geo_types::{Rect, coord};
+use std::collections::HashMap;
+
+/// Features per page when `limit` is not given, and the most a page may hold.
+pub const DEFAULT_LIMIT: u32 = 10_000;
+pub const MAX_LIMIT: u32 = 50_000;
+
+fn parse_bbox(value: &str) -> Result<Rect<f64>, ApiError> {
+    let parts: Vec<f64> = value
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| ApiError::invalid("bbox", "must be four numbers: minLon,minLat,maxLon,maxLat"))?;
+    let [min_lon, min_lat, max_lon, max_lat] = parts[..] else {
+        return Err(ApiError::invalid("bbox", "must be four numbers: minLon,minLat,maxLon,maxLat"));
+    };
+    if !parts.iter().all(|v| v.is_finite())
+        || !(-180.0..=180.0).contains(&min_lon)
+        || !(-180.0..=180.0).contains(&max_lon)
+        || !(-90.0..=90.0).contains(&min_lat)
+        || !(-90.0..=90.0).contains(&max_lat)
+    {
+        return Err(ApiError::invalid("bbox", "coordinates out of range (lon ±180, lat ±90)"));
+    }
+    if min_lon > max_lon || min_lat > max_lat {
+        return Err(ApiError::invalid("bbox", "minimum must not exceed maximum"));
+    }
+    Ok(Rect::new(coord! { x: min_lon, y: min_lat }, coord! { x: max_lon, y: max_lat }))
+}
+
+/// Reads the query string into a store query, refusing unknown or malformed parameters.
+pub fn parse_query(params: &HashMap<String, String>) -> Result<LayerQuery, ApiError> {
+    let mut query = LayerQuery {
+        limit: Some(DEFAULT_LIMIT),
+        ..LayerQuery::default()
+    };
+    for (key, value) in params {
+        match key.as_str() {
+            "bbox" => query.bbox = Some(parse_bbox(value)?),
+            "code" => {
+                if value.is_empty() || value.len() > 15 || !value.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(ApiError::invalid("code", "must be 1 to 15 digits (a code or its prefix)"));
+                }
+                query.code_prefix = Some(value.clone());
+            }
+            "limit" => {
+                let limit: u32 = value
+                    .parse()
+                    .map_err(|_| ApiError::invalid("limit", "must be a positive integer"))?;
+                if limit == 0 || limit > MAX_LIMIT {
+                    return Err(ApiError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
+                }
+                query.limit = Some(limit);
+            }
+            "offset" => {
+                query.offset = value
+                    .parse()
+                    .map_err(|_| ApiError::invalid("offset", "must be a non-negative integer"))?;
+            }
+            other => {
+                return Err(ApiError::invalid(other, "unknown parameter (use bbox, code, limit, offset)"));
+            }
+        }
+    }
+    Ok(query)
+}
+
+/// `GET /api/{layer}`.
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(layer): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let layer = Layer::parse(&layer).ok_or_else(|| ApiError::NotFound {
+        what: format!("layer {layer:?}"),
+    })?;
+    caller.require(layer.min_role(), &format!("layer {}", layer.as_str()))?;
+    let query = parse_query(&params)?;
+    let audience = if caller.0.sees_internal_data() {
+        Audience::Internal
+    } else {
+        Audience::Public
+    };
+    let store = state.store.as_ref();
+    let mut fc = match layer {
+        Layer::Districts => collection(&store.districts(&query).await?, audience),
+        Layer::Streets => collection(&store.streets(&query).await?, audience),
+        Layer::Communities => collection(&store.communities(&query).await?, audience),
+        Layer::Grids => collection(&store.grids(&query).await?, audience),
+        Layer::Buildings => collection(&store.buildings(&query).await?, audience),
+        Layer::Roads => collection(&store.roads(&query).await?, audience),
+        Layer::Stations => collection(&store.stations(&query).await?, audience),
+        Layer::Workers => collection(&store.workers(&query).await?, audience),
+        Layer::Incidents => collection(&store.incidents(&query).await?, audience),
+    };
+    let returned = fc.features.len();
+    let mut members = serde_json::Map::new();
+    members.insert("numberReturned".into(), returned.into());
+    if let Some(limit) = query.limit
+        && returned == limit as usize
+    {
+        let mut next: Vec<(String, String)> = params
+            .iter()
+            .filter(|(k, _)| k.as_str() != "offset")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        next.push(("offset".into(), (query.offset + u64::from(limit)).to_string()));
+        next.sort();
+        let qs: Vec<String> = next.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        members.insert(
+            "links".into(),
+            serde_json::json!([{"rel": "next", "type": "application/geo+json",
+                "href": format!("/api/{}?{}", layer.as_str(), qs.join("&"))}]),
+        );
+    }
+    fc.foreign_members = Some(members);
+    let mut response = serde_json::to_string(&fc)
+        .map_err(|e| ApiError::invalid("response", e.to_string()))?
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json"));
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(pairs: &[(&str, &str)]) -> Result<LayerQuery, ApiError> {
+        parse_query(&pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    #[test]
+    fn bbox_and_paging_are_checked_with_the_field_named() {
+        let ok = q(&[("bbox", "7.4,43.7,7.5,43.8"), ("limit", "5"), ("code", "1506")]).unwrap();
+        assert_eq!(ok.limit, Some(5));
+        assert_eq!(ok.code_prefix.as_deref(), Some("1506"));
+        for (pairs, field) in [
+            (vec![("bbox", "1,2,3")], "bbox"),
+            (vec![("bbox", "200,0,201,1")], "bbox"),
+            (vec![("bbox", "5,5,4,4")], "bbox"),
+            (vec![("limit", "0")], "limit"),
+            (vec![("limit", "abc")], "limit"),
+            (vec![("code", "15x")], "code"),
+            (vec![("bogus", "1")], "bogus"),
+        ] {
+            match q(&pairs) {
+                Err(ApiError::InvalidParam { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{pairs:?}: {other:?}"),
+            }
+        }
+    }
+}

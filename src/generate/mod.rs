@@ -1,0 +1,532 @@
+//! Deterministic synthetic districts for the demo and benchmarks: real boundary and real
+//! street/community names and codes, generated roads, compounds, institutions, stations,
+//! workers and incidents at the field figures (see `../shared/DESIGN.md`).
+
+mod blocks;
+mod frame;
+mod lattice;
+mod names;
+mod profile;
+
+pub use profile::DistrictProfile;
+
+use crate::domain::*;
+use blocks::{BuildingPlan, UvRect};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use frame::LocalFrame;
+use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
+use lattice::{Cell, Lattice};
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::collections::BTreeMap;
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct GenerateOptions {
+    /// Total households (about; each block is sized from its share).
+    pub households: u32,
+    pub seed: u64,
+}
+
+/// Households per community: 56.16万 residents in 81 communities is ~6,900 residents,
+/// ~2,600 households at 2.62 persons per household.
+const HOUSEHOLDS_PER_COMMUNITY: u32 = 2_500;
+/// Side of one community cell between arterials; 750 m gives ~11,600 residents per km².
+const COMMUNITY_SIDE_M: f64 = 750.0;
+/// Blocks per community side (local roads between them).
+const BLOCKS_PER_SIDE: usize = 4;
+const PERSONS_PER_HOUSEHOLD: f64 = 2.62;
+/// Dongsheng's field figures per 81 communities: 286 stations, 1,301 grid workers, 462 building heads.
+const STATIONS_PER_COMMUNITY: f64 = 286.0 / 81.0;
+const WORKERS_PER_COMMUNITY: f64 = 1_301.0 / 81.0;
+const BUILDING_HEADS_PER_COMMUNITY: f64 = 462.0 / 81.0;
+/// A day of incidents at Xi'an's rate (~3 per grid per day), ~10 grids per community.
+const INCIDENTS_PER_COMMUNITY: f64 = 25.0;
+
+const INCIDENT_CATEGORIES: &[&str] = &[
+    "环境卫生", "占道经营", "违章停车", "设施损坏", "噪音扰民", "邻里纠纷", "安全隐患", "违章搭建",
+    "路灯损坏", "井盖缺失", "供暖问题", "物业纠纷",
+];
+
+/// The moment generated timestamps count from (generation never reads the clock).
+fn base_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn ring(coords: Vec<Coord<f64>>) -> MultiPolygon<f64> {
+    MultiPolygon::new(vec![Polygon::new(LineString::new(coords), vec![])])
+}
+
+/// A point at (u, v) of a cell.
+fn point_in(cell: &Cell, rng: &mut impl Rng) -> Point<f64> {
+    Point::from(cell.at(rng.random_range(0.05..0.95), rng.random_range(0.05..0.95)))
+}
+
+/// Generates a district.
+pub fn generate(profile: &DistrictProfile, options: &GenerateOptions) -> Result<Dataset, String> {
+    let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+    let community_count = (options.households / HOUSEHOLDS_PER_COMMUNITY).max(1) as usize;
+    let centre = profile.centre;
+    let frame = LocalFrame::new(centre.x(), centre.y());
+    let lattice = Lattice {
+        spacing_m: COMMUNITY_SIDE_M,
+        jitter_m: COMMUNITY_SIDE_M * 0.1,
+        seed: options.seed,
+        frame,
+    };
+    let cells = lattice.select_cells(&profile.boundary, community_count);
+    if cells.len() < community_count {
+        return Err(format!(
+            "only {} of {community_count} communities fit inside the {} boundary",
+            cells.len(),
+            profile.district_name
+        ));
+    }
+
+    let streets = assign_streets(profile, &cells)?;
+    let mut data = Dataset {
+        districts: vec![District {
+            code: profile.district_code.clone(),
+            name: profile.district_name.clone(),
+            boundary: profile.boundary.clone(),
+        }],
+        ..Dataset::default()
+    };
+
+    // Household targets per community, varied ±25% and scaled to the total.
+    let weights: Vec<f64> = cells.iter().map(|_| rng.random_range(0.75..1.25)).collect();
+    let weight_sum: f64 = weights.iter().sum();
+    let max_dist = cells
+        .iter()
+        .map(|c| {
+            let (x, y) = c.centre_m();
+            x.hypot(y)
+        })
+        .fold(1.0, f64::max);
+
+    let mut building_heads_left = (BUILDING_HEADS_PER_COMMUNITY * community_count as f64).round() as usize;
+    let mut community_cells: Vec<(CommunityCode, String, usize)> = Vec::new();
+    for street in &streets {
+        let polygons: Vec<Polygon<f64>> = street
+            .cells
+            .iter()
+            .map(|&(ci, _, _)| Polygon::new(LineString::new(closed(cells[ci].corners().to_vec())), vec![]))
+            .collect();
+        data.streets.push(Street {
+            code: street.code.clone(),
+            name: street.name.clone(),
+            boundary: Some(geo::unary_union(&polygons)),
+        });
+        for (ci, code, name) in &street.cells {
+            let cell = &cells[*ci];
+            data.communities.push(Community {
+                code: code.clone(),
+                name: name.clone(),
+                boundary: ring(closed(cell.corners().to_vec())),
+            });
+            community_cells.push((code.clone(), name.clone(), *ci));
+            let target = f64::from(options.households) * weights[*ci] / weight_sum;
+            let (x, y) = cell.centre_m();
+            let outer_share = x.hypot(y) / max_dist;
+            fill_community(
+                &mut data,
+                cell,
+                code,
+                name,
+                &street.name,
+                target,
+                outer_share,
+                &mut building_heads_left,
+                &mut rng,
+            );
+        }
+    }
+    data.roads = roads(&lattice, &cells, &community_cells);
+    add_stations(&mut data, &cells, &community_cells, &streets, &mut rng);
+    add_workers(&mut data, &cells, &community_cells, &mut rng);
+    add_incidents(&mut data, &cells, &community_cells, &mut rng);
+    Ok(data)
+}
+
+fn closed(mut coords: Vec<Coord<f64>>) -> Vec<Coord<f64>> {
+    if let Some(first) = coords.first().copied() {
+        coords.push(first);
+    }
+    coords
+}
+
+struct StreetPlan {
+    code: StreetCode,
+    name: String,
+    /// (cell index, community code, community name)
+    cells: Vec<(usize, CommunityCode, String)>,
+}
+
+/// Groups cells into streets (nearest of evenly spread seeds) and names communities with
+/// the real codes of each street, in reading order, then synthetic ones.
+fn assign_streets(profile: &DistrictProfile, cells: &[Cell]) -> Result<Vec<StreetPlan>, String> {
+    let per_street = profile.communities_per_street();
+    let street_count = ((cells.len() as f64 / per_street).round() as usize).clamp(1, cells.len());
+    let centres: Vec<(f64, f64)> = cells.iter().map(Cell::centre_m).collect();
+    // Farthest-point seeds, starting from the central cell.
+    let mut seeds = vec![0usize];
+    while seeds.len() < street_count {
+        let next = (0..cells.len())
+            .filter(|i| !seeds.contains(i))
+            .max_by(|&a, &b| {
+                let d = |i: usize| {
+                    seeds
+                        .iter()
+                        .map(|&s| (centres[i].0 - centres[s].0).hypot(centres[i].1 - centres[s].1))
+                        .fold(f64::MAX, f64::min)
+                };
+                d(a).total_cmp(&d(b)).then(b.cmp(&a))
+            })
+            .ok_or("no cell left for a street seed")?;
+        seeds.push(next);
+    }
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); street_count];
+    for (i, c) in centres.iter().enumerate() {
+        let nearest = seeds
+            .iter()
+            .enumerate()
+            .min_by(|a, b| {
+                let da = (c.0 - centres[*a.1].0).hypot(c.1 - centres[*a.1].1);
+                let db = (c.0 - centres[*b.1].0).hypot(c.1 - centres[*b.1].1);
+                da.total_cmp(&db).then(a.0.cmp(&b.0))
+            })
+            .map(|(k, _)| k)
+            .unwrap_or(0);
+        members[nearest].push(i);
+    }
+    // Streets in reading order of their seeds get the profile's streets in code order.
+    let seed_points: Vec<Point<f64>> = seeds.iter().map(|&s| Point::from(cells[s].at(0.5, 0.5))).collect();
+    let mut plans = Vec::new();
+    for (rank, k) in crate::spatial::reading_order(&seed_points).into_iter().enumerate() {
+        let (code, name, real) = profile.street(rank)?;
+        let points: Vec<Point<f64>> = members[k].iter().map(|&i| Point::from(cells[i].at(0.5, 0.5))).collect();
+        let mut next_seq = real.iter().map(|(c, _)| c.as_str()[9..].parse::<u16>().unwrap_or(0)).max().unwrap_or(0);
+        let mut street_cells = Vec::new();
+        for (n, idx) in crate::spatial::reading_order(&points).into_iter().enumerate() {
+            let (ccode, cname) = match real.get(n) {
+                Some((c, nm)) => (c.clone(), nm.clone()),
+                None => {
+                    next_seq += 1;
+                    let c = CommunityCode::new(format!("{}{:03}", code.as_str(), next_seq)).map_err(|e| e.to_string())?;
+                    let short = name.trim_end_matches("街道").trim_end_matches('镇');
+                    (c, format!("{short}第{}社区", n + 1))
+                }
+            };
+            street_cells.push((members[k][idx], ccode, cname));
+        }
+        plans.push(StreetPlan { code, name, cells: street_cells });
+    }
+    plans.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(plans)
+}
+
+/// Blocks of one community: institutions, compounds and low-rise areas.
+#[allow(clippy::too_many_arguments)]
+fn fill_community(
+    data: &mut Dataset,
+    cell: &Cell,
+    code: &CommunityCode,
+    community_name: &str,
+    street_name: &str,
+    target_households: f64,
+    outer_share: f64,
+    building_heads_left: &mut usize,
+    rng: &mut ChaCha8Rng,
+) {
+    let n = BLOCKS_PER_SIDE;
+    let mut blocks: Vec<UvRect> = Vec::with_capacity(n * n);
+    for b in 0..n {
+        for a in 0..n {
+            let rect = UvRect {
+                u0: a as f64 / n as f64,
+                u1: (a + 1) as f64 / n as f64,
+                v0: b as f64 / n as f64,
+                v1: (b + 1) as f64 / n as f64,
+            };
+            blocks.push(rect.inset(cell, 12.0));
+        }
+    }
+    // Institutions first, on shuffled blocks.
+    let mut order: Vec<usize> = (0..blocks.len()).collect();
+    for k in (1..order.len()).rev() {
+        let m = rng.random_range(0..=k);
+        order.swap(k, m);
+    }
+    let mut institutions = Vec::new();
+    for (kind, p) in [
+        (BuildingKind::School, 0.7),
+        (BuildingKind::Market, 0.5),
+        (BuildingKind::Park, 0.35),
+        (BuildingKind::Enterprise, 0.4),
+        (BuildingKind::Hospital, 0.2),
+    ] {
+        if rng.random_bool(p) {
+            institutions.push(kind);
+        }
+    }
+    let residential_blocks = order.len() - institutions.len();
+    let mut seq = 0u32;
+    let mut push = |data: &mut Dataset, plan: BuildingPlan, name: Option<String>, address: Option<String>, head: Option<String>| {
+        seq += 1;
+        let residents = (f64::from(plan.households) * PERSONS_PER_HOUSEHOLD).round() as u32;
+        data.buildings.push(Building {
+            id: BuildingId(format!("B{}-{:04}", code.as_str(), seq)),
+            footprint: plan.footprint,
+            households: plan.households,
+            residents,
+            floors: Some(plan.floors),
+            kind: plan.kind,
+            name,
+            address,
+            building_head: head,
+            community: Some(code.clone()),
+            grid: None,
+        });
+    };
+    for (k, &block_index) in order.iter().enumerate() {
+        let rect = blocks[block_index];
+        if let Some(&kind) = institutions.get(k) {
+            let label = match kind {
+                BuildingKind::School => format!("{community_name}学校"),
+                BuildingKind::Hospital => format!("{community_name}卫生服务中心"),
+                BuildingKind::Market => format!("{community_name}农贸市场"),
+                BuildingKind::Enterprise => format!("{}有限公司", names::compound(rng).trim_end_matches(['区', '园', '苑', '村', '居', '寓', '庭'])),
+                _ => format!("{community_name}公园"),
+            };
+            for (i, plan) in blocks::institution(cell, rect, kind, rng).into_iter().enumerate() {
+                let name = if i == 0 { label.clone() } else { format!("{label}{}号楼", i + 1) };
+                push(data, plan, Some(name), Some(format!("{street_name}{community_name}{label}")), None);
+            }
+            continue;
+        }
+        let block_target = (target_households / residential_blocks as f64 * rng.random_range(0.8..1.2)).round() as u32;
+        let low_rise = rng.random_bool((0.08 + 0.3 * outer_share).min(0.9));
+        if low_rise {
+            let area = format!("{}片区", names::compound(rng).trim_end_matches(['区', '园', '苑', '村', '居', '寓', '庭']));
+            for (i, plan) in blocks::low_rise(cell, rect, block_target, rng).into_iter().enumerate() {
+                push(data, plan, None, Some(format!("{street_name}{community_name}{area}{}号", i + 1)), None);
+            }
+            continue;
+        }
+        let parts: Vec<UvRect> = if rng.random_bool(0.5) { rect.halves(cell).to_vec() } else { vec![rect] };
+        let share = block_target / parts.len() as u32;
+        for part in parts {
+            let compound_name = names::compound(rng);
+            let high_rise = rng.random_bool(0.3 + 0.3 * (1.0 - outer_share));
+            for (i, plan) in blocks::compound(cell, part.inset(cell, 4.0), share, high_rise, rng).into_iter().enumerate() {
+                let head = (*building_heads_left > 0 && rng.random_bool(0.05)).then(|| {
+                    *building_heads_left -= 1;
+                    names::person(rng)
+                });
+                let label = format!("{compound_name}{}号楼", i + 1);
+                push(data, plan, Some(label.clone()), Some(format!("{street_name}{community_name}{label}")), head);
+            }
+        }
+    }
+}
+
+/// Arterials along lattice lines (named, primary/secondary) and local roads between blocks.
+fn roads(lattice: &Lattice, cells: &[Cell], communities: &[(CommunityCode, String, usize)]) -> Vec<Road> {
+    let mut roads = Vec::new();
+    let selected: std::collections::BTreeSet<(i32, i32)> = cells.iter().map(|c| (c.i, c.j)).collect();
+    let (min_i, min_j) = selected.iter().fold((i32::MAX, i32::MAX), |(a, b), &(i, j)| (a.min(i), b.min(j)));
+    // Edges along rows (east-west) and columns (north-south), merged into runs.
+    let mut rows: BTreeMap<i32, Vec<i32>> = BTreeMap::new();
+    let mut cols: BTreeMap<i32, Vec<i32>> = BTreeMap::new();
+    for &(i, j) in &selected {
+        for jj in [j, j + 1] {
+            rows.entry(jj).or_default().push(i);
+        }
+        for ii in [i, i + 1] {
+            cols.entry(ii).or_default().push(j);
+        }
+    }
+    let mut push_runs = |lines: BTreeMap<i32, Vec<i32>>, east_west: bool| {
+        for (line, mut starts) in lines {
+            starts.sort_unstable();
+            starts.dedup();
+            let mut runs: Vec<Vec<i32>> = Vec::new();
+            for s in starts {
+                match runs.last_mut() {
+                    Some(run) if run.last() == Some(&(s - 1)) => run.push(s),
+                    _ => runs.push(vec![s]),
+                }
+            }
+            for (r, run) in runs.into_iter().enumerate() {
+                let mut coords: Vec<Coord<f64>> = Vec::new();
+                let first = run[0];
+                for k in first..=run[run.len() - 1] + 1 {
+                    coords.push(if east_west { lattice.node(k, line) } else { lattice.node(line, k) });
+                }
+                let index = (line - if east_west { min_j } else { min_i }) as usize;
+                let (name, class) = if east_west {
+                    (names::arterial_ew(index), if line % 2 == 0 { RoadClass::Primary } else { RoadClass::Secondary })
+                } else {
+                    (names::arterial_ns(index), if line % 2 == 0 { RoadClass::Primary } else { RoadClass::Secondary })
+                };
+                roads.push(Road {
+                    id: RoadId(format!("A{}{}-{r}", if east_west { "EW" } else { "NS" }, line)),
+                    class,
+                    name: Some(name),
+                    geometry: LineString::new(coords),
+                });
+            }
+        }
+    };
+    push_runs(rows, true);
+    push_runs(cols, false);
+    for (code, name, ci) in communities {
+        let cell = &cells[*ci];
+        for k in 1..BLOCKS_PER_SIDE {
+            let f = k as f64 / BLOCKS_PER_SIDE as f64;
+            let samples = 5;
+            let ew: Vec<Coord<f64>> = (0..=samples).map(|s| cell.at(s as f64 / samples as f64, f)).collect();
+            let ns: Vec<Coord<f64>> = (0..=samples).map(|s| cell.at(f, s as f64 / samples as f64)).collect();
+            roads.push(Road {
+                id: RoadId(format!("L{}-EW{k}", code.as_str())),
+                class: RoadClass::Residential,
+                name: Some(format!("{name}{}巷", ["一", "二", "三"][k - 1])),
+                geometry: LineString::new(ew),
+            });
+            roads.push(Road {
+                id: RoadId(format!("L{}-NS{k}", code.as_str())),
+                class: RoadClass::Residential,
+                name: Some(format!("{name}{}路", ["东一", "东二", "东三"][k - 1])),
+                geometry: LineString::new(ns),
+            });
+        }
+    }
+    roads
+}
+
+fn add_stations(
+    data: &mut Dataset,
+    cells: &[Cell],
+    communities: &[(CommunityCode, String, usize)],
+    streets: &[StreetPlan],
+    rng: &mut ChaCha8Rng,
+) {
+    let centre_services = ["政务服务", "党员活动", "法律咨询", "就业指导", "老年食堂", "志愿服务"];
+    let station_services = ["便民服务", "党员活动", "图书阅览", "健康小屋", "儿童之家", "老年活动室"];
+    let outpost_services = ["饮水", "充电", "休息", "应急药箱", "微波炉加热", "雨具借用", "卫生间"];
+    let rider_services = ["饮水", "充电", "休息", "手机充电", "卫生间", "避暑取暖"];
+    let pick = |all: &[&str], rng: &mut ChaCha8Rng| -> Vec<String> {
+        let n = rng.random_range(3..=all.len());
+        all.choose_multiple(rng, n).map(|s| s.to_string()).collect()
+    };
+    for street in streets {
+        if let Some((ci, code, _)) = street.cells.first() {
+            data.stations.push(Station {
+                id: StationId(format!("S{}", street.code.as_str())),
+                name: format!("{}党群服务中心", street.name),
+                kind: StationKind::ServiceCentre,
+                location: point_in(&cells[*ci], rng),
+                services: pick(&centre_services, rng),
+                opening_hours: Some("Mo-Fr 08:30-12:00,14:30-18:00; Sa 09:00-12:00".into()),
+                address: Some(format!("{}{}", street.name, "办事处")),
+                community: Some(code.clone()),
+            });
+        }
+    }
+    let per_community = STATIONS_PER_COMMUNITY - streets.len() as f64 / communities.len().max(1) as f64;
+    let mut budget = 0.0;
+    for (code, name, ci) in communities {
+        let cell = &cells[*ci];
+        data.stations.push(Station {
+            id: StationId(format!("S{}", code.as_str())),
+            name: format!("{name}党群服务站"),
+            kind: StationKind::ServiceStation,
+            location: point_in(cell, rng),
+            services: pick(&station_services, rng),
+            opening_hours: Some("Mo-Su 08:30-18:00".into()),
+            address: Some(format!("{name}居委会")),
+            community: Some(code.clone()),
+        });
+        budget += per_community - 1.0;
+        let mut k = 0;
+        while budget >= 1.0 {
+            budget -= 1.0;
+            k += 1;
+            let rider = rng.random_bool(0.12);
+            data.stations.push(Station {
+                id: StationId(format!("S{}-{k}", code.as_str())),
+                name: if rider { format!("{name}骑手驿站") } else { format!("{name}红色驿站{k}") },
+                kind: if rider { StationKind::RiderRestStation } else { StationKind::RedOutpost },
+                location: point_in(cell, rng),
+                services: if rider { pick(&rider_services, rng) } else { pick(&outpost_services, rng) },
+                opening_hours: Some(if rider { "24/7".into() } else { "Mo-Su 08:00-20:00".into() }),
+                address: None,
+                community: Some(code.clone()),
+            });
+        }
+    }
+}
+
+fn add_workers(data: &mut Dataset, cells: &[Cell], communities: &[(CommunityCode, String, usize)], rng: &mut ChaCha8Rng) {
+    let mut budget = 0.0;
+    let mut n = 0;
+    for (_, _, ci) in communities {
+        budget += WORKERS_PER_COMMUNITY;
+        let mut k = 0;
+        while budget >= 1.0 {
+            budget -= 1.0;
+            n += 1;
+            let role = match k % 8 {
+                0 => WorkerRole::GridLeader,
+                1 | 2 => WorkerRole::Patrol,
+                _ => WorkerRole::GridWorker,
+            };
+            k += 1;
+            let on_duty = rng.random_bool(0.7);
+            data.workers.push(Worker {
+                id: WorkerId(format!("W{n:05}")),
+                name: names::person(rng),
+                phone: Some(names::phone(rng)),
+                role,
+                grids: Vec::new(),
+                duty: if on_duty { DutyStatus::OnDuty } else { DutyStatus::OffDuty },
+                position: on_duty.then(|| point_in(&cells[*ci], rng)),
+                position_at: on_duty.then(|| base_time() + Duration::seconds(rng.random_range(0..3600))),
+            });
+        }
+    }
+}
+
+fn add_incidents(data: &mut Dataset, cells: &[Cell], communities: &[(CommunityCode, String, usize)], rng: &mut ChaCha8Rng) {
+    let count = (INCIDENTS_PER_COMMUNITY * communities.len() as f64).round() as usize;
+    for n in 0..count {
+        let Some((_, name, ci)) = communities.choose(rng) else { return };
+        let category = INCIDENT_CATEGORIES.choose(rng).copied().unwrap_or("环境卫生");
+        let status = match rng.random_range(0..100) {
+            0..70 => IncidentStatus::Closed,
+            70..80 => IncidentStatus::Resolved,
+            80..90 => IncidentStatus::InProgress,
+            90..95 => IncidentStatus::Assigned,
+            _ => IncidentStatus::Reported,
+        };
+        let source = match rng.random_range(0..10) {
+            0..6 => IncidentSource::Worker,
+            6..9 => IncidentSource::Hotline,
+            _ => IncidentSource::Resident,
+        };
+        data.incidents.push(Incident {
+            id: IncidentId(format!("E{:06}", n + 1)),
+            location: point_in(&cells[*ci], rng),
+            category: category.to_string(),
+            description: format!("{name}：{category}"),
+            source,
+            status,
+            reported_at: base_time() - Duration::seconds(rng.random_range(0..7 * 86_400)),
+            grid: None,
+            assignee: None,
+        });
+    }
+}
