@@ -33,7 +33,7 @@ CREATE TABLE grids (
 CREATE TABLE buildings (
   id TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
-  households BIGINT NOT NULL CHECK (households >= 0),
+  households BIGINT NOT NULL CHECK (households BETWEEN 0 AND 100000),
   residents BIGINT NOT NULL CHECK (residents >= 0),
   floors BIGINT,
   name TEXT,

@@ -84,7 +84,7 @@ CREATE TABLE buildings (
   geom MULTIPOLYGON,
   id TEXT NOT NULL UNIQUE,
   kind TEXT NOT NULL,
-  households INTEGER NOT NULL CHECK (households >= 0),
+  households INTEGER NOT NULL CHECK (households BETWEEN 0 AND 100000),
   residents INTEGER NOT NULL CHECK (residents >= 0),
   floors INTEGER,
   name TEXT,

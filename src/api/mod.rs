@@ -44,6 +44,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi::openapi))
         .route("/api/{layer}", get(layers::list))
         .route("/metrics", get(metrics::render))
+        .route("/glyphs/{fontstack}/{range}", get(web::glyphs))
         .fallback(web::serve)
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

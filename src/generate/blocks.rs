@@ -83,24 +83,24 @@ pub fn compound(cell: &Cell, rect: UvRect, target: u32, high_rise: bool, rng: &m
     let per_row = ((w - 10.0) / (len + 10.0)).floor().max(1.0) as usize;
     let rows = ((h - 10.0) / (depth + gap)).floor().max(1.0) as usize;
     let slots = per_row * rows;
-    let count = slots.min((target as usize / 24).max(1));
-    let per_building = (f64::from(target) / count as f64).max(4.0);
+    let typical_households = if high_rise { 80 } else { 24 };
+    let count = slots.min((target as usize / typical_households).max(1));
     let mut plans = Vec::with_capacity(count);
     let x_pitch = (w - 10.0) / per_row as f64;
     let y_pitch = (h - 10.0) / rows as f64;
+    // Error diffusion: each building takes its share of what is still to place, so the
+    // compound's total stays within one floor of the target.
+    let mut remaining = i64::from(target);
     for slot in 0..count {
         let (r, c) = (slot / per_row, slot % per_row);
         let x = 5.0 + c as f64 * x_pitch + (x_pitch - len).max(0.0) / 2.0;
         let y = 5.0 + r as f64 * y_pitch + (y_pitch - depth).max(0.0) / 2.0;
         let units: u32 = if high_rise { 2 } else if len > 55.0 { 3 } else { 2 };
         let per_floor = units * 2;
-        let mut floors = (per_building / f64::from(per_floor)).round().clamp(3.0, 33.0) as u32;
-        if high_rise {
-            floors = floors.max(11);
-        } else {
-            floors = floors.min(9);
-        }
-        let floors = floors.max(1);
+        let share = remaining.max(0) as f64 / (count - slot) as f64;
+        let (min_floors, max_floors) = if high_rise { (11.0, 33.0) } else { (2.0, 9.0) };
+        let floors = (share / f64::from(per_floor)).round().clamp(min_floors, max_floors) as u32;
+        remaining -= i64::from(floors * per_floor);
         plans.push(BuildingPlan {
             footprint: rect.footprint(cell, x, y, len.min(x_pitch - 4.0), depth.min(y_pitch - 4.0)),
             kind: BuildingKind::Apartments,

@@ -8,6 +8,7 @@ mod lattice;
 mod names;
 mod profile;
 
+pub use names::chinese_number;
 pub use profile::DistrictProfile;
 
 use crate::domain::*;
@@ -217,7 +218,7 @@ fn assign_streets(profile: &DistrictProfile, cells: &[Cell]) -> Result<Vec<Stree
                     next_seq += 1;
                     let c = CommunityCode::new(format!("{}{:03}", code.as_str(), next_seq)).map_err(|e| e.to_string())?;
                     let short = name.trim_end_matches("街道").trim_end_matches('镇');
-                    (c, format!("{short}第{}社区", n + 1))
+                    (c, format!("{short}第{}社区", names::chinese_number(n as u32 + 1)))
                 }
             };
             street_cells.push((members[k][idx], ccode, cname));
@@ -458,7 +459,7 @@ fn add_stations(
             let rider = rng.random_bool(0.12);
             data.stations.push(Station {
                 id: StationId(format!("S{}-{k}", code.as_str())),
-                name: if rider { format!("{name}骑手驿站") } else { format!("{name}红色驿站{k}") },
+                name: if rider { format!("{name}骑手驿站") } else { format!("{name}红色驿站{}号", names::chinese_number(k)) },
                 kind: if rider { StationKind::RiderRestStation } else { StationKind::RedOutpost },
                 location: point_in(cell, rng),
                 services: if rider { pick(&rider_services, rng) } else { pick(&outpost_services, rng) },

@@ -68,3 +68,39 @@ pub fn arterial_ns(i: usize) -> String {
         n => format!("{base}{}段", n + 1),
     }
 }
+
+/// A number in Chinese numerals (1–9999), e.g. 12 → 十二, 305 → 三百零五.
+///
+/// ```
+/// assert_eq!(gridmap::generate::chinese_number(12), "十二");
+/// assert_eq!(gridmap::generate::chinese_number(305), "三百零五");
+/// assert_eq!(gridmap::generate::chinese_number(1010), "一千零一十");
+/// ```
+pub fn chinese_number(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    if n == 0 {
+        return DIGITS[0].into();
+    }
+    if (10..20).contains(&n) {
+        return format!("十{}", if n == 10 { "" } else { DIGITS[(n % 10) as usize] });
+    }
+    let units = [(1000, "千"), (100, "百"), (10, "十"), (1, "")];
+    let mut out = String::new();
+    let mut pending_zero = false;
+    for (value, unit) in units {
+        let digit = (n / value) % 10;
+        if digit == 0 {
+            if !out.is_empty() {
+                pending_zero = true;
+            }
+            continue;
+        }
+        if pending_zero {
+            out.push_str(DIGITS[0]);
+            pending_zero = false;
+        }
+        out.push_str(DIGITS[digit as usize]);
+        out.push_str(unit);
+    }
+    out
+}

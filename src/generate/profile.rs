@@ -100,7 +100,7 @@ impl DistrictProfile {
             return Err(format!("too many streets ({rank}) for 3-digit street codes"));
         }
         let code = StreetCode::new(format!("{}{:03}", self.district_code.as_str(), seq)).map_err(|e| e.to_string())?;
-        Ok((code, format!("新区第{extra}街道"), Vec::new()))
+        Ok((code, format!("新区第{}街道", super::names::chinese_number(extra as u32)), Vec::new()))
     }
 }
 

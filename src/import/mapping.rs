@@ -6,6 +6,9 @@ use super::properties::Properties;
 use crate::domain::*;
 use geo_types::{LineString, MultiPolygon, Point};
 
+/// The most households one building may hold (the store enforces it too).
+pub const MAX_HOUSEHOLDS_PER_BUILDING: u32 = 100_000;
+
 /// Building kind from our `kind` property (strict) or OSM `building`/`amenity` tags.
 fn building_kind(p: &Properties) -> Result<BuildingKind, String> {
     if let Some(kind) = p.text("kind")? {
@@ -60,6 +63,11 @@ pub fn building(
             floors.unwrap_or_else(|| model.default_floors_for(kind)),
         ),
     };
+    if households > MAX_HOUSEHOLDS_PER_BUILDING {
+        return Err(format!(
+            "property `households` {households} is implausible (at most {MAX_HOUSEHOLDS_PER_BUILDING} in one building)"
+        ));
+    }
     let residents = match p.count("residents")? {
         Some(r) => r,
         None => model.residents(households),

@@ -1,0 +1,91 @@
+//! Shared test helpers: fresh stores of both kinds and paths to the real data.
+#![allow(dead_code)]
+
+use gridmap::store::{self, Store};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub fn data(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data").join(path)
+}
+
+/// A new GeoPackage store in a temporary directory (kept alive by the returned guard).
+pub async fn fresh_gpkg() -> (tempfile::TempDir, Arc<dyn Store>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("test.gpkg");
+    let store = store::open(path.to_str().expect("utf-8 path")).await.expect("open gpkg");
+    (dir, store)
+}
+
+/// The PostgreSQL server tests run against (PostGIS must be installed there).
+pub fn postgres_admin_url() -> String {
+    std::env::var("GRIDMAP_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+static DATABASES: AtomicUsize = AtomicUsize::new(0);
+
+/// A PostGIS store on a new, empty database. Fails (never skips) when PostGIS is missing.
+pub async fn fresh_postgis() -> Arc<dyn Store> {
+    use sqlx::Connection;
+    let admin = postgres_admin_url();
+    let name = format!(
+        "gridmap_test_{}_{}_{}",
+        std::process::id(),
+        DATABASES.fetch_add(1, Ordering::SeqCst),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
+    );
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is required for the PostGIS tests: {e}"));
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let url = match admin.rfind('/') {
+        Some(i) => format!("{}/{name}", &admin[..i]),
+        None => panic!("bad admin URL {admin}"),
+    };
+    store::open(&url)
+        .await
+        .unwrap_or_else(|e| panic!("PostGIS store on {url}: {e} (is postgresql-15-postgis-3 installed?)"))
+}
+
+/// Runs an async test body against both backends.
+#[macro_export]
+macro_rules! both_stores {
+    ($name:ident, $body:path) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn geopackage() {
+                let (_dir, store) = common::fresh_gpkg().await;
+                $body(store).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgis() {
+                let store = common::fresh_postgis().await;
+                $body(store).await;
+            }
+        }
+    };
+}
+
+/// Imports a file into a store as the CLI does (communities assigned, one transaction).
+pub async fn import(store: &dyn Store, file: &std::path::Path, options: &gridmap::import::ImportOptions) -> u64 {
+    match gridmap::import::read_file(file, options).expect("import parses") {
+        gridmap::import::Imported::Features(mut data) => {
+            if !data.buildings.is_empty() {
+                let communities = store.communities(&Default::default()).await.expect("communities");
+                gridmap::spatial::CommunityLookup::new(&communities).assign(&mut data.buildings);
+            }
+            store.write(&data, None).await.expect("write")
+        }
+        gridmap::import::Imported::Roster(entries) => store.apply_roster(&entries).await.expect("roster"),
+    }
+}

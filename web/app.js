@@ -1,0 +1,307 @@
+// gridmap web app: one page, three views (public, planner, dispatch) chosen by the path.
+import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
+import { t, toggleLanguage, currentLanguage } from '/i18n.js';
+
+const VIEW = location.pathname.startsWith('/planner') ? 'planner'
+  : location.pathname.startsWith('/dispatch') ? 'dispatch' : 'public';
+const INTERNAL = VIEW !== 'public';
+const EMPTY = { type: 'FeatureCollection', features: [] };
+const WALK_15_MIN_M = 1000;
+
+const STATION_COLOURS = {
+  service_centre: '#c0392b', service_station: '#e67e22', red_outpost: '#e74c3c', rider_rest_station: '#2980b9',
+};
+const STATUS_COLOURS = {
+  reported: '#e74c3c', assigned: '#e67e22', in_progress: '#f1c40f', resolved: '#27ae60', closed: '#95a5a6', returned: '#8e44ad',
+};
+
+function token() { return localStorage.getItem('gridmap.token') || ''; }
+
+async function api(path) {
+  const headers = {};
+  if (INTERNAL && token()) headers.Authorization = `Bearer ${token()}`;
+  const response = await fetch(path, { headers });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    const error = new Error(problem.detail || response.statusText);
+    error.status = response.status;
+    throw error;
+  }
+  return response.json();
+}
+
+function status(text) { document.getElementById('status').textContent = text; }
+
+function applyLanguage() {
+  document.documentElement.lang = currentLanguage() === 'zh' ? 'zh-CN' : 'en';
+  document.getElementById('title').textContent = t('title');
+  document.title = `${t('title')} · gridmap`;
+  document.getElementById('lang').textContent = t('language');
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of document.querySelectorAll('#views a')) {
+    el.textContent = t(`view_${el.dataset.view}`);
+    el.classList.toggle('active', el.dataset.view === VIEW);
+  }
+}
+
+const LAYERS = [
+  { id: 'communities', colour: '#f5b7b1', views: ['public', 'planner', 'dispatch'] },
+  { id: 'grids', colour: '#a9cce3', views: ['planner', 'dispatch'] },
+  { id: 'roads', colour: '#999999', views: ['public', 'planner', 'dispatch'] },
+  { id: 'buildings', colour: '#d5a26c', views: ['planner', 'dispatch'] },
+  { id: 'stations', colour: '#c0392b', views: ['public', 'planner', 'dispatch'] },
+  { id: 'incidents', colour: '#e67e22', views: ['dispatch'] },
+  { id: 'workers', colour: '#16a085', views: ['dispatch'] },
+];
+
+const map = new maplibregl.Map({
+  container: 'map',
+  center: [109.98, 39.81],
+  zoom: 12,
+  localIdeographFontFamily: '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif',
+  style: {
+    version: 8,
+    glyphs: '/glyphs/{fontstack}/{range}.pbf',
+    sources: Object.fromEntries(LAYERS.map((l) => [l.id, { type: 'geojson', data: EMPTY }]).concat([['walk', { type: 'geojson', data: EMPTY }]])),
+    layers: [
+      { id: 'background', type: 'background', paint: { 'background-color': '#f4f1ea' } },
+      { id: 'communities-fill', type: 'fill', source: 'communities', paint: { 'fill-color': '#fdedec', 'fill-opacity': 0.6 } },
+      { id: 'grids-fill', type: 'fill', source: 'grids', paint: { 'fill-color': '#d6eaf8', 'fill-opacity': 0.4 } },
+      { id: 'roads-line', type: 'line', source: 'roads', paint: {
+        'line-color': ['match', ['get', 'class'], ['motorway', 'trunk', 'primary'], '#f0b27a', 'secondary', '#f7dc6f', '#ffffff'],
+        'line-width': ['match', ['get', 'class'], ['motorway', 'trunk', 'primary'], 5, 'secondary', 4, ['path', 'service'], 1, 2],
+      } },
+      { id: 'grids-line', type: 'line', source: 'grids', paint: { 'line-color': '#2e86c1', 'line-width': 1 } },
+      { id: 'communities-line', type: 'line', source: 'communities', paint: { 'line-color': '#c0392b', 'line-width': 1.5, 'line-dasharray': [3, 2] } },
+      { id: 'buildings-fill', type: 'fill', source: 'buildings', paint: {
+        'fill-color': ['interpolate', ['linear'], ['coalesce', ['get', 'households'], 0], 0, '#d5d8dc', 20, '#f9e79f', 100, '#eb984e', 300, '#a04000'],
+        'fill-outline-color': '#7b7d7d',
+      } },
+      { id: 'walk-fill', type: 'fill', source: 'walk', paint: { 'fill-color': '#27ae60', 'fill-opacity': 0.12 } },
+      { id: 'walk-line', type: 'line', source: 'walk', paint: { 'line-color': '#27ae60', 'line-width': 2 } },
+      { id: 'incidents-circle', type: 'circle', source: 'incidents', paint: {
+        'circle-radius': 4, 'circle-color': ['match', ['get', 'status'], ...Object.entries(STATUS_COLOURS).flat(), '#7f8c8d'],
+        'circle-stroke-color': '#fff', 'circle-stroke-width': 1,
+      } },
+      { id: 'workers-circle', type: 'circle', source: 'workers', paint: { 'circle-radius': 5, 'circle-color': '#16a085', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5 } },
+      { id: 'stations-circle', type: 'circle', source: 'stations', paint: {
+        'circle-radius': ['match', ['get', 'kind'], 'service_centre', 8, 'service_station', 6, 5],
+        'circle-color': ['match', ['get', 'kind'], ...Object.entries(STATION_COLOURS).flat(), '#7f8c8d'],
+        'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5,
+      } },
+      { id: 'communities-label', type: 'symbol', source: 'communities', layout: {
+        'text-field': ['get', 'name'], 'text-size': 12, 'text-font': ['Noto Sans Regular'],
+      }, paint: { 'text-color': '#922b21', 'text-halo-color': '#fff', 'text-halo-width': 1.5 } },
+    ],
+  },
+});
+map.addControl(new maplibregl.NavigationControl(), 'top-right');
+map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+
+const visible = new Set(LAYERS.filter((l) => l.views.includes(VIEW)).map((l) => l.id));
+const loaded = {};
+
+function layerIds(id) {
+  return map.getStyle().layers.filter((l) => l.source === id).map((l) => l.id);
+}
+
+function renderLayerList() {
+  const list = document.getElementById('layer-list');
+  list.innerHTML = '';
+  for (const layer of LAYERS.filter((l) => l.views.includes(VIEW))) {
+    const li = document.createElement('li');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = visible.has(layer.id);
+    box.id = `layer-${layer.id}`;
+    box.addEventListener('change', () => {
+      if (box.checked) visible.add(layer.id); else visible.delete(layer.id);
+      for (const id of layerIds(layer.id)) map.setLayoutProperty(id, 'visibility', box.checked ? 'visible' : 'none');
+    });
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = layer.colour;
+    const label = document.createElement('label');
+    label.htmlFor = box.id;
+    label.textContent = `${t(layer.id)}${loaded[layer.id] !== undefined ? ` (${loaded[layer.id]})` : ''}`;
+    li.append(box, swatch, label);
+    list.append(li);
+  }
+}
+
+async function loadLayer(id, query = '') {
+  try {
+    const fc = await api(`/api/${id}${query}`);
+    map.getSource(id).setData(fc);
+    loaded[id] = fc.features.length;
+    return fc;
+  } catch (error) {
+    loaded[id] = 0;
+    if (error.status === 401) status(t('noToken'));
+    else status(`${t(id)}: ${error.message}`);
+    return EMPTY;
+  } finally {
+    renderLayerList();
+  }
+}
+
+function boundsOf(fc) {
+  const b = new maplibregl.LngLatBounds();
+  const visit = (c) => (typeof c[0] === 'number' ? b.extend(c) : c.forEach(visit));
+  for (const f of fc.features) if (f.geometry) visit(f.geometry.coordinates);
+  return b;
+}
+
+async function loadBuildingsInView() {
+  if (!INTERNAL || !token() || map.getZoom() < 14) return;
+  const b = map.getBounds();
+  await loadLayer('buildings', `?bbox=${[b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(',')}&limit=10000`);
+}
+
+async function loadSummary() {
+  try {
+    const health = await api('/api/health');
+    const dl = document.getElementById('summary');
+    dl.innerHTML = '';
+    for (const key of ['streets', 'communities', 'grids', 'buildings', 'stations', 'workers', 'incidents']) {
+      const dt = document.createElement('dt');
+      dt.textContent = t(key);
+      const dd = document.createElement('dd');
+      dd.textContent = (health.counts[key] ?? 0).toLocaleString();
+      dl.append(dt, dd);
+    }
+  } catch (error) {
+    status(error.message);
+  }
+}
+
+function showDetails(layer, properties) {
+  const box = document.getElementById('details');
+  const rows = [];
+  const add = (key, value) => {
+    if (value === null || value === undefined || value === '' || value === '[]') return;
+    rows.push(`<tr><td>${t(key)}</td><td>${escapeHtml(String(value))}</td></tr>`);
+  };
+  const list = (v) => (typeof v === 'string' && v.startsWith('[') ? JSON.parse(v).join('、') : v);
+  add('name', properties.name);
+  add('code', properties.code);
+  add('kind', properties.kind && t(properties.kind));
+  add('category', properties.category);
+  add('status', properties.status && t(properties.status));
+  add('households', properties.households);
+  add('residents', properties.residents);
+  add('floors', properties.floors);
+  add('services', list(properties.services));
+  add('hours', properties.opening_hours);
+  add('address', properties.address);
+  box.innerHTML = `<h2>${t(layer)}</h2><table>${rows.join('')}</table>`;
+}
+
+function escapeHtml(s) {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+
+function circle(centre, radiusM, steps = 64) {
+  const [lon, lat] = centre;
+  const coords = [];
+  for (let i = 0; i <= steps; i += 1) {
+    const a = (i / steps) * 2 * Math.PI;
+    coords.push([lon + (radiusM * Math.cos(a)) / (111320 * Math.cos((lat * Math.PI) / 180)), lat + (radiusM * Math.sin(a)) / 110574]);
+  }
+  return { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [coords] } }] };
+}
+
+function distanceM(a, b) {
+  const rad = Math.PI / 180;
+  const dLat = (b[1] - a[1]) * rad;
+  const dLon = (b[0] - a[0]) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * rad) * Math.cos(b[1] * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
+}
+
+let stations = EMPTY;
+
+function showResults(features) {
+  const ul = document.getElementById('results');
+  ul.innerHTML = '';
+  for (const f of features.slice(0, 30)) {
+    const li = document.createElement('li');
+    li.textContent = `${f.properties.name} · ${t(f.properties.kind)}${f.distance ? ` · ${Math.round(f.distance)} m` : ''}`;
+    li.addEventListener('click', () => {
+      map.flyTo({ center: f.geometry.coordinates, zoom: 16 });
+      showDetails('stations', f.properties);
+    });
+    ul.append(li);
+  }
+}
+
+function setupSearch() {
+  document.getElementById('search').addEventListener('input', (e) => {
+    const q = e.target.value.trim();
+    if (!q) { showResults([]); return; }
+    showResults(stations.features.filter((f) => `${f.properties.name} ${(f.properties.services || []).join(' ')}`.includes(q)));
+  });
+  document.getElementById('nearest').addEventListener('click', () => {
+    const useCentre = () => nearestTo(map.getCenter().toArray());
+    if (!navigator.geolocation) { useCentre(); return; }
+    navigator.geolocation.getCurrentPosition((p) => nearestTo([p.coords.longitude, p.coords.latitude]), () => { status(t('geolocationFailed')); useCentre(); }, { timeout: 5000 });
+  });
+}
+
+function nearestTo(here) {
+  const ranked = stations.features.map((f) => ({ ...f, distance: distanceM(here, f.geometry.coordinates) }))
+    .sort((a, b) => a.distance - b.distance);
+  map.getSource('walk').setData(circle(here, WALK_15_MIN_M));
+  showResults(ranked);
+  if (ranked.length) map.fitBounds(boundsOf(circle(here, WALK_15_MIN_M)), { padding: 40 });
+}
+
+function setupAuth() {
+  if (!INTERNAL) return;
+  const section = document.getElementById('auth');
+  section.hidden = false;
+  document.getElementById('search-box').hidden = VIEW !== 'public';
+  const input = document.getElementById('token');
+  input.value = token();
+  document.getElementById('save-token').addEventListener('click', () => {
+    localStorage.setItem('gridmap.token', input.value.trim());
+    location.reload();
+  });
+}
+
+function setupClicks() {
+  const clickable = ['stations-circle', 'incidents-circle', 'workers-circle', 'buildings-fill', 'grids-fill', 'communities-fill'];
+  map.on('click', (e) => {
+    const hits = map.queryRenderedFeatures(e.point, { layers: clickable.filter((id) => map.getLayer(id)) });
+    if (hits.length) showDetails(hits[0].source, hits[0].properties);
+  });
+  for (const id of clickable) {
+    map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
+    map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
+  }
+}
+
+document.getElementById('lang').addEventListener('click', () => { toggleLanguage(); applyLanguage(); renderLayerList(); loadSummary(); });
+applyLanguage();
+setupAuth();
+setupSearch();
+renderLayerList();
+
+map.on('load', async () => {
+  for (const layer of LAYERS) {
+    if (!layer.views.includes(VIEW)) for (const id of layerIds(layer.id)) map.setLayoutProperty(id, 'visibility', 'none');
+  }
+  status(t('loading'));
+  const communities = await loadLayer('communities');
+  if (communities.features.length) map.fitBounds(boundsOf(communities), { padding: 20, duration: 0 });
+  const loads = [loadLayer('roads'), loadLayer('stations').then((fc) => { stations = fc; }), loadSummary()];
+  if (INTERNAL && token()) loads.push(loadLayer('grids'));
+  if (VIEW === 'dispatch' && token()) loads.push(loadLayer('incidents'), loadLayer('workers'));
+  await Promise.all(loads);
+  await loadBuildingsInView();
+  map.on('moveend', loadBuildingsInView);
+  setupClicks();
+  status(`${t('loaded')} · ${VIEW}`);
+  map.once('idle', () => { document.body.dataset.ready = 'true'; });
+});

@@ -1,0 +1,50 @@
+// UI strings: Chinese by default, English on request (saved in localStorage).
+export const STRINGS = {
+  zh: {
+    title: '网格化服务管理',
+    view_public: '公众地图', view_planner: '规划', view_dispatch: '调度',
+    token: '访问令牌', tokenHint: '规划、调度视图需要令牌', save: '保存', signOut: '退出',
+    layers: '图层', communities: '社区', streets: '街道', grids: '网格', roads: '道路',
+    buildings: '建筑', stations: '服务站点', workers: '网格员', incidents: '事件',
+    search: '搜索服务站点…', nearest: '离我最近', walk15: '15分钟步行圈',
+    households: '户数', residents: '人口', floors: '层数', kind: '类型', code: '编码',
+    services: '服务内容', hours: '开放时间', address: '地址', name: '名称', status: '状态', category: '类别',
+    loading: '加载中…', loaded: '已加载', noToken: '请输入令牌以查看内部数据', badToken: '令牌无效',
+    summary: '概况', clickHint: '点击地图要素查看详情', language: 'English',
+    service_centre: '党群服务中心', service_station: '党群服务站', red_outpost: '红色驿站', rider_rest_station: '骑手驿站',
+    apartments: '住宅楼', residential: '住宅', house: '平房', school: '学校', hospital: '医院', campus: '校园',
+    enterprise: '企业', market: '市场', park: '公园', public: '公共建筑', other: '其他',
+    base: '基础网格', dedicated: '专属网格', geolocationFailed: '无法获取位置',
+    reported: '已上报', assigned: '已派遣', in_progress: '处理中', resolved: '已办结', closed: '已关闭', returned: '已退回',
+  },
+  en: {
+    title: 'Grid governance',
+    view_public: 'Public map', view_planner: 'Planner', view_dispatch: 'Dispatch',
+    token: 'Access token', tokenHint: 'Planner and dispatch views need a token', save: 'Save', signOut: 'Sign out',
+    layers: 'Layers', communities: 'Communities', streets: 'Streets', grids: 'Grids', roads: 'Roads',
+    buildings: 'Buildings', stations: 'Service stations', workers: 'Workers', incidents: 'Incidents',
+    search: 'Search stations…', nearest: 'Nearest to me', walk15: '15-minute walk',
+    households: 'Households', residents: 'Residents', floors: 'Floors', kind: 'Kind', code: 'Code',
+    services: 'Services', hours: 'Opening hours', address: 'Address', name: 'Name', status: 'Status', category: 'Category',
+    loading: 'Loading…', loaded: 'Loaded', noToken: 'Enter a token to see internal data', badToken: 'Invalid token',
+    summary: 'Summary', clickHint: 'Click a feature for details', language: '中文',
+    service_centre: 'Party-mass service centre', service_station: 'Party-mass service station', red_outpost: 'Red outpost', rider_rest_station: 'Rider rest station',
+    apartments: 'Apartments', residential: 'Residential', house: 'House', school: 'School', hospital: 'Hospital', campus: 'Campus',
+    enterprise: 'Enterprise', market: 'Market', park: 'Park', public: 'Public building', other: 'Other',
+    base: 'Base grid', dedicated: 'Dedicated grid', geolocationFailed: 'Location unavailable',
+    reported: 'Reported', assigned: 'Assigned', in_progress: 'In progress', resolved: 'Resolved', closed: 'Closed', returned: 'Returned',
+  },
+};
+
+export function currentLanguage() {
+  return localStorage.getItem('gridmap.lang') === 'en' ? 'en' : 'zh';
+}
+
+export function t(key) {
+  const lang = currentLanguage();
+  return STRINGS[lang][key] ?? STRINGS.zh[key] ?? key;
+}
+
+export function toggleLanguage() {
+  localStorage.setItem('gridmap.lang', currentLanguage() === 'zh' ? 'en' : 'zh');
+}
