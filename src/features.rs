@@ -15,7 +15,9 @@ pub enum Audience {
 }
 
 /// A layer that can be listed and exported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Layer {
     Districts,
@@ -63,9 +65,12 @@ impl Layer {
     /// The least role that may list this layer at all.
     pub fn min_role(self) -> Role {
         match self {
-            Self::Districts | Self::Streets | Self::Communities | Self::Grids | Self::Roads | Self::Stations => {
-                Role::Public
-            }
+            Self::Districts
+            | Self::Streets
+            | Self::Communities
+            | Self::Grids
+            | Self::Roads
+            | Self::Stations => Role::Public,
             Self::Buildings | Self::Workers | Self::Incidents => Role::Dispatcher,
         }
     }
@@ -99,7 +104,11 @@ pub trait ToFeature {
 
 impl ToFeature for District {
     fn to_feature(&self, _: Audience) -> Feature {
-        feature(geometry(&self.boundary), json!({"code": self.code, "name": self.name}), self.code.as_str())
+        feature(
+            geometry(&self.boundary),
+            json!({"code": self.code, "name": self.name}),
+            self.code.as_str(),
+        )
     }
 }
 

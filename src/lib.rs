@@ -4,13 +4,13 @@
 //! Dependencies point one way: [`domain`] ← [`crs`], [`import`], [`generate`] (pure) ←
 //! [`store`] ← [`api`] ← the `gridmap` binary.
 
-pub mod crs;
-pub mod domain;
-pub mod store;
-pub mod import;
-pub mod spatial;
-pub mod features;
 pub mod api;
 pub mod auth;
 pub mod cli;
+pub mod crs;
+pub mod domain;
+pub mod features;
 pub mod generate;
+pub mod import;
+pub mod spatial;
+pub mod store;

@@ -10,18 +10,27 @@ use std::sync::Arc;
 
 async fn monaco_buildings_round_trip(store: Arc<dyn Store>) {
     let options = ImportOptions::new(ImportKind::Buildings);
-    let parsed = match gridmap::import::read_file(&common::data("monaco/buildings.geojson"), &options).unwrap() {
-        gridmap::import::Imported::Features(d) => d,
-        other => panic!("{other:?}"),
-    };
-    common::import(store.as_ref(), &common::data("monaco/buildings.geojson"), &options).await;
+    let parsed =
+        match gridmap::import::read_file(&common::data("monaco/buildings.geojson"), &options)
+            .unwrap()
+        {
+            gridmap::import::Imported::Features(d) => d,
+            other => panic!("{other:?}"),
+        };
+    common::import(
+        store.as_ref(),
+        &common::data("monaco/buildings.geojson"),
+        &options,
+    )
+    .await;
     let counts = store.counts().await.unwrap();
     assert_eq!(counts.buildings, 1605);
 
     let all = store.buildings(&LayerQuery::default()).await.unwrap();
     assert_eq!(all.len(), 1605);
     // Everything read back equals what was parsed (geometry bit for bit, attributes).
-    let mut by_id: std::collections::HashMap<_, _> = parsed.buildings.iter().map(|b| (b.id.clone(), b)).collect();
+    let mut by_id: std::collections::HashMap<_, _> =
+        parsed.buildings.iter().map(|b| (b.id.clone(), b)).collect();
     for b in &all {
         let original = by_id.remove(&b.id).expect("known id");
         assert_eq!(b, original, "building {} changed in the store", b.id);
@@ -29,16 +38,31 @@ async fn monaco_buildings_round_trip(store: Arc<dyn Store>) {
     assert!(by_id.is_empty());
 
     // A re-import replaces rows instead of duplicating them.
-    common::import(store.as_ref(), &common::data("monaco/buildings.geojson"), &options).await;
+    common::import(
+        store.as_ref(),
+        &common::data("monaco/buildings.geojson"),
+        &options,
+    )
+    .await;
     assert_eq!(store.counts().await.unwrap().buildings, 1605);
 
     // bbox filtering returns exactly the buildings whose bounding box meets the box.
-    let rect = geo::Rect::new(geo::coord! {x: 7.420, y: 43.730}, geo::coord! {x: 7.426, y: 43.736});
-    let query = LayerQuery { bbox: Some(rect), ..Default::default() };
+    let rect = geo::Rect::new(
+        geo::coord! {x: 7.420, y: 43.730},
+        geo::coord! {x: 7.426, y: 43.736},
+    );
+    let query = LayerQuery {
+        bbox: Some(rect),
+        ..Default::default()
+    };
     let inside = store.buildings(&query).await.unwrap();
     let expected = all
         .iter()
-        .filter(|b| b.footprint.bounding_rect().is_some_and(|r| r.intersects(&rect)))
+        .filter(|b| {
+            b.footprint
+                .bounding_rect()
+                .is_some_and(|r| r.intersects(&rect))
+        })
         .count();
     assert!(expected > 50 && expected < 1605, "{expected}");
     assert_eq!(inside.len(), expected);
@@ -48,7 +72,11 @@ async fn monaco_buildings_round_trip(store: Arc<dyn Store>) {
     let mut offset = 0;
     loop {
         let page = store
-            .buildings(&LayerQuery { limit: Some(400), offset, ..Default::default() })
+            .buildings(&LayerQuery {
+                limit: Some(400),
+                offset,
+                ..Default::default()
+            })
             .await
             .unwrap();
         if page.is_empty() {
@@ -66,7 +94,13 @@ async fn monaco_buildings_round_trip(store: Arc<dyn Store>) {
 both_stores!(monaco_buildings, monaco_buildings_round_trip);
 
 fn square(lon: f64, lat: f64, d: f64) -> geo::MultiPolygon<f64> {
-    let ring = vec![(lon, lat), (lon + d, lat), (lon + d, lat + d), (lon, lat + d), (lon, lat)];
+    let ring = vec![
+        (lon, lat),
+        (lon + d, lat),
+        (lon + d, lat + d),
+        (lon, lat + d),
+        (lon, lat),
+    ];
     geo::MultiPolygon::new(vec![geo::Polygon::new(ring.into(), vec![])])
 }
 
@@ -90,7 +124,10 @@ async fn failed_write_leaves_nothing(store: Arc<dyn Store>) {
     // The 500th row breaks a constraint inside the transaction: nothing of the batch stays.
     let mut data = Dataset::default();
     for i in 0..1000 {
-        data.buildings.push(building(&format!("b{i}"), if i == 499 { 200_000 } else { 10 }));
+        data.buildings.push(building(
+            &format!("b{i}"),
+            if i == 499 { 200_000 } else { 10 },
+        ));
     }
     let err = store.write(&data, None).await.unwrap_err();
     assert!(err.to_string().contains("nothing was written"), "{err}");
@@ -100,7 +137,14 @@ both_stores!(atomic_writes, failed_write_leaves_nothing);
 
 async fn all_layers_round_trip(store: Arc<dyn Store>) {
     let profile = gridmap::generate::DistrictProfile::dongsheng().unwrap();
-    let data = gridmap::generate::generate(&profile, &gridmap::generate::GenerateOptions { households: 10_000, seed: 3 }).unwrap();
+    let data = gridmap::generate::generate(
+        &profile,
+        &gridmap::generate::GenerateOptions {
+            households: 10_000,
+            seed: 3,
+        },
+    )
+    .unwrap();
     store.write(&data, None).await.unwrap();
     let all = LayerQuery::default();
     assert_eq!(store.districts(&all).await.unwrap(), data.districts);
@@ -125,15 +169,31 @@ async fn all_layers_round_trip(store: Arc<dyn Store>) {
 
     // Code prefixes filter by community for buildings and stations.
     let community = &communities[0].code;
-    let query = LayerQuery { code_prefix: Some(community.to_string()), ..Default::default() };
+    let query = LayerQuery {
+        code_prefix: Some(community.to_string()),
+        ..Default::default()
+    };
     let in_community = store.buildings(&query).await.unwrap();
     assert_eq!(
         in_community.len(),
-        data.buildings.iter().filter(|b| b.community.as_ref() == Some(community)).count()
+        data.buildings
+            .iter()
+            .filter(|b| b.community.as_ref() == Some(community))
+            .count()
     );
     assert!(!in_community.is_empty());
-    let street_query = LayerQuery { code_prefix: Some(community.street().to_string()), ..Default::default() };
-    assert!(store.communities(&street_query).await.unwrap().iter().all(|c| c.code.street() == community.street()));
+    let street_query = LayerQuery {
+        code_prefix: Some(community.street().to_string()),
+        ..Default::default()
+    };
+    assert!(
+        store
+            .communities(&street_query)
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.code.street() == community.street())
+    );
 
     // Grids round-trip too.
     let grid = Grid {
@@ -144,15 +204,32 @@ async fn all_layers_round_trip(store: Arc<dyn Store>) {
         households: 312,
         residents: 800,
     };
-    store.write(&Dataset { grids: vec![grid.clone()], ..Default::default() }, None).await.unwrap();
+    store
+        .write(
+            &Dataset {
+                grids: vec![grid.clone()],
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!(store.grids(&all).await.unwrap(), vec![grid]);
 }
 both_stores!(generated_layers, all_layers_round_trip);
 
 async fn rosters_update_all_or_nothing(store: Arc<dyn Store>) {
-    let data = Dataset { buildings: vec![building("a", 10), building("b", 20)], ..Default::default() };
+    let data = Dataset {
+        buildings: vec![building("a", 10), building("b", 20)],
+        ..Default::default()
+    };
     store.write(&data, None).await.unwrap();
-    let entry = |line, key, households| RosterEntry { line, building: key, households, residents: None };
+    let entry = |line, key, households| RosterEntry {
+        line,
+        building: key,
+        households,
+        residents: None,
+    };
     // Line 3 names an unknown building: line 2's change must not land.
     let bad = vec![
         entry(2, RosterKey::Id(BuildingId("a".into())), 99),
@@ -160,25 +237,54 @@ async fn rosters_update_all_or_nothing(store: Arc<dyn Store>) {
     ];
     let err = store.apply_roster(&bad).await.unwrap_err();
     assert!(err.to_string().contains("line 3"), "{err}");
-    let households = |bs: Vec<Building>| bs.iter().map(|b| (b.id.0.clone(), b.households)).collect::<Vec<_>>();
-    assert_eq!(households(store.buildings(&LayerQuery::default()).await.unwrap()), vec![("a".into(), 10), ("b".into(), 20)]);
+    let households = |bs: Vec<Building>| {
+        bs.iter()
+            .map(|b| (b.id.0.clone(), b.households))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        households(store.buildings(&LayerQuery::default()).await.unwrap()),
+        vec![("a".into(), 10), ("b".into(), 20)]
+    );
     let good = vec![
         entry(2, RosterKey::Id(BuildingId("a".into())), 99),
         entry(3, RosterKey::Address("b 号".into()), 7),
     ];
     assert_eq!(store.apply_roster(&good).await.unwrap(), 2);
     let after = store.buildings(&LayerQuery::default()).await.unwrap();
-    assert_eq!(households(after.clone()), vec![("a".into(), 99), ("b".into(), 7)]);
-    assert_eq!(after[0].residents, 20, "residents keep their value when the roster has none");
+    assert_eq!(
+        households(after.clone()),
+        vec![("a".into(), 99), ("b".into(), 7)]
+    );
+    assert_eq!(
+        after[0].residents, 20,
+        "residents keep their value when the roster has none"
+    );
 }
 both_stores!(rosters, rosters_update_all_or_nothing);
 
 async fn tokens_are_stored_hashed(store: Arc<dyn Store>) {
     let token = gridmap::auth::new_token();
     let hash = gridmap::auth::hash_token(&token);
-    store.create_token(&hash, Role::Planner, "test").await.unwrap();
-    assert_eq!(store.role_for_token(&hash).await.unwrap(), Some(Role::Planner));
-    assert_eq!(store.role_for_token(&token).await.unwrap(), None, "the token itself is not a key");
-    assert_eq!(store.role_for_token(&gridmap::auth::hash_token("gm_other")).await.unwrap(), None);
+    store
+        .create_token(&hash, Role::Planner, "test")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.role_for_token(&hash).await.unwrap(),
+        Some(Role::Planner)
+    );
+    assert_eq!(
+        store.role_for_token(&token).await.unwrap(),
+        None,
+        "the token itself is not a key"
+    );
+    assert_eq!(
+        store
+            .role_for_token(&gridmap::auth::hash_token("gm_other"))
+            .await
+            .unwrap(),
+        None
+    );
 }
 both_stores!(tokens, tokens_are_stored_hashed);

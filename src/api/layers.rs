@@ -20,9 +20,14 @@ fn parse_bbox(value: &str) -> Result<Rect<f64>, ApiError> {
         .split(',')
         .map(|p| p.trim().parse::<f64>())
         .collect::<Result<_, _>>()
-        .map_err(|_| ApiError::invalid("bbox", "must be four numbers: minLon,minLat,maxLon,maxLat"))?;
+        .map_err(|_| {
+            ApiError::invalid("bbox", "must be four numbers: minLon,minLat,maxLon,maxLat")
+        })?;
     let [min_lon, min_lat, max_lon, max_lat] = parts[..] else {
-        return Err(ApiError::invalid("bbox", "must be four numbers: minLon,minLat,maxLon,maxLat"));
+        return Err(ApiError::invalid(
+            "bbox",
+            "must be four numbers: minLon,minLat,maxLon,maxLat",
+        ));
     };
     if !parts.iter().all(|v| v.is_finite())
         || !(-180.0..=180.0).contains(&min_lon)
@@ -30,12 +35,18 @@ fn parse_bbox(value: &str) -> Result<Rect<f64>, ApiError> {
         || !(-90.0..=90.0).contains(&min_lat)
         || !(-90.0..=90.0).contains(&max_lat)
     {
-        return Err(ApiError::invalid("bbox", "coordinates out of range (lon ±180, lat ±90)"));
+        return Err(ApiError::invalid(
+            "bbox",
+            "coordinates out of range (lon ±180, lat ±90)",
+        ));
     }
     if min_lon > max_lon || min_lat > max_lat {
         return Err(ApiError::invalid("bbox", "minimum must not exceed maximum"));
     }
-    Ok(Rect::new(coord! { x: min_lon, y: min_lat }, coord! { x: max_lon, y: max_lat }))
+    Ok(Rect::new(
+        coord! { x: min_lon, y: min_lat },
+        coord! { x: max_lon, y: max_lat },
+    ))
 }
 
 /// Reads the query string into a store query, refusing unknown or malformed parameters.
@@ -48,8 +59,14 @@ pub fn parse_query(params: &HashMap<String, String>) -> Result<LayerQuery, ApiEr
         match key.as_str() {
             "bbox" => query.bbox = Some(parse_bbox(value)?),
             "code" => {
-                if value.is_empty() || value.len() > 15 || !value.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(ApiError::invalid("code", "must be 1 to 15 digits (a code or its prefix)"));
+                if value.is_empty()
+                    || value.len() > 15
+                    || !value.bytes().all(|b| b.is_ascii_digit())
+                {
+                    return Err(ApiError::invalid(
+                        "code",
+                        "must be 1 to 15 digits (a code or its prefix)",
+                    ));
                 }
                 query.code_prefix = Some(value.clone());
             }
@@ -58,7 +75,10 @@ pub fn parse_query(params: &HashMap<String, String>) -> Result<LayerQuery, ApiEr
                     .parse()
                     .map_err(|_| ApiError::invalid("limit", "must be a positive integer"))?;
                 if limit == 0 || limit > MAX_LIMIT {
-                    return Err(ApiError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
+                    return Err(ApiError::invalid(
+                        "limit",
+                        format!("must be between 1 and {MAX_LIMIT}"),
+                    ));
                 }
                 query.limit = Some(limit);
             }
@@ -68,7 +88,10 @@ pub fn parse_query(params: &HashMap<String, String>) -> Result<LayerQuery, ApiEr
                     .map_err(|_| ApiError::invalid("offset", "must be a non-negative integer"))?;
             }
             other => {
-                return Err(ApiError::invalid(other, "unknown parameter (use bbox, code, limit, offset)"));
+                return Err(ApiError::invalid(
+                    other,
+                    "unknown parameter (use bbox, code, limit, offset)",
+                ));
             }
         }
     }
@@ -115,7 +138,10 @@ pub async fn list(
             .filter(|(k, _)| k.as_str() != "offset")
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        next.push(("offset".into(), (query.offset + u64::from(limit)).to_string()));
+        next.push((
+            "offset".into(),
+            (query.offset + u64::from(limit)).to_string(),
+        ));
         next.sort();
         let qs: Vec<String> = next.iter().map(|(k, v)| format!("{k}={v}")).collect();
         members.insert(
@@ -128,9 +154,10 @@ pub async fn list(
     let mut response = serde_json::to_string(&fc)
         .map_err(|e| ApiError::invalid("response", e.to_string()))?
         .into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/geo+json"),
+    );
     Ok(response)
 }
 
@@ -139,12 +166,22 @@ mod tests {
     use super::*;
 
     fn q(pairs: &[(&str, &str)]) -> Result<LayerQuery, ApiError> {
-        parse_query(&pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        parse_query(
+            &pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
     fn bbox_and_paging_are_checked_with_the_field_named() {
-        let ok = q(&[("bbox", "7.4,43.7,7.5,43.8"), ("limit", "5"), ("code", "1506")]).unwrap();
+        let ok = q(&[
+            ("bbox", "7.4,43.7,7.5,43.8"),
+            ("limit", "5"),
+            ("code", "1506"),
+        ])
+        .unwrap();
         assert_eq!(ok.limit, Some(5));
         assert_eq!(ok.code_prefix.as_deref(), Some("1506"));
         for (pairs, field) in [

@@ -42,13 +42,16 @@ pub fn app(state: AppState) -> Router {
         .route("/api/health", get(health::health))
         .route("/api/ready", get(health::ready))
         .route("/api/openapi.json", get(openapi::openapi))
+        .route("/api/docs", get(web::serve))
         .route("/api/{layer}", get(layers::list))
         .route("/metrics", get(metrics::render))
         .route("/glyphs/{fontstack}/{range}", get(web::glyphs))
         .fallback(web::serve)
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_BODY_BYTES,
+        ))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

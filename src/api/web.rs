@@ -20,12 +20,20 @@ pub async fn serve(uri: Uri) -> Response {
     match WebAssets::get(file) {
         Some(content) => {
             let mime = mime_guess::from_path(file).first_or_octet_stream();
-            let mime = if file.ends_with(".mjs") { "text/javascript".to_string() } else { mime.to_string() };
+            let mime = if file.ends_with(".mjs") {
+                "text/javascript".to_string()
+            } else {
+                mime.to_string()
+            };
             let mut response = content.data.into_owned().into_response();
             if let Ok(value) = HeaderValue::from_str(&mime) {
                 response.headers_mut().insert(header::CONTENT_TYPE, value);
             }
-            let cache = if file.starts_with("vendor/") { "public, max-age=86400" } else { "no-cache" };
+            let cache = if file.starts_with("vendor/") {
+                "public, max-age=86400"
+            } else {
+                "no-cache"
+            };
             response
                 .headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
@@ -45,8 +53,9 @@ pub async fn serve(uri: Uri) -> Response {
 /// (and no request leaving the intranet) is needed.
 pub async fn glyphs() -> Response {
     let mut response = Vec::<u8>::new().into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-protobuf"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-protobuf"),
+    );
     response
 }

@@ -28,7 +28,8 @@ fn to_geojson(data: &Dataset) -> geojson::FeatureCollection {
     let a = Audience::Internal;
     let mut fc = collection(&data.districts, a);
     fc.features.extend(collection(&data.streets, a).features);
-    fc.features.extend(collection(&data.communities, a).features);
+    fc.features
+        .extend(collection(&data.communities, a).features);
     fc.features.extend(collection(&data.grids, a).features);
     fc.features.extend(collection(&data.buildings, a).features);
     fc.features.extend(collection(&data.roads, a).features);
@@ -55,10 +56,15 @@ pub async fn run(database: &str, layer: Layer, format: ExportFormat, output: &Pa
             }
             let target = GeoPackageStore::open(output).await?;
             target.write(&data, None).await?;
-            target.checkpoint().await?;
             target.close().await;
         }
     }
-    println!("exported {} {} to {}", data.len(), layer.as_str(), output.display());
+    store.close().await;
+    println!(
+        "exported {} {} to {}",
+        data.len(),
+        layer.as_str(),
+        output.display()
+    );
     Ok(())
 }

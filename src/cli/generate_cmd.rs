@@ -8,7 +8,12 @@ use crate::store;
 /// is ~214,000; the field reports round this to ~200,000.
 pub const DONGSHENG_HOUSEHOLDS: u32 = 200_000;
 
-pub async fn run(database: &str, profile: Profile, households: Option<u32>, seed: u64) -> CliResult {
+pub async fn run(
+    database: &str,
+    profile: Profile,
+    households: Option<u32>,
+    seed: u64,
+) -> CliResult {
     let store = store::open(database).await?;
     let Profile::Dongsheng = profile;
     let options = GenerateOptions {
@@ -23,6 +28,7 @@ pub async fn run(database: &str, profile: Profile, households: Option<u32>, seed
     spinner.finish_and_clear();
     let data = data?;
     import_cmd::write_with_progress(store.as_ref(), &data).await?;
+    store.close().await;
     let households: u64 = data.buildings.iter().map(|b| u64::from(b.households)).sum();
     println!(
         "generated 东胜区 (seed {seed}) into {database}: {} streets, {} communities, {} buildings ({households} households), {} roads, {} stations, {} workers, {} incidents",

@@ -15,7 +15,10 @@ pub async fn run(database: &str, file: &Path, options: &ImportOptions) -> CliRes
     match imported? {
         Imported::Roster(entries) => {
             let updated = store.apply_roster(&entries).await?;
-            println!("updated households of {updated} buildings from {} roster lines", entries.len());
+            println!(
+                "updated households of {updated} buildings from {} roster lines",
+                entries.len()
+            );
         }
         Imported::Features(mut data) => {
             let outside = assign_communities(store.as_ref(), &mut data).await?;
@@ -35,11 +38,15 @@ pub async fn run(database: &str, file: &Path, options: &ImportOptions) -> CliRes
             }
         }
     }
+    store.close().await;
     Ok(())
 }
 
 /// Places buildings in the stored communities (by an interior point of each footprint).
-pub async fn assign_communities(store: &dyn Store, data: &mut Dataset) -> Result<usize, store::StoreError> {
+pub async fn assign_communities(
+    store: &dyn Store,
+    data: &mut Dataset,
+) -> Result<usize, store::StoreError> {
     if data.buildings.is_empty() {
         return Ok(0);
     }
@@ -48,7 +55,10 @@ pub async fn assign_communities(store: &dyn Store, data: &mut Dataset) -> Result
 }
 
 /// Writes a dataset in one transaction with a progress bar.
-pub async fn write_with_progress(store: &dyn Store, data: &Dataset) -> Result<u64, store::StoreError> {
+pub async fn write_with_progress(
+    store: &dyn Store,
+    data: &Dataset,
+) -> Result<u64, store::StoreError> {
     let bar = progress::bar(data.len() as u64, "writing");
     let report = |n: u64| bar.set_position(n);
     let written = store.write(data, Some(&report)).await;

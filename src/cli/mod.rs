@@ -18,7 +18,11 @@ use std::path::PathBuf;
 pub const DEFAULT_DATABASE: &str = "gridmap.gpkg";
 
 #[derive(Debug, Parser)]
-#[command(name = "gridmap", version, about = "City grid governance (网格化服务管理): grids, maps, dispatch")]
+#[command(
+    name = "gridmap",
+    version,
+    about = "City grid governance (网格化服务管理): grids, maps, dispatch"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -174,12 +178,20 @@ pub async fn run(cli: Cli) -> CliResult {
             options.admin_level = admin_level;
             import_cmd::run(&db.database, &file, &options).await
         }
-        Command::Generate { db, profile, households, seed } => {
-            generate_cmd::run(&db.database, profile, households, seed).await
-        }
-        Command::Export { db, layer, format, output } => export_cmd::run(&db.database, layer, format, &output).await,
-        Command::Token { action: TokenAction::Create { db, role, label } } => {
-            token_cmd::create(&db.database, role, &label).await
-        }
+        Command::Generate {
+            db,
+            profile,
+            households,
+            seed,
+        } => generate_cmd::run(&db.database, profile, households, seed).await,
+        Command::Export {
+            db,
+            layer,
+            format,
+            output,
+        } => export_cmd::run(&db.database, layer, format, &output).await,
+        Command::Token {
+            action: TokenAction::Create { db, role, label },
+        } => token_cmd::create(&db.database, role, &label).await,
     }
 }

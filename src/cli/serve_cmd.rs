@@ -16,11 +16,12 @@ pub async fn run(database: &str, addr: &str, demo: bool) -> CliResult {
     let local = listener.local_addr()?;
     tracing::info!(store = ?store.kind(), %database, "serving on http://{local}/");
     println!("gridmap serving on http://{local}/ (store: {database})");
-    axum::serve(listener, app(AppState::new(store)))
+    axum::serve(listener, app(AppState::new(store.clone())))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
+    store.close().await;
     Ok(())
 }
 

@@ -9,7 +9,11 @@ pub async fn create(database: &str, role: Role, label: &str) -> CliResult {
     let store = store::open(database).await?;
     let token = new_token();
     store.create_token(&hash_token(&token), role, label).await?;
+    store.close().await;
     println!("{token}");
-    eprintln!("token for role {} created; it is shown only this once", role.as_str());
+    eprintln!(
+        "token for role {} created; it is shown only this once",
+        role.as_str()
+    );
     Ok(())
 }

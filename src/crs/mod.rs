@@ -89,7 +89,9 @@ impl FromStr for Crs {
             "cgcs2000" | "epsg4490" => Ok(Self::Cgcs2000),
             "gcj02" => Ok(Self::Gcj02),
             "bd09" => Ok(Self::Bd09),
-            _ => Err(format!("unknown CRS {s:?}: use wgs84, cgcs2000, gcj02 or bd09")),
+            _ => Err(format!(
+                "unknown CRS {s:?}: use wgs84, cgcs2000, gcj02 or bd09"
+            )),
         }
     }
 }
@@ -101,7 +103,12 @@ mod tests {
 
     #[test]
     fn gcj02_round_trip_is_exact_and_shift_is_hundreds_of_metres() {
-        for &(lon, lat) in &[(109.98, 39.81), (121.47, 31.23), (108.94, 34.26), (105.44, 28.87)] {
+        for &(lon, lat) in &[
+            (109.98, 39.81),
+            (121.47, 31.23),
+            (108.94, 34.26),
+            (105.44, 28.87),
+        ] {
             let (glon, glat) = Crs::Gcj02.from_wgs84(lon, lat);
             let shift_m = Haversine.distance(Point::new(lon, lat), Point::new(glon, glat));
             assert!((100.0..1000.0).contains(&shift_m), "shift {shift_m} m");

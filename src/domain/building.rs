@@ -74,7 +74,12 @@ impl BuildingKind {
     pub fn is_dedicated(self) -> bool {
         matches!(
             self,
-            Self::School | Self::Hospital | Self::Campus | Self::Enterprise | Self::Market | Self::Park
+            Self::School
+                | Self::Hospital
+                | Self::Campus
+                | Self::Enterprise
+                | Self::Market
+                | Self::Park
         )
     }
 

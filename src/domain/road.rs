@@ -74,7 +74,12 @@ impl RoadClass {
     pub fn is_barrier(self) -> bool {
         matches!(
             self,
-            Self::Motorway | Self::Trunk | Self::Primary | Self::Secondary | Self::Rail | Self::River
+            Self::Motorway
+                | Self::Trunk
+                | Self::Primary
+                | Self::Secondary
+                | Self::Rail
+                | Self::River
         )
     }
 }

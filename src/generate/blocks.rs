@@ -73,12 +73,26 @@ pub struct BuildingPlan {
 }
 
 /// A compound of slab blocks (mid-rise) or towers (high-rise) holding about `target` households.
-pub fn compound(cell: &Cell, rect: UvRect, target: u32, high_rise: bool, rng: &mut impl Rng) -> Vec<BuildingPlan> {
+pub fn compound(
+    cell: &Cell,
+    rect: UvRect,
+    target: u32,
+    high_rise: bool,
+    rng: &mut impl Rng,
+) -> Vec<BuildingPlan> {
     let (w, h) = rect.size_m(cell);
     let (len, depth, gap) = if high_rise {
-        (rng.random_range(24.0..34.0), rng.random_range(16.0..22.0), rng.random_range(30.0..42.0))
+        (
+            rng.random_range(24.0..34.0),
+            rng.random_range(16.0..22.0),
+            rng.random_range(30.0..42.0),
+        )
     } else {
-        (rng.random_range(40.0..66.0), rng.random_range(11.0..14.0), rng.random_range(16.0..24.0))
+        (
+            rng.random_range(40.0..66.0),
+            rng.random_range(11.0..14.0),
+            rng.random_range(16.0..24.0),
+        )
     };
     let per_row = ((w - 10.0) / (len + 10.0)).floor().max(1.0) as usize;
     let rows = ((h - 10.0) / (depth + gap)).floor().max(1.0) as usize;
@@ -95,11 +109,19 @@ pub fn compound(cell: &Cell, rect: UvRect, target: u32, high_rise: bool, rng: &m
         let (r, c) = (slot / per_row, slot % per_row);
         let x = 5.0 + c as f64 * x_pitch + (x_pitch - len).max(0.0) / 2.0;
         let y = 5.0 + r as f64 * y_pitch + (y_pitch - depth).max(0.0) / 2.0;
-        let units: u32 = if high_rise { 2 } else if len > 55.0 { 3 } else { 2 };
+        let units: u32 = if high_rise {
+            2
+        } else if len > 55.0 {
+            3
+        } else {
+            2
+        };
         let per_floor = units * 2;
         let share = remaining.max(0) as f64 / (count - slot) as f64;
         let (min_floors, max_floors) = if high_rise { (11.0, 33.0) } else { (2.0, 9.0) };
-        let floors = (share / f64::from(per_floor)).round().clamp(min_floors, max_floors) as u32;
+        let floors = (share / f64::from(per_floor))
+            .round()
+            .clamp(min_floors, max_floors) as u32;
         remaining -= i64::from(floors * per_floor);
         plans.push(BuildingPlan {
             footprint: rect.footprint(cell, x, y, len.min(x_pitch - 4.0), depth.min(y_pitch - 4.0)),
@@ -134,7 +156,9 @@ pub fn low_rise(cell: &Cell, rect: UvRect, target: u32, rng: &mut impl Rng) -> V
             let size = rng.random_range(8.0..12.0);
             let x = c as f64 * pitch + rng.random_range(0.5..(pitch - size - 0.5).max(1.0));
             let y = r as f64 * pitch + rng.random_range(0.5..(pitch - size - 0.5).max(1.0));
-            let households = (per_house + rng.random_range(-0.5..0.5)).round().clamp(1.0, 8.0) as u32;
+            let households = (per_house + rng.random_range(-0.5..0.5))
+                .round()
+                .clamp(1.0, 8.0) as u32;
             BuildingPlan {
                 footprint: rect.footprint(cell, x, y, size, size * rng.random_range(0.8..1.0)),
                 kind: BuildingKind::House,
@@ -146,14 +170,23 @@ pub fn low_rise(cell: &Cell, rect: UvRect, target: u32, rng: &mut impl Rng) -> V
 }
 
 /// An institution's buildings: `kind` is school, hospital, market, enterprise or park.
-pub fn institution(cell: &Cell, rect: UvRect, kind: BuildingKind, rng: &mut impl Rng) -> Vec<BuildingPlan> {
+pub fn institution(
+    cell: &Cell,
+    rect: UvRect,
+    kind: BuildingKind,
+    rng: &mut impl Rng,
+) -> Vec<BuildingPlan> {
     let (w, h) = rect.size_m(cell);
     let specs: Vec<(f64, f64, f64, f64, u16)> = match kind {
         // (x, y, width, height) as shares of the block, floors
         BuildingKind::School => vec![(0.1, 0.6, 0.6, 0.12, 5), (0.1, 0.35, 0.3, 0.12, 4)],
         BuildingKind::Hospital => vec![(0.15, 0.5, 0.5, 0.2, 12), (0.15, 0.15, 0.35, 0.2, 5)],
         BuildingKind::Market => vec![(0.15, 0.2, 0.6, 0.45, 2)],
-        BuildingKind::Enterprise => vec![(0.1, 0.6, 0.3, 0.25, 8), (0.5, 0.6, 0.3, 0.25, 6), (0.1, 0.15, 0.7, 0.25, 3)],
+        BuildingKind::Enterprise => vec![
+            (0.1, 0.6, 0.3, 0.25, 8),
+            (0.5, 0.6, 0.3, 0.25, 6),
+            (0.1, 0.15, 0.7, 0.25, 3),
+        ],
         _ => vec![(0.45, 0.45, 0.1, 0.08, 1)],
     };
     specs

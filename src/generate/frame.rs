@@ -25,7 +25,7 @@ impl LocalFrame {
     }
 
     /// Lon/lat of a point `x` metres east and `y` metres north of the centre.
-    pub fn to_lonlat(&self, x: f64, y: f64) -> Coord<f64> {
+    pub fn to_lonlat(self, x: f64, y: f64) -> Coord<f64> {
         Coord {
             x: self.lon0 + x / self.m_per_deg_lon,
             y: self.lat0 + y / M_PER_DEG_LAT,

@@ -32,7 +32,10 @@ impl Lattice {
         let h = mix(self.seed ^ mix((i as u32 as u64) << 32 | j as u32 as u64));
         let jx = (unit(h) * 2.0 - 1.0) * self.jitter_m;
         let jy = (unit(mix(h)) * 2.0 - 1.0) * self.jitter_m;
-        (f64::from(i) * self.spacing_m + jx, f64::from(j) * self.spacing_m + jy)
+        (
+            f64::from(i) * self.spacing_m + jx,
+            f64::from(j) * self.spacing_m + jy,
+        )
     }
 
     pub fn node(&self, i: i32, j: i32) -> Coord<f64> {
@@ -71,7 +74,11 @@ impl Lattice {
             let cells: Vec<Cell> = candidates
                 .into_iter()
                 .map(|(_, i, j)| self.cell(i, j))
-                .filter(|c| c.corners().iter().all(|p| boundary.contains(&Point::from(*p))))
+                .filter(|c| {
+                    c.corners()
+                        .iter()
+                        .all(|p| boundary.contains(&Point::from(*p)))
+                })
                 .take(count)
                 .collect();
             if cells.len() == count || radius > 400 {
@@ -95,8 +102,14 @@ impl Cell {
     /// Bilinear position at (u, v) ∈ [0,1]², u eastwards, v northwards, in metres.
     pub fn at_m(&self, u: f64, v: f64) -> (f64, f64) {
         let [sw, se, ne, nw] = self.corners_m;
-        let x = sw.0 * (1.0 - u) * (1.0 - v) + se.0 * u * (1.0 - v) + ne.0 * u * v + nw.0 * (1.0 - u) * v;
-        let y = sw.1 * (1.0 - u) * (1.0 - v) + se.1 * u * (1.0 - v) + ne.1 * u * v + nw.1 * (1.0 - u) * v;
+        let x = sw.0 * (1.0 - u) * (1.0 - v)
+            + se.0 * u * (1.0 - v)
+            + ne.0 * u * v
+            + nw.0 * (1.0 - u) * v;
+        let y = sw.1 * (1.0 - u) * (1.0 - v)
+            + se.1 * u * (1.0 - v)
+            + ne.1 * u * v
+            + nw.1 * (1.0 - u) * v;
         (x, y)
     }
 
@@ -107,7 +120,12 @@ impl Cell {
     }
 
     pub fn corners(&self) -> [Coord<f64>; 4] {
-        [self.at(0.0, 0.0), self.at(1.0, 0.0), self.at(1.0, 1.0), self.at(0.0, 1.0)]
+        [
+            self.at(0.0, 0.0),
+            self.at(1.0, 0.0),
+            self.at(1.0, 1.0),
+            self.at(0.0, 1.0),
+        ]
     }
 
     /// Centre in metres.

@@ -9,7 +9,7 @@ mod names;
 mod profile;
 
 pub use names::chinese_number;
-pub use profile::DistrictProfile;
+pub use profile::{DistrictProfile, StreetProfile};
 
 use crate::domain::*;
 use blocks::{BuildingPlan, UvRect};
@@ -46,8 +46,18 @@ const BUILDING_HEADS_PER_COMMUNITY: f64 = 462.0 / 81.0;
 const INCIDENTS_PER_COMMUNITY: f64 = 25.0;
 
 const INCIDENT_CATEGORIES: &[&str] = &[
-    "环境卫生", "占道经营", "违章停车", "设施损坏", "噪音扰民", "邻里纠纷", "安全隐患", "违章搭建",
-    "路灯损坏", "井盖缺失", "供暖问题", "物业纠纷",
+    "环境卫生",
+    "占道经营",
+    "违章停车",
+    "设施损坏",
+    "噪音扰民",
+    "邻里纠纷",
+    "安全隐患",
+    "违章搭建",
+    "路灯损坏",
+    "井盖缺失",
+    "供暖问题",
+    "物业纠纷",
 ];
 
 /// The moment generated timestamps count from (generation never reads the clock).
@@ -108,13 +118,19 @@ pub fn generate(profile: &DistrictProfile, options: &GenerateOptions) -> Result<
         })
         .fold(1.0, f64::max);
 
-    let mut building_heads_left = (BUILDING_HEADS_PER_COMMUNITY * community_count as f64).round() as usize;
+    let mut building_heads_left =
+        (BUILDING_HEADS_PER_COMMUNITY * community_count as f64).round() as usize;
     let mut community_cells: Vec<(CommunityCode, String, usize)> = Vec::new();
     for street in &streets {
         let polygons: Vec<Polygon<f64>> = street
             .cells
             .iter()
-            .map(|&(ci, _, _)| Polygon::new(LineString::new(closed(cells[ci].corners().to_vec())), vec![]))
+            .map(|&(ci, _, _)| {
+                Polygon::new(
+                    LineString::new(closed(cells[ci].corners().to_vec())),
+                    vec![],
+                )
+            })
             .collect();
         data.streets.push(Street {
             code: street.code.clone(),
@@ -189,44 +205,103 @@ fn assign_streets(profile: &DistrictProfile, cells: &[Cell]) -> Result<Vec<Stree
             .ok_or("no cell left for a street seed")?;
         seeds.push(next);
     }
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); street_count];
+    // Streets in reading order of their seeds get the profile's streets in code order, and
+    // room for as many communities as they really have (scaled to the generated count).
+    let seed_points: Vec<Point<f64>> = seeds
+        .iter()
+        .map(|&s| Point::from(cells[s].at(0.5, 0.5)))
+        .collect();
+    let ranked: Vec<usize> = crate::spatial::reading_order(&seed_points);
+    let streets: Vec<_> = (0..street_count)
+        .map(|rank| profile.street(rank))
+        .collect::<Result<_, _>>()?;
+    let real_counts: Vec<f64> = streets
+        .iter()
+        .map(|s| s.communities.len().max(1) as f64)
+        .collect();
+    let capacities = apportion(&real_counts, cells.len());
+    // Capacitated nearest-seed assignment: closest (cell, seed) pairs first.
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::with_capacity(cells.len() * street_count);
     for (i, c) in centres.iter().enumerate() {
-        let nearest = seeds
-            .iter()
-            .enumerate()
-            .min_by(|a, b| {
-                let da = (c.0 - centres[*a.1].0).hypot(c.1 - centres[*a.1].1);
-                let db = (c.0 - centres[*b.1].0).hypot(c.1 - centres[*b.1].1);
-                da.total_cmp(&db).then(a.0.cmp(&b.0))
-            })
-            .map(|(k, _)| k)
-            .unwrap_or(0);
-        members[nearest].push(i);
+        for (rank, &k) in ranked.iter().enumerate() {
+            let s = centres[seeds[k]];
+            pairs.push(((c.0 - s.0).hypot(c.1 - s.1), i, rank));
+        }
     }
-    // Streets in reading order of their seeds get the profile's streets in code order.
-    let seed_points: Vec<Point<f64>> = seeds.iter().map(|&s| Point::from(cells[s].at(0.5, 0.5))).collect();
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); street_count];
+    let mut assigned = vec![false; cells.len()];
+    for (_, i, rank) in pairs {
+        if !assigned[i] && members[rank].len() < capacities[rank] {
+            assigned[i] = true;
+            members[rank].push(i);
+        }
+    }
     let mut plans = Vec::new();
-    for (rank, k) in crate::spatial::reading_order(&seed_points).into_iter().enumerate() {
-        let (code, name, real) = profile.street(rank)?;
-        let points: Vec<Point<f64>> = members[k].iter().map(|&i| Point::from(cells[i].at(0.5, 0.5))).collect();
-        let mut next_seq = real.iter().map(|(c, _)| c.as_str()[9..].parse::<u16>().unwrap_or(0)).max().unwrap_or(0);
+    for (
+        rank,
+        StreetProfile {
+            code,
+            name,
+            communities: real,
+        },
+    ) in streets.into_iter().enumerate()
+    {
+        let points: Vec<Point<f64>> = members[rank]
+            .iter()
+            .map(|&i| Point::from(cells[i].at(0.5, 0.5)))
+            .collect();
+        let mut next_seq = real
+            .iter()
+            .map(|(c, _)| c.as_str()[9..].parse::<u16>().unwrap_or(0))
+            .max()
+            .unwrap_or(0);
         let mut street_cells = Vec::new();
-        for (n, idx) in crate::spatial::reading_order(&points).into_iter().enumerate() {
+        for (n, idx) in crate::spatial::reading_order(&points)
+            .into_iter()
+            .enumerate()
+        {
             let (ccode, cname) = match real.get(n) {
                 Some((c, nm)) => (c.clone(), nm.clone()),
                 None => {
                     next_seq += 1;
-                    let c = CommunityCode::new(format!("{}{:03}", code.as_str(), next_seq)).map_err(|e| e.to_string())?;
+                    let c = CommunityCode::new(format!("{}{:03}", code.as_str(), next_seq))
+                        .map_err(|e| e.to_string())?;
                     let short = name.trim_end_matches("街道").trim_end_matches('镇');
-                    (c, format!("{short}第{}社区", names::chinese_number(n as u32 + 1)))
+                    (
+                        c,
+                        format!("{short}第{}社区", names::chinese_number(n as u32 + 1)),
+                    )
                 }
             };
-            street_cells.push((members[k][idx], ccode, cname));
+            street_cells.push((members[rank][idx], ccode, cname));
         }
-        plans.push(StreetPlan { code, name, cells: street_cells });
+        plans.push(StreetPlan {
+            code,
+            name,
+            cells: street_cells,
+        });
     }
     plans.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(plans)
+}
+
+/// Splits `total` into whole parts proportional to `weights` (largest remainder).
+fn apportion(weights: &[f64], total: usize) -> Vec<usize> {
+    let sum: f64 = weights.iter().sum::<f64>().max(f64::EPSILON);
+    let exact: Vec<f64> = weights.iter().map(|w| w / sum * total as f64).collect();
+    let mut parts: Vec<usize> = exact.iter().map(|e| e.floor() as usize).collect();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
+    let short = total.saturating_sub(parts.iter().sum());
+    for &i in order.iter().cycle().take(short) {
+        parts[i] += 1;
+    }
+    parts
 }
 
 /// Blocks of one community: institutions, compounds and low-rise areas.
@@ -275,7 +350,11 @@ fn fill_community(
     }
     let residential_blocks = order.len() - institutions.len();
     let mut seq = 0u32;
-    let mut push = |data: &mut Dataset, plan: BuildingPlan, name: Option<String>, address: Option<String>, head: Option<String>| {
+    let mut push = |data: &mut Dataset,
+                    plan: BuildingPlan,
+                    name: Option<String>,
+                    address: Option<String>,
+                    head: Option<String>| {
         seq += 1;
         let residents = (f64::from(plan.households) * PERSONS_PER_HOUSEHOLD).round() as u32;
         data.buildings.push(Building {
@@ -299,46 +378,97 @@ fn fill_community(
                 BuildingKind::School => format!("{community_name}学校"),
                 BuildingKind::Hospital => format!("{community_name}卫生服务中心"),
                 BuildingKind::Market => format!("{community_name}农贸市场"),
-                BuildingKind::Enterprise => format!("{}有限公司", names::compound(rng).trim_end_matches(['区', '园', '苑', '村', '居', '寓', '庭'])),
+                BuildingKind::Enterprise => format!(
+                    "{}有限公司",
+                    names::compound(rng)
+                        .trim_end_matches(['区', '园', '苑', '村', '居', '寓', '庭'])
+                ),
                 _ => format!("{community_name}公园"),
             };
-            for (i, plan) in blocks::institution(cell, rect, kind, rng).into_iter().enumerate() {
-                let name = if i == 0 { label.clone() } else { format!("{label}{}号楼", i + 1) };
-                push(data, plan, Some(name), Some(format!("{street_name}{community_name}{label}")), None);
+            for (i, plan) in blocks::institution(cell, rect, kind, rng)
+                .into_iter()
+                .enumerate()
+            {
+                let name = if i == 0 {
+                    label.clone()
+                } else {
+                    format!("{label}{}号楼", i + 1)
+                };
+                push(
+                    data,
+                    plan,
+                    Some(name),
+                    Some(format!("{street_name}{community_name}{label}")),
+                    None,
+                );
             }
             continue;
         }
-        let block_target = (target_households / residential_blocks as f64 * rng.random_range(0.8..1.2)).round() as u32;
+        let block_target = (target_households / residential_blocks as f64
+            * rng.random_range(0.8..1.2))
+        .round() as u32;
         let low_rise = rng.random_bool((0.08 + 0.3 * outer_share).min(0.9));
         if low_rise {
-            let area = format!("{}片区", names::compound(rng).trim_end_matches(['区', '园', '苑', '村', '居', '寓', '庭']));
-            for (i, plan) in blocks::low_rise(cell, rect, block_target, rng).into_iter().enumerate() {
-                push(data, plan, None, Some(format!("{street_name}{community_name}{area}{}号", i + 1)), None);
+            let area = format!(
+                "{}片区",
+                names::compound(rng).trim_end_matches(['区', '园', '苑', '村', '居', '寓', '庭'])
+            );
+            for (i, plan) in blocks::low_rise(cell, rect, block_target, rng)
+                .into_iter()
+                .enumerate()
+            {
+                push(
+                    data,
+                    plan,
+                    None,
+                    Some(format!("{street_name}{community_name}{area}{}号", i + 1)),
+                    None,
+                );
             }
             continue;
         }
-        let parts: Vec<UvRect> = if rng.random_bool(0.5) { rect.halves(cell).to_vec() } else { vec![rect] };
+        let parts: Vec<UvRect> = if rng.random_bool(0.5) {
+            rect.halves(cell).to_vec()
+        } else {
+            vec![rect]
+        };
         let share = block_target / parts.len() as u32;
         for part in parts {
             let compound_name = names::compound(rng);
             let high_rise = rng.random_bool(0.3 + 0.3 * (1.0 - outer_share));
-            for (i, plan) in blocks::compound(cell, part.inset(cell, 4.0), share, high_rise, rng).into_iter().enumerate() {
+            for (i, plan) in blocks::compound(cell, part.inset(cell, 4.0), share, high_rise, rng)
+                .into_iter()
+                .enumerate()
+            {
                 let head = (*building_heads_left > 0 && rng.random_bool(0.05)).then(|| {
                     *building_heads_left -= 1;
                     names::person(rng)
                 });
                 let label = format!("{compound_name}{}号楼", i + 1);
-                push(data, plan, Some(label.clone()), Some(format!("{street_name}{community_name}{label}")), head);
+                push(
+                    data,
+                    plan,
+                    Some(label.clone()),
+                    Some(format!("{street_name}{community_name}{label}")),
+                    head,
+                );
             }
         }
     }
 }
 
 /// Arterials along lattice lines (named, primary/secondary) and local roads between blocks.
-fn roads(lattice: &Lattice, cells: &[Cell], communities: &[(CommunityCode, String, usize)]) -> Vec<Road> {
+fn roads(
+    lattice: &Lattice,
+    cells: &[Cell],
+    communities: &[(CommunityCode, String, usize)],
+) -> Vec<Road> {
     let mut roads = Vec::new();
-    let selected: std::collections::BTreeSet<(i32, i32)> = cells.iter().map(|c| (c.i, c.j)).collect();
-    let (min_i, min_j) = selected.iter().fold((i32::MAX, i32::MAX), |(a, b), &(i, j)| (a.min(i), b.min(j)));
+    let selected: std::collections::BTreeSet<(i32, i32)> =
+        cells.iter().map(|c| (c.i, c.j)).collect();
+    let (min_i, min_j) = selected
+        .iter()
+        .fold((i32::MAX, i32::MAX), |(a, b), &(i, j)| (a.min(i), b.min(j)));
     // Edges along rows (east-west) and columns (north-south), merged into runs.
     let mut rows: BTreeMap<i32, Vec<i32>> = BTreeMap::new();
     let mut cols: BTreeMap<i32, Vec<i32>> = BTreeMap::new();
@@ -365,16 +495,38 @@ fn roads(lattice: &Lattice, cells: &[Cell], communities: &[(CommunityCode, Strin
                 let mut coords: Vec<Coord<f64>> = Vec::new();
                 let first = run[0];
                 for k in first..=run[run.len() - 1] + 1 {
-                    coords.push(if east_west { lattice.node(k, line) } else { lattice.node(line, k) });
+                    coords.push(if east_west {
+                        lattice.node(k, line)
+                    } else {
+                        lattice.node(line, k)
+                    });
                 }
                 let index = (line - if east_west { min_j } else { min_i }) as usize;
                 let (name, class) = if east_west {
-                    (names::arterial_ew(index), if line % 2 == 0 { RoadClass::Primary } else { RoadClass::Secondary })
+                    (
+                        names::arterial_ew(index),
+                        if line % 2 == 0 {
+                            RoadClass::Primary
+                        } else {
+                            RoadClass::Secondary
+                        },
+                    )
                 } else {
-                    (names::arterial_ns(index), if line % 2 == 0 { RoadClass::Primary } else { RoadClass::Secondary })
+                    (
+                        names::arterial_ns(index),
+                        if line % 2 == 0 {
+                            RoadClass::Primary
+                        } else {
+                            RoadClass::Secondary
+                        },
+                    )
                 };
                 roads.push(Road {
-                    id: RoadId(format!("A{}{}-{r}", if east_west { "EW" } else { "NS" }, line)),
+                    id: RoadId(format!(
+                        "A{}{}-{r}",
+                        if east_west { "EW" } else { "NS" },
+                        line
+                    )),
                     class,
                     name: Some(name),
                     geometry: LineString::new(coords),
@@ -389,8 +541,12 @@ fn roads(lattice: &Lattice, cells: &[Cell], communities: &[(CommunityCode, Strin
         for k in 1..BLOCKS_PER_SIDE {
             let f = k as f64 / BLOCKS_PER_SIDE as f64;
             let samples = 5;
-            let ew: Vec<Coord<f64>> = (0..=samples).map(|s| cell.at(s as f64 / samples as f64, f)).collect();
-            let ns: Vec<Coord<f64>> = (0..=samples).map(|s| cell.at(f, s as f64 / samples as f64)).collect();
+            let ew: Vec<Coord<f64>> = (0..=samples)
+                .map(|s| cell.at(s as f64 / samples as f64, f))
+                .collect();
+            let ns: Vec<Coord<f64>> = (0..=samples)
+                .map(|s| cell.at(f, s as f64 / samples as f64))
+                .collect();
             roads.push(Road {
                 id: RoadId(format!("L{}-EW{k}", code.as_str())),
                 class: RoadClass::Residential,
@@ -415,9 +571,31 @@ fn add_stations(
     streets: &[StreetPlan],
     rng: &mut ChaCha8Rng,
 ) {
-    let centre_services = ["政务服务", "党员活动", "法律咨询", "就业指导", "老年食堂", "志愿服务"];
-    let station_services = ["便民服务", "党员活动", "图书阅览", "健康小屋", "儿童之家", "老年活动室"];
-    let outpost_services = ["饮水", "充电", "休息", "应急药箱", "微波炉加热", "雨具借用", "卫生间"];
+    let centre_services = [
+        "政务服务",
+        "党员活动",
+        "法律咨询",
+        "就业指导",
+        "老年食堂",
+        "志愿服务",
+    ];
+    let station_services = [
+        "便民服务",
+        "党员活动",
+        "图书阅览",
+        "健康小屋",
+        "儿童之家",
+        "老年活动室",
+    ];
+    let outpost_services = [
+        "饮水",
+        "充电",
+        "休息",
+        "应急药箱",
+        "微波炉加热",
+        "雨具借用",
+        "卫生间",
+    ];
     let rider_services = ["饮水", "充电", "休息", "手机充电", "卫生间", "避暑取暖"];
     let pick = |all: &[&str], rng: &mut ChaCha8Rng| -> Vec<String> {
         let n = rng.random_range(3..=all.len());
@@ -437,7 +615,8 @@ fn add_stations(
             });
         }
     }
-    let per_community = STATIONS_PER_COMMUNITY - streets.len() as f64 / communities.len().max(1) as f64;
+    let per_community =
+        STATIONS_PER_COMMUNITY - streets.len() as f64 / communities.len().max(1) as f64;
     let mut budget = 0.0;
     for (code, name, ci) in communities {
         let cell = &cells[*ci];
@@ -459,11 +638,27 @@ fn add_stations(
             let rider = rng.random_bool(0.12);
             data.stations.push(Station {
                 id: StationId(format!("S{}-{k}", code.as_str())),
-                name: if rider { format!("{name}骑手驿站") } else { format!("{name}红色驿站{}号", names::chinese_number(k)) },
-                kind: if rider { StationKind::RiderRestStation } else { StationKind::RedOutpost },
+                name: if rider {
+                    format!("{name}骑手驿站")
+                } else {
+                    format!("{name}红色驿站{}号", names::chinese_number(k))
+                },
+                kind: if rider {
+                    StationKind::RiderRestStation
+                } else {
+                    StationKind::RedOutpost
+                },
                 location: point_in(cell, rng),
-                services: if rider { pick(&rider_services, rng) } else { pick(&outpost_services, rng) },
-                opening_hours: Some(if rider { "24/7".into() } else { "Mo-Su 08:00-20:00".into() }),
+                services: if rider {
+                    pick(&rider_services, rng)
+                } else {
+                    pick(&outpost_services, rng)
+                },
+                opening_hours: Some(if rider {
+                    "24/7".into()
+                } else {
+                    "Mo-Su 08:00-20:00".into()
+                }),
                 address: None,
                 community: Some(code.clone()),
             });
@@ -471,7 +666,12 @@ fn add_stations(
     }
 }
 
-fn add_workers(data: &mut Dataset, cells: &[Cell], communities: &[(CommunityCode, String, usize)], rng: &mut ChaCha8Rng) {
+fn add_workers(
+    data: &mut Dataset,
+    cells: &[Cell],
+    communities: &[(CommunityCode, String, usize)],
+    rng: &mut ChaCha8Rng,
+) {
     let mut budget = 0.0;
     let mut n = 0;
     for (_, _, ci) in communities {
@@ -493,19 +693,34 @@ fn add_workers(data: &mut Dataset, cells: &[Cell], communities: &[(CommunityCode
                 phone: Some(names::phone(rng)),
                 role,
                 grids: Vec::new(),
-                duty: if on_duty { DutyStatus::OnDuty } else { DutyStatus::OffDuty },
+                duty: if on_duty {
+                    DutyStatus::OnDuty
+                } else {
+                    DutyStatus::OffDuty
+                },
                 position: on_duty.then(|| point_in(&cells[*ci], rng)),
-                position_at: on_duty.then(|| base_time() + Duration::seconds(rng.random_range(0..3600))),
+                position_at: on_duty
+                    .then(|| base_time() + Duration::seconds(rng.random_range(0..3600))),
             });
         }
     }
 }
 
-fn add_incidents(data: &mut Dataset, cells: &[Cell], communities: &[(CommunityCode, String, usize)], rng: &mut ChaCha8Rng) {
+fn add_incidents(
+    data: &mut Dataset,
+    cells: &[Cell],
+    communities: &[(CommunityCode, String, usize)],
+    rng: &mut ChaCha8Rng,
+) {
     let count = (INCIDENTS_PER_COMMUNITY * communities.len() as f64).round() as usize;
     for n in 0..count {
-        let Some((_, name, ci)) = communities.choose(rng) else { return };
-        let category = INCIDENT_CATEGORIES.choose(rng).copied().unwrap_or("环境卫生");
+        let Some((_, name, ci)) = communities.choose(rng) else {
+            return;
+        };
+        let category = INCIDENT_CATEGORIES
+            .choose(rng)
+            .copied()
+            .unwrap_or("环境卫生");
         let status = match rng.random_range(0..100) {
             0..70 => IncidentStatus::Closed,
             70..80 => IncidentStatus::Resolved,

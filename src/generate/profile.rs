@@ -9,6 +9,14 @@ const DONGSHENG_BOUNDARY_GCJ02: &str = include_str!("../../data/dongsheng/bounda
 const DONGSHENG_STREETS: &str = include_str!("../../data/dongsheng/streets.csv");
 const DONGSHENG_COMMUNITIES: &str = include_str!("../../data/dongsheng/communities.csv");
 
+/// A real urban street (街道) and its real communities, in code order.
+#[derive(Debug, Clone)]
+pub struct StreetProfile {
+    pub code: StreetCode,
+    pub name: String,
+    pub communities: Vec<(CommunityCode, String)>,
+}
+
 /// A real district to generate inside.
 #[derive(Debug, Clone)]
 pub struct DistrictProfile {
@@ -19,7 +27,7 @@ pub struct DistrictProfile {
     /// The urban centre the generated city grows from (WGS84).
     pub centre: Point<f64>,
     /// Urban streets (街道) with their real communities, in code order.
-    pub streets: Vec<(StreetCode, String, Vec<(CommunityCode, String)>)>,
+    pub streets: Vec<StreetProfile>,
 }
 
 impl DistrictProfile {
@@ -46,20 +54,35 @@ impl DistrictProfile {
         if !boundary.contains(&centre) {
             return Err("the Dongsheng centre lies outside its boundary".into());
         }
-        let mut streets: Vec<(StreetCode, String, Vec<(CommunityCode, String)>)> = Vec::new();
+        let mut streets: Vec<StreetProfile> = Vec::new();
         for line in DONGSHENG_STREETS.lines().skip(1) {
             let mut parts = line.split(',');
-            let (Some(code), Some(name)) = (parts.next(), parts.next()) else { continue };
+            let (Some(code), Some(name)) = (parts.next(), parts.next()) else {
+                continue;
+            };
             if !name.ends_with("街道") {
                 continue; // towns and the development zone are not urban streets
             }
-            streets.push((code.parse().map_err(|e: crate::domain::CodeError| e.to_string())?, name.to_string(), Vec::new()));
+            streets.push(StreetProfile {
+                code: code
+                    .parse()
+                    .map_err(|e: crate::domain::CodeError| e.to_string())?,
+                name: name.to_string(),
+                communities: Vec::new(),
+            });
         }
         for line in DONGSHENG_COMMUNITIES.lines().skip(1) {
             let mut parts = line.split(',');
-            let (Some(code), Some(name), Some(street)) = (parts.next(), parts.next(), parts.next()) else { continue };
-            if let Some(entry) = streets.iter_mut().find(|s| s.0.as_str() == street) {
-                entry.2.push((code.parse().map_err(|e: crate::domain::CodeError| e.to_string())?, name.to_string()));
+            let (Some(code), Some(name), Some(street)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            if let Some(entry) = streets.iter_mut().find(|s| s.code.as_str() == street) {
+                entry.communities.push((
+                    code.parse()
+                        .map_err(|e: crate::domain::CodeError| e.to_string())?,
+                    name.to_string(),
+                ));
             }
         }
         Ok(Self {
@@ -73,13 +96,12 @@ impl DistrictProfile {
 
     /// Real communities per real street (how big generated streets are).
     pub fn communities_per_street(&self) -> f64 {
-        let communities: usize = self.streets.iter().map(|s| s.2.len()).sum();
+        let communities: usize = self.streets.iter().map(|s| s.communities.len()).sum();
         (communities as f64 / self.streets.len().max(1) as f64).max(1.0)
     }
 
     /// The `rank`-th street: a real one, then synthetic codes after the last real one.
-    #[allow(clippy::type_complexity)]
-    pub fn street(&self, rank: usize) -> Result<(StreetCode, String, Vec<(CommunityCode, String)>), String> {
+    pub fn street(&self, rank: usize) -> Result<StreetProfile, String> {
         if let Some(s) = self.streets.get(rank) {
             return Ok(s.clone());
         }
@@ -87,7 +109,7 @@ impl DistrictProfile {
         let last = self
             .streets
             .iter()
-            .map(|s| s.0.as_str()[6..].parse::<usize>().unwrap_or(0))
+            .map(|s| s.code.as_str()[6..].parse::<usize>().unwrap_or(0))
             .max()
             .unwrap_or(0);
         // Synthetic streets take 3-digit sequences above the real urban ones, skipping the
@@ -97,10 +119,17 @@ impl DistrictProfile {
             seq += 100;
         }
         if seq > 399 {
-            return Err(format!("too many streets ({rank}) for 3-digit street codes"));
+            return Err(format!(
+                "too many streets ({rank}) for 3-digit street codes"
+            ));
         }
-        let code = StreetCode::new(format!("{}{:03}", self.district_code.as_str(), seq)).map_err(|e| e.to_string())?;
-        Ok((code, format!("新区第{}街道", super::names::chinese_number(extra as u32)), Vec::new()))
+        let code = StreetCode::new(format!("{}{:03}", self.district_code.as_str(), seq))
+            .map_err(|e| e.to_string())?;
+        Ok(StreetProfile {
+            code,
+            name: format!("新区第{}街道", super::names::chinese_number(extra as u32)),
+            communities: Vec::new(),
+        })
     }
 }
 
@@ -112,10 +141,13 @@ mod tests {
     fn dongsheng_has_its_urban_streets_and_communities() {
         let p = DistrictProfile::dongsheng().unwrap();
         assert_eq!(p.streets.len(), 12);
-        assert_eq!(p.streets.iter().map(|s| s.2.len()).sum::<usize>(), 79);
-        assert_eq!(p.streets[0].1, "交通街道");
-        let (extra, _, real) = p.street(12).unwrap();
-        assert_eq!(extra.as_str(), "150602014");
-        assert!(real.is_empty());
+        assert_eq!(
+            p.streets.iter().map(|s| s.communities.len()).sum::<usize>(),
+            79
+        );
+        assert_eq!(p.streets[0].name, "交通街道");
+        let extra = p.street(12).unwrap();
+        assert_eq!(extra.code.as_str(), "150602014");
+        assert!(extra.communities.is_empty());
     }
 }

@@ -38,7 +38,12 @@ pub fn parse(path: &Path, text: &str, options: &ImportOptions) -> Result<Dataset
             Value::Object(map) => map,
             Value::Null => &empty,
             other => {
-                return Err(feature_error(path, index, feature_id, format!("`properties` must be an object, found {other}")));
+                return Err(feature_error(
+                    path,
+                    index,
+                    feature_id,
+                    format!("`properties` must be an object, found {other}"),
+                ));
             }
         };
         let p = Properties(props);
@@ -104,7 +109,12 @@ fn polygonal(g: Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
     let mp = match g {
         Geometry::Polygon(p) => MultiPolygon::new(vec![p]),
         Geometry::MultiPolygon(mp) => mp,
-        other => return Err(format!("expected a Polygon or MultiPolygon, found a {}", type_name(&other))),
+        other => {
+            return Err(format!(
+                "expected a Polygon or MultiPolygon, found a {}",
+                type_name(&other)
+            ));
+        }
     };
     valid_oriented(mp)
 }
@@ -160,7 +170,11 @@ fn parse_feature(
             let base = fallback_id();
             let many = lines.len() > 1;
             for (part, line) in lines.into_iter().enumerate() {
-                let id = if many { format!("{base}-{part}") } else { base.clone() };
+                let id = if many {
+                    format!("{base}-{part}")
+                } else {
+                    base.clone()
+                };
                 data.roads.push(mapping::road(p, RoadId(id), class, line)?);
             }
         }
@@ -171,9 +185,16 @@ fn parse_feature(
             };
             let location = match geometry {
                 Geometry::Point(pt) => pt,
-                other => representative_point(&other).ok_or("geometry has no representative point")?,
+                other => {
+                    representative_point(&other).ok_or("geometry has no representative point")?
+                }
             };
-            data.stations.push(mapping::station(p, StationId(fallback_id()), kind, location)?);
+            data.stations.push(mapping::station(
+                p,
+                StationId(fallback_id()),
+                kind,
+                location,
+            )?);
         }
         ImportKind::Rosters => {
             return Err("rosters are CSV files, not GeoJSON".into());

@@ -7,14 +7,18 @@ use geojson::{Position, Value};
 /// Checks one position: at least lon and lat, finite, within ±180 / ±90.
 fn check_position(p: &Position) -> Result<(), String> {
     if p.len() < 2 {
-        return Err(format!("position {p:?} needs at least longitude and latitude"));
+        return Err(format!(
+            "position {p:?} needs at least longitude and latitude"
+        ));
     }
     let (lon, lat) = (p[0], p[1]);
     if !lon.is_finite() || !lat.is_finite() {
         return Err(format!("position {p:?} is not finite"));
     }
     if !(-180.0..=180.0).contains(&lon) {
-        return Err(format!("longitude {lon} out of range (must be within ±180)"));
+        return Err(format!(
+            "longitude {lon} out of range (must be within ±180)"
+        ));
     }
     if !(-90.0..=90.0).contains(&lat) {
         return Err(format!("latitude {lat} out of range (must be within ±90)"));
@@ -24,7 +28,10 @@ fn check_position(p: &Position) -> Result<(), String> {
 
 fn check_line(line: &[Position]) -> Result<(), String> {
     if line.len() < 2 {
-        return Err(format!("line has {} position(s), needs at least 2", line.len()));
+        return Err(format!(
+            "line has {} position(s), needs at least 2",
+            line.len()
+        ));
     }
     line.iter().try_for_each(check_position)
 }
@@ -34,13 +41,22 @@ fn check_polygon(rings: &[Vec<Position>]) -> Result<(), String> {
         return Err("polygon has no rings".into());
     }
     for (i, ring) in rings.iter().enumerate() {
-        let which = if i == 0 { "outer ring".to_string() } else { format!("hole {i}") };
+        let which = if i == 0 {
+            "outer ring".to_string()
+        } else {
+            format!("hole {i}")
+        };
         if ring.len() < 4 {
-            return Err(format!("{which} has {} positions, needs at least 4", ring.len()));
+            return Err(format!(
+                "{which} has {} positions, needs at least 4",
+                ring.len()
+            ));
         }
         ring.iter().try_for_each(check_position)?;
         if ring.first() != ring.last() {
-            return Err(format!("{which} is not closed (first and last positions differ)"));
+            return Err(format!(
+                "{which} is not closed (first and last positions differ)"
+            ));
         }
     }
     Ok(())
@@ -61,8 +77,11 @@ pub fn check_value(value: &Value) -> Result<(), String> {
 
 /// Checks OGC validity of a polygonal geometry (self-intersections, holes outside shells…)
 /// and returns it oriented as RFC 7946 asks: exteriors counter-clockwise, holes clockwise.
-pub fn valid_oriented(mp: geo_types::MultiPolygon<f64>) -> Result<geo_types::MultiPolygon<f64>, String> {
-    mp.check_validation().map_err(|e| format!("invalid polygon: {e}"))?;
+pub fn valid_oriented(
+    mp: geo_types::MultiPolygon<f64>,
+) -> Result<geo_types::MultiPolygon<f64>, String> {
+    mp.check_validation()
+        .map_err(|e| format!("invalid polygon: {e}"))?;
     Ok(mp.orient(Direction::Default))
 }
 

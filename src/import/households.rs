@@ -73,12 +73,19 @@ impl HouseholdModel {
     /// assert!((105..=111).contains(&h), "{h}");
     /// assert_eq!(HouseholdModel::default().households(&slab, BuildingKind::School, 18), 0);
     /// ```
-    pub fn households(&self, footprint: &MultiPolygon<f64>, kind: BuildingKind, floors: u16) -> u32 {
+    pub fn households(
+        &self,
+        footprint: &MultiPolygon<f64>,
+        kind: BuildingKind,
+        floors: u16,
+    ) -> u32 {
         if !kind.is_residential() {
             return 0;
         }
         // The geodesic area of a clockwise ring is the rest of the globe: orient first.
-        let area_m2 = footprint.orient(Direction::Default).geodesic_area_unsigned();
+        let area_m2 = footprint
+            .orient(Direction::Default)
+            .geodesic_area_unsigned();
         let estimate = area_m2 * f64::from(floors) * self.usable_ratio / self.dwelling_m2;
         estimate.round().clamp(1.0, 100_000.0) as u32
     }

@@ -14,7 +14,10 @@ fn building_kind(p: &Properties) -> Result<BuildingKind, String> {
     if let Some(kind) = p.text("kind")? {
         return kind.parse().map_err(|_| {
             let names: Vec<&str> = BuildingKind::ALL.iter().map(|k| k.as_str()).collect();
-            format!("property `kind` {kind:?} is not one of {}", names.join(", "))
+            format!(
+                "property `kind` {kind:?} is not one of {}",
+                names.join(", ")
+            )
         });
     }
     let tag = p.text("building")?.unwrap_or_else(|| "yes".into());
@@ -105,9 +108,7 @@ pub fn community(
     boundary: MultiPolygon<f64>,
     code_required: bool,
 ) -> Result<Option<Community>, String> {
-    let name = p
-        .first_text(&["name:zh", "name"])?
-        .unwrap_or_default();
+    let name = p.first_text(&["name:zh", "name"])?.unwrap_or_default();
     let code = match p.text("code")? {
         Some(code) => CommunityCode::new(code).map_err(|e| format!("property `code`: {e}"))?,
         None if code_required => {
@@ -149,7 +150,10 @@ pub fn road_class(p: &Properties) -> Result<Option<RoadClass>, String> {
     if let Some(h) = p.text("highway")? {
         return Ok(RoadClass::from_osm_highway(&h));
     }
-    if matches!(p.text("railway")?.as_deref(), Some("rail" | "light_rail" | "subway")) {
+    if matches!(
+        p.text("railway")?.as_deref(),
+        Some("rail" | "light_rail" | "subway")
+    ) {
         return Ok(Some(RoadClass::Rail));
     }
     if matches!(p.text("waterway")?.as_deref(), Some("river" | "canal")) {
@@ -159,7 +163,12 @@ pub fn road_class(p: &Properties) -> Result<Option<RoadClass>, String> {
 }
 
 /// Builds a road part.
-pub fn road(p: &Properties, id: RoadId, class: RoadClass, line: LineString<f64>) -> Result<Road, String> {
+pub fn road(
+    p: &Properties,
+    id: RoadId,
+    class: RoadClass,
+    line: LineString<f64>,
+) -> Result<Road, String> {
     Ok(Road {
         id,
         class,
@@ -174,7 +183,10 @@ pub fn station_kind(p: &Properties) -> Result<Option<StationKind>, String> {
     if let Some(kind) = p.text("kind")? {
         return StationKind::parse(&kind).map(Some).ok_or_else(|| {
             let names: Vec<&str> = StationKind::ALL.iter().map(|k| k.as_str()).collect();
-            format!("property `kind` {kind:?} is not one of {}", names.join(", "))
+            format!(
+                "property `kind` {kind:?} is not one of {}",
+                names.join(", ")
+            )
         });
     }
     Ok(match p.text("amenity")?.as_deref() {
@@ -187,7 +199,12 @@ pub fn station_kind(p: &Properties) -> Result<Option<StationKind>, String> {
 }
 
 /// Builds a station; a station needs a name.
-pub fn station(p: &Properties, id: StationId, kind: StationKind, location: Point<f64>) -> Result<Station, String> {
+pub fn station(
+    p: &Properties,
+    id: StationId,
+    kind: StationKind,
+    location: Point<f64>,
+) -> Result<Station, String> {
     let name = p
         .first_text(&["name:zh", "name"])?
         .ok_or("property `name` is missing")?;

@@ -87,22 +87,35 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<Imported, Impor
 }
 
 /// Parses GeoJSON text (for the API and tests); `source` names it in errors.
-pub fn parse_geojson(source: &str, text: &str, options: &ImportOptions) -> Result<Dataset, ImportError> {
+pub fn parse_geojson(
+    source: &str,
+    text: &str,
+    options: &ImportOptions,
+) -> Result<Dataset, ImportError> {
     geojson_file::parse(Path::new(source), text, options)
 }
 
 /// Gives communities codes under `parent`, numbered west→east, north→south.
 fn number_communities(communities: &mut [Community], parent: &StreetCode) -> Result<(), String> {
     if communities.len() > 999 {
-        return Err(format!("{} communities do not fit 3-digit sequence numbers", communities.len()));
+        return Err(format!(
+            "{} communities do not fit 3-digit sequence numbers",
+            communities.len()
+        ));
     }
     let centroids: Vec<geo::Point<f64>> = communities
         .iter()
-        .map(|c| c.boundary.centroid().unwrap_or_else(|| geo::Point::new(0.0, 0.0)))
+        .map(|c| {
+            c.boundary
+                .centroid()
+                .unwrap_or_else(|| geo::Point::new(0.0, 0.0))
+        })
         .collect();
     for (sequence, index) in reading_order(&centroids).into_iter().enumerate() {
         let code = format!("{}{:03}", parent.as_str(), sequence + 1);
-        communities[index].code = code.parse().map_err(|e: crate::domain::CodeError| e.to_string())?;
+        communities[index].code = code
+            .parse()
+            .map_err(|e: crate::domain::CodeError| e.to_string())?;
     }
     Ok(())
 }

@@ -81,9 +81,18 @@ pub fn read(path: &Path, options: &ImportOptions) -> Result<Dataset, ImportError
                     let members = r
                         .members()
                         .filter(|m| m.member_type == RelMemberType::Way)
-                        .map(|m| (m.member_id, m.role().map(|role| role != "inner").unwrap_or(true)))
+                        .map(|m| {
+                            (
+                                m.member_id,
+                                m.role().map(|role| role != "inner").unwrap_or(true),
+                            )
+                        })
                         .collect();
-                    relations.push(RelationInfo { id: r.id(), tags, members });
+                    relations.push(RelationInfo {
+                        id: r.id(),
+                        tags,
+                        members,
+                    });
                 }
             }
         })
@@ -138,12 +147,27 @@ pub fn read(path: &Path, options: &ImportOptions) -> Result<Dataset, ImportError
                 let Some(coords) = line_of(refs).filter(|_| closed) else {
                     continue; // open ways tagged building are not footprints
                 };
-                let footprint = MultiPolygon::new(vec![Polygon::new(LineString::new(coords), vec![])]);
-                push_building(&mut data, &mut skipped, format!("w{id}"), tags, footprint, options);
+                let footprint =
+                    MultiPolygon::new(vec![Polygon::new(LineString::new(coords), vec![])]);
+                push_building(
+                    &mut data,
+                    &mut skipped,
+                    format!("w{id}"),
+                    tags,
+                    footprint,
+                    options,
+                );
             }
             for r in &relations {
                 match relation_polygons(r, &way_refs, &line_of) {
-                    Ok(footprint) => push_building(&mut data, &mut skipped, format!("r{}", r.id), &r.tags, footprint, options),
+                    Ok(footprint) => push_building(
+                        &mut data,
+                        &mut skipped,
+                        format!("r{}", r.id),
+                        &r.tags,
+                        footprint,
+                        options,
+                    ),
                     Err(reason) => skipped.push(format!("r{}: {reason}", r.id)),
                 }
             }
@@ -172,19 +196,28 @@ pub fn read(path: &Path, options: &ImportOptions) -> Result<Dataset, ImportError
                 })?;
             }
             if let Some(parent) = &options.parent {
-                number_communities(&mut data.communities, parent).map_err(|reason| ImportError::Unsupported {
-                    path: path.to_path_buf(),
-                    reason,
+                number_communities(&mut data.communities, parent).map_err(|reason| {
+                    ImportError::Unsupported {
+                        path: path.to_path_buf(),
+                        reason,
+                    }
                 })?;
             }
         }
         ImportKind::Roads => {
             for (id, tags, refs) in &ways {
                 let p = Properties(tags);
-                let Ok(Some(class)) = mapping::road_class(&p) else { continue };
+                let Ok(Some(class)) = mapping::road_class(&p) else {
+                    continue;
+                };
                 match line_of(refs).filter(|c| c.len() >= 2) {
                     Some(coords) => {
-                        if let Ok(road) = mapping::road(&p, RoadId(format!("w{id}")), class, LineString::new(coords)) {
+                        if let Ok(road) = mapping::road(
+                            &p,
+                            RoadId(format!("w{id}")),
+                            class,
+                            LineString::new(coords),
+                        ) {
                             data.roads.push(road);
                         }
                     }
@@ -204,7 +237,9 @@ pub fn read(path: &Path, options: &ImportOptions) -> Result<Dataset, ImportError
             }
             for (id, tags, refs) in &ways {
                 let p = Properties(tags);
-                let Ok(Some(kind)) = mapping::station_kind(&p) else { continue };
+                let Ok(Some(kind)) = mapping::station_kind(&p) else {
+                    continue;
+                };
                 let point = line_of(refs).and_then(|c| LineString::new(c).interior_point());
                 match point.map(|pt| mapping::station(&p, StationId(format!("w{id}")), kind, pt)) {
                     Some(Ok(s)) => data.stations.push(s),
@@ -241,22 +276,32 @@ fn push_building(
             return;
         }
     };
-    match mapping::building(&Properties(tags), BuildingId(id.clone()), footprint, &options.households) {
+    match mapping::building(
+        &Properties(tags),
+        BuildingId(id.clone()),
+        footprint,
+        &options.households,
+    ) {
         Ok(b) => data.buildings.push(b),
         Err(reason) => skipped.push(format!("{id}: {reason}")),
     }
 }
 
+/// Looks up the coordinates of a way's nodes (`None` when any is missing).
+type NodeLine<'a> = &'a dyn Fn(&[i64]) -> Option<Vec<Coord<f64>>>;
+
 /// Assembles a multipolygon relation's member ways into polygons with holes.
 fn relation_polygons(
     relation: &RelationInfo,
     way_refs: &HashMap<i64, Vec<i64>>,
-    line_of: &dyn Fn(&[i64]) -> Option<Vec<Coord<f64>>>,
+    line_of: NodeLine<'_>,
 ) -> Result<MultiPolygon<f64>, String> {
     let mut outers = Vec::new();
     let mut inners = Vec::new();
     for (way, is_outer) in &relation.members {
-        let refs = way_refs.get(way).ok_or_else(|| format!("member way {way} missing"))?;
+        let refs = way_refs
+            .get(way)
+            .ok_or_else(|| format!("member way {way} missing"))?;
         let coords = line_of(refs).ok_or_else(|| format!("nodes of way {way} missing"))?;
         if *is_outer {
             outers.push(coords);
@@ -271,8 +316,13 @@ fn relation_polygons(
         .map(|r| (Polygon::new(r, vec![]), Vec::new()))
         .collect();
     for hole in inner_rings {
-        let Some(first) = hole.0.first().copied() else { continue };
-        if let Some(entry) = polygons.iter_mut().find(|(outer, _)| outer.contains(&Point::from(first))) {
+        let Some(first) = hole.0.first().copied() else {
+            continue;
+        };
+        if let Some(entry) = polygons
+            .iter_mut()
+            .find(|(outer, _)| outer.contains(&Point::from(first)))
+        {
             entry.1.push(hole);
         }
     }

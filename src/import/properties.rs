@@ -83,7 +83,9 @@ impl Properties<'_> {
                     other => Err(format!("property `{key}` must list strings, found {other}")),
                 })
                 .collect(),
-            Some(other) => Err(format!("property `{key}` must be a list of strings, found {other}")),
+            Some(other) => Err(format!(
+                "property `{key}` must be a list of strings, found {other}"
+            )),
         }
     }
 }

@@ -20,14 +20,21 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<RosterEntry>, ImportError> {
         .headers()
         .map_err(|e| line_error(1, format!("unreadable header: {e}")))?
         .clone();
-    let column = |names: &[&str]| headers.iter().position(|h| names.contains(&h.to_ascii_lowercase().as_str()));
+    let column = |names: &[&str]| {
+        headers
+            .iter()
+            .position(|h| names.contains(&h.to_ascii_lowercase().as_str()))
+    };
     let id_col = column(&["building", "building_id", "id", "楼栋编号"]);
     let address_col = column(&["address", "地址"]);
     let households_col = column(&["households", "户数"])
         .ok_or_else(|| line_error(1, "header has no `households` column".into()))?;
     let residents_col = column(&["residents", "人数"]);
     if id_col.is_none() && address_col.is_none() {
-        return Err(line_error(1, "header needs a `building` (id) or `address` column".into()));
+        return Err(line_error(
+            1,
+            "header needs a `building` (id) or `address` column".into(),
+        ));
     }
     let mut entries = Vec::new();
     for (i, record) in reader.records().enumerate() {
@@ -37,20 +44,33 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<RosterEntry>, ImportError> {
         let building = match (field(id_col), field(address_col)) {
             (Some(id), _) => RosterKey::Id(BuildingId(id.to_string())),
             (None, Some(address)) => RosterKey::Address(address.to_string()),
-            (None, None) => return Err(line_error(line, "neither building id nor address given".into())),
+            (None, None) => {
+                return Err(line_error(
+                    line,
+                    "neither building id nor address given".into(),
+                ));
+            }
         };
         let count = |col: Option<usize>, name: &str| -> Result<Option<u32>, ImportError> {
             match field(col) {
                 None => Ok(None),
                 Some(v) => v.parse::<u32>().map(Some).map_err(|_| {
-                    line_error(line, format!("`{name}` must be a non-negative integer, found {v:?}"))
+                    line_error(
+                        line,
+                        format!("`{name}` must be a non-negative integer, found {v:?}"),
+                    )
                 }),
             }
         };
         let households = count(Some(households_col), "households")?
             .ok_or_else(|| line_error(line, "`households` is empty".into()))?;
         let residents = count(residents_col, "residents")?;
-        entries.push(RosterEntry { line, building, households, residents });
+        entries.push(RosterEntry {
+            line,
+            building,
+            households,
+            residents,
+        });
     }
     Ok(entries)
 }
@@ -61,7 +81,11 @@ mod tests {
 
     #[test]
     fn reads_ids_and_addresses_and_names_bad_lines() {
-        let ok = parse(Path::new("r.csv"), "building,address,households,residents\nw1,,12,30\n,5 Rue X,4,\n").unwrap();
+        let ok = parse(
+            Path::new("r.csv"),
+            "building,address,households,residents\nw1,,12,30\n,5 Rue X,4,\n",
+        )
+        .unwrap();
         assert_eq!(ok.len(), 2);
         assert_eq!(ok[0].building, RosterKey::Id(BuildingId("w1".into())));
         assert_eq!(ok[1].building, RosterKey::Address("5 Rue X".into()));

@@ -19,7 +19,9 @@ pub fn assemble_rings(mut parts: Vec<Vec<Coord<f64>>>) -> Result<Vec<LineString<
     parts.retain(|p| p.len() >= 2);
     while let Some(mut ring) = parts.pop() {
         while ring.first() != ring.last() {
-            let Some(end) = ring.last().copied() else { break };
+            let Some(end) = ring.last().copied() else {
+                break;
+            };
             let Some(next) = parts
                 .iter()
                 .position(|p| p.first() == Some(&end) || p.last() == Some(&end))
@@ -36,7 +38,10 @@ pub fn assemble_rings(mut parts: Vec<Vec<Coord<f64>>>) -> Result<Vec<LineString<
             ring.extend(part.into_iter().skip(1));
         }
         if ring.len() < 4 {
-            return Err(format!("ring has {} positions, needs at least 4", ring.len()));
+            return Err(format!(
+                "ring has {} positions, needs at least 4",
+                ring.len()
+            ));
         }
         rings.push(LineString::new(ring));
     }

@@ -69,8 +69,11 @@ pub trait Store: Send + Sync {
     async fn counts(&self) -> Result<Counts, StoreError>;
 
     /// Inserts or replaces (by code or id) everything in `data`, in one transaction.
-    async fn write(&self, data: &Dataset, progress: Option<Progress<'_>>)
-    -> Result<u64, StoreError>;
+    async fn write(
+        &self,
+        data: &Dataset,
+        progress: Option<Progress<'_>>,
+    ) -> Result<u64, StoreError>;
 
     /// Applies a household roster in one transaction; an unknown building fails the whole
     /// roster with its line number. Returns the number of buildings updated.
@@ -87,8 +90,16 @@ pub trait Store: Send + Sync {
     async fn incidents(&self, query: &LayerQuery) -> Result<Vec<Incident>, StoreError>;
 
     /// Stores a token's hash with its role (the token itself is never stored).
-    async fn create_token(&self, token_hash: &str, role: Role, label: &str)
-    -> Result<(), StoreError>;
+    async fn create_token(
+        &self,
+        token_hash: &str,
+        role: Role,
+        label: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Flushes and closes the store (a GeoPackage's WAL is folded into the file, so GIS
+    /// tools reading the file alone see everything).
+    async fn close(&self);
 
     /// The role of a token hash, if it exists.
     async fn role_for_token(&self, token_hash: &str) -> Result<Option<Role>, StoreError>;

@@ -22,6 +22,9 @@ pub trait SqlBackend: Send + Sync + 'static {
         columns: &[ColumnType],
     ) -> Result<Vec<Vec<SqlValue>>, sqlx::Error>;
 
+    /// Flushes and closes the connections.
+    async fn close(&self);
+
     /// Runs all statements in one transaction: all land or none. Returns rows affected.
     async fn execute_in_transaction(
         &self,
@@ -147,7 +150,10 @@ impl<B: SqlBackend> Store for SqlStore<B> {
             if let [SqlValue::Text(Some(id)), SqlValue::Text(address)] = row.as_slice() {
                 ids.insert(id.clone());
                 if let Some(a) = address {
-                    by_address.entry(a.trim().to_string()).or_default().push(id.clone());
+                    by_address
+                        .entry(a.trim().to_string())
+                        .or_default()
+                        .push(id.clone());
                 }
             }
         }
@@ -164,24 +170,26 @@ impl<B: SqlBackend> Store for SqlStore<B> {
                         reason: format!("no building with id {:?}", id.as_str()),
                     });
                 }
-                RosterKey::Address(address) => match by_address.get(address.trim()).map(Vec::as_slice) {
-                    Some([one]) => one.clone(),
-                    Some(many) if many.len() > 1 => {
-                        return Err(StoreError::Roster {
-                            line: entry.line,
-                            reason: format!(
-                                "address {address:?} matches {} buildings; give the building id",
-                                many.len()
-                            ),
-                        });
+                RosterKey::Address(address) => {
+                    match by_address.get(address.trim()).map(Vec::as_slice) {
+                        Some([one]) => one.clone(),
+                        Some(many) if many.len() > 1 => {
+                            return Err(StoreError::Roster {
+                                line: entry.line,
+                                reason: format!(
+                                    "address {address:?} matches {} buildings; give the building id",
+                                    many.len()
+                                ),
+                            });
+                        }
+                        _ => {
+                            return Err(StoreError::Roster {
+                                line: entry.line,
+                                reason: format!("no building with address {address:?}"),
+                            });
+                        }
                     }
-                    _ => {
-                        return Err(StoreError::Roster {
-                            line: entry.line,
-                            reason: format!("no building with address {address:?}"),
-                        });
-                    }
-                },
+                }
             };
             statements.push(Statement {
                 sql: sql.clone(),
@@ -253,6 +261,10 @@ impl<B: SqlBackend> Store for SqlStore<B> {
             })
     }
 
+    async fn close(&self) {
+        self.backend.close().await;
+    }
+
     async fn role_for_token(&self, token_hash: &str) -> Result<Option<Role>, StoreError> {
         let rows = self
             .backend
@@ -319,7 +331,10 @@ macro_rules! execute_all {
         let mut tx = $pool.begin().await?;
         let mut affected = 0u64;
         for (i, statement) in $statements.iter().enumerate() {
-            let query = bind_values!(sqlx::query(sqlx::AssertSqlSafe(statement.sql.clone())), &statement.params);
+            let query = bind_values!(
+                sqlx::query(sqlx::AssertSqlSafe(statement.sql.clone())),
+                &statement.params
+            );
             affected += query.execute(&mut *tx).await?.rows_affected();
             if let Some(progress) = $progress {
                 if i % 1000 == 999 {

@@ -172,9 +172,9 @@ impl Dialect {
 
     fn select_column(self, name: &str, ty: ColumnType) -> String {
         match (self, ty) {
-            (Self::Postgis, ColumnType::Timestamp) => format!(
-                "to_char({name} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-            ),
+            (Self::Postgis, ColumnType::Timestamp) => {
+                format!("to_char({name} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+            }
             _ => name.to_string(),
         }
     }
@@ -581,7 +581,8 @@ impl RowReader {
 
     pub fn code<T: std::str::FromStr<Err = CodeError>>(&mut self) -> Result<T, StoreError> {
         let s = self.text()?;
-        s.parse().map_err(|e: CodeError| self.corrupt(e.to_string()))
+        s.parse()
+            .map_err(|e: CodeError| self.corrupt(e.to_string()))
     }
 
     pub fn opt_code<T: std::str::FromStr<Err = CodeError>>(

@@ -7,20 +7,25 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub fn data(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(path)
 }
 
 /// A new GeoPackage store in a temporary directory (kept alive by the returned guard).
 pub async fn fresh_gpkg() -> (tempfile::TempDir, Arc<dyn Store>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("test.gpkg");
-    let store = store::open(path.to_str().expect("utf-8 path")).await.expect("open gpkg");
+    let store = store::open(path.to_str().expect("utf-8 path"))
+        .await
+        .expect("open gpkg");
     (dir, store)
 }
 
 /// The PostgreSQL server tests run against (PostGIS must be installed there).
 pub fn postgres_admin_url() -> String {
-    std::env::var("GRIDMAP_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("GRIDMAP_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 static DATABASES: AtomicUsize = AtomicUsize::new(0);
@@ -49,9 +54,9 @@ pub async fn fresh_postgis() -> Arc<dyn Store> {
         Some(i) => format!("{}/{name}", &admin[..i]),
         None => panic!("bad admin URL {admin}"),
     };
-    store::open(&url)
-        .await
-        .unwrap_or_else(|e| panic!("PostGIS store on {url}: {e} (is postgresql-15-postgis-3 installed?)"))
+    store::open(&url).await.unwrap_or_else(|e| {
+        panic!("PostGIS store on {url}: {e} (is postgresql-15-postgis-3 installed?)")
+    })
 }
 
 /// Runs an async test body against both backends.
@@ -77,15 +82,24 @@ macro_rules! both_stores {
 }
 
 /// Imports a file into a store as the CLI does (communities assigned, one transaction).
-pub async fn import(store: &dyn Store, file: &std::path::Path, options: &gridmap::import::ImportOptions) -> u64 {
+pub async fn import(
+    store: &dyn Store,
+    file: &std::path::Path,
+    options: &gridmap::import::ImportOptions,
+) -> u64 {
     match gridmap::import::read_file(file, options).expect("import parses") {
         gridmap::import::Imported::Features(mut data) => {
             if !data.buildings.is_empty() {
-                let communities = store.communities(&Default::default()).await.expect("communities");
+                let communities = store
+                    .communities(&Default::default())
+                    .await
+                    .expect("communities");
                 gridmap::spatial::CommunityLookup::new(&communities).assign(&mut data.buildings);
             }
             store.write(&data, None).await.expect("write")
         }
-        gridmap::import::Imported::Roster(entries) => store.apply_roster(&entries).await.expect("roster"),
+        gridmap::import::Imported::Roster(entries) => {
+            store.apply_roster(&entries).await.expect("roster")
+        }
     }
 }

@@ -49,31 +49,26 @@ impl GeoPackageStore {
                 location: location.clone(),
                 source,
             })?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA application_id = {GPKG_APPLICATION_ID}")))
-            .execute(&pool)
-            .await
-            .map_err(open_error)?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA user_version = {GPKG_USER_VERSION}")))
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA application_id = {GPKG_APPLICATION_ID}"
+        )))
+        .execute(&pool)
+        .await
+        .map_err(open_error)?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA user_version = {GPKG_USER_VERSION}"
+        )))
+        .execute(&pool)
+        .await
+        .map_err(open_error)?;
+        // GDAL reads application_id from the file header itself: put it there now.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(&pool)
             .await
             .map_err(open_error)?;
         Ok(SqlStore {
             backend: GeoPackageBackend { pool },
         })
-    }
-
-    /// Writes the WAL into the main file, so that the `.gpkg` alone is complete (for export).
-    pub async fn checkpoint(&self) -> Result<(), StoreError> {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.backend.pool)
-            .await
-            .map(|_| ())
-            .map_err(StoreError::query("wal"))
-    }
-
-    /// Closes the pool (flushing the WAL).
-    pub async fn close(self) {
-        self.backend.pool.close().await;
     }
 }
 
@@ -96,6 +91,13 @@ impl SqlBackend for GeoPackageBackend {
             out.push(read_values!(row, columns));
         }
         Ok(out)
+    }
+
+    async fn close(&self) {
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await;
+        self.pool.close().await;
     }
 
     async fn execute_in_transaction(

@@ -78,6 +78,10 @@ impl SqlBackend for PostgisBackend {
         Ok(out)
     }
 
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     async fn execute_in_transaction(
         &self,
         statements: &[Statement],

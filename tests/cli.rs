@@ -1,0 +1,283 @@
+//! The `gridmap` binary end to end: import, export, token, generate, serve; GDAL reads our files.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn gridmap(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gridmap"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run gridmap")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// `ogrinfo` (GDAL) must be installed: `.ci/run` installs gdal-bin.
+fn ogrinfo(args: &[&str]) -> String {
+    let out = Command::new("ogrinfo")
+        .args(args)
+        .output()
+        .expect("ogrinfo (GDAL) is required for these tests: apt-get install gdal-bin");
+    assert!(out.status.success(), "ogrinfo failed: {}", text(&out));
+    text(&out)
+}
+
+#[test]
+fn import_monaco_then_gdal_lists_layers_and_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("monaco.gpkg");
+    let db = db.to_str().unwrap();
+    let out = gridmap(&[
+        "import",
+        "--database",
+        db,
+        "--kind",
+        "communities",
+        "--parent",
+        "990101001",
+        "--admin-level",
+        "10",
+        common::data("monaco/admin.geojson").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = gridmap(&[
+        "import",
+        "--database",
+        db,
+        "--kind",
+        "buildings",
+        common::data("monaco/buildings.geojson").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("1605 buildings"), "{}", text(&out));
+
+    let listing = ogrinfo(&[db]);
+    for layer in [
+        "districts",
+        "streets",
+        "communities",
+        "grids",
+        "buildings (Multi Polygon)",
+        "roads",
+        "stations (Point)",
+        "workers",
+        "incidents",
+    ] {
+        assert!(
+            listing.contains(layer),
+            "ogrinfo does not list {layer}: {listing}"
+        );
+    }
+    assert!(!listing.contains("_sqlx_migrations"), "{listing}");
+    let summary = ogrinfo(&["-so", db, "buildings"]);
+    assert!(summary.contains("Feature Count: 1605"), "{summary}");
+    assert!(summary.contains("WGS 84"), "{summary}");
+    let communities = ogrinfo(&["-so", db, "communities"]);
+    assert!(communities.contains("Feature Count: 9"), "{communities}");
+    // Buildings were placed in the quartiers they stand in.
+    let placed = ogrinfo(&[
+        "-q",
+        db,
+        "-sql",
+        "SELECT COUNT(*) AS n FROM buildings WHERE community_code IS NOT NULL",
+    ]);
+    let n: u32 = placed
+        .split("n (Integer")
+        .nth(1)
+        .and_then(|s| s.split('=').nth(1))
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    // The extract's box holds 377 buildings of neighbouring France (Beausoleil, Cap-d'Ail)
+    // that no quartier contains.
+    assert!((1200..1605).contains(&n), "{placed}");
+
+    // The PBF gives the same buildings (upserted by id: the count stays 1605).
+    let out = gridmap(&[
+        "import",
+        "--database",
+        db,
+        "--kind",
+        "buildings",
+        common::data("monaco/monaco-2025-02-11.osm.pbf")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(ogrinfo(&["-so", db, "buildings"]).contains("Feature Count: 1605"));
+
+    // Exports: GeoJSON and a GeoPackage that GDAL opens.
+    let geojson = dir.path().join("buildings.geojson");
+    let out = gridmap(&[
+        "export",
+        "buildings",
+        "--database",
+        db,
+        "--format",
+        "geojson",
+        "--output",
+        geojson.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let fc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&geojson).unwrap()).unwrap();
+    assert_eq!(fc["features"].as_array().unwrap().len(), 1605);
+    assert!(fc["features"][0]["properties"]["households"].is_number());
+    let gpkg = dir.path().join("export.gpkg");
+    let out = gridmap(&[
+        "export",
+        "communities",
+        "--database",
+        db,
+        "--format",
+        "gpkg",
+        "--output",
+        gpkg.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        !Path::new(&format!("{}-wal", gpkg.display())).exists()
+            || std::fs::metadata(format!("{}-wal", gpkg.display()))
+                .unwrap()
+                .len()
+                == 0
+    );
+    assert!(ogrinfo(&["-so", gpkg.to_str().unwrap(), "communities"]).contains("Feature Count: 9"));
+}
+
+#[test]
+fn broken_input_is_refused_with_the_feature_named_and_nothing_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.gpkg");
+    let db = db.to_str().unwrap();
+    let bad = dir.path().join("bad.geojson");
+    let ok = r#"{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Polygon","coordinates":[[[7.42,43.73],[7.421,43.73],[7.421,43.731],[7.42,43.73]]]}}"#;
+    let lon200 = r#"{"type":"Feature","properties":{"id":"b"},"geometry":{"type":"Polygon","coordinates":[[[200,43.73],[7.421,43.73],[7.421,43.731],[200,43.73]]]}}"#;
+    std::fs::write(
+        &bad,
+        format!(r#"{{"type":"FeatureCollection","features":[{ok},{lon200}]}}"#),
+    )
+    .unwrap();
+    let out = gridmap(&[
+        "import",
+        "--database",
+        db,
+        "--kind",
+        "buildings",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let message = text(&out);
+    assert!(
+        message.contains("feature #1")
+            && message.contains("(id b)")
+            && message.contains("longitude 200"),
+        "{message}"
+    );
+    assert!(ogrinfo(&["-so", db, "buildings"]).contains("Feature Count: 0"));
+
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(&roster, "building,households\na,3\nb,x\n").unwrap();
+    let out = gridmap(&[
+        "import",
+        "--database",
+        db,
+        "--kind",
+        "rosters",
+        roster.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("line 3"), "{}", text(&out));
+    let out = gridmap(&[
+        "import",
+        "--database",
+        db,
+        "--kind",
+        "buildings",
+        "--crs",
+        "utm",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("unknown CRS"), "{}", text(&out));
+}
+
+#[test]
+fn tokens_are_printed_once_and_stored_hashed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.gpkg");
+    let db = db.to_str().unwrap();
+    let out = gridmap(&[
+        "token",
+        "create",
+        "--database",
+        db,
+        "--role",
+        "planner",
+        "--label",
+        "王伟",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(token.starts_with("gm_") && token.len() == 67, "{token}");
+    let stored = ogrinfo(&["-q", db, "-sql", "SELECT hash, role FROM tokens"]);
+    assert!(
+        stored.contains(&gridmap::auth::hash_token(&token)),
+        "{stored}"
+    );
+    assert!(!stored.contains(&token));
+    let out = gridmap(&["token", "create", "--database", db, "--role", "mayor"]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn serve_loads_the_demo_district_into_an_empty_store() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.gpkg");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gridmap"))
+        .args([
+            "serve",
+            "--database",
+            db.to_str().unwrap(),
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let address = loop {
+        let line = lines.next().expect("serve exited early").unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    write!(
+        stream,
+        "GET /api/health HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    child.kill().ok();
+    child.wait().ok();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let body = response.split("\r\n\r\n").nth(1).unwrap();
+    let health: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(health["counts"]["communities"], 80);
+    assert_eq!(health["counts"]["streets"], 12);
+    assert!(health["counts"]["buildings"].as_u64().unwrap() > 20_000);
+}
