@@ -8,12 +8,6 @@ const INTERNAL = VIEW !== 'public';
 const EMPTY = { type: 'FeatureCollection', features: [] };
 const WALK_15_MIN_M = 1000;
 
-const STATION_COLOURS = {
-  service_centre: '#c0392b', service_station: '#e67e22', red_outpost: '#e74c3c', rider_rest_station: '#2980b9',
-};
-const STATUS_COLOURS = {
-  reported: '#e74c3c', assigned: '#e67e22', in_progress: '#f1c40f', resolved: '#27ae60', closed: '#95a5a6', returned: '#8e44ad',
-};
 
 function token() { return localStorage.getItem('gridmap.token') || ''; }
 
@@ -55,46 +49,14 @@ const LAYERS = [
   { id: 'workers', colour: '#16a085', views: ['dispatch'] },
 ];
 
+const style = await (await fetch('/styles/gridmap.json')).json();
 const map = new maplibregl.Map({
   container: 'map',
   center: [109.98, 39.81],
   zoom: 12,
+  hash: true,
   localIdeographFontFamily: '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif',
-  style: {
-    version: 8,
-    glyphs: '/glyphs/{fontstack}/{range}.pbf',
-    sources: Object.fromEntries(LAYERS.map((l) => [l.id, { type: 'geojson', data: EMPTY }]).concat([['walk', { type: 'geojson', data: EMPTY }]])),
-    layers: [
-      { id: 'background', type: 'background', paint: { 'background-color': '#f4f1ea' } },
-      { id: 'communities-fill', type: 'fill', source: 'communities', paint: { 'fill-color': '#fdedec', 'fill-opacity': 0.6 } },
-      { id: 'grids-fill', type: 'fill', source: 'grids', paint: { 'fill-color': '#d6eaf8', 'fill-opacity': 0.4 } },
-      { id: 'roads-line', type: 'line', source: 'roads', paint: {
-        'line-color': ['match', ['get', 'class'], ['motorway', 'trunk', 'primary'], '#f0b27a', 'secondary', '#f7dc6f', '#ffffff'],
-        'line-width': ['match', ['get', 'class'], ['motorway', 'trunk', 'primary'], 5, 'secondary', 4, ['path', 'service'], 1, 2],
-      } },
-      { id: 'grids-line', type: 'line', source: 'grids', paint: { 'line-color': '#2e86c1', 'line-width': 1 } },
-      { id: 'communities-line', type: 'line', source: 'communities', paint: { 'line-color': '#c0392b', 'line-width': 1.5, 'line-dasharray': [3, 2] } },
-      { id: 'buildings-fill', type: 'fill', source: 'buildings', paint: {
-        'fill-color': ['interpolate', ['linear'], ['coalesce', ['get', 'households'], 0], 0, '#d5d8dc', 20, '#f9e79f', 100, '#eb984e', 300, '#a04000'],
-        'fill-outline-color': '#7b7d7d',
-      } },
-      { id: 'walk-fill', type: 'fill', source: 'walk', paint: { 'fill-color': '#27ae60', 'fill-opacity': 0.12 } },
-      { id: 'walk-line', type: 'line', source: 'walk', paint: { 'line-color': '#27ae60', 'line-width': 2 } },
-      { id: 'incidents-circle', type: 'circle', source: 'incidents', paint: {
-        'circle-radius': 4, 'circle-color': ['match', ['get', 'status'], ...Object.entries(STATUS_COLOURS).flat(), '#7f8c8d'],
-        'circle-stroke-color': '#fff', 'circle-stroke-width': 1,
-      } },
-      { id: 'workers-circle', type: 'circle', source: 'workers', paint: { 'circle-radius': 5, 'circle-color': '#16a085', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5 } },
-      { id: 'stations-circle', type: 'circle', source: 'stations', paint: {
-        'circle-radius': ['match', ['get', 'kind'], 'service_centre', 8, 'service_station', 6, 5],
-        'circle-color': ['match', ['get', 'kind'], ...Object.entries(STATION_COLOURS).flat(), '#7f8c8d'],
-        'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5,
-      } },
-      { id: 'communities-label', type: 'symbol', source: 'communities', layout: {
-        'text-field': ['get', 'name'], 'text-size': 12, 'text-font': ['Noto Sans Regular'],
-      }, paint: { 'text-color': '#922b21', 'text-halo-color': '#fff', 'text-halo-width': 1.5 } },
-    ],
-  },
+  style,
 });
 map.addControl(new maplibregl.NavigationControl(), 'top-right');
 map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
@@ -294,7 +256,7 @@ map.on('load', async () => {
   }
   status(t('loading'));
   const communities = await loadLayer('communities');
-  if (communities.features.length) map.fitBounds(boundsOf(communities), { padding: 20, duration: 0 });
+  if (communities.features.length && !location.hash) map.fitBounds(boundsOf(communities), { padding: 20, duration: 0 });
   const loads = [loadLayer('roads'), loadLayer('stations').then((fc) => { stations = fc; }), loadSummary()];
   if (INTERNAL && token()) loads.push(loadLayer('grids'));
   if (VIEW === 'dispatch' && token()) loads.push(loadLayer('incidents'), loadLayer('workers'));

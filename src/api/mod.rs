@@ -46,6 +46,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/{layer}", get(layers::list))
         .route("/metrics", get(metrics::render))
         .route("/glyphs/{fontstack}/{range}", get(web::glyphs))
+        .route("/styles/{name}", get(web::style))
         .fallback(web::serve)
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

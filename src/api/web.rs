@@ -59,3 +59,27 @@ pub async fn glyphs() -> Response {
     );
     response
 }
+
+#[derive(Embed)]
+#[folder = "$CARGO_MANIFEST_DIR/tiles/styles"]
+struct Styles;
+
+/// `GET /styles/{name}.json`: the MapLibre styles of `tiles/styles/`.
+pub async fn style(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    match Styles::get(&name) {
+        Some(content) => {
+            let mut response = content.data.into_owned().into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            response
+        }
+        None => problem(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            &format!("no style {name:?}"),
+            serde_json::json!({}),
+        ),
+    }
+}
