@@ -1,0 +1,93 @@
+//! Property tests: no input makes the importers panic, and CRS conversions round-trip.
+
+use gridmap::crs::Crs;
+use gridmap::import::{ImportKind, ImportOptions, parse_geojson};
+use proptest::prelude::*;
+
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        (-1e6f64..1e6).prop_map(serde_json::Value::from),
+        "[a-z0-9 ]{0,8}".prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(3, 24, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::from),
+            prop::collection::btree_map("[a-z:]{1,10}", inner, 0..5)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn kind() -> impl Strategy<Value = ImportKind> {
+    prop_oneof![
+        Just(ImportKind::Buildings),
+        Just(ImportKind::Communities),
+        Just(ImportKind::Districts),
+        Just(ImportKind::Roads),
+        Just(ImportKind::Stations),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn arbitrary_text_never_panics(text in ".{0,200}", kind in kind()) {
+        let _ = parse_geojson("fuzz.geojson", &text, &ImportOptions::new(kind));
+    }
+
+    #[test]
+    fn arbitrary_features_never_panic(
+        properties in json_value(),
+        geometry_type in prop_oneof![Just("Point"), Just("LineString"), Just("Polygon"), Just("MultiPolygon"), Just("Bogus")],
+        coordinates in json_value(),
+        ring in prop::collection::vec((-400.0f64..400.0, -100.0f64..100.0), 0..8),
+        kind in kind(),
+    ) {
+        let ring: Vec<serde_json::Value> = ring.iter().map(|(x, y)| serde_json::json!([x, y])).collect();
+        for coords in [coordinates.clone(), serde_json::json!([ring.clone()]), serde_json::json!(ring)] {
+            let fc = serde_json::json!({"type": "FeatureCollection", "features": [
+                {"type": "Feature", "properties": properties.clone(), "geometry": {"type": geometry_type, "coordinates": coords}}
+            ]});
+            if let Ok(data) = parse_geojson("fuzz.geojson", &fc.to_string(), &ImportOptions::new(kind)) {
+                for b in &data.buildings {
+                    for p in b.footprint.0.iter().flat_map(|p| p.exterior().points()) {
+                        prop_assert!(p.x().abs() <= 180.0 && p.y().abs() <= 90.0);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn gcj02_and_bd09_round_trip_within_a_centimetre(lon in 73.0f64..135.0, lat in 18.0f64..53.0) {
+        for crs in [Crs::Gcj02, Crs::Bd09] {
+            let (x, y) = crs.from_wgs84(lon, lat);
+            let (back_lon, back_lat) = crs.to_wgs84(x, y);
+            // 1e-7 degrees is about 1 cm.
+            prop_assert!((back_lon - lon).abs() < 1e-7 && (back_lat - lat).abs() < 1e-7, "{crs}: {lon},{lat}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    #[test]
+    fn arbitrary_pbf_and_csv_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512), cut in 0usize..4096) {
+        let dir = tempfile::tempdir().unwrap();
+        let pbf = dir.path().join("fuzz.osm.pbf");
+        std::fs::write(&pbf, &bytes).unwrap();
+        let _ = gridmap::import::read_file(&pbf, &ImportOptions::new(ImportKind::Buildings));
+        // A real file cut short.
+        let real = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/monaco/monaco-2025-02-11.osm.pbf")).unwrap();
+        std::fs::write(&pbf, &real[..cut.min(real.len())]).unwrap();
+        let _ = gridmap::import::read_file(&pbf, &ImportOptions::new(ImportKind::Buildings));
+        let csv = dir.path().join("fuzz.csv");
+        std::fs::write(&csv, &bytes).unwrap();
+        let _ = gridmap::import::read_file(&csv, &ImportOptions::new(ImportKind::Rosters));
+    }
+}
