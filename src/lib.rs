@@ -14,3 +14,5 @@ pub mod generate;
 pub mod import;
 pub mod spatial;
 pub mod store;
+pub mod partition;
+pub mod service;

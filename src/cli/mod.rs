@@ -3,6 +3,7 @@
 mod export_cmd;
 mod generate_cmd;
 mod import_cmd;
+mod partition_cmd;
 mod progress;
 mod serve_cmd;
 mod token_cmd;
@@ -96,6 +97,35 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Partition communities into base grids of about `target` households (划网).
+    #[command(group(clap::ArgGroup::new("scope").required(true).args(["community", "street", "all"])))]
+    Partition {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// One community (12-digit code).
+        #[arg(long)]
+        community: Option<crate::domain::CommunityCode>,
+        /// Every community of a street (9-digit code).
+        #[arg(long)]
+        street: Option<StreetCode>,
+        /// Every community in the store.
+        #[arg(long)]
+        all: bool,
+        /// Households per base grid.
+        #[arg(long, default_value_t = 300)]
+        target: u32,
+        /// Accepted relative deviation from the target.
+        #[arg(long, default_value_t = 0.1)]
+        tolerance: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Compute and report, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the metrics as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Export a layer as GeoJSON or GeoPackage.
     Export {
         #[command(flatten)]
@@ -184,6 +214,15 @@ pub async fn run(cli: Cli) -> CliResult {
             households,
             seed,
         } => generate_cmd::run(&db.database, profile, households, seed).await,
+        Command::Partition { db, community, street, all: _, target, tolerance, seed, dry_run, json } => {
+            let scope = match (community, street) {
+                (Some(c), _) => crate::service::partition_job::Scope::Community(c),
+                (None, Some(s)) => crate::service::partition_job::Scope::Street(s),
+                (None, None) => crate::service::partition_job::Scope::All,
+            };
+            let options = crate::partition::PartitionOptions { target, tolerance, seed };
+            partition_cmd::run(&db.database, &scope, &options, dry_run, json).await
+        }
         Command::Export {
             db,
             layer,

@@ -1,7 +1,7 @@
 //! The arterial lattice of a generated city: jittered nodes, square-ish cells (one
 //! community each), and bilinear positions inside a cell.
 
-use super::frame::LocalFrame;
+use crate::spatial::LocalFrame;
 use geo::Contains;
 use geo_types::{Coord, MultiPolygon, Point};
 

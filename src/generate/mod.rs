@@ -3,7 +3,6 @@
 //! workers and incidents at the field figures (see `../shared/DESIGN.md`).
 
 mod blocks;
-mod frame;
 mod lattice;
 mod names;
 mod profile;
@@ -14,7 +13,7 @@ pub use profile::{DistrictProfile, StreetProfile};
 use crate::domain::*;
 use blocks::{BuildingPlan, UvRect};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use frame::LocalFrame;
+use crate::spatial::LocalFrame;
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
 use lattice::{Cell, Lattice};
 use rand::seq::IndexedRandom;

@@ -12,13 +12,22 @@ pub mod postgis;
 pub use error::StoreError;
 
 use crate::domain::{
-    Building, Community, Dataset, District, Grid, Incident, Road, Role, RosterEntry, Station,
-    Street, Worker,
+    Building, BuildingId, Community, CommunityCode, Dataset, District, Grid, GridCode, Incident,
+    Road, Role, RosterEntry, Station, Street, Worker,
 };
 use async_trait::async_trait;
 use geo_types::Rect;
 use serde::Serialize;
 use std::sync::Arc;
+
+/// One recorded partition run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartitionRun {
+    pub scope: String,
+    pub options: serde_json::Value,
+    pub metrics: serde_json::Value,
+    pub created_at: String,
+}
 
 /// Which backend a store is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -55,6 +64,20 @@ pub struct LayerQuery {
     pub offset: u64,
 }
 
+/// A partition result to commit: the grids of `communities` are replaced by `grids`, every
+/// building of those communities gets its grid from `assignments`, and the run is recorded.
+#[derive(Debug, Clone, Default)]
+pub struct GridReplacement {
+    pub communities: Vec<CommunityCode>,
+    pub grids: Vec<Grid>,
+    pub assignments: Vec<(BuildingId, GridCode)>,
+    /// What was partitioned, e.g. `community 150602001001` or `all`.
+    pub scope: String,
+    /// Parameters and metrics as JSON, kept with the run.
+    pub options: serde_json::Value,
+    pub metrics: serde_json::Value,
+}
+
 /// Progress callback for long writes: called with the number of rows written so far.
 pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
 
@@ -74,6 +97,12 @@ pub trait Store: Send + Sync {
         data: &Dataset,
         progress: Option<Progress<'_>>,
     ) -> Result<u64, StoreError>;
+
+    /// Replaces the grids of some communities in one transaction (see [`GridReplacement`]).
+    async fn replace_grids(&self, replacement: &GridReplacement) -> Result<u64, StoreError>;
+
+    /// The recorded partition runs, newest first: (scope, options, metrics, created_at).
+    async fn partition_runs(&self, limit: u32) -> Result<Vec<PartitionRun>, StoreError>;
 
     /// Applies a household roster in one transaction; an unknown building fails the whole
     /// roster with its line number. Returns the number of buildings updated.

@@ -1,5 +1,6 @@
 //! A local metric frame (equirectangular about a centre): metres east/north ↔ lon/lat.
-//! Accurate to well under 0.1% across a city, which is all layout generation needs.
+//! Accurate to well under 0.1% across a city, which is all layout generation and
+//! partitioning need.
 
 use geo_types::Coord;
 
@@ -29,6 +30,14 @@ impl LocalFrame {
         Coord {
             x: self.lon0 + x / self.m_per_deg_lon,
             y: self.lat0 + y / M_PER_DEG_LAT,
+        }
+    }
+
+    /// Metres east and north of the centre.
+    pub fn to_metres(self, c: Coord<f64>) -> Coord<f64> {
+        Coord {
+            x: (c.x - self.lon0) * self.m_per_deg_lon,
+            y: (c.y - self.lat0) * M_PER_DEG_LAT,
         }
     }
 }

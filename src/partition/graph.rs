@@ -1,0 +1,117 @@
+//! The adjacency graph of a community's building sites and the connectivity queries the
+//! partitioner needs (components, whether a part stays connected without one node).
+
+use std::collections::VecDeque;
+
+/// Sites (co-located buildings merged) with households and neighbours.
+#[derive(Debug, Clone, Default)]
+pub struct SiteGraph {
+    /// Position in local metres.
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    /// Households of each site.
+    pub weight: Vec<u32>,
+    /// Neighbours of each site (sorted, no duplicates).
+    pub adjacency: Vec<Vec<usize>>,
+}
+
+impl SiteGraph {
+    pub fn len(&self) -> usize {
+        self.weight.len()
+    }
+
+    /// Sum of weights of `nodes`.
+    pub fn weight_of(&self, nodes: &[usize]) -> u64 {
+        nodes.iter().map(|&n| u64::from(self.weight[n])).sum()
+    }
+
+    /// Connected components of the subgraph induced by `nodes` (each sorted), largest
+    /// weight first, ties by smallest node.
+    pub fn components(&self, nodes: &[usize]) -> Vec<Vec<usize>> {
+        let mut inside = vec![false; self.len()];
+        for &n in nodes {
+            inside[n] = true;
+        }
+        let mut seen = vec![false; self.len()];
+        let mut components = Vec::new();
+        for &start in nodes {
+            if seen[start] {
+                continue;
+            }
+            seen[start] = true;
+            let mut component = vec![start];
+            let mut queue = VecDeque::from([start]);
+            while let Some(n) = queue.pop_front() {
+                for &m in &self.adjacency[n] {
+                    if inside[m] && !seen[m] {
+                        seen[m] = true;
+                        component.push(m);
+                        queue.push_back(m);
+                    }
+                }
+            }
+            component.sort_unstable();
+            components.push(component);
+        }
+        components.sort_by(|a, b| {
+            self.weight_of(b)
+                .cmp(&self.weight_of(a))
+                .then(b.len().cmp(&a.len()))
+                .then(a[0].cmp(&b[0]))
+        });
+        components
+    }
+
+    /// Whether the nodes labelled `part` in `assignment` stay connected without `removed`.
+    /// `size` is the number of nodes in the part.
+    pub fn connected_without(&self, assignment: &[usize], part: usize, size: usize, removed: usize) -> bool {
+        if size <= 1 {
+            return false; // a part never becomes empty
+        }
+        let Some(&start) = self.adjacency[removed].iter().find(|&&m| assignment[m] == part) else {
+            return size == 1;
+        };
+        let mut seen = vec![false; self.len()];
+        seen[removed] = true;
+        seen[start] = true;
+        let mut count = 1;
+        let mut queue = VecDeque::from([start]);
+        while let Some(n) = queue.pop_front() {
+            for &m in &self.adjacency[n] {
+                if assignment[m] == part && !seen[m] {
+                    seen[m] = true;
+                    count += 1;
+                    queue.push_back(m);
+                }
+            }
+        }
+        count == size - 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A path 0-1-2-3 and a separate node 4.
+    fn path() -> SiteGraph {
+        SiteGraph {
+            x: vec![0.0, 1.0, 2.0, 3.0, 9.0],
+            y: vec![0.0; 5],
+            weight: vec![1, 2, 3, 4, 5],
+            adjacency: vec![vec![1], vec![0, 2], vec![1, 3], vec![2], vec![]],
+        }
+    }
+
+    #[test]
+    fn components_and_articulation() {
+        let g = path();
+        let comps = g.components(&[0, 1, 2, 3, 4]);
+        assert_eq!(comps, vec![vec![0, 1, 2, 3], vec![4]]);
+        let assignment = vec![0, 0, 0, 0, 1];
+        assert!(g.connected_without(&assignment, 0, 4, 0));
+        assert!(g.connected_without(&assignment, 0, 4, 3));
+        assert!(!g.connected_without(&assignment, 0, 4, 1), "1 is an articulation point");
+        assert!(!g.connected_without(&assignment, 1, 1, 4), "a part never empties");
+    }
+}

@@ -1,0 +1,387 @@
+//! Base-grid partitioning (划网): a community's buildings into contiguous, compact grids of
+//! about `target` households that tile the community, plus dedicated grids (专属网格).
+//!
+//! 1. Sites: buildings by an interior point (co-located ones merged), in local metres.
+//! 2. Tessellation: Voronoi cells; sites are neighbours when their cells share an edge
+//!    inside the community that crosses no barrier (major road, rail, river).
+//! 3. Dedicated kinds form dedicated grids (same kind, neighbouring); a site of more than
+//!    1.5 × target households is its own grid, flagged.
+//! 4. The other sites' connected components (a component too small for a grid joins its
+//!    neighbour across a barrier: "unless the community has no other way") are cut into
+//!    k ≈ households / target parts by recursive coordinate bisection, each part connected
+//!    by construction, then refined by connectivity-preserving moves and swaps for balance
+//!    and compactness.
+//! 5. Polygons: union of each grid's cells clipped to the community; codes numbered
+//!    west→east, north→south (base 001–899, dedicated 901–999).
+
+mod bisection;
+mod graph;
+mod metrics;
+mod polygons;
+mod refine;
+mod tessellation;
+
+pub use metrics::{GridMetrics, PartitionMetrics};
+
+use crate::domain::*;
+use crate::spatial::{LocalFrame, reading_order};
+use geo::{Area, BoundingRect, Centroid, InteriorPoint, Intersects, MapCoords};
+use geo_types::{Coord, Line, LineString, MultiPolygon, Point};
+use graph::SiteGraph;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// First sequence number of dedicated grids within a community.
+pub const DEDICATED_SEQUENCE_START: u16 = 901;
+/// A building with more households than this multiple of the target is its own grid.
+pub const OVERSIZED_FACTOR: f64 = 1.5;
+
+/// Why a community cannot be partitioned. Nothing is written when this happens.
+#[derive(Debug, thiserror::Error)]
+pub enum PartitionError {
+    #[error("target must be at least 1 household, got {0}")]
+    InvalidTarget(u32),
+    #[error("tolerance must be between 0 and 1 (e.g. 0.1 for ±10%), got {0}")]
+    InvalidTolerance(f64),
+    #[error("community {0} has no buildings to partition")]
+    NoBuildings(CommunityCode),
+    #[error("building {building} in community {community} is {kind} with 0 households; fix it with a roster or change its kind")]
+    EmptyResidential { community: CommunityCode, building: BuildingId, kind: BuildingKind },
+    #[error("community {community}: {count} grids do not fit 3-digit sequence numbers")]
+    TooManyGrids { community: CommunityCode, count: usize },
+    #[error("geometry: {0}")]
+    Geometry(String),
+}
+
+/// Parameters of a partition.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PartitionOptions {
+    /// Households per base grid.
+    pub target: u32,
+    /// Accepted relative deviation from the target (0.1 = ±10%).
+    pub tolerance: f64,
+    /// Seed; the algorithm is deterministic, the seed breaks ties in future variants.
+    pub seed: u64,
+}
+
+impl Default for PartitionOptions {
+    fn default() -> Self {
+        Self { target: 300, tolerance: 0.1, seed: 1 }
+    }
+}
+
+impl PartitionOptions {
+    fn check(&self) -> Result<(), PartitionError> {
+        if self.target == 0 {
+            return Err(PartitionError::InvalidTarget(self.target));
+        }
+        if !(self.tolerance > 0.0 && self.tolerance < 1.0) {
+            return Err(PartitionError::InvalidTolerance(self.tolerance));
+        }
+        Ok(())
+    }
+}
+
+/// A grid produced by the partitioner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedGrid {
+    pub grid: Grid,
+    /// Member buildings (ids as imported).
+    pub buildings: Vec<BuildingId>,
+    pub flag: GridFlag,
+    /// Polsby-Popper compactness of the polygon.
+    pub polsby_popper: f64,
+    /// Number of polygon parts (1 when contiguous).
+    pub parts: usize,
+    /// Area in m².
+    pub area_m2: f64,
+}
+
+/// Why a grid stands out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GridFlag {
+    Normal,
+    /// One building of more than 1.5 × target households.
+    OversizedBuilding,
+    /// A part of the community cut off (by barriers or dedicated grounds) with too few
+    /// households for a full grid.
+    SmallEnclave,
+}
+
+/// The partition of one community.
+#[derive(Debug, Clone)]
+pub struct CommunityPlan {
+    pub community: CommunityCode,
+    pub grids: Vec<PlannedGrid>,
+    /// Community area (m²), to check that the grids tile it.
+    pub area_m2: f64,
+    /// Time spent cutting (ms) and building polygons (ms).
+    pub partition_ms: f64,
+    pub polygons_ms: f64,
+}
+
+impl CommunityPlan {
+    /// The grid code of every building.
+    pub fn assignments(&self) -> Vec<(BuildingId, GridCode)> {
+        self.grids
+            .iter()
+            .flat_map(|g| g.buildings.iter().map(|b| (b.clone(), g.grid.code.clone())))
+            .collect()
+    }
+}
+
+/// What the grid of a set of sites is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    Base(GridFlag),
+    Dedicated(BuildingKind),
+}
+
+/// Partitions one community. `barriers` are lines (lon/lat) grids should not cross.
+pub fn partition_community(
+    community: &Community,
+    buildings: &[&Building],
+    barriers: &[LineString<f64>],
+    options: &PartitionOptions,
+) -> Result<CommunityPlan, PartitionError> {
+    options.check()?;
+    if buildings.is_empty() {
+        return Err(PartitionError::NoBuildings(community.code.clone()));
+    }
+    if let Some(b) = buildings.iter().find(|b| b.kind.is_residential() && b.households == 0) {
+        return Err(PartitionError::EmptyResidential {
+            community: community.code.clone(),
+            building: b.id.clone(),
+            kind: b.kind,
+        });
+    }
+    let started = Instant::now();
+    let centre = community
+        .boundary
+        .centroid()
+        .ok_or_else(|| PartitionError::Geometry(format!("community {} has an empty boundary", community.code)))?;
+    let frame = LocalFrame::new(centre.x(), centre.y());
+    let to_m = |c: Coord<f64>| frame.to_metres(c);
+    let boundary_m: MultiPolygon<f64> = community.boundary.map_coords(to_m);
+    let area_m2 = boundary_m.unsigned_area();
+
+    // 1. Sites.
+    let mut site_of: HashMap<(u64, u64), usize> = HashMap::new();
+    let mut site_points: Vec<Coord<f64>> = Vec::new();
+    let mut site_buildings: Vec<Vec<usize>> = Vec::new();
+    for (i, b) in buildings.iter().enumerate() {
+        let p = b
+            .footprint
+            .interior_point()
+            .ok_or_else(|| PartitionError::Geometry(format!("building {} has an empty footprint", b.id)))?;
+        let m = to_m(p.0);
+        let key = (m.x.to_bits(), m.y.to_bits());
+        let site = *site_of.entry(key).or_insert_with(|| {
+            site_points.push(m);
+            site_buildings.push(Vec::new());
+            site_points.len() - 1
+        });
+        site_buildings[site].push(i);
+    }
+
+    // 2. Tessellation, with barriers near the community.
+    let bbox = community.boundary.bounding_rect();
+    let barrier_lines: Vec<Line<f64>> = barriers
+        .iter()
+        .filter(|l| bbox.is_some_and(|r| l.bounding_rect().is_some_and(|lr| lr.intersects(&r))))
+        .flat_map(|l| l.lines().map(|s| Line::new(to_m(s.start), to_m(s.end))).collect::<Vec<_>>())
+        .collect();
+    let tessellation = tessellation::tessellate(&site_points, &boundary_m, &barrier_lines)?;
+
+    // 3. Roles of sites.
+    let target = f64::from(options.target);
+    let weight: Vec<u32> = site_buildings
+        .iter()
+        .map(|members| members.iter().map(|&i| buildings[i].households).sum())
+        .collect();
+    let roles: Vec<Role> = site_buildings
+        .iter()
+        .enumerate()
+        .map(|(s, members)| {
+            let kinds: Vec<BuildingKind> = members.iter().map(|&i| buildings[i].kind).collect();
+            if kinds.iter().all(|k| k.is_dedicated()) {
+                Role::Dedicated(kinds[0])
+            } else if f64::from(weight[s]) > OVERSIZED_FACTOR * target {
+                Role::Base(GridFlag::OversizedBuilding)
+            } else {
+                Role::Base(GridFlag::Normal)
+            }
+        })
+        .collect();
+
+    let graph = SiteGraph {
+        x: site_points.iter().map(|c| c.x).collect(),
+        y: site_points.iter().map(|c| c.y).collect(),
+        weight: weight.clone(),
+        adjacency: tessellation.adjacency.clone(),
+    };
+    let mut groups: Vec<(Role, Vec<usize>)> = Vec::new();
+
+    // Dedicated grids: neighbouring sites of the same kind.
+    let mut dedicated_kinds: Vec<BuildingKind> = roles
+        .iter()
+        .filter_map(|r| match r {
+            Role::Dedicated(k) => Some(*k),
+            Role::Base(_) => None,
+        })
+        .collect();
+    dedicated_kinds.sort_by_key(|k| k.as_str());
+    dedicated_kinds.dedup();
+    for kind in dedicated_kinds {
+        let members: Vec<usize> = (0..graph.len()).filter(|&s| roles[s] == Role::Dedicated(kind)).collect();
+        for component in graph.components(&members) {
+            groups.push((Role::Dedicated(kind), component));
+        }
+    }
+    // Oversized buildings.
+    for s in (0..graph.len()).filter(|&s| roles[s] == Role::Base(GridFlag::OversizedBuilding)) {
+        groups.push((Role::Base(GridFlag::OversizedBuilding), vec![s]));
+    }
+
+    // 4. Base components; small ones join a neighbour across a barrier when they can.
+    let base: Vec<usize> = (0..graph.len()).filter(|&s| roles[s] == Role::Base(GridFlag::Normal)).collect();
+    let mut base_graph = graph.clone();
+    let mut components = base_graph.components(&base);
+    let mut component_of = vec![usize::MAX; graph.len()];
+    for (c, members) in components.iter().enumerate() {
+        for &s in members {
+            component_of[s] = c;
+        }
+    }
+    let minimum = (1.0 - options.tolerance) * target / 2.0;
+    let mut joined = true;
+    while joined {
+        joined = false;
+        for c in 0..components.len() {
+            if components[c].is_empty() || base_graph.weight_of(&components[c]) as f64 >= minimum {
+                continue;
+            }
+            // The lightest neighbouring component across a barrier.
+            let mut best: Option<(u64, usize, usize, usize)> = None;
+            for &s in &components[c] {
+                for &t in &tessellation.barrier_adjacency[s] {
+                    let d = component_of[t];
+                    if d != usize::MAX && d != c && !components[d].is_empty() {
+                        let w = base_graph.weight_of(&components[d]);
+                        if best.is_none_or(|b| (w, d) < (b.0, b.1)) {
+                            best = Some((w, d, s, t));
+                        }
+                    }
+                }
+            }
+            if let Some((_, d, s, t)) = best {
+                base_graph.adjacency[s].push(t);
+                base_graph.adjacency[t].push(s);
+                let moved = std::mem::take(&mut components[c]);
+                for &m in &moved {
+                    component_of[m] = d;
+                }
+                components[d].extend(moved);
+                components[d].sort_unstable();
+                joined = true;
+            }
+        }
+    }
+    components.retain(|c| !c.is_empty());
+    if std::env::var("GRIDMAP_DEBUG").is_ok() {
+        let weights: Vec<u64> = components.iter().map(|c| base_graph.weight_of(c)).collect();
+        let sizes: Vec<usize> = components.iter().map(|c| c.len()).collect();
+        eprintln!("{}: base components weights {weights:?} sizes {sizes:?}, groups so far {}", community.code, groups.len());
+    }
+
+    for component in components {
+        let households = base_graph.weight_of(&component) as f64;
+        if households < minimum {
+            groups.push((Role::Base(GridFlag::SmallEnclave), component));
+            continue;
+        }
+        let k = choose_parts(households, target);
+        let mut parts = Vec::new();
+        bisection::recursive_bisection(&base_graph, component, k, &mut parts);
+        let per_part = households / parts.len() as f64;
+        let mut refiner = refine::Refiner::new(&base_graph, &parts, per_part, options.tolerance * target);
+        refiner.run();
+        for part in refiner.parts() {
+            groups.push((Role::Base(GridFlag::Normal), part));
+        }
+    }
+    let partition_ms = started.elapsed().as_secs_f64() * 1e3;
+
+    // 5. Polygons, codes.
+    let polygons_started = Instant::now();
+    let mut planned: Vec<(Role, Vec<usize>, MultiPolygon<f64>, Point<f64>)> = Vec::with_capacity(groups.len());
+    for (role, sites) in groups {
+        let cells: Vec<_> = sites.iter().map(|&s| &tessellation.cells[s]).collect();
+        let polygon = polygons::grid_polygon(&cells, &boundary_m);
+        let centre = polygon
+            .centroid()
+            .unwrap_or_else(|| Point::new(site_points[sites[0]].x, site_points[sites[0]].y));
+        planned.push((role, sites, polygon, centre));
+    }
+    let base_count = planned.iter().filter(|p| matches!(p.0, Role::Base(_))).count();
+    let dedicated_count = planned.len() - base_count;
+    if base_count > usize::from(DEDICATED_SEQUENCE_START - 1) || dedicated_count > usize::from(999 - DEDICATED_SEQUENCE_START + 1) {
+        return Err(PartitionError::TooManyGrids { community: community.code.clone(), count: planned.len() });
+    }
+    let mut grids = Vec::with_capacity(planned.len());
+    for dedicated in [false, true] {
+        let indices: Vec<usize> = (0..planned.len())
+            .filter(|&i| matches!(planned[i].0, Role::Dedicated(_)) == dedicated)
+            .collect();
+        let centres: Vec<Point<f64>> = indices.iter().map(|&i| planned[i].3).collect();
+        let first = if dedicated { DEDICATED_SEQUENCE_START } else { 1 };
+        for (n, o) in reading_order(&centres).into_iter().enumerate() {
+            let (role, sites, polygon_m, _) = &planned[indices[o]];
+            let code = community
+                .code
+                .grid(first + n as u16)
+                .ok_or_else(|| PartitionError::TooManyGrids { community: community.code.clone(), count: planned.len() })?;
+            let members: Vec<&Building> = sites.iter().flat_map(|&s| site_buildings[s].iter().map(|&b| buildings[b])).collect();
+            let mut ids: Vec<BuildingId> = members.iter().map(|b| b.id.clone()).collect();
+            ids.sort();
+            let (kind, flag) = match role {
+                Role::Dedicated(_) => (GridKind::Dedicated, GridFlag::Normal),
+                Role::Base(flag) => (GridKind::Base, *flag),
+            };
+            grids.push(PlannedGrid {
+                grid: Grid {
+                    code,
+                    kind,
+                    community: community.code.clone(),
+                    boundary: polygon_m.map_coords(|c| frame.to_lonlat(c.x, c.y)),
+                    households: members.iter().map(|b| b.households).sum(),
+                    residents: members.iter().map(|b| b.residents).sum(),
+                },
+                buildings: ids,
+                flag,
+                polsby_popper: polygons::polsby_popper(polygon_m),
+                parts: polygon_m.0.len(),
+                area_m2: polygon_m.unsigned_area(),
+            });
+        }
+    }
+    grids.sort_by(|a, b| a.grid.code.cmp(&b.grid.code));
+    Ok(CommunityPlan {
+        community: community.code.clone(),
+        grids,
+        area_m2,
+        partition_ms,
+        polygons_ms: polygons_started.elapsed().as_secs_f64() * 1e3,
+    })
+}
+
+/// The number of grids for `households`: floor or ceil of households / target, whichever
+/// gives a mean grid size nearer the target (relative).
+pub fn choose_parts(households: f64, target: f64) -> usize {
+    let low = (households / target).floor().max(1.0);
+    let high = low + 1.0;
+    let error = |k: f64| ((households / k) / target - 1.0).abs();
+    if error(high) < error(low) { high as usize } else { low as usize }
+}

@@ -1,0 +1,229 @@
+//! k-way refinement of a partition: boundary moves and pair swaps that improve household
+//! balance, then moves that improve compactness without leaving the tolerance band. Every
+//! move keeps the donor part connected (the receiver stays connected: the site borders it).
+
+use super::graph::SiteGraph;
+
+/// A partition under refinement: part of each node, parts' members, weights and centroids.
+pub struct Refiner<'a> {
+    graph: &'a SiteGraph,
+    nodes: Vec<usize>,
+    pub assignment: Vec<usize>,
+    sizes: Vec<usize>,
+    weights: Vec<f64>,
+    sum_x: Vec<f64>,
+    sum_y: Vec<f64>,
+    /// Households each part aims at.
+    target: f64,
+    /// Allowed deviation from `target` (households).
+    band: f64,
+}
+
+impl<'a> Refiner<'a> {
+    /// `parts` are the node lists of each part (all nodes of the component).
+    pub fn new(graph: &'a SiteGraph, parts: &[Vec<usize>], target: f64, band: f64) -> Self {
+        let mut assignment = vec![usize::MAX; graph.len()];
+        let mut nodes = Vec::new();
+        let k = parts.len();
+        let (mut sizes, mut weights, mut sum_x, mut sum_y) = (vec![0; k], vec![0.0; k], vec![0.0; k], vec![0.0; k]);
+        for (p, members) in parts.iter().enumerate() {
+            for &n in members {
+                assignment[n] = p;
+                nodes.push(n);
+                sizes[p] += 1;
+                weights[p] += f64::from(graph.weight[n]);
+                sum_x[p] += graph.x[n];
+                sum_y[p] += graph.y[n];
+            }
+        }
+        nodes.sort_unstable();
+        Self { graph, nodes, assignment, sizes, weights, sum_x, sum_y, target, band }
+    }
+
+    /// Cost of a part weighing `w`: nothing within a quarter of the band (no churn among
+    /// good parts), growing quadratically beyond, with a step for leaving the band.
+    fn penalty(&self, w: f64) -> f64 {
+        let d = (w - self.target).abs();
+        let excess = (d - self.band / 4.0).max(0.0);
+        excess * excess + if d > self.band { self.band * self.band * 4.0 } else { 0.0 }
+    }
+
+    fn out_of_band(&self, p: usize) -> bool {
+        (self.weights[p] - self.target).abs() > self.band / 4.0
+    }
+
+    fn centroid_distance2(&self, n: usize, p: usize) -> f64 {
+        let s = self.sizes[p].max(1) as f64;
+        let (cx, cy) = (self.sum_x[p] / s, self.sum_y[p] / s);
+        (self.graph.x[n] - cx).powi(2) + (self.graph.y[n] - cy).powi(2)
+    }
+
+    fn apply(&mut self, n: usize, to: usize) {
+        let from = self.assignment[n];
+        let w = f64::from(self.graph.weight[n]);
+        self.assignment[n] = to;
+        self.sizes[from] -= 1;
+        self.sizes[to] += 1;
+        self.weights[from] -= w;
+        self.weights[to] += w;
+        self.sum_x[from] -= self.graph.x[n];
+        self.sum_y[from] -= self.graph.y[n];
+        self.sum_x[to] += self.graph.x[n];
+        self.sum_y[to] += self.graph.y[n];
+    }
+
+    fn movable(&self, n: usize) -> bool {
+        let p = self.assignment[n];
+        self.graph.connected_without(&self.assignment, p, self.sizes[p], n)
+    }
+
+    fn neighbour_parts(&self, n: usize) -> Vec<usize> {
+        let own = self.assignment[n];
+        let mut parts: Vec<usize> = self.graph.adjacency[n]
+            .iter()
+            .map(|&m| self.assignment[m])
+            .filter(|&p| p != own && p != usize::MAX)
+            .collect();
+        parts.sort_unstable();
+        parts.dedup();
+        parts
+    }
+
+    /// Best single moves for balance until none improves; returns moves made.
+    fn balance_moves(&mut self, limit: usize) -> usize {
+        let mut moves = 0;
+        while moves < limit {
+            let mut best: Option<(f64, usize, usize)> = None;
+            for &n in &self.nodes {
+                let from = self.assignment[n];
+                let w = f64::from(self.graph.weight[n]);
+                if w == 0.0 {
+                    continue;
+                }
+                for to in self.neighbour_parts(n) {
+                    if !self.out_of_band(from) && !self.out_of_band(to) {
+                        continue;
+                    }
+                    let before = self.penalty(self.weights[from]) + self.penalty(self.weights[to]);
+                    let after = self.penalty(self.weights[from] - w) + self.penalty(self.weights[to] + w);
+                    // Prefer sites nearer the receiving part (compact shapes) among equal gains.
+                    let gain = before - after - 1e-6 * (self.centroid_distance2(n, to) - self.centroid_distance2(n, from));
+                    if gain > 1e-9 && best.is_none_or(|b| gain > b.0) && self.movable(n) {
+                        best = Some((gain, n, to));
+                    }
+                }
+            }
+            let Some((_, n, to)) = best else { break };
+            self.apply(n, to);
+            moves += 1;
+        }
+        moves
+    }
+
+    /// Best pair swaps (a site each way between two bordering parts) for balance.
+    fn balance_swaps(&mut self, limit: usize) -> usize {
+        let mut swaps = 0;
+        let nodes = self.nodes.clone();
+        while swaps < limit {
+            let mut best: Option<(f64, usize, usize)> = None;
+            for &a in &nodes {
+                let pa = self.assignment[a];
+                if !self.out_of_band(pa) || self.graph.adjacency[a].iter().all(|&m| self.assignment[m] == pa) {
+                    continue;
+                }
+                let wa = f64::from(self.graph.weight[a]);
+                for pb in self.neighbour_parts(a) {
+                    let before = self.penalty(self.weights[pa]) + self.penalty(self.weights[pb]);
+                    // Candidates b: sites of pb bordering pa.
+                    for &b in &nodes {
+                        if self.assignment[b] != pb || !self.graph.adjacency[b].iter().any(|&m| self.assignment[m] == pa) {
+                            continue;
+                        }
+                        let wb = f64::from(self.graph.weight[b]);
+                        let after = self.penalty(self.weights[pa] - wa + wb) + self.penalty(self.weights[pb] + wb - wa);
+                        let gain = before - after;
+                        if gain > 1e-9 && best.is_none_or(|x| gain > x.0) && self.swap_keeps_connected(a, b) {
+                            best = Some((gain, a, b));
+                        }
+                    }
+                }
+            }
+            let Some((_, a, b)) = best else { break };
+            let (pa, pb) = (self.assignment[a], self.assignment[b]);
+            self.apply(a, pb);
+            self.apply(b, pa);
+            swaps += 1;
+        }
+        swaps
+    }
+
+    fn swap_keeps_connected(&mut self, a: usize, b: usize) -> bool {
+        let (pa, pb) = (self.assignment[a], self.assignment[b]);
+        self.apply(a, pb);
+        self.apply(b, pa);
+        let ok = self.graph.components(&self.members(pa)).len() == 1 && self.graph.components(&self.members(pb)).len() == 1;
+        self.apply(b, pb);
+        self.apply(a, pa);
+        ok
+    }
+
+    fn members(&self, p: usize) -> Vec<usize> {
+        self.nodes.iter().copied().filter(|&n| self.assignment[n] == p).collect()
+    }
+
+    /// Moves that bring sites closer to their part's centroid, never leaving the band (or
+    /// making a part already outside it worse).
+    fn compactness_moves(&mut self, limit: usize) -> usize {
+        let mut moves = 0;
+        for _ in 0..limit {
+            let mut best: Option<(f64, usize, usize)> = None;
+            for &n in &self.nodes {
+                let from = self.assignment[n];
+                let w = f64::from(self.graph.weight[n]);
+                for to in self.neighbour_parts(n) {
+                    let gain = self.centroid_distance2(n, from) - self.centroid_distance2(n, to);
+                    if gain <= 1.0 {
+                        continue;
+                    }
+                    // Stay within the quarter band (or get no worse), so balance keeps.
+                    let ok = |before: f64, after: f64| {
+                        (after - self.target).abs() <= self.band / 4.0 || (after - self.target).abs() <= (before - self.target).abs()
+                    };
+                    if !ok(self.weights[from], self.weights[from] - w) || !ok(self.weights[to], self.weights[to] + w) {
+                        continue;
+                    }
+                    if best.is_none_or(|b| gain > b.0) && self.movable(n) {
+                        best = Some((gain, n, to));
+                    }
+                }
+            }
+            let Some((_, n, to)) = best else { break };
+            self.apply(n, to);
+            moves += 1;
+        }
+        moves
+    }
+
+    /// Runs balance moves, swaps and compactness moves until nothing changes.
+    pub fn run(&mut self) {
+        let limit = self.nodes.len() * 2 + 16;
+        let parts = self.sizes.len();
+        for _ in 0..3 {
+            let mut changed = self.balance_moves(limit);
+            changed += self.balance_swaps(parts * 4);
+            changed += self.compactness_moves(limit);
+            if changed == 0 {
+                break;
+            }
+        }
+    }
+
+    /// The parts' node lists.
+    pub fn parts(&self) -> Vec<Vec<usize>> {
+        let mut parts = vec![Vec::new(); self.sizes.len()];
+        for &n in &self.nodes {
+            parts[self.assignment[n]].push(n);
+        }
+        parts
+    }
+}

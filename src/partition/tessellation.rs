@@ -1,0 +1,139 @@
+//! Voronoi tessellation of building sites (via a Delaunay triangulation): each site's cell,
+//! and which sites are neighbours — their cells share an edge inside the community that
+//! does not cross a barrier (major road, rail, river).
+
+use super::PartitionError;
+use geo::{BoundingRect, Contains, Intersects};
+use geo_types::{Coord, Line, LineString, MultiPolygon, Point, Polygon};
+use rstar::{AABB, RTree, primitives::GeomWithData};
+use spade::{DelaunayTriangulation, HasPosition, Point2, Triangulation};
+
+/// Shared Voronoi edges shorter than this do not make sites neighbours (co-circular sites
+/// touch only at a point).
+const MIN_SHARED_EDGE_M: f64 = 0.05;
+
+struct Site {
+    position: Point2<f64>,
+    /// Index of the site, or `usize::MAX` for the frame's ghost points.
+    index: usize,
+}
+
+impl HasPosition for Site {
+    type Scalar = f64;
+    fn position(&self) -> Point2<f64> {
+        self.position
+    }
+}
+
+/// Cells and neighbours of sites.
+pub struct Tessellation {
+    /// Each site's Voronoi cell (metres), unclipped; cells of the community's sites cover it.
+    pub cells: Vec<Polygon<f64>>,
+    /// Neighbours of each site (sorted).
+    pub adjacency: Vec<Vec<usize>>,
+    /// Neighbours across a barrier, used only when a component has no other way.
+    pub barrier_adjacency: Vec<Vec<usize>>,
+}
+
+/// Tessellates distinct `sites` (metres) inside `boundary` (metres).
+pub fn tessellate(
+    sites: &[Coord<f64>],
+    boundary: &MultiPolygon<f64>,
+    barriers: &[Line<f64>],
+) -> Result<Tessellation, PartitionError> {
+    let n = sites.len();
+    let rect = boundary
+        .bounding_rect()
+        .ok_or_else(|| PartitionError::Geometry("community boundary is empty".into()))?;
+    // Ghost points far outside bound every real cell; no ghost cell reaches the community.
+    let span = (rect.width().max(rect.height()) + 1.0) * 20.0;
+    let (cx, cy) = (rect.center().x, rect.center().y);
+    let mut vertices: Vec<Site> = sites
+        .iter()
+        .enumerate()
+        .map(|(index, c)| Site { position: Point2::new(c.x, c.y), index })
+        .collect();
+    for (dx, dy) in [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0), (0.0, 1.4), (0.0, -1.4), (1.4, 0.0), (-1.4, 0.0)] {
+        vertices.push(Site { position: Point2::new(cx + dx * span, cy + dy * span), index: usize::MAX });
+    }
+    let triangulation: DelaunayTriangulation<Site> = DelaunayTriangulation::bulk_load_stable(vertices)
+        .map_err(|e| PartitionError::Geometry(format!("triangulation failed: {e:?}")))?;
+    if triangulation.num_vertices() < n + 8 {
+        return Err(PartitionError::Geometry("duplicate building sites".into()));
+    }
+
+    let barrier_tree = RTree::bulk_load(
+        barriers
+            .iter()
+            .map(|l| {
+                let (a, b) = (l.start, l.end);
+                GeomWithData::new(rstar::primitives::Rectangle::from_corners([a.x.min(b.x), a.y.min(b.y)], [a.x.max(b.x), a.y.max(b.y)]), *l)
+            })
+            .collect(),
+    );
+    let crosses_barrier = |a: Coord<f64>, b: Coord<f64>| {
+        let segment = Line::new(a, b);
+        let envelope = AABB::from_corners([a.x.min(b.x), a.y.min(b.y)], [a.x.max(b.x), a.y.max(b.y)]);
+        barrier_tree
+            .locate_in_envelope_intersecting(&envelope)
+            .any(|candidate| candidate.data.intersects(&segment))
+    };
+
+    let mut adjacency = vec![Vec::new(); n];
+    let mut barrier_adjacency = vec![Vec::new(); n];
+    for edge in triangulation.undirected_edges() {
+        let [from, to] = edge.vertices();
+        let (a, b) = (from.data().index, to.data().index);
+        if a == usize::MAX || b == usize::MAX {
+            continue;
+        }
+        let voronoi = edge.as_voronoi_edge();
+        let [v0, v1] = voronoi.vertices();
+        let (Some(p0), Some(p1)) = (v0.position(), v1.position()) else {
+            continue;
+        };
+        let length = ((p0.x - p1.x).powi(2) + (p0.y - p1.y).powi(2)).sqrt();
+        if length < MIN_SHARED_EDGE_M {
+            continue;
+        }
+        // Where the two cells meet nearest the sites: the point of the shared edge closest
+        // to the sites' midpoint. It must lie inside the community.
+        let (pa, pb) = (sites[a], sites[b]);
+        let (mx, my) = ((pa.x + pb.x) / 2.0, (pa.y + pb.y) / 2.0);
+        let (dx, dy) = (p1.x - p0.x, p1.y - p0.y);
+        let t = (((mx - p0.x) * dx + (my - p0.y) * dy) / (length * length)).clamp(0.0, 1.0);
+        let meeting = Point::new(p0.x + t * dx, p0.y + t * dy);
+        if !boundary.contains(&meeting) {
+            continue;
+        }
+        let list = if crosses_barrier(pa, pb) { &mut barrier_adjacency } else { &mut adjacency };
+        list[a].push(b);
+        list[b].push(a);
+    }
+    for list in adjacency.iter_mut().chain(barrier_adjacency.iter_mut()) {
+        list.sort_unstable();
+        list.dedup();
+    }
+
+    let mut cells = vec![Polygon::new(LineString::new(vec![]), vec![]); n];
+    for face in triangulation.voronoi_faces() {
+        let site = face.as_delaunay_vertex();
+        let index = site.data().index;
+        if index == usize::MAX {
+            continue;
+        }
+        let mut ring: Vec<Coord<f64>> = Vec::new();
+        for edge in face.adjacent_edges() {
+            match edge.from().position() {
+                Some(p) => ring.push(Coord { x: p.x, y: p.y }),
+                None => return Err(PartitionError::Geometry("unbounded cell of a real site".into())),
+            }
+        }
+        if ring.len() < 3 {
+            return Err(PartitionError::Geometry("degenerate Voronoi cell".into()));
+        }
+        ring.push(ring[0]);
+        cells[index] = Polygon::new(LineString::new(ring), vec![]);
+    }
+    Ok(Tessellation { cells, adjacency, barrier_adjacency })
+}

@@ -1,0 +1,4 @@
+//! Application services: jobs that combine the pure algorithms with the store, shared by the
+//! CLI and the API.
+
+pub mod partition_job;

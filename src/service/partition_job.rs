@@ -1,0 +1,127 @@
+//! Partitioning a scope (one community, a street, or everything) from the store, and
+//! committing the result in one transaction (or not, for a dry run).
+
+use crate::domain::{Building, BuildingId, CommunityCode, RoadClass, StreetCode};
+use crate::partition::{CommunityPlan, GridMetrics, PartitionError, PartitionMetrics, PartitionOptions, partition_community};
+use crate::store::{GridReplacement, LayerQuery, Store, StoreError};
+use geo_types::LineString;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// What to partition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Community(CommunityCode),
+    Street(StreetCode),
+    All,
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Community(c) => write!(f, "community {c}"),
+            Self::Street(s) => write!(f, "street {s}"),
+            Self::All => f.write_str("all communities"),
+        }
+    }
+}
+
+/// Whether to write the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Commit {
+    Write,
+    DryRun,
+}
+
+/// Why a partition job failed; nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum PartitionJobError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Partition(#[from] PartitionError),
+    #[error("no community matches {0}")]
+    EmptyScope(String),
+    #[error("{count} buildings lie outside every community (e.g. {examples}); import the communities that hold them, or partition by community or street")]
+    BuildingsOutside { count: usize, examples: String },
+}
+
+/// The outcome of a job.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartitionReport {
+    pub scope: String,
+    pub options: PartitionOptions,
+    pub committed: bool,
+    pub metrics: PartitionMetrics,
+    pub grids: Vec<GridMetrics>,
+    #[serde(skip)]
+    pub plans: Vec<CommunityPlan>,
+}
+
+/// Runs a partition job; `progress` is told how many communities are done of how many.
+pub async fn run(
+    store: &dyn Store,
+    scope: &Scope,
+    options: &PartitionOptions,
+    commit: Commit,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<PartitionReport, PartitionJobError> {
+    let started = Instant::now();
+    let prefix = match scope {
+        Scope::Community(c) => Some(c.to_string()),
+        Scope::Street(s) => Some(s.to_string()),
+        Scope::All => None,
+    };
+    let query = LayerQuery { code_prefix: prefix.clone(), ..LayerQuery::default() };
+    let communities = store.communities(&query).await?;
+    if communities.is_empty() {
+        return Err(PartitionJobError::EmptyScope(scope.to_string()));
+    }
+    let buildings = store.buildings(&query).await?;
+    if *scope == Scope::All {
+        let outside: Vec<&Building> = buildings.iter().filter(|b| b.community.is_none()).collect();
+        if !outside.is_empty() {
+            let examples: Vec<&str> = outside.iter().take(3).map(|b| b.id.as_str()).collect();
+            return Err(PartitionJobError::BuildingsOutside { count: outside.len(), examples: examples.join(", ") });
+        }
+    }
+    let barriers: Vec<LineString<f64>> = store
+        .roads(&LayerQuery::default())
+        .await?
+        .into_iter()
+        .filter(|r| r.class.is_barrier() && r.class != RoadClass::Path)
+        .map(|r| r.geometry)
+        .collect();
+    let mut by_community: HashMap<&CommunityCode, Vec<&Building>> = HashMap::new();
+    for b in &buildings {
+        if let Some(c) = &b.community {
+            by_community.entry(c).or_default().push(b);
+        }
+    }
+    let total = communities.len();
+    let plans = tokio::task::block_in_place(|| -> Result<Vec<CommunityPlan>, PartitionError> {
+        let mut plans = Vec::with_capacity(total);
+        for (done, community) in communities.iter().enumerate() {
+            let members = by_community.get(&community.code).map(Vec::as_slice).unwrap_or(&[]);
+            plans.push(partition_community(community, members, &barriers, options)?);
+            progress(done + 1, total);
+        }
+        Ok(plans)
+    })?;
+    let metrics = PartitionMetrics::of(&plans, options.target, options.tolerance, started.elapsed().as_secs_f64() * 1e3);
+    let grids = PartitionMetrics::grids(&plans);
+    let committed = commit == Commit::Write;
+    if committed {
+        let replacement = GridReplacement {
+            communities: communities.iter().map(|c| c.code.clone()).collect(),
+            grids: plans.iter().flat_map(|p| p.grids.iter().map(|g| g.grid.clone())).collect(),
+            assignments: plans.iter().flat_map(CommunityPlan::assignments).collect::<Vec<(BuildingId, _)>>(),
+            scope: scope.to_string(),
+            options: serde_json::to_value(options).unwrap_or_default(),
+            metrics: serde_json::json!({"summary": &metrics, "grids": &grids}),
+        };
+        store.replace_grids(&replacement).await?;
+    }
+    Ok(PartitionReport { scope: scope.to_string(), options: *options, committed, metrics, grids, plans })
+}
