@@ -13,6 +13,9 @@ pub struct SiteGraph {
     pub weight: Vec<u32>,
     /// Neighbours of each site (sorted, no duplicates).
     pub adjacency: Vec<Vec<usize>>,
+    /// Length (m) of the cell edge shared with each neighbour, parallel to `adjacency`:
+    /// the part boundary a cut along that edge draws.
+    pub shared_m: Vec<Vec<f64>>,
 }
 
 impl SiteGraph {
@@ -100,6 +103,7 @@ mod tests {
             y: vec![0.0; 5],
             weight: vec![1, 2, 3, 4, 5],
             adjacency: vec![vec![1], vec![0, 2], vec![1, 3], vec![2], vec![]],
+            shared_m: vec![vec![1.0], vec![1.0, 1.0], vec![1.0, 1.0], vec![1.0], vec![]],
         }
     }
 

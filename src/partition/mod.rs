@@ -92,8 +92,10 @@ pub struct PlannedGrid {
     pub flag: GridFlag,
     /// Polsby-Popper compactness of the polygon.
     pub polsby_popper: f64,
-    /// Number of polygon parts (1 when contiguous).
+    /// Number of polygon parts holding the grid's territory (1 when contiguous).
     pub parts: usize,
+    /// Extra pieces that are islands of the community itself, touching no other grid.
+    pub islands: usize,
     /// Area in m².
     pub area_m2: f64,
 }
@@ -221,6 +223,7 @@ pub fn partition_community(
         y: site_points.iter().map(|c| c.y).collect(),
         weight: weight.clone(),
         adjacency: tessellation.adjacency.clone(),
+        shared_m: tessellation.shared_m.clone(),
     };
     let mut groups: Vec<(Role, Vec<usize>)> = Vec::new();
 
@@ -256,29 +259,36 @@ pub fn partition_community(
         }
     }
     let minimum = (1.0 - options.tolerance) * target / 2.0;
+    let feasible = |households: f64| can_balance(households, target, options.tolerance);
     let mut joined = true;
     while joined {
         joined = false;
         for c in 0..components.len() {
-            if components[c].is_empty() || base_graph.weight_of(&components[c]) as f64 >= minimum {
+            if components[c].is_empty() || feasible(base_graph.weight_of(&components[c]) as f64) {
                 continue;
             }
-            // The lightest neighbouring component across a barrier.
-            let mut best: Option<(u64, usize, usize, usize)> = None;
+            // No grid size fits this part alone: it joins a neighbour across a barrier,
+            // preferring one that makes the union balanceable, then the lightest.
+            let own = base_graph.weight_of(&components[c]);
+            let mut best: Option<(bool, u64, usize, usize, usize)> = None;
             for &s in &components[c] {
                 for &t in &tessellation.barrier_adjacency[s] {
                     let d = component_of[t];
                     if d != usize::MAX && d != c && !components[d].is_empty() {
                         let w = base_graph.weight_of(&components[d]);
-                        if best.is_none_or(|b| (w, d) < (b.0, b.1)) {
-                            best = Some((w, d, s, t));
+                        let key = (!feasible((own + w) as f64), w, d, s, t);
+                        if best.is_none_or(|b| key < b) {
+                            best = Some(key);
                         }
                     }
                 }
             }
+            let best = best.map(|(_, w, d, s, t)| (w, d, s, t));
             if let Some((_, d, s, t)) = best {
                 base_graph.adjacency[s].push(t);
                 base_graph.adjacency[t].push(s);
+                base_graph.shared_m[s].push(0.0);
+                base_graph.shared_m[t].push(0.0);
                 let moved = std::mem::take(&mut components[c]);
                 for &m in &moved {
                     component_of[m] = d;
@@ -290,11 +300,6 @@ pub fn partition_community(
         }
     }
     components.retain(|c| !c.is_empty());
-    if std::env::var("GRIDMAP_DEBUG").is_ok() {
-        let weights: Vec<u64> = components.iter().map(|c| base_graph.weight_of(c)).collect();
-        let sizes: Vec<usize> = components.iter().map(|c| c.len()).collect();
-        eprintln!("{}: base components weights {weights:?} sizes {sizes:?}, groups so far {}", community.code, groups.len());
-    }
 
     for component in components {
         let households = base_graph.weight_of(&component) as f64;
@@ -302,13 +307,32 @@ pub fn partition_community(
             groups.push((Role::Base(GridFlag::SmallEnclave), component));
             continue;
         }
-        let k = choose_parts(households, target);
-        let mut parts = Vec::new();
-        bisection::recursive_bisection(&base_graph, component, k, &mut parts);
-        let per_part = households / parts.len() as f64;
-        let mut refiner = refine::Refiner::new(&base_graph, &parts, per_part, options.tolerance * target);
-        refiner.run();
-        for part in refiner.parts() {
+        // Building sizes make some counts balance better than others: try the counts
+        // around households / target and keep the best (most parts within tolerance).
+        let best_k = choose_parts(households, target);
+        let band = options.tolerance * target;
+        let mut best: Option<((usize, i64), Vec<Vec<usize>>)> = None;
+        for k in [best_k, best_k + 1, best_k.saturating_sub(1)] {
+            if k == 0 || k > component.len() || best.as_ref().is_some_and(|b| b.0.0 == b.1.len()) {
+                continue;
+            }
+            let mut parts = Vec::new();
+            bisection::recursive_bisection(&base_graph, component.clone(), k, &mut parts);
+            let per_part = households / parts.len() as f64;
+            let mut refiner = refine::Refiner::new(&base_graph, &parts, per_part, band);
+            refiner.run();
+            let parts = refiner.parts();
+            let within = parts
+                .iter()
+                .filter(|p| (base_graph.weight_of(p) as f64 - target).abs() <= band + 1e-9)
+                .count();
+            let spread: i64 = parts.iter().map(|p| (base_graph.weight_of(p) as f64 - target).abs() as i64).sum();
+            let score = (within, -spread);
+            if best.as_ref().is_none_or(|b| score > b.0) {
+                best = Some((score, parts));
+            }
+        }
+        for part in best.map(|b| b.1).unwrap_or_else(|| vec![component]) {
             groups.push((Role::Base(GridFlag::Normal), part));
         }
     }
@@ -325,6 +349,7 @@ pub fn partition_community(
             .unwrap_or_else(|| Point::new(site_points[sites[0]].x, site_points[sites[0]].y));
         planned.push((role, sites, polygon, centre));
     }
+    let islands = give_orphan_pieces_to_neighbours(&mut planned, &site_points);
     let base_count = planned.iter().filter(|p| matches!(p.0, Role::Base(_))).count();
     let dedicated_count = planned.len() - base_count;
     if base_count > usize::from(DEDICATED_SEQUENCE_START - 1) || dedicated_count > usize::from(999 - DEDICATED_SEQUENCE_START + 1) {
@@ -362,7 +387,8 @@ pub fn partition_community(
                 buildings: ids,
                 flag,
                 polsby_popper: polygons::polsby_popper(polygon_m),
-                parts: polygon_m.0.len(),
+                parts: polygon_m.0.len() - islands[indices[o]],
+                islands: islands[indices[o]],
                 area_m2: polygon_m.unsigned_area(),
             });
         }
@@ -375,6 +401,71 @@ pub fn partition_community(
         partition_ms,
         polygons_ms: polygons_started.elapsed().as_secs_f64() * 1e3,
     })
+}
+
+/// A site's cell clipped to a concave community can fall apart; the pieces away from any of
+/// the grid's sites go to the neighbouring grid they share most boundary with, so every
+/// grid is one polygon while the tiling stays exact.
+///
+/// Returns, per grid, the pieces kept that touch no other grid: islands of the community
+/// itself (or pieces joined to it only at a point), which no other grid could take.
+fn give_orphan_pieces_to_neighbours(
+    planned: &mut [(Role, Vec<usize>, MultiPolygon<f64>, Point<f64>)],
+    sites: &[Coord<f64>],
+) -> Vec<usize> {
+    let mut islands = vec![0; planned.len()];
+    use geo::{BooleanOps, Contains, Distance, Euclidean};
+    for g in 0..planned.len() {
+        if planned[g].2.0.len() < 2 {
+            continue;
+        }
+        let polygons = planned[g].2.0.clone();
+        let members = planned[g].1.clone();
+        let holds = |p: &geo_types::Polygon<f64>| members.iter().filter(|&&s| p.contains(&Point::from(sites[s]))).count();
+        let main = (0..polygons.len())
+            .max_by(|&a, &b| holds(&polygons[a]).cmp(&holds(&polygons[b])).then(polygons[a].unsigned_area().total_cmp(&polygons[b].unsigned_area())))
+            .unwrap_or(0);
+        let mut keep = Vec::new();
+        for (i, piece) in polygons.into_iter().enumerate() {
+            if i == main || holds(&piece) > 0 {
+                keep.push(piece);
+                continue;
+            }
+            // The neighbour touching most of the piece's outline.
+            let outline: Vec<Point<f64>> = piece.exterior().points().collect();
+            let best = (0..planned.len())
+                .filter(|&h| h != g)
+                .map(|h| {
+                    let touching = outline.iter().filter(|p| Euclidean.distance(*p, &planned[h].2) < 1e-3).count();
+                    (touching, h)
+                })
+                .filter(|(touching, _)| *touching >= 2)
+                .max();
+            match best {
+                Some((_, h)) => planned[h].2 = planned[h].2.union(&MultiPolygon::new(vec![piece])),
+                None => {
+                    islands[g] += 1;
+                    keep.push(piece);
+                }
+            }
+        }
+        planned[g].2 = MultiPolygon::new(keep);
+    }
+    islands
+}
+
+/// Whether `households` can be cut into grids each within the tolerance of the target
+/// (ignoring how big single buildings are).
+///
+/// ```
+/// use gridmap::partition::can_balance;
+/// assert!(can_balance(300.0, 300.0, 0.1));
+/// assert!(!can_balance(450.0, 300.0, 0.1)); // 1 grid of 450 or 2 of 225: both off by >10%
+/// assert!(can_balance(1400.0, 300.0, 0.1)); // 5 grids of 280
+/// ```
+pub fn can_balance(households: f64, target: f64, tolerance: f64) -> bool {
+    let k = choose_parts(households, target) as f64;
+    (households / k - target).abs() <= tolerance * target + 1e-9
 }
 
 /// The number of grids for `households`: floor or ceil of households / target, whichever

@@ -44,12 +44,12 @@ impl<'a> Refiner<'a> {
     /// good parts), growing quadratically beyond, with a step for leaving the band.
     fn penalty(&self, w: f64) -> f64 {
         let d = (w - self.target).abs();
-        let excess = (d - self.band / 4.0).max(0.0);
+        let excess = (d - self.band / 2.0).max(0.0);
         excess * excess + if d > self.band { self.band * self.band * 4.0 } else { 0.0 }
     }
 
     fn out_of_band(&self, p: usize) -> bool {
-        (self.weights[p] - self.target).abs() > self.band / 4.0
+        (self.weights[p] - self.target).abs() > self.band / 2.0
     }
 
     fn centroid_distance2(&self, n: usize, p: usize) -> f64 {
@@ -171,8 +171,18 @@ impl<'a> Refiner<'a> {
         self.nodes.iter().copied().filter(|&n| self.assignment[n] == p).collect()
     }
 
-    /// Moves that bring sites closer to their part's centroid, never leaving the band (or
-    /// making a part already outside it worse).
+    /// Length of the boundary `n` shares with part `p`.
+    fn shared_with(&self, n: usize, p: usize) -> f64 {
+        self.graph.adjacency[n]
+            .iter()
+            .zip(&self.graph.shared_m[n])
+            .filter(|(m, _)| self.assignment[**m] == p)
+            .map(|(_, l)| l)
+            .sum()
+    }
+
+    /// Moves that shorten the boundary between parts (what the grids' perimeters are made
+    /// of), never leaving the band (or making a part already outside it worse).
     fn compactness_moves(&mut self, limit: usize) -> usize {
         let mut moves = 0;
         for _ in 0..limit {
@@ -181,13 +191,14 @@ impl<'a> Refiner<'a> {
                 let from = self.assignment[n];
                 let w = f64::from(self.graph.weight[n]);
                 for to in self.neighbour_parts(n) {
-                    let gain = self.centroid_distance2(n, from) - self.centroid_distance2(n, to);
-                    if gain <= 1.0 {
+                    // Boundary saved, with a small pull towards the receiving centroid.
+                    let gain = self.shared_with(n, to) - self.shared_with(n, from)
+                        + 1e-3 * (self.centroid_distance2(n, from) - self.centroid_distance2(n, to)).signum();
+                    if gain <= 0.01 {
                         continue;
                     }
-                    // Stay within the quarter band (or get no worse), so balance keeps.
                     let ok = |before: f64, after: f64| {
-                        (after - self.target).abs() <= self.band / 4.0 || (after - self.target).abs() <= (before - self.target).abs()
+                        (after - self.target).abs() <= self.band * 0.5 || (after - self.target).abs() <= (before - self.target).abs()
                     };
                     if !ok(self.weights[from], self.weights[from] - w) || !ok(self.weights[to], self.weights[to] + w) {
                         continue;
@@ -216,6 +227,8 @@ impl<'a> Refiner<'a> {
                 break;
             }
         }
+        self.balance_moves(limit);
+        self.balance_swaps(parts * 4);
     }
 
     /// The parts' node lists.

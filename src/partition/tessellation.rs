@@ -3,8 +3,8 @@
 //! does not cross a barrier (major road, rail, river).
 
 use super::PartitionError;
-use geo::{BoundingRect, Contains, Intersects};
-use geo_types::{Coord, Line, LineString, MultiPolygon, Point, Polygon};
+use geo::{BooleanOps, BoundingRect, Contains, Euclidean, Intersects, Length};
+use geo_types::{Coord, Line, LineString, MultiLineString, MultiPolygon, Point, Polygon};
 use rstar::{AABB, RTree, primitives::GeomWithData};
 use spade::{DelaunayTriangulation, HasPosition, Point2, Triangulation};
 
@@ -31,6 +31,8 @@ pub struct Tessellation {
     pub cells: Vec<Polygon<f64>>,
     /// Neighbours of each site (sorted).
     pub adjacency: Vec<Vec<usize>>,
+    /// Length (m) of the shared cell edge inside the community, parallel to `adjacency`.
+    pub shared_m: Vec<Vec<f64>>,
     /// Neighbours across a barrier, used only when a component has no other way.
     pub barrier_adjacency: Vec<Vec<usize>>,
 }
@@ -79,8 +81,8 @@ pub fn tessellate(
             .any(|candidate| candidate.data.intersects(&segment))
     };
 
-    let mut adjacency = vec![Vec::new(); n];
-    let mut barrier_adjacency = vec![Vec::new(); n];
+    let mut adjacency: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    let mut barrier_adjacency: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
     for edge in triangulation.undirected_edges() {
         let [from, to] = edge.vertices();
         let (a, b) = (from.data().index, to.data().index);
@@ -106,14 +108,34 @@ pub fn tessellate(
         if !boundary.contains(&meeting) {
             continue;
         }
-        let list = if crosses_barrier(pa, pb) { &mut barrier_adjacency } else { &mut adjacency };
-        list[a].push(b);
-        list[b].push(a);
+        if crosses_barrier(pa, pb) {
+            barrier_adjacency[a].push((b, 0.0));
+            barrier_adjacency[b].push((a, 0.0));
+            continue;
+        }
+        // The shared edge's length inside the community (clipped where it leaves).
+        let (c0, c1) = (Coord { x: p0.x, y: p0.y }, Coord { x: p1.x, y: p1.y });
+        let inside_m = if boundary.contains(&Point::from(c0)) && boundary.contains(&Point::from(c1)) {
+            length
+        } else {
+            let clipped = boundary.clip(&MultiLineString::new(vec![LineString::new(vec![c0, c1])]), false);
+            clipped.0.iter().map(|l| Euclidean.length(l)).sum()
+        };
+        adjacency[a].push((b, inside_m));
+        adjacency[b].push((a, inside_m));
     }
-    for list in adjacency.iter_mut().chain(barrier_adjacency.iter_mut()) {
-        list.sort_unstable();
-        list.dedup();
-    }
+    let sorted = |lists: Vec<Vec<(usize, f64)>>| -> (Vec<Vec<usize>>, Vec<Vec<f64>>) {
+        lists
+            .into_iter()
+            .map(|mut l| {
+                l.sort_by(|x, y| x.0.cmp(&y.0));
+                l.dedup_by(|x, y| x.0 == y.0);
+                l.into_iter().unzip()
+            })
+            .unzip()
+    };
+    let (adjacency, shared_m) = sorted(adjacency);
+    let (barrier_adjacency, _) = sorted(barrier_adjacency);
 
     let mut cells = vec![Polygon::new(LineString::new(vec![]), vec![]); n];
     for face in triangulation.voronoi_faces() {
@@ -135,5 +157,5 @@ pub fn tessellate(
         ring.push(ring[0]);
         cells[index] = Polygon::new(LineString::new(ring), vec![]);
     }
-    Ok(Tessellation { cells, adjacency, barrier_adjacency })
+    Ok(Tessellation { cells, adjacency, shared_m, barrier_adjacency })
 }
