@@ -115,6 +115,65 @@ fn import_monaco_then_gdal_lists_layers_and_counts() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(ogrinfo(&["-so", db, "buildings"]).contains("Feature Count: 1605"));
 
+    // Partition the quartiers, then export the grids with their member buildings.
+    let out = gridmap(&[
+        "partition",
+        "--database",
+        db,
+        "--street",
+        "990101001",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["metrics"]["communities"], 9);
+    assert_eq!(report["metrics"]["contiguous"], 1.0);
+    assert_eq!(report["committed"], true);
+    let grids_file = dir.path().join("grids.geojson");
+    let out = gridmap(&[
+        "export",
+        "grids",
+        "--database",
+        db,
+        "--output",
+        grids_file.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let grids: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&grids_file).unwrap()).unwrap();
+    let features = grids["features"].as_array().unwrap();
+    assert_eq!(
+        features.len() as u64,
+        report["metrics"]["grids"].as_u64().unwrap()
+    );
+    let mut members = 0;
+    for f in features {
+        let p = &f["properties"];
+        assert_eq!(p["code"].as_str().unwrap().len(), 15);
+        assert!(
+            p["code"]
+                .as_str()
+                .unwrap()
+                .starts_with(p["community"].as_str().unwrap())
+        );
+        assert!(["base", "dedicated"].contains(&p["kind"].as_str().unwrap()));
+        assert!(p["households"].is_number() && p["residents"].is_number());
+        let ids = p["buildings"].as_array().unwrap();
+        assert!(!ids.is_empty(), "{p}");
+        members += ids.len();
+    }
+    assert_eq!(
+        members, n as usize,
+        "every building placed in a quartier is in exactly one grid"
+    );
+    let out = gridmap(&["partition", "--database", db, "--community", "990101001999"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("no community matches"),
+        "{}",
+        text(&out)
+    );
+
     // Exports: GeoJSON and a GeoPackage that GDAL opens.
     let geojson = dir.path().join("buildings.geojson");
     let out = gridmap(&[
@@ -280,4 +339,8 @@ fn serve_loads_the_demo_district_into_an_empty_store() {
     assert_eq!(health["counts"]["communities"], 80);
     assert_eq!(health["counts"]["streets"], 12);
     assert!(health["counts"]["buildings"].as_u64().unwrap() > 20_000);
+    assert!(
+        health["counts"]["grids"].as_u64().unwrap() > 600,
+        "the demo district comes partitioned"
+    );
 }

@@ -39,12 +39,40 @@ fn to_geojson(data: &Dataset) -> geojson::FeatureCollection {
     fc
 }
 
+/// Adds each grid's member building ids (as imported) as a `buildings` property.
+async fn add_member_buildings(
+    store: &dyn Store,
+    fc: &mut geojson::FeatureCollection,
+) -> Result<(), store::StoreError> {
+    let mut members: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for b in store.buildings(&LayerQuery::default()).await? {
+        if let Some(grid) = b.grid {
+            members.entry(grid.to_string()).or_default().push(b.id.0);
+        }
+    }
+    for feature in &mut fc.features {
+        let code = feature
+            .property("code")
+            .and_then(|c| c.as_str())
+            .unwrap_or_default()
+            .to_string();
+        let ids = members.remove(&code).unwrap_or_default();
+        feature.set_property("buildings", ids);
+    }
+    Ok(())
+}
+
 pub async fn run(database: &str, layer: Layer, format: ExportFormat, output: &Path) -> CliResult {
     let store = store::open(database).await?;
     let data = read_layer(store.as_ref(), layer).await?;
     match format {
         ExportFormat::Geojson => {
-            let text = serde_json::to_string(&to_geojson(&data))?;
+            let mut fc = to_geojson(&data);
+            if layer == Layer::Grids {
+                add_member_buildings(store.as_ref(), &mut fc).await?;
+            }
+            let text = serde_json::to_string(&fc)?;
             std::fs::write(output, text)?;
         }
         ExportFormat::Gpkg => {

@@ -214,13 +214,27 @@ pub async fn run(cli: Cli) -> CliResult {
             households,
             seed,
         } => generate_cmd::run(&db.database, profile, households, seed).await,
-        Command::Partition { db, community, street, all: _, target, tolerance, seed, dry_run, json } => {
+        Command::Partition {
+            db,
+            community,
+            street,
+            all: _,
+            target,
+            tolerance,
+            seed,
+            dry_run,
+            json,
+        } => {
             let scope = match (community, street) {
                 (Some(c), _) => crate::service::partition_job::Scope::Community(c),
                 (None, Some(s)) => crate::service::partition_job::Scope::Street(s),
                 (None, None) => crate::service::partition_job::Scope::All,
             };
-            let options = crate::partition::PartitionOptions { target, tolerance, seed };
+            let options = crate::partition::PartitionOptions {
+                target,
+                tolerance,
+                seed,
+            };
             partition_cmd::run(&db.database, &scope, &options, dry_run, json).await
         }
         Command::Export {

@@ -5,14 +5,24 @@ use crate::partition::PartitionOptions;
 use crate::service::partition_job::{self, Commit, Scope};
 use crate::store;
 
-pub async fn run(database: &str, scope: &Scope, options: &PartitionOptions, dry_run: bool, json: bool) -> CliResult {
+pub async fn run(
+    database: &str,
+    scope: &Scope,
+    options: &PartitionOptions,
+    dry_run: bool,
+    json: bool,
+) -> CliResult {
     let store = store::open(database).await?;
     let bar = progress::bar(0, "partitioning");
     let report_progress = |done: usize, total: usize| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
-    let commit = if dry_run { Commit::DryRun } else { Commit::Write };
+    let commit = if dry_run {
+        Commit::DryRun
+    } else {
+        Commit::Write
+    };
     let report = partition_job::run(store.as_ref(), scope, options, commit, &report_progress).await;
     bar.finish_and_clear();
     store.close().await;
@@ -24,7 +34,11 @@ pub async fn run(database: &str, scope: &Scope, options: &PartitionOptions, dry_
     let m = &report.metrics;
     println!(
         "{} {}: {} communities → {} grids ({} base, {} dedicated, {} oversized buildings, {} small enclaves)",
-        if report.committed { "partitioned" } else { "dry run of" },
+        if report.committed {
+            "partitioned"
+        } else {
+            "dry run of"
+        },
         report.scope,
         m.communities,
         m.grids,

@@ -3,6 +3,7 @@
 use super::{CliResult, generate_cmd, import_cmd, progress};
 use crate::api::{AppState, app};
 use crate::generate::{DistrictProfile, GenerateOptions, generate};
+use crate::service::partition_job::{self, Commit, Scope};
 use crate::store::{self, Store};
 
 pub async fn run(database: &str, addr: &str, demo: bool) -> CliResult {
@@ -39,5 +40,14 @@ pub async fn load_demo_if_empty(store: &dyn Store) -> CliResult {
     let data = DistrictProfile::dongsheng().and_then(|p| generate(&p, &options));
     spinner.finish_and_clear();
     import_cmd::write_with_progress(store, &data?).await?;
+    let options = crate::partition::PartitionOptions::default();
+    let report =
+        partition_job::run(store, &Scope::All, &options, Commit::Write, &|_, _| {}).await?;
+    println!(
+        "demo district partitioned: {} grids, {:.1}% within ±10% of {} households",
+        report.metrics.grids,
+        report.metrics.within_10_percent * 100.0,
+        options.target
+    );
     Ok(())
 }

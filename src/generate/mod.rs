@@ -11,9 +11,9 @@ pub use names::chinese_number;
 pub use profile::{DistrictProfile, StreetProfile};
 
 use crate::domain::*;
+use crate::spatial::LocalFrame;
 use blocks::{BuildingPlan, UvRect};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use crate::spatial::LocalFrame;
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
 use lattice::{Cell, Lattice};
 use rand::seq::IndexedRandom;

@@ -5,7 +5,12 @@
 use super::graph::SiteGraph;
 
 /// Splits the connected `nodes` into `k` connected parts of about equal households.
-pub fn recursive_bisection(graph: &SiteGraph, nodes: Vec<usize>, k: usize, out: &mut Vec<Vec<usize>>) {
+pub fn recursive_bisection(
+    graph: &SiteGraph,
+    nodes: Vec<usize>,
+    k: usize,
+    out: &mut Vec<Vec<usize>>,
+) {
     if k <= 1 || nodes.len() <= 1 {
         out.push(nodes);
         return;
@@ -50,7 +55,11 @@ fn bisect(graph: &SiteGraph, nodes: &[usize], share: f64) -> (Vec<usize>, Vec<us
     let mut acc = 0.0;
     for (i, &node) in order.iter().enumerate().take(order.len() - 1) {
         acc += f64::from(graph.weight[node]);
-        let error = if total > 0.0 { (acc - want).abs() } else { ((i + 1) as f64 - order.len() as f64 * share).abs() };
+        let error = if total > 0.0 {
+            (acc - want).abs()
+        } else {
+            ((i + 1) as f64 - order.len() as f64 * share).abs()
+        };
         if error < best.0 {
             best = (error, i + 1);
         }
@@ -84,8 +93,18 @@ fn make_sides_contiguous(graph: &SiteGraph, nodes: &[usize], side: &mut [usize])
 
 /// Moves boundary sites from the heavier side to the lighter one while that brings the low
 /// side closer to `want`, keeping the donor side connected; nearest the cut first.
-fn balance_sides(graph: &SiteGraph, nodes: &[usize], side: &mut [usize], want: f64, distance_to_cut: &dyn Fn(usize) -> f64) {
-    let mut low_weight: f64 = nodes.iter().filter(|&&n| side[n] == 0).map(|&n| f64::from(graph.weight[n])).sum();
+fn balance_sides(
+    graph: &SiteGraph,
+    nodes: &[usize],
+    side: &mut [usize],
+    want: f64,
+    distance_to_cut: &dyn Fn(usize) -> f64,
+) {
+    let mut low_weight: f64 = nodes
+        .iter()
+        .filter(|&&n| side[n] == 0)
+        .map(|&n| f64::from(graph.weight[n]))
+        .sum();
     let mut sizes = [0usize; 2];
     for &n in nodes {
         sizes[side[n]] += 1;
@@ -124,6 +143,10 @@ fn balance_sides(graph: &SiteGraph, nodes: &[usize], side: &mut [usize], want: f
         side[n] = 1 - donor;
         sizes[donor] -= 1;
         sizes[1 - donor] += 1;
-        low_weight += if donor == 0 { -f64::from(graph.weight[n]) } else { f64::from(graph.weight[n]) };
+        low_weight += if donor == 0 {
+            -f64::from(graph.weight[n])
+        } else {
+            f64::from(graph.weight[n])
+        };
     }
 }

@@ -67,11 +67,20 @@ impl SiteGraph {
 
     /// Whether the nodes labelled `part` in `assignment` stay connected without `removed`.
     /// `size` is the number of nodes in the part.
-    pub fn connected_without(&self, assignment: &[usize], part: usize, size: usize, removed: usize) -> bool {
+    pub fn connected_without(
+        &self,
+        assignment: &[usize],
+        part: usize,
+        size: usize,
+        removed: usize,
+    ) -> bool {
         if size <= 1 {
             return false; // a part never becomes empty
         }
-        let Some(&start) = self.adjacency[removed].iter().find(|&&m| assignment[m] == part) else {
+        let Some(&start) = self.adjacency[removed]
+            .iter()
+            .find(|&&m| assignment[m] == part)
+        else {
             return size == 1;
         };
         let mut seen = vec![false; self.len()];
@@ -115,7 +124,13 @@ mod tests {
         let assignment = vec![0, 0, 0, 0, 1];
         assert!(g.connected_without(&assignment, 0, 4, 0));
         assert!(g.connected_without(&assignment, 0, 4, 3));
-        assert!(!g.connected_without(&assignment, 0, 4, 1), "1 is an articulation point");
-        assert!(!g.connected_without(&assignment, 1, 1, 4), "a part never empties");
+        assert!(
+            !g.connected_without(&assignment, 0, 4, 1),
+            "1 is an articulation point"
+        );
+        assert!(
+            !g.connected_without(&assignment, 1, 1, 4),
+            "a part never empties"
+        );
     }
 }

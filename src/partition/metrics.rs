@@ -64,14 +64,22 @@ impl PartitionMetrics {
             if balanced.is_empty() {
                 return 1.0;
             }
-            balanced.iter().filter(|&&h| (f64::from(h) - t).abs() <= band * t + 1e-9).count() as f64 / balanced.len() as f64
+            balanced
+                .iter()
+                .filter(|&&h| (f64::from(h) - t).abs() <= band * t + 1e-9)
+                .count() as f64
+                / balanced.len() as f64
         };
         let pp: Vec<f64> = grids.iter().map(|g| g.polsby_popper).collect();
         let tiling_error_max = plans
             .iter()
             .map(|p| {
                 let sum: f64 = p.grids.iter().map(|g| g.area_m2).sum();
-                if p.area_m2 > 0.0 { (sum - p.area_m2).abs() / p.area_m2 } else { 0.0 }
+                if p.area_m2 > 0.0 {
+                    (sum - p.area_m2).abs() / p.area_m2
+                } else {
+                    0.0
+                }
             })
             .fold(0.0, f64::max);
         Self {
@@ -79,17 +87,37 @@ impl PartitionMetrics {
             tolerance,
             communities: plans.len(),
             grids: grids.len(),
-            base_grids: grids.iter().filter(|g| g.grid.kind == GridKind::Base).count(),
-            dedicated_grids: grids.iter().filter(|g| g.grid.kind == GridKind::Dedicated).count(),
-            oversized_grids: grids.iter().filter(|g| g.flag == GridFlag::OversizedBuilding).count(),
-            small_enclaves: grids.iter().filter(|g| g.flag == GridFlag::SmallEnclave).count(),
+            base_grids: grids
+                .iter()
+                .filter(|g| g.grid.kind == GridKind::Base)
+                .count(),
+            dedicated_grids: grids
+                .iter()
+                .filter(|g| g.grid.kind == GridKind::Dedicated)
+                .count(),
+            oversized_grids: grids
+                .iter()
+                .filter(|g| g.flag == GridFlag::OversizedBuilding)
+                .count(),
+            small_enclaves: grids
+                .iter()
+                .filter(|g| g.flag == GridFlag::SmallEnclave)
+                .count(),
             households_min: sorted.first().copied().unwrap_or(0),
             households_median: sorted.get(sorted.len() / 2).copied().unwrap_or(0),
             households_max: sorted.last().copied().unwrap_or(0),
             within_10_percent: share(0.1),
             within_20_percent: share(0.2),
-            contiguous: if grids.is_empty() { 1.0 } else { grids.iter().filter(|g| g.parts == 1).count() as f64 / grids.len() as f64 },
-            polsby_popper_mean: if pp.is_empty() { 0.0 } else { pp.iter().sum::<f64>() / pp.len() as f64 },
+            contiguous: if grids.is_empty() {
+                1.0
+            } else {
+                grids.iter().filter(|g| g.parts == 1).count() as f64 / grids.len() as f64
+            },
+            polsby_popper_mean: if pp.is_empty() {
+                0.0
+            } else {
+                pp.iter().sum::<f64>() / pp.len() as f64
+            },
             polsby_popper_min: pp.iter().copied().fold(f64::INFINITY, f64::min).min(1.0),
             tiling_error_max,
             partition_ms: plans.iter().map(|p| p.partition_ms).sum(),

@@ -46,10 +46,19 @@ pub enum PartitionError {
     InvalidTolerance(f64),
     #[error("community {0} has no buildings to partition")]
     NoBuildings(CommunityCode),
-    #[error("building {building} in community {community} is {kind} with 0 households; fix it with a roster or change its kind")]
-    EmptyResidential { community: CommunityCode, building: BuildingId, kind: BuildingKind },
+    #[error(
+        "building {building} in community {community} is {kind} with 0 households; fix it with a roster or change its kind"
+    )]
+    EmptyResidential {
+        community: CommunityCode,
+        building: BuildingId,
+        kind: BuildingKind,
+    },
     #[error("community {community}: {count} grids do not fit 3-digit sequence numbers")]
-    TooManyGrids { community: CommunityCode, count: usize },
+    TooManyGrids {
+        community: CommunityCode,
+        count: usize,
+    },
     #[error("geometry: {0}")]
     Geometry(String),
 }
@@ -67,7 +76,11 @@ pub struct PartitionOptions {
 
 impl Default for PartitionOptions {
     fn default() -> Self {
-        Self { target: 300, tolerance: 0.1, seed: 1 }
+        Self {
+            target: 300,
+            tolerance: 0.1,
+            seed: 1,
+        }
     }
 }
 
@@ -134,6 +147,12 @@ impl CommunityPlan {
     }
 }
 
+/// A grid being drawn: its role, sites, polygon (metres) and centre.
+type DrawnGrid = (Role, Vec<usize>, MultiPolygon<f64>, Point<f64>);
+
+/// Parts of a component with their score (parts within tolerance, minus total deviation).
+type ScoredParts = ((usize, i64), Vec<Vec<usize>>);
+
 /// What the grid of a set of sites is.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
@@ -152,7 +171,10 @@ pub fn partition_community(
     if buildings.is_empty() {
         return Err(PartitionError::NoBuildings(community.code.clone()));
     }
-    if let Some(b) = buildings.iter().find(|b| b.kind.is_residential() && b.households == 0) {
+    if let Some(b) = buildings
+        .iter()
+        .find(|b| b.kind.is_residential() && b.households == 0)
+    {
         return Err(PartitionError::EmptyResidential {
             community: community.code.clone(),
             building: b.id.clone(),
@@ -160,10 +182,12 @@ pub fn partition_community(
         });
     }
     let started = Instant::now();
-    let centre = community
-        .boundary
-        .centroid()
-        .ok_or_else(|| PartitionError::Geometry(format!("community {} has an empty boundary", community.code)))?;
+    let centre = community.boundary.centroid().ok_or_else(|| {
+        PartitionError::Geometry(format!(
+            "community {} has an empty boundary",
+            community.code
+        ))
+    })?;
     let frame = LocalFrame::new(centre.x(), centre.y());
     let to_m = |c: Coord<f64>| frame.to_metres(c);
     let boundary_m: MultiPolygon<f64> = community.boundary.map_coords(to_m);
@@ -174,10 +198,9 @@ pub fn partition_community(
     let mut site_points: Vec<Coord<f64>> = Vec::new();
     let mut site_buildings: Vec<Vec<usize>> = Vec::new();
     for (i, b) in buildings.iter().enumerate() {
-        let p = b
-            .footprint
-            .interior_point()
-            .ok_or_else(|| PartitionError::Geometry(format!("building {} has an empty footprint", b.id)))?;
+        let p = b.footprint.interior_point().ok_or_else(|| {
+            PartitionError::Geometry(format!("building {} has an empty footprint", b.id))
+        })?;
         let m = to_m(p.0);
         let key = (m.x.to_bits(), m.y.to_bits());
         let site = *site_of.entry(key).or_insert_with(|| {
@@ -193,7 +216,11 @@ pub fn partition_community(
     let barrier_lines: Vec<Line<f64>> = barriers
         .iter()
         .filter(|l| bbox.is_some_and(|r| l.bounding_rect().is_some_and(|lr| lr.intersects(&r))))
-        .flat_map(|l| l.lines().map(|s| Line::new(to_m(s.start), to_m(s.end))).collect::<Vec<_>>())
+        .flat_map(|l| {
+            l.lines()
+                .map(|s| Line::new(to_m(s.start), to_m(s.end)))
+                .collect::<Vec<_>>()
+        })
         .collect();
     let tessellation = tessellation::tessellate(&site_points, &boundary_m, &barrier_lines)?;
 
@@ -238,7 +265,9 @@ pub fn partition_community(
     dedicated_kinds.sort_by_key(|k| k.as_str());
     dedicated_kinds.dedup();
     for kind in dedicated_kinds {
-        let members: Vec<usize> = (0..graph.len()).filter(|&s| roles[s] == Role::Dedicated(kind)).collect();
+        let members: Vec<usize> = (0..graph.len())
+            .filter(|&s| roles[s] == Role::Dedicated(kind))
+            .collect();
         for component in graph.components(&members) {
             groups.push((Role::Dedicated(kind), component));
         }
@@ -249,7 +278,9 @@ pub fn partition_community(
     }
 
     // 4. Base components; small ones join a neighbour across a barrier when they can.
-    let base: Vec<usize> = (0..graph.len()).filter(|&s| roles[s] == Role::Base(GridFlag::Normal)).collect();
+    let base: Vec<usize> = (0..graph.len())
+        .filter(|&s| roles[s] == Role::Base(GridFlag::Normal))
+        .collect();
     let mut base_graph = graph.clone();
     let mut components = base_graph.components(&base);
     let mut component_of = vec![usize::MAX; graph.len()];
@@ -311,7 +342,7 @@ pub fn partition_community(
         // around households / target and keep the best (most parts within tolerance).
         let best_k = choose_parts(households, target);
         let band = options.tolerance * target;
-        let mut best: Option<((usize, i64), Vec<Vec<usize>>)> = None;
+        let mut best: Option<ScoredParts> = None;
         for k in [best_k, best_k + 1, best_k.saturating_sub(1)] {
             if k == 0 || k > component.len() || best.as_ref().is_some_and(|b| b.0.0 == b.1.len()) {
                 continue;
@@ -326,7 +357,10 @@ pub fn partition_community(
                 .iter()
                 .filter(|p| (base_graph.weight_of(p) as f64 - target).abs() <= band + 1e-9)
                 .count();
-            let spread: i64 = parts.iter().map(|p| (base_graph.weight_of(p) as f64 - target).abs() as i64).sum();
+            let spread: i64 = parts
+                .iter()
+                .map(|p| (base_graph.weight_of(p) as f64 - target).abs() as i64)
+                .sum();
             let score = (within, -spread);
             if best.as_ref().is_none_or(|b| score > b.0) {
                 best = Some((score, parts));
@@ -340,7 +374,7 @@ pub fn partition_community(
 
     // 5. Polygons, codes.
     let polygons_started = Instant::now();
-    let mut planned: Vec<(Role, Vec<usize>, MultiPolygon<f64>, Point<f64>)> = Vec::with_capacity(groups.len());
+    let mut planned: Vec<DrawnGrid> = Vec::with_capacity(groups.len());
     for (role, sites) in groups {
         let cells: Vec<_> = sites.iter().map(|&s| &tessellation.cells[s]).collect();
         let polygon = polygons::grid_polygon(&cells, &boundary_m);
@@ -350,10 +384,18 @@ pub fn partition_community(
         planned.push((role, sites, polygon, centre));
     }
     let islands = give_orphan_pieces_to_neighbours(&mut planned, &site_points);
-    let base_count = planned.iter().filter(|p| matches!(p.0, Role::Base(_))).count();
+    let base_count = planned
+        .iter()
+        .filter(|p| matches!(p.0, Role::Base(_)))
+        .count();
     let dedicated_count = planned.len() - base_count;
-    if base_count > usize::from(DEDICATED_SEQUENCE_START - 1) || dedicated_count > usize::from(999 - DEDICATED_SEQUENCE_START + 1) {
-        return Err(PartitionError::TooManyGrids { community: community.code.clone(), count: planned.len() });
+    if base_count > usize::from(DEDICATED_SEQUENCE_START - 1)
+        || dedicated_count > usize::from(999 - DEDICATED_SEQUENCE_START + 1)
+    {
+        return Err(PartitionError::TooManyGrids {
+            community: community.code.clone(),
+            count: planned.len(),
+        });
     }
     let mut grids = Vec::with_capacity(planned.len());
     for dedicated in [false, true] {
@@ -361,14 +403,23 @@ pub fn partition_community(
             .filter(|&i| matches!(planned[i].0, Role::Dedicated(_)) == dedicated)
             .collect();
         let centres: Vec<Point<f64>> = indices.iter().map(|&i| planned[i].3).collect();
-        let first = if dedicated { DEDICATED_SEQUENCE_START } else { 1 };
+        let first = if dedicated {
+            DEDICATED_SEQUENCE_START
+        } else {
+            1
+        };
         for (n, o) in reading_order(&centres).into_iter().enumerate() {
             let (role, sites, polygon_m, _) = &planned[indices[o]];
-            let code = community
-                .code
-                .grid(first + n as u16)
-                .ok_or_else(|| PartitionError::TooManyGrids { community: community.code.clone(), count: planned.len() })?;
-            let members: Vec<&Building> = sites.iter().flat_map(|&s| site_buildings[s].iter().map(|&b| buildings[b])).collect();
+            let code = community.code.grid(first + n as u16).ok_or_else(|| {
+                PartitionError::TooManyGrids {
+                    community: community.code.clone(),
+                    count: planned.len(),
+                }
+            })?;
+            let members: Vec<&Building> = sites
+                .iter()
+                .flat_map(|&s| site_buildings[s].iter().map(|&b| buildings[b]))
+                .collect();
             let mut ids: Vec<BuildingId> = members.iter().map(|b| b.id.clone()).collect();
             ids.sort();
             let (kind, flag) = match role {
@@ -409,10 +460,7 @@ pub fn partition_community(
 ///
 /// Returns, per grid, the pieces kept that touch no other grid: islands of the community
 /// itself (or pieces joined to it only at a point), which no other grid could take.
-fn give_orphan_pieces_to_neighbours(
-    planned: &mut [(Role, Vec<usize>, MultiPolygon<f64>, Point<f64>)],
-    sites: &[Coord<f64>],
-) -> Vec<usize> {
+fn give_orphan_pieces_to_neighbours(planned: &mut [DrawnGrid], sites: &[Coord<f64>]) -> Vec<usize> {
     let mut islands = vec![0; planned.len()];
     use geo::{BooleanOps, Contains, Distance, Euclidean};
     for g in 0..planned.len() {
@@ -421,9 +469,20 @@ fn give_orphan_pieces_to_neighbours(
         }
         let polygons = planned[g].2.0.clone();
         let members = planned[g].1.clone();
-        let holds = |p: &geo_types::Polygon<f64>| members.iter().filter(|&&s| p.contains(&Point::from(sites[s]))).count();
+        let holds = |p: &geo_types::Polygon<f64>| {
+            members
+                .iter()
+                .filter(|&&s| p.contains(&Point::from(sites[s])))
+                .count()
+        };
         let main = (0..polygons.len())
-            .max_by(|&a, &b| holds(&polygons[a]).cmp(&holds(&polygons[b])).then(polygons[a].unsigned_area().total_cmp(&polygons[b].unsigned_area())))
+            .max_by(|&a, &b| {
+                holds(&polygons[a]).cmp(&holds(&polygons[b])).then(
+                    polygons[a]
+                        .unsigned_area()
+                        .total_cmp(&polygons[b].unsigned_area()),
+                )
+            })
             .unwrap_or(0);
         let mut keep = Vec::new();
         for (i, piece) in polygons.into_iter().enumerate() {
@@ -436,7 +495,10 @@ fn give_orphan_pieces_to_neighbours(
             let best = (0..planned.len())
                 .filter(|&h| h != g)
                 .map(|h| {
-                    let touching = outline.iter().filter(|p| Euclidean.distance(*p, &planned[h].2) < 1e-3).count();
+                    let touching = outline
+                        .iter()
+                        .filter(|p| Euclidean.distance(*p, &planned[h].2) < 1e-3)
+                        .count();
                     (touching, h)
                 })
                 .filter(|(touching, _)| *touching >= 2)
@@ -474,5 +536,9 @@ pub fn choose_parts(households: f64, target: f64) -> usize {
     let low = (households / target).floor().max(1.0);
     let high = low + 1.0;
     let error = |k: f64| ((households / k) / target - 1.0).abs();
-    if error(high) < error(low) { high as usize } else { low as usize }
+    if error(high) < error(low) {
+        high as usize
+    } else {
+        low as usize
+    }
 }

@@ -9,7 +9,13 @@ pub fn grid_polygon(cells: &[&Polygon<f64>], boundary: &MultiPolygon<f64>) -> Mu
     let union = unary_union(cells.iter().copied());
     let clipped = union.intersection(boundary);
     // Drop slivers left by floating point (under 0.01 m²).
-    MultiPolygon::new(clipped.0.into_iter().filter(|p| p.unsigned_area() > 0.01).collect())
+    MultiPolygon::new(
+        clipped
+            .0
+            .into_iter()
+            .filter(|p| p.unsigned_area() > 0.01)
+            .collect(),
+    )
 }
 
 /// Polsby-Popper compactness 4πA/P² (1 for a circle), of all parts together.
@@ -18,7 +24,13 @@ pub fn polsby_popper(polygon: &MultiPolygon<f64>) -> f64 {
     let perimeter: f64 = polygon
         .0
         .iter()
-        .map(|p| Euclidean.length(p.exterior()) + p.interiors().iter().map(|r| Euclidean.length(r)).sum::<f64>())
+        .map(|p| {
+            Euclidean.length(p.exterior())
+                + p.interiors()
+                    .iter()
+                    .map(|r| Euclidean.length(r))
+                    .sum::<f64>()
+        })
         .sum();
     if perimeter > 0.0 {
         4.0 * std::f64::consts::PI * area / (perimeter * perimeter)
@@ -33,7 +45,17 @@ mod tests {
 
     #[test]
     fn a_square_has_pp_pi_over_4() {
-        let square = MultiPolygon::new(vec![Polygon::new(vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0), (0.0, 0.0)].into(), vec![])]);
+        let square = MultiPolygon::new(vec![Polygon::new(
+            vec![
+                (0.0, 0.0),
+                (10.0, 0.0),
+                (10.0, 10.0),
+                (0.0, 10.0),
+                (0.0, 0.0),
+            ]
+            .into(),
+            vec![],
+        )]);
         assert!((polsby_popper(&square) - std::f64::consts::PI / 4.0).abs() < 1e-9);
     }
 }

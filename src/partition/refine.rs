@@ -25,7 +25,8 @@ impl<'a> Refiner<'a> {
         let mut assignment = vec![usize::MAX; graph.len()];
         let mut nodes = Vec::new();
         let k = parts.len();
-        let (mut sizes, mut weights, mut sum_x, mut sum_y) = (vec![0; k], vec![0.0; k], vec![0.0; k], vec![0.0; k]);
+        let (mut sizes, mut weights, mut sum_x, mut sum_y) =
+            (vec![0; k], vec![0.0; k], vec![0.0; k], vec![0.0; k]);
         for (p, members) in parts.iter().enumerate() {
             for &n in members {
                 assignment[n] = p;
@@ -37,7 +38,17 @@ impl<'a> Refiner<'a> {
             }
         }
         nodes.sort_unstable();
-        Self { graph, nodes, assignment, sizes, weights, sum_x, sum_y, target, band }
+        Self {
+            graph,
+            nodes,
+            assignment,
+            sizes,
+            weights,
+            sum_x,
+            sum_y,
+            target,
+            band,
+        }
     }
 
     /// Cost of a part weighing `w`: nothing within a quarter of the band (no churn among
@@ -45,7 +56,12 @@ impl<'a> Refiner<'a> {
     fn penalty(&self, w: f64) -> f64 {
         let d = (w - self.target).abs();
         let excess = (d - self.band / 2.0).max(0.0);
-        excess * excess + if d > self.band { self.band * self.band * 4.0 } else { 0.0 }
+        excess * excess
+            + if d > self.band {
+                self.band * self.band * 4.0
+            } else {
+                0.0
+            }
     }
 
     fn out_of_band(&self, p: usize) -> bool {
@@ -74,7 +90,8 @@ impl<'a> Refiner<'a> {
 
     fn movable(&self, n: usize) -> bool {
         let p = self.assignment[n];
-        self.graph.connected_without(&self.assignment, p, self.sizes[p], n)
+        self.graph
+            .connected_without(&self.assignment, p, self.sizes[p], n)
     }
 
     fn neighbour_parts(&self, n: usize) -> Vec<usize> {
@@ -105,9 +122,13 @@ impl<'a> Refiner<'a> {
                         continue;
                     }
                     let before = self.penalty(self.weights[from]) + self.penalty(self.weights[to]);
-                    let after = self.penalty(self.weights[from] - w) + self.penalty(self.weights[to] + w);
+                    let after =
+                        self.penalty(self.weights[from] - w) + self.penalty(self.weights[to] + w);
                     // Prefer sites nearer the receiving part (compact shapes) among equal gains.
-                    let gain = before - after - 1e-6 * (self.centroid_distance2(n, to) - self.centroid_distance2(n, from));
+                    let gain = before
+                        - after
+                        - 1e-6
+                            * (self.centroid_distance2(n, to) - self.centroid_distance2(n, from));
                     if gain > 1e-9 && best.is_none_or(|b| gain > b.0) && self.movable(n) {
                         best = Some((gain, n, to));
                     }
@@ -128,7 +149,11 @@ impl<'a> Refiner<'a> {
             let mut best: Option<(f64, usize, usize)> = None;
             for &a in &nodes {
                 let pa = self.assignment[a];
-                if !self.out_of_band(pa) || self.graph.adjacency[a].iter().all(|&m| self.assignment[m] == pa) {
+                if !self.out_of_band(pa)
+                    || self.graph.adjacency[a]
+                        .iter()
+                        .all(|&m| self.assignment[m] == pa)
+                {
                     continue;
                 }
                 let wa = f64::from(self.graph.weight[a]);
@@ -136,13 +161,21 @@ impl<'a> Refiner<'a> {
                     let before = self.penalty(self.weights[pa]) + self.penalty(self.weights[pb]);
                     // Candidates b: sites of pb bordering pa.
                     for &b in &nodes {
-                        if self.assignment[b] != pb || !self.graph.adjacency[b].iter().any(|&m| self.assignment[m] == pa) {
+                        if self.assignment[b] != pb
+                            || !self.graph.adjacency[b]
+                                .iter()
+                                .any(|&m| self.assignment[m] == pa)
+                        {
                             continue;
                         }
                         let wb = f64::from(self.graph.weight[b]);
-                        let after = self.penalty(self.weights[pa] - wa + wb) + self.penalty(self.weights[pb] + wb - wa);
+                        let after = self.penalty(self.weights[pa] - wa + wb)
+                            + self.penalty(self.weights[pb] + wb - wa);
                         let gain = before - after;
-                        if gain > 1e-9 && best.is_none_or(|x| gain > x.0) && self.swap_keeps_connected(a, b) {
+                        if gain > 1e-9
+                            && best.is_none_or(|x| gain > x.0)
+                            && self.swap_keeps_connected(a, b)
+                        {
                             best = Some((gain, a, b));
                         }
                     }
@@ -161,14 +194,19 @@ impl<'a> Refiner<'a> {
         let (pa, pb) = (self.assignment[a], self.assignment[b]);
         self.apply(a, pb);
         self.apply(b, pa);
-        let ok = self.graph.components(&self.members(pa)).len() == 1 && self.graph.components(&self.members(pb)).len() == 1;
+        let ok = self.graph.components(&self.members(pa)).len() == 1
+            && self.graph.components(&self.members(pb)).len() == 1;
         self.apply(b, pb);
         self.apply(a, pa);
         ok
     }
 
     fn members(&self, p: usize) -> Vec<usize> {
-        self.nodes.iter().copied().filter(|&n| self.assignment[n] == p).collect()
+        self.nodes
+            .iter()
+            .copied()
+            .filter(|&n| self.assignment[n] == p)
+            .collect()
     }
 
     /// Length of the boundary `n` shares with part `p`.
@@ -193,14 +231,19 @@ impl<'a> Refiner<'a> {
                 for to in self.neighbour_parts(n) {
                     // Boundary saved, with a small pull towards the receiving centroid.
                     let gain = self.shared_with(n, to) - self.shared_with(n, from)
-                        + 1e-3 * (self.centroid_distance2(n, from) - self.centroid_distance2(n, to)).signum();
+                        + 1e-3
+                            * (self.centroid_distance2(n, from) - self.centroid_distance2(n, to))
+                                .signum();
                     if gain <= 0.01 {
                         continue;
                     }
                     let ok = |before: f64, after: f64| {
-                        (after - self.target).abs() <= self.band * 0.5 || (after - self.target).abs() <= (before - self.target).abs()
+                        (after - self.target).abs() <= self.band * 0.5
+                            || (after - self.target).abs() <= (before - self.target).abs()
                     };
-                    if !ok(self.weights[from], self.weights[from] - w) || !ok(self.weights[to], self.weights[to] + w) {
+                    if !ok(self.weights[from], self.weights[from] - w)
+                        || !ok(self.weights[to], self.weights[to] + w)
+                    {
                         continue;
                     }
                     if best.is_none_or(|b| gain > b.0) && self.movable(n) {

@@ -53,13 +53,29 @@ pub fn tessellate(
     let mut vertices: Vec<Site> = sites
         .iter()
         .enumerate()
-        .map(|(index, c)| Site { position: Point2::new(c.x, c.y), index })
+        .map(|(index, c)| Site {
+            position: Point2::new(c.x, c.y),
+            index,
+        })
         .collect();
-    for (dx, dy) in [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0), (0.0, 1.4), (0.0, -1.4), (1.4, 0.0), (-1.4, 0.0)] {
-        vertices.push(Site { position: Point2::new(cx + dx * span, cy + dy * span), index: usize::MAX });
+    for (dx, dy) in [
+        (-1.0, -1.0),
+        (1.0, -1.0),
+        (1.0, 1.0),
+        (-1.0, 1.0),
+        (0.0, 1.4),
+        (0.0, -1.4),
+        (1.4, 0.0),
+        (-1.4, 0.0),
+    ] {
+        vertices.push(Site {
+            position: Point2::new(cx + dx * span, cy + dy * span),
+            index: usize::MAX,
+        });
     }
-    let triangulation: DelaunayTriangulation<Site> = DelaunayTriangulation::bulk_load_stable(vertices)
-        .map_err(|e| PartitionError::Geometry(format!("triangulation failed: {e:?}")))?;
+    let triangulation: DelaunayTriangulation<Site> =
+        DelaunayTriangulation::bulk_load_stable(vertices)
+            .map_err(|e| PartitionError::Geometry(format!("triangulation failed: {e:?}")))?;
     if triangulation.num_vertices() < n + 8 {
         return Err(PartitionError::Geometry("duplicate building sites".into()));
     }
@@ -69,13 +85,20 @@ pub fn tessellate(
             .iter()
             .map(|l| {
                 let (a, b) = (l.start, l.end);
-                GeomWithData::new(rstar::primitives::Rectangle::from_corners([a.x.min(b.x), a.y.min(b.y)], [a.x.max(b.x), a.y.max(b.y)]), *l)
+                GeomWithData::new(
+                    rstar::primitives::Rectangle::from_corners(
+                        [a.x.min(b.x), a.y.min(b.y)],
+                        [a.x.max(b.x), a.y.max(b.y)],
+                    ),
+                    *l,
+                )
             })
             .collect(),
     );
     let crosses_barrier = |a: Coord<f64>, b: Coord<f64>| {
         let segment = Line::new(a, b);
-        let envelope = AABB::from_corners([a.x.min(b.x), a.y.min(b.y)], [a.x.max(b.x), a.y.max(b.y)]);
+        let envelope =
+            AABB::from_corners([a.x.min(b.x), a.y.min(b.y)], [a.x.max(b.x), a.y.max(b.y)]);
         barrier_tree
             .locate_in_envelope_intersecting(&envelope)
             .any(|candidate| candidate.data.intersects(&segment))
@@ -115,10 +138,14 @@ pub fn tessellate(
         }
         // The shared edge's length inside the community (clipped where it leaves).
         let (c0, c1) = (Coord { x: p0.x, y: p0.y }, Coord { x: p1.x, y: p1.y });
-        let inside_m = if boundary.contains(&Point::from(c0)) && boundary.contains(&Point::from(c1)) {
+        let inside_m = if boundary.contains(&Point::from(c0)) && boundary.contains(&Point::from(c1))
+        {
             length
         } else {
-            let clipped = boundary.clip(&MultiLineString::new(vec![LineString::new(vec![c0, c1])]), false);
+            let clipped = boundary.clip(
+                &MultiLineString::new(vec![LineString::new(vec![c0, c1])]),
+                false,
+            );
             clipped.0.iter().map(|l| Euclidean.length(l)).sum()
         };
         adjacency[a].push((b, inside_m));
@@ -128,7 +155,7 @@ pub fn tessellate(
         lists
             .into_iter()
             .map(|mut l| {
-                l.sort_by(|x, y| x.0.cmp(&y.0));
+                l.sort_by_key(|x| x.0);
                 l.dedup_by(|x, y| x.0 == y.0);
                 l.into_iter().unzip()
             })
@@ -148,7 +175,11 @@ pub fn tessellate(
         for edge in face.adjacent_edges() {
             match edge.from().position() {
                 Some(p) => ring.push(Coord { x: p.x, y: p.y }),
-                None => return Err(PartitionError::Geometry("unbounded cell of a real site".into())),
+                None => {
+                    return Err(PartitionError::Geometry(
+                        "unbounded cell of a real site".into(),
+                    ));
+                }
             }
         }
         if ring.len() < 3 {
@@ -157,5 +188,10 @@ pub fn tessellate(
         ring.push(ring[0]);
         cells[index] = Polygon::new(LineString::new(ring), vec![]);
     }
-    Ok(Tessellation { cells, adjacency, shared_m, barrier_adjacency })
+    Ok(Tessellation {
+        cells,
+        adjacency,
+        shared_m,
+        barrier_adjacency,
+    })
 }

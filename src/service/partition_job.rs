@@ -2,7 +2,10 @@
 //! committing the result in one transaction (or not, for a dry run).
 
 use crate::domain::{Building, BuildingId, CommunityCode, RoadClass, StreetCode};
-use crate::partition::{CommunityPlan, GridMetrics, PartitionError, PartitionMetrics, PartitionOptions, partition_community};
+use crate::partition::{
+    CommunityPlan, GridMetrics, PartitionError, PartitionMetrics, PartitionOptions,
+    partition_community,
+};
 use crate::store::{GridReplacement, LayerQuery, Store, StoreError};
 use geo_types::LineString;
 use serde::Serialize;
@@ -43,7 +46,9 @@ pub enum PartitionJobError {
     Partition(#[from] PartitionError),
     #[error("no community matches {0}")]
     EmptyScope(String),
-    #[error("{count} buildings lie outside every community (e.g. {examples}); import the communities that hold them, or partition by community or street")]
+    #[error(
+        "{count} buildings lie outside every community (e.g. {examples}); import the communities that hold them, or partition by community or street"
+    )]
     BuildingsOutside { count: usize, examples: String },
 }
 
@@ -73,7 +78,10 @@ pub async fn run(
         Scope::Street(s) => Some(s.to_string()),
         Scope::All => None,
     };
-    let query = LayerQuery { code_prefix: prefix.clone(), ..LayerQuery::default() };
+    let query = LayerQuery {
+        code_prefix: prefix.clone(),
+        ..LayerQuery::default()
+    };
     let communities = store.communities(&query).await?;
     if communities.is_empty() {
         return Err(PartitionJobError::EmptyScope(scope.to_string()));
@@ -83,7 +91,10 @@ pub async fn run(
         let outside: Vec<&Building> = buildings.iter().filter(|b| b.community.is_none()).collect();
         if !outside.is_empty() {
             let examples: Vec<&str> = outside.iter().take(3).map(|b| b.id.as_str()).collect();
-            return Err(PartitionJobError::BuildingsOutside { count: outside.len(), examples: examples.join(", ") });
+            return Err(PartitionJobError::BuildingsOutside {
+                count: outside.len(),
+                examples: examples.join(", "),
+            });
         }
     }
     let barriers: Vec<LineString<f64>> = store
@@ -103,25 +114,46 @@ pub async fn run(
     let plans = tokio::task::block_in_place(|| -> Result<Vec<CommunityPlan>, PartitionError> {
         let mut plans = Vec::with_capacity(total);
         for (done, community) in communities.iter().enumerate() {
-            let members = by_community.get(&community.code).map(Vec::as_slice).unwrap_or(&[]);
+            let members = by_community
+                .get(&community.code)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
             plans.push(partition_community(community, members, &barriers, options)?);
             progress(done + 1, total);
         }
         Ok(plans)
     })?;
-    let metrics = PartitionMetrics::of(&plans, options.target, options.tolerance, started.elapsed().as_secs_f64() * 1e3);
+    let metrics = PartitionMetrics::of(
+        &plans,
+        options.target,
+        options.tolerance,
+        started.elapsed().as_secs_f64() * 1e3,
+    );
     let grids = PartitionMetrics::grids(&plans);
     let committed = commit == Commit::Write;
     if committed {
         let replacement = GridReplacement {
             communities: communities.iter().map(|c| c.code.clone()).collect(),
-            grids: plans.iter().flat_map(|p| p.grids.iter().map(|g| g.grid.clone())).collect(),
-            assignments: plans.iter().flat_map(CommunityPlan::assignments).collect::<Vec<(BuildingId, _)>>(),
+            grids: plans
+                .iter()
+                .flat_map(|p| p.grids.iter().map(|g| g.grid.clone()))
+                .collect(),
+            assignments: plans
+                .iter()
+                .flat_map(CommunityPlan::assignments)
+                .collect::<Vec<(BuildingId, _)>>(),
             scope: scope.to_string(),
             options: serde_json::to_value(options).unwrap_or_default(),
             metrics: serde_json::json!({"summary": &metrics, "grids": &grids}),
         };
         store.replace_grids(&replacement).await?;
     }
-    Ok(PartitionReport { scope: scope.to_string(), options: *options, committed, metrics, grids, plans })
+    Ok(PartitionReport {
+        scope: scope.to_string(),
+        options: *options,
+        committed,
+        metrics,
+        grids,
+        plans,
+    })
 }

@@ -2,7 +2,9 @@
 //! only has to fetch rows and run statements in one transaction.
 
 use super::tables::{self, ColumnType, FromRow, RowReader, SqlValue, Statement, Table, ToRow};
-use super::{Counts, GridReplacement, LayerQuery, PartitionRun, Progress, Store, StoreError, StoreKind};
+use super::{
+    Counts, GridReplacement, LayerQuery, PartitionRun, Progress, Store, StoreError, StoreKind,
+};
 use crate::domain::*;
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -137,36 +139,69 @@ impl<B: SqlBackend> Store for SqlStore<B> {
     async fn replace_grids(&self, r: &GridReplacement) -> Result<u64, StoreError> {
         let text = |v: &str| SqlValue::Text(Some(v.to_string()));
         let delete_grids: Arc<str> = Arc::from("DELETE FROM grids WHERE community_code = $1");
-        let clear_buildings: Arc<str> = Arc::from("UPDATE buildings SET grid_code = NULL WHERE community_code = $1");
-        let mut statements = Vec::with_capacity(r.communities.len() * 2 + r.grids.len() + r.assignments.len() + 1);
+        let clear_buildings: Arc<str> =
+            Arc::from("UPDATE buildings SET grid_code = NULL WHERE community_code = $1");
+        let mut statements =
+            Vec::with_capacity(r.communities.len() * 2 + r.grids.len() + r.assignments.len() + 1);
         for c in &r.communities {
-            statements.push(Statement { sql: delete_grids.clone(), params: vec![text(c.as_str())] });
-            statements.push(Statement { sql: clear_buildings.clone(), params: vec![text(c.as_str())] });
+            statements.push(Statement {
+                sql: delete_grids.clone(),
+                params: vec![text(c.as_str())],
+            });
+            statements.push(Statement {
+                sql: clear_buildings.clone(),
+                params: vec![text(c.as_str())],
+            });
         }
         push_rows(B::DIALECT, &r.grids, &mut statements)?;
         let assign: Arc<str> = Arc::from("UPDATE buildings SET grid_code = $1 WHERE id = $2");
         for (building, grid) in &r.assignments {
-            statements.push(Statement { sql: assign.clone(), params: vec![text(grid.as_str()), text(building.as_str())] });
+            statements.push(Statement {
+                sql: assign.clone(),
+                params: vec![text(grid.as_str()), text(building.as_str())],
+            });
         }
         statements.push(Statement {
-            sql: Arc::from("INSERT INTO partition_runs (scope, options, metrics) VALUES ($1, $2, $3)"),
-            params: vec![text(&r.scope), text(&r.options.to_string()), text(&r.metrics.to_string())],
+            sql: Arc::from(
+                "INSERT INTO partition_runs (scope, options, metrics) VALUES ($1, $2, $3)",
+            ),
+            params: vec![
+                text(&r.scope),
+                text(&r.options.to_string()),
+                text(&r.metrics.to_string()),
+            ],
         });
         self.backend
             .execute_in_transaction(&statements, None)
             .await
-            .map_err(|source| StoreError::Write { what: format!("grids of {}", r.scope), source })
+            .map_err(|source| StoreError::Write {
+                what: format!("grids of {}", r.scope),
+                source,
+            })
     }
 
     async fn partition_runs(&self, limit: u32) -> Result<Vec<PartitionRun>, StoreError> {
         let created = match B::DIALECT {
             tables::Dialect::GeoPackage => "created_at",
-            tables::Dialect::Postgis => "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+            tables::Dialect::Postgis => {
+                "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+            }
         };
-        let sql = format!("SELECT scope, options, metrics, {created} FROM partition_runs ORDER BY fid DESC LIMIT $1");
+        let sql = format!(
+            "SELECT scope, options, metrics, {created} FROM partition_runs ORDER BY fid DESC LIMIT $1"
+        );
         let rows = self
             .backend
-            .fetch(&sql, &[SqlValue::Int(Some(i64::from(limit)))], &[ColumnType::Text, ColumnType::Text, ColumnType::Text, ColumnType::Text])
+            .fetch(
+                &sql,
+                &[SqlValue::Int(Some(i64::from(limit)))],
+                &[
+                    ColumnType::Text,
+                    ColumnType::Text,
+                    ColumnType::Text,
+                    ColumnType::Text,
+                ],
+            )
             .await
             .map_err(StoreError::query("partition_runs"))?;
         let json = |v: &SqlValue| match v {
@@ -176,10 +211,16 @@ impl<B: SqlBackend> Store for SqlStore<B> {
         Ok(rows
             .iter()
             .map(|row| PartitionRun {
-                scope: match &row[0] { SqlValue::Text(Some(t)) => t.clone(), _ => String::new() },
+                scope: match &row[0] {
+                    SqlValue::Text(Some(t)) => t.clone(),
+                    _ => String::new(),
+                },
                 options: json(&row[1]),
                 metrics: json(&row[2]),
-                created_at: match &row[3] { SqlValue::Text(Some(t)) => t.clone(), _ => String::new() },
+                created_at: match &row[3] {
+                    SqlValue::Text(Some(t)) => t.clone(),
+                    _ => String::new(),
+                },
             })
             .collect())
     }

@@ -1,0 +1,423 @@
+//! The partitioner on real and generated data: balance, contiguity, compactness, tiling,
+//! determinism, and refusals of bad input; the job commits through both stores.
+
+mod common;
+
+use gridmap::domain::*;
+use gridmap::generate::{DistrictProfile, GenerateOptions, generate};
+use gridmap::partition::{
+    GridFlag, PartitionError, PartitionMetrics, PartitionOptions, partition_community,
+};
+use gridmap::service::partition_job::{self, Commit, Scope};
+use gridmap::store::{LayerQuery, Store};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
+
+fn district() -> &'static Dataset {
+    static DATA: OnceLock<Dataset> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let profile = DistrictProfile::dongsheng().unwrap();
+        generate(
+            &profile,
+            &GenerateOptions {
+                households: 60_000,
+                seed: 11,
+            },
+        )
+        .unwrap()
+    })
+}
+
+fn plan_all(data: &Dataset, options: &PartitionOptions) -> Vec<gridmap::partition::CommunityPlan> {
+    let barriers: Vec<_> = data
+        .roads
+        .iter()
+        .filter(|r| r.class.is_barrier())
+        .map(|r| r.geometry.clone())
+        .collect();
+    data.communities
+        .iter()
+        .map(|c| {
+            let members: Vec<&Building> = data
+                .buildings
+                .iter()
+                .filter(|b| b.community.as_ref() == Some(&c.code))
+                .collect();
+            partition_community(c, &members, &barriers, options).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn generated_district_meets_the_quality_targets() {
+    let data = district();
+    let options = PartitionOptions::default();
+    let plans = plan_all(data, &options);
+    let m = PartitionMetrics::of(&plans, options.target, options.tolerance, 0.0);
+    assert_eq!(m.contiguous, 1.0, "every grid is one piece");
+    assert!(
+        m.within_10_percent >= 0.95,
+        "{:.3} within ±10%",
+        m.within_10_percent
+    );
+    assert!(
+        m.polsby_popper_mean >= 0.55,
+        "mean Polsby-Popper {:.3}",
+        m.polsby_popper_mean
+    );
+    assert!(
+        m.tiling_error_max < 1e-6,
+        "grids tile each community: {}",
+        m.tiling_error_max
+    );
+    assert!(m.dedicated_grids > 0);
+
+    for plan in &plans {
+        let community = data
+            .communities
+            .iter()
+            .find(|c| c.code == plan.community)
+            .unwrap();
+        let members: HashSet<&BuildingId> = data
+            .buildings
+            .iter()
+            .filter(|b| b.community.as_ref() == Some(&community.code))
+            .map(|b| &b.id)
+            .collect();
+        // Every building in exactly one grid; none split, none lost.
+        let assigned: Vec<&BuildingId> = plan.grids.iter().flat_map(|g| &g.buildings).collect();
+        assert_eq!(assigned.len(), members.len());
+        assert_eq!(assigned.iter().copied().collect::<HashSet<_>>(), members);
+        // Codes: the community's, base from 001, dedicated from 901.
+        for g in &plan.grids {
+            assert_eq!(g.grid.code.community(), community.code);
+            let seq = g.grid.code.sequence();
+            match g.grid.kind {
+                GridKind::Base => assert!(seq < 901),
+                GridKind::Dedicated => assert!(seq >= 901),
+            }
+            let kinds: HashSet<bool> = g
+                .buildings
+                .iter()
+                .map(|id| {
+                    data.buildings
+                        .iter()
+                        .find(|b| &b.id == id)
+                        .unwrap()
+                        .kind
+                        .is_dedicated()
+                })
+                .collect();
+            assert_eq!(
+                kinds.len(),
+                1,
+                "grid {} mixes dedicated and other buildings",
+                g.grid.code
+            );
+            assert_eq!(kinds.contains(&true), g.grid.kind == GridKind::Dedicated);
+            assert!(geo::Area::unsigned_area(&g.grid.boundary) > 0.0);
+        }
+        let mut base: Vec<u16> = plan
+            .grids
+            .iter()
+            .filter(|g| g.grid.kind == GridKind::Base)
+            .map(|g| g.grid.code.sequence())
+            .collect();
+        base.sort_unstable();
+        assert_eq!(
+            base,
+            (1..=base.len() as u16).collect::<Vec<_>>(),
+            "base grids are numbered 001.. without gaps"
+        );
+    }
+}
+
+#[test]
+fn partitioning_is_deterministic() {
+    let data = district();
+    let options = PartitionOptions::default();
+    let one = plan_all(data, &options);
+    let two = plan_all(data, &options);
+    for (a, b) in one.iter().zip(&two) {
+        assert_eq!(a.grids, b.grids);
+    }
+}
+
+#[test]
+fn monaco_quartiers_partition_into_contiguous_grids_that_respect_barriers() {
+    let mut options = gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Communities);
+    options.parent = Some("990101001".parse().unwrap());
+    options.admin_level = Some("10".into());
+    let read =
+        |path: &str, options: &gridmap::import::ImportOptions| match gridmap::import::read_file(
+            &common::data(path),
+            options,
+        )
+        .unwrap()
+        {
+            gridmap::import::Imported::Features(d) => d,
+            other => panic!("{other:?}"),
+        };
+    let communities = read("monaco/admin.geojson", &options).communities;
+    let mut buildings = read(
+        "monaco/buildings.geojson",
+        &gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Buildings),
+    )
+    .buildings;
+    gridmap::spatial::CommunityLookup::new(&communities).assign(&mut buildings);
+    let roads = read(
+        "monaco/roads.geojson",
+        &gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Roads),
+    )
+    .roads;
+    let barriers: Vec<_> = roads
+        .iter()
+        .filter(|r| r.class.is_barrier())
+        .map(|r| r.geometry.clone())
+        .collect();
+    let options = PartitionOptions::default();
+    let mut plans = Vec::new();
+    for c in &communities {
+        let members: Vec<&Building> = buildings
+            .iter()
+            .filter(|b| b.community.as_ref() == Some(&c.code))
+            .collect();
+        plans.push(partition_community(c, &members, &barriers, &options).unwrap());
+    }
+    let m = PartitionMetrics::of(&plans, 300, 0.1, 0.0);
+    assert_eq!(m.communities, 9);
+    assert_eq!(m.contiguous, 1.0);
+    assert!(m.tiling_error_max < 1e-6);
+    // Monaco's blocks are large (estimated from footprints and floors): balance is bounded
+    // by building sizes; most grids still land within ±20%.
+    assert!(m.within_20_percent >= 0.75, "{:.3}", m.within_20_percent);
+    assert!(
+        m.oversized_grids > 0,
+        "Monaco has towers above 1.5 × 300 households"
+    );
+    let oversized: Vec<_> = plans
+        .iter()
+        .flat_map(|p| &p.grids)
+        .filter(|g| g.flag == GridFlag::OversizedBuilding)
+        .collect();
+    assert!(
+        oversized
+            .iter()
+            .all(|g| g.buildings.len() == 1 && g.grid.households > 450)
+    );
+}
+
+fn square_community() -> Community {
+    let ring = vec![
+        (110.0, 39.8),
+        (110.01, 39.8),
+        (110.01, 39.81),
+        (110.0, 39.81),
+        (110.0, 39.8),
+    ];
+    Community {
+        code: "150602001001".parse().unwrap(),
+        name: "测试社区".into(),
+        boundary: geo::MultiPolygon::new(vec![geo::Polygon::new(ring.into(), vec![])]),
+    }
+}
+
+fn house(id: &str, x: f64, y: f64, households: u32, kind: BuildingKind) -> Building {
+    let d = 0.0001;
+    let ring = vec![(x, y), (x + d, y), (x + d, y + d), (x, y + d), (x, y)];
+    Building {
+        id: BuildingId(id.into()),
+        footprint: geo::MultiPolygon::new(vec![geo::Polygon::new(ring.into(), vec![])]),
+        households,
+        residents: households * 2,
+        floors: Some(6),
+        kind,
+        name: None,
+        address: None,
+        building_head: None,
+        community: Some("150602001001".parse().unwrap()),
+        grid: None,
+    }
+}
+
+#[test]
+fn bad_input_is_refused_clearly() {
+    let community = square_community();
+    let ok = house("a", 110.005, 39.805, 30, BuildingKind::Apartments);
+    let options = PartitionOptions::default();
+    match partition_community(&community, &[], &[], &options) {
+        Err(PartitionError::NoBuildings(code)) => assert_eq!(code.as_str(), "150602001001"),
+        other => panic!("{other:?}"),
+    }
+    let empty = house("b", 110.002, 39.802, 0, BuildingKind::Apartments);
+    let err = partition_community(&community, &[&ok, &empty], &[], &options).unwrap_err();
+    assert!(
+        err.to_string().contains("building b") && err.to_string().contains("0 households"),
+        "{err}"
+    );
+    let zero_target = PartitionOptions {
+        target: 0,
+        ..options
+    };
+    assert!(matches!(
+        partition_community(&community, &[&ok], &[], &zero_target),
+        Err(PartitionError::InvalidTarget(0))
+    ));
+    let wide = PartitionOptions {
+        tolerance: 1.5,
+        ..options
+    };
+    assert!(matches!(
+        partition_community(&community, &[&ok], &[], &wide),
+        Err(PartitionError::InvalidTolerance(_))
+    ));
+    // A garage with no households is fine.
+    let garage = house("g", 110.003, 39.803, 0, BuildingKind::Other);
+    assert!(partition_community(&community, &[&ok, &garage], &[], &options).is_ok());
+}
+
+#[test]
+fn a_barrier_splits_grids_unless_a_side_cannot_stand_alone() {
+    let community = square_community();
+    // Two halves of 20 buildings × 30 households (600 each) west and east of a north-south
+    // primary road: each half balances alone (2 grids of 300), so no grid crosses the road.
+    let mut buildings = Vec::new();
+    for i in 0..5 {
+        for j in 0..4 {
+            for (side, x0) in [("w", 110.0005), ("e", 110.0055)] {
+                buildings.push(house(
+                    &format!("{side}{i}{j}"),
+                    x0 + i as f64 * 0.0008,
+                    39.801 + j as f64 * 0.002,
+                    30,
+                    BuildingKind::Apartments,
+                ));
+            }
+        }
+    }
+    let road = geo::LineString::from(vec![(110.005, 39.79), (110.005, 39.82)]);
+    let refs: Vec<&Building> = buildings.iter().collect();
+    let plan = partition_community(
+        &community,
+        &refs,
+        std::slice::from_ref(&road),
+        &PartitionOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(plan.grids.len(), 4);
+    for g in &plan.grids {
+        let sides: HashSet<char> = g
+            .buildings
+            .iter()
+            .map(|b| b.0.chars().next().unwrap())
+            .collect();
+        assert_eq!(sides.len(), 1, "grid {} crosses the road", g.grid.code);
+        assert_eq!(g.grid.households, 300);
+    }
+    // With 150 households east of the road, the east side cannot be a grid alone: it joins.
+    let few: Vec<&Building> = buildings
+        .iter()
+        .filter(|b| b.id.0.starts_with('w') || b.id.0.ends_with('0'))
+        .collect();
+    let plan = partition_community(
+        &community,
+        &few,
+        std::slice::from_ref(&road),
+        &PartitionOptions::default(),
+    )
+    .unwrap();
+    let crossing = plan
+        .grids
+        .iter()
+        .filter(|g| {
+            g.buildings
+                .iter()
+                .map(|b| b.0.chars().next().unwrap())
+                .collect::<HashSet<_>>()
+                .len()
+                > 1
+        })
+        .count();
+    assert_eq!(
+        crossing, 1,
+        "exactly one grid takes the small side across the road"
+    );
+}
+
+async fn partition_job_commits_or_not(store: Arc<dyn Store>) {
+    let profile = DistrictProfile::dongsheng().unwrap();
+    let data = generate(
+        &profile,
+        &GenerateOptions {
+            households: 20_000,
+            seed: 2,
+        },
+    )
+    .unwrap();
+    store.write(&data, None).await.unwrap();
+    let community = data.communities[0].code.clone();
+    let scope = Scope::Community(community.clone());
+    let options = PartitionOptions::default();
+    let dry = partition_job::run(store.as_ref(), &scope, &options, Commit::DryRun, &|_, _| {})
+        .await
+        .unwrap();
+    assert!(!dry.committed && dry.metrics.grids > 3);
+    assert_eq!(
+        store.counts().await.unwrap().grids,
+        0,
+        "a dry run writes nothing"
+    );
+    let report = partition_job::run(store.as_ref(), &scope, &options, Commit::Write, &|_, _| {})
+        .await
+        .unwrap();
+    let grids = store.grids(&LayerQuery::default()).await.unwrap();
+    assert_eq!(grids.len(), report.metrics.grids);
+    let buildings = store
+        .buildings(&LayerQuery {
+            code_prefix: Some(community.to_string()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let codes: HashSet<&GridCode> = grids.iter().map(|g| &g.code).collect();
+    assert!(
+        buildings
+            .iter()
+            .all(|b| b.grid.as_ref().is_some_and(|g| codes.contains(g))),
+        "every building has its grid"
+    );
+    let households: HashMap<&GridCode, u32> =
+        grids.iter().map(|g| (&g.code, g.households)).collect();
+    for (code, total) in households {
+        let sum: u32 = buildings
+            .iter()
+            .filter(|b| b.grid.as_ref() == Some(code))
+            .map(|b| b.households)
+            .sum();
+        assert_eq!(sum, total);
+    }
+    let runs = store.partition_runs(5).await.unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].metrics["summary"]["grids"], report.metrics.grids);
+    // Partitioning again replaces, never duplicates.
+    partition_job::run(store.as_ref(), &scope, &options, Commit::Write, &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        store.grids(&LayerQuery::default()).await.unwrap().len(),
+        report.metrics.grids
+    );
+    // An unknown community is a clear error.
+    let unknown = Scope::Community("150602999999".parse().unwrap());
+    let err = partition_job::run(
+        store.as_ref(),
+        &unknown,
+        &options,
+        Commit::Write,
+        &|_, _| {},
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("150602999999"), "{err}");
+}
+both_stores!(partition_jobs, partition_job_commits_or_not);
