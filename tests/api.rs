@@ -307,3 +307,100 @@ async fn oversized_bodies_are_refused() {
         .unwrap();
     assert!(response.status().is_client_error(), "{}", response.status());
 }
+
+async fn post(
+    store: &Arc<dyn Store>,
+    uri: &str,
+    token: Option<&str>,
+    body: &str,
+) -> (StatusCode, Value) {
+    let mut request = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
+    if let Some(t) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let response = app(AppState::new(store.clone()))
+        .oneshot(request.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn planners_partition_through_the_api() {
+    let (_dir, store) = common::fresh_gpkg().await;
+    let data = generate(
+        &DistrictProfile::dongsheng().unwrap(),
+        &GenerateOptions {
+            households: 20_000,
+            seed: 4,
+        },
+    )
+    .unwrap();
+    store.write(&data, None).await.unwrap();
+    let community = data.communities[0].code.to_string();
+    let body = format!(r#"{{"community":"{community}","dry_run":true}}"#);
+    let (status, problem) = post(&store, "/api/partition", None, &body).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{problem}");
+    let dispatcher = token(&store, Role::Dispatcher).await;
+    let (status, _) = post(&store, "/api/partition", Some(&dispatcher), &body).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let planner = token(&store, Role::Planner).await;
+    let (status, preview) = post(&store, "/api/partition", Some(&planner), &body).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(preview["committed"], false);
+    let n = preview["grids"]["features"].as_array().unwrap().len();
+    assert!(n > 3);
+    assert_eq!(preview["metrics"]["grids"], n);
+    assert_eq!(store.counts().await.unwrap().grids, 0);
+    let (status, done) = post(
+        &store,
+        "/api/partition",
+        Some(&planner),
+        &format!(r#"{{"community":"{community}"}}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(store.counts().await.unwrap().grids as usize, n);
+    for (body, field) in [
+        (r#"{"community":"123"}"#.to_string(), "community"),
+        (
+            format!(r#"{{"community":"{community}","target":0}}"#),
+            "target",
+        ),
+        (
+            format!(r#"{{"community":"{community}","tolerance":2}}"#),
+            "tolerance",
+        ),
+        (
+            r#"{"all":true,"street":"150602001"}"#.to_string(),
+            "community",
+        ),
+        (r#"{"colour":"red"}"#.to_string(), "body"),
+        ("not json".to_string(), "body"),
+    ] {
+        let (status, problem) = post(&store, "/api/partition", Some(&planner), &body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {problem}");
+        assert_eq!(
+            problem["invalid-params"][0]["name"], field,
+            "{body}: {problem}"
+        );
+    }
+    let (status, _) = post(
+        &store,
+        "/api/partition",
+        Some(&planner),
+        r#"{"community":"150602999999"}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        store.counts().await.unwrap().grids as usize,
+        n,
+        "failed requests change nothing"
+    );
+}

@@ -6,6 +6,7 @@ mod health;
 mod layers;
 mod metrics;
 mod openapi;
+mod partition;
 mod problem;
 mod web;
 
@@ -44,6 +45,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi::openapi))
         .route("/api/docs", get(web::serve))
         .route("/api/{layer}", get(layers::list))
+        .route("/api/partition", axum::routing::post(partition::partition))
         .route("/metrics", get(metrics::render))
         .route("/glyphs/{fontstack}/{range}", get(web::glyphs))
         .route("/styles/{name}", get(web::style))

@@ -75,6 +75,15 @@ pub fn document() -> Value {
                     "400": problem, "401": problem, "403": problem, "404": problem
                 }
             }},
+            "/api/partition": {"post": {
+                "summary": "Partition a community, a street or all communities into base grids (planner role)",
+                "description": "Body: exactly one of `community` (12 digits), `street` (9 digits) or `all: true`; optional `target` (households per grid, default 300), `tolerance` (default 0.1), `seed`, `dry_run`. A dry run writes nothing and returns the grids as GeoJSON under `grids`; a commit replaces the grids of the scope in one transaction and records the run.",
+                "security": [{"bearer": []}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {
+                    "community": {"type": "string", "pattern": "^[0-9]{12}$"}, "street": {"type": "string", "pattern": "^[0-9]{9}$"}, "all": {"type": "boolean"},
+                    "target": {"type": "integer", "minimum": 1}, "tolerance": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1}, "seed": {"type": "integer"}, "dry_run": {"type": "boolean"}}}}}},
+                "responses": {"200": {"description": "metrics (and grids for a dry run)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "422": problem}
+            }},
             "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "text exposition format", "content": {"text/plain": {}}}}}}
         }

@@ -18,6 +18,8 @@ pub enum ApiError {
     Forbidden { role: String, what: String },
     #[error("{what} not found")]
     NotFound { what: String },
+    #[error("{detail}")]
+    Unprocessable { detail: String },
     #[error("store failure: {0}")]
     Store(#[from] StoreError),
 }
@@ -36,6 +38,7 @@ impl ApiError {
             Self::Unauthorized { .. } | Self::BadToken => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
+            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -47,6 +50,7 @@ impl ApiError {
             Self::BadToken => "bad-token",
             Self::Forbidden { .. } => "forbidden",
             Self::NotFound { .. } => "not-found",
+            Self::Unprocessable { .. } => "unprocessable",
             Self::Store(_) => "internal",
         }
     }
