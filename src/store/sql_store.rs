@@ -422,7 +422,7 @@ macro_rules! execute_all {
         let mut tx = $pool.begin().await?;
         let mut affected = 0u64;
         for (i, statement) in $statements.iter().enumerate() {
-            let query = bind_values!(
+            let query = $crate::store::sql_store::bind_values!(
                 sqlx::query(sqlx::AssertSqlSafe(statement.sql.clone())),
                 &statement.params
             );
@@ -441,4 +441,19 @@ macro_rules! execute_all {
     }};
 }
 
-pub(crate) use {bind_values, execute_all, read_values};
+/// Runs a query and reads every row into typed [`SqlValue`]s, for either backend.
+macro_rules! fetch_values {
+    ($pool:expr, $sql:expr, $params:expr, $columns:expr) => {{
+        let rows =
+            $crate::store::sql_store::bind_values!(sqlx::query(sqlx::AssertSqlSafe($sql)), $params)
+                .fetch_all(&$pool)
+                .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            out.push($crate::store::sql_store::read_values!(row, $columns));
+        }
+        Ok(out)
+    }};
+}
+
+pub(crate) use {bind_values, execute_all, fetch_values, read_values};

@@ -1,6 +1,6 @@
 //! The embedded default store: an OGC GeoPackage 1.4 file (SQLite) that GDAL and QGIS open.
 
-use super::sql_store::{SqlBackend, SqlStore, bind_values, execute_all, read_values};
+use super::sql_store::{SqlBackend, SqlStore, execute_all, fetch_values};
 use super::tables::{ColumnType, Dialect, SqlValue, Statement};
 use super::{Progress, StoreError, StoreKind};
 use async_trait::async_trait;
@@ -83,14 +83,7 @@ impl SqlBackend for GeoPackageBackend {
         params: &[SqlValue],
         columns: &[ColumnType],
     ) -> Result<Vec<Vec<SqlValue>>, sqlx::Error> {
-        let rows = bind_values!(sqlx::query(sqlx::AssertSqlSafe(sql)), params)
-            .fetch_all(&self.pool)
-            .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            out.push(read_values!(row, columns));
-        }
-        Ok(out)
+        fetch_values!(self.pool, sql, params, columns)
     }
 
     async fn close(&self) {

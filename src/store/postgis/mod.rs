@@ -1,6 +1,6 @@
 //! The production store: PostgreSQL with PostGIS (and Citus for scale-out by district).
 
-use super::sql_store::{SqlBackend, SqlStore, bind_values, execute_all, read_values};
+use super::sql_store::{SqlBackend, SqlStore, execute_all, fetch_values};
 use super::tables::{ColumnType, Dialect, SqlValue, Statement};
 use super::{Progress, StoreError, StoreKind};
 use async_trait::async_trait;
@@ -68,14 +68,7 @@ impl SqlBackend for PostgisBackend {
         params: &[SqlValue],
         columns: &[ColumnType],
     ) -> Result<Vec<Vec<SqlValue>>, sqlx::Error> {
-        let rows = bind_values!(sqlx::query(sqlx::AssertSqlSafe(sql)), params)
-            .fetch_all(&self.pool)
-            .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            out.push(read_values!(row, columns));
-        }
-        Ok(out)
+        fetch_values!(self.pool, sql, params, columns)
     }
 
     async fn close(&self) {
