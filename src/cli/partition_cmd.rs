@@ -33,7 +33,7 @@ pub async fn run(
     }
     let m = &report.metrics;
     println!(
-        "{} {}: {} communities → {} grids ({} base, {} dedicated, {} oversized buildings, {} small enclaves)",
+        "{} {}: {} communities → {} grids ({} base, {} dedicated, {} oversized buildings, {} small enclaves, {} forced over by one building)",
         if report.committed {
             "partitioned"
         } else {
@@ -45,7 +45,8 @@ pub async fn run(
         m.base_grids,
         m.dedicated_grids,
         m.oversized_grids,
-        m.small_enclaves
+        m.small_enclaves,
+        m.forced_over
     );
     println!(
         "households per grid: min {} / median {} / max {} (target {}); within ±10%: {:.1}%, ±20%: {:.1}%",

@@ -125,7 +125,8 @@ fn balance_sides(
             if labels[n] != donor || !graph.adjacency[n].iter().any(|&m| labels[m] == 1 - donor) {
                 continue;
             }
-            let w = f64::from(graph.weight[n]);
+            // Sites without households count a little so they can clear the way.
+            let w = f64::from(graph.weight[n]).max(0.01);
             let new_error = if donor == 0 { error - w } else { error + w };
             if new_error.abs() >= error.abs() {
                 continue;

@@ -30,6 +30,9 @@ pub struct PartitionMetrics {
     pub oversized_grids: usize,
     /// Base grids cut off with too few households for a full grid (excluded too).
     pub small_enclaves: usize,
+    /// Base grids holding a building whose households alone exceed the tolerance band
+    /// (excluded too: building sizes do not allow balance).
+    pub forced_over: usize,
     /// Households per balanced base grid.
     pub households_min: u32,
     pub households_median: u32,
@@ -52,14 +55,19 @@ impl PartitionMetrics {
     /// Computes the metrics of `plans`.
     pub fn of(plans: &[CommunityPlan], target: u32, tolerance: f64, total_ms: f64) -> Self {
         let grids: Vec<_> = plans.iter().flat_map(|p| &p.grids).collect();
+        let t = f64::from(target);
+        let forced =
+            |g: &&super::PlannedGrid| f64::from(g.largest_building) > t * (1.0 + tolerance);
+        let normal_base =
+            |g: &&&super::PlannedGrid| g.grid.kind == GridKind::Base && g.flag == GridFlag::Normal;
         let balanced: Vec<u32> = grids
             .iter()
-            .filter(|g| g.grid.kind == GridKind::Base && g.flag == GridFlag::Normal)
+            .filter(normal_base)
+            .filter(|g| !forced(g))
             .map(|g| g.grid.households)
             .collect();
         let mut sorted = balanced.clone();
         sorted.sort_unstable();
-        let t = f64::from(target);
         let share = |band: f64| {
             if balanced.is_empty() {
                 return 1.0;
@@ -102,6 +110,11 @@ impl PartitionMetrics {
             small_enclaves: grids
                 .iter()
                 .filter(|g| g.flag == GridFlag::SmallEnclave)
+                .count(),
+            forced_over: grids
+                .iter()
+                .filter(normal_base)
+                .filter(|g| forced(g))
                 .count(),
             households_min: sorted.first().copied().unwrap_or(0),
             households_median: sorted.get(sorted.len() / 2).copied().unwrap_or(0),

@@ -111,6 +111,9 @@ pub struct PlannedGrid {
     pub islands: usize,
     /// Area in m².
     pub area_m2: f64,
+    /// Households of the grid's largest building: above the tolerance band, no grid holding
+    /// it can be balanced.
+    pub largest_building: u32,
 }
 
 /// Why a grid stands out.
@@ -315,11 +318,18 @@ pub fn partition_community(
                 }
             }
             let best = best.map(|(_, w, d, s, t)| (w, d, s, t));
-            if let Some((_, d, s, t)) = best {
-                base_graph.adjacency[s].push(t);
-                base_graph.adjacency[t].push(s);
-                base_graph.shared_m[s].push(0.0);
-                base_graph.shared_m[t].push(0.0);
+            if let Some((_, d, _, _)) = best {
+                // Every crossing of the barrier between the two becomes an adjacency.
+                for &s in &components[c] {
+                    for &t in &tessellation.barrier_adjacency[s] {
+                        if component_of[t] == d {
+                            base_graph.adjacency[s].push(t);
+                            base_graph.adjacency[t].push(s);
+                            base_graph.shared_m[s].push(0.0);
+                            base_graph.shared_m[t].push(0.0);
+                        }
+                    }
+                }
                 let moved = std::mem::take(&mut components[c]);
                 for &m in &moved {
                     component_of[m] = d;
@@ -441,6 +451,7 @@ pub fn partition_community(
                 parts: polygon_m.0.len() - islands[indices[o]],
                 islands: islands[indices[o]],
                 area_m2: polygon_m.unsigned_area(),
+                largest_building: members.iter().map(|b| b.households).max().unwrap_or(0),
             });
         }
     }

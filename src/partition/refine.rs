@@ -4,6 +4,13 @@
 
 use super::graph::SiteGraph;
 
+/// Households a site counts for when moving: sites without households (garages, churches)
+/// count a little, so that they move towards lighter parts and open the way for others
+/// instead of blocking the frontier between two parts.
+fn moving_weight(households: u32) -> f64 {
+    f64::from(households).max(0.01)
+}
+
 /// A partition under refinement: part of each node, parts' members, weights and centroids.
 pub struct Refiner<'a> {
     graph: &'a SiteGraph,
@@ -32,7 +39,7 @@ impl<'a> Refiner<'a> {
                 assignment[n] = p;
                 nodes.push(n);
                 sizes[p] += 1;
-                weights[p] += f64::from(graph.weight[n]);
+                weights[p] += moving_weight(graph.weight[n]);
                 sum_x[p] += graph.x[n];
                 sum_y[p] += graph.y[n];
             }
@@ -76,7 +83,7 @@ impl<'a> Refiner<'a> {
 
     fn apply(&mut self, n: usize, to: usize) {
         let from = self.assignment[n];
-        let w = f64::from(self.graph.weight[n]);
+        let w = moving_weight(self.graph.weight[n]);
         self.assignment[n] = to;
         self.sizes[from] -= 1;
         self.sizes[to] += 1;
@@ -113,10 +120,7 @@ impl<'a> Refiner<'a> {
             let mut best: Option<(f64, usize, usize)> = None;
             for &n in &self.nodes {
                 let from = self.assignment[n];
-                let w = f64::from(self.graph.weight[n]);
-                if w == 0.0 {
-                    continue;
-                }
+                let w = moving_weight(self.graph.weight[n]);
                 for to in self.neighbour_parts(n) {
                     if !self.out_of_band(from) && !self.out_of_band(to) {
                         continue;
@@ -156,7 +160,7 @@ impl<'a> Refiner<'a> {
                 {
                     continue;
                 }
-                let wa = f64::from(self.graph.weight[a]);
+                let wa = moving_weight(self.graph.weight[a]);
                 for pb in self.neighbour_parts(a) {
                     let before = self.penalty(self.weights[pa]) + self.penalty(self.weights[pb]);
                     // Candidates b: sites of pb bordering pa.
@@ -168,7 +172,7 @@ impl<'a> Refiner<'a> {
                         {
                             continue;
                         }
-                        let wb = f64::from(self.graph.weight[b]);
+                        let wb = moving_weight(self.graph.weight[b]);
                         let after = self.penalty(self.weights[pa] - wa + wb)
                             + self.penalty(self.weights[pb] + wb - wa);
                         let gain = before - after;
@@ -227,7 +231,7 @@ impl<'a> Refiner<'a> {
             let mut best: Option<(f64, usize, usize)> = None;
             for &n in &self.nodes {
                 let from = self.assignment[n];
-                let w = f64::from(self.graph.weight[n]);
+                let w = moving_weight(self.graph.weight[n]);
                 for to in self.neighbour_parts(n) {
                     // Boundary saved, with a small pull towards the receiving centroid.
                     let gain = self.shared_with(n, to) - self.shared_with(n, from)
