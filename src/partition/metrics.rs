@@ -47,6 +47,8 @@ pub struct PartitionMetrics {
     /// Largest relative difference between a community's area and its grids' total area.
     pub tiling_error_max: f64,
     pub partition_ms: f64,
+    /// Of `partition_ms`, the time spent cutting balanced parts.
+    pub cut_ms: f64,
     pub polygons_ms: f64,
     pub total_ms: f64,
 }
@@ -134,6 +136,7 @@ impl PartitionMetrics {
             polsby_popper_min: pp.iter().copied().fold(f64::INFINITY, f64::min).min(1.0),
             tiling_error_max,
             partition_ms: plans.iter().map(|p| p.partition_ms).sum(),
+            cut_ms: plans.iter().map(|p| p.cut_ms).sum(),
             polygons_ms: plans.iter().map(|p| p.polygons_ms).sum(),
             total_ms,
         }

@@ -15,7 +15,7 @@
 //!    west→east, north→south (base 001–899, dedicated 901–999).
 
 mod bisection;
-mod graph;
+pub mod graph;
 mod metrics;
 mod polygons;
 mod refine;
@@ -27,7 +27,7 @@ use crate::domain::*;
 use crate::spatial::{LocalFrame, reading_order};
 use geo::{Area, BoundingRect, Centroid, InteriorPoint, Intersects, MapCoords};
 use geo_types::{Coord, Line, LineString, MultiPolygon, Point};
-use graph::SiteGraph;
+pub use graph::SiteGraph;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -135,8 +135,10 @@ pub struct CommunityPlan {
     pub grids: Vec<PlannedGrid>,
     /// Community area (m²), to check that the grids tile it.
     pub area_m2: f64,
-    /// Time spent cutting (ms) and building polygons (ms).
+    /// Time spent partitioning (ms: sites, adjacency, cuts), of which in the cutter alone,
+    /// and building polygons.
     pub partition_ms: f64,
+    pub cut_ms: f64,
     pub polygons_ms: f64,
 }
 
@@ -163,6 +165,29 @@ enum Role {
     Dedicated(BuildingKind),
 }
 
+/// How a connected set of sites is cut into `k` connected parts of about equal households.
+/// The partitioner's own is [`RecursiveBisection`]; benchmarks plug in others (METIS).
+pub trait Cutter {
+    /// Cuts `nodes` (connected in `graph`) into `k` parts; `band` is the accepted deviation
+    /// in households. Every node must land in exactly one part.
+    fn cut(&self, graph: &SiteGraph, nodes: &[usize], k: usize, band: f64) -> Vec<Vec<usize>>;
+}
+
+/// Recursive coordinate bisection followed by connectivity-preserving refinement.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecursiveBisection;
+
+impl Cutter for RecursiveBisection {
+    fn cut(&self, graph: &SiteGraph, nodes: &[usize], k: usize, band: f64) -> Vec<Vec<usize>> {
+        let mut parts = Vec::new();
+        bisection::recursive_bisection(graph, nodes.to_vec(), k, &mut parts);
+        let per_part = graph.weight_of(nodes) as f64 / parts.len() as f64;
+        let mut refiner = refine::Refiner::new(graph, &parts, per_part, band);
+        refiner.run();
+        refiner.parts()
+    }
+}
+
 /// Partitions one community. `barriers` are lines (lon/lat) grids should not cross.
 pub fn partition_community(
     community: &Community,
@@ -170,6 +195,19 @@ pub fn partition_community(
     barriers: &[LineString<f64>],
     options: &PartitionOptions,
 ) -> Result<CommunityPlan, PartitionError> {
+    partition_community_with(community, buildings, barriers, options, &RecursiveBisection)
+}
+
+/// [`partition_community`] with another way of cutting the balanced parts; everything else
+/// (sites, adjacency, dedicated grids, barriers, polygons, codes) is the same.
+pub fn partition_community_with(
+    community: &Community,
+    buildings: &[&Building],
+    barriers: &[LineString<f64>],
+    options: &PartitionOptions,
+    cutter: &dyn Cutter,
+) -> Result<CommunityPlan, PartitionError> {
+    let mut cut_ms = 0.0;
     options.check()?;
     if buildings.is_empty() {
         return Err(PartitionError::NoBuildings(community.code.clone()));
@@ -357,12 +395,9 @@ pub fn partition_community(
             if k == 0 || k > component.len() || best.as_ref().is_some_and(|b| b.0.0 == b.1.len()) {
                 continue;
             }
-            let mut parts = Vec::new();
-            bisection::recursive_bisection(&base_graph, component.clone(), k, &mut parts);
-            let per_part = households / parts.len() as f64;
-            let mut refiner = refine::Refiner::new(&base_graph, &parts, per_part, band);
-            refiner.run();
-            let parts = refiner.parts();
+            let cut_started = Instant::now();
+            let parts = cutter.cut(&base_graph, &component, k, band);
+            cut_ms += cut_started.elapsed().as_secs_f64() * 1e3;
             let within = parts
                 .iter()
                 .filter(|p| (base_graph.weight_of(p) as f64 - target).abs() <= band + 1e-9)
@@ -461,6 +496,7 @@ pub fn partition_community(
         grids,
         area_m2,
         partition_ms,
+        cut_ms,
         polygons_ms: polygons_started.elapsed().as_secs_f64() * 1e3,
     })
 }
