@@ -15,14 +15,56 @@ pub fn recursive_bisection(
         out.push(nodes);
         return;
     }
-    let k_low = k / 2;
-    let (low, high) = bisect(graph, &nodes, k_low as f64 / k as f64);
-    if low.is_empty() || high.is_empty() {
+    // Candidates: across the principal axis, along it, and the diagonals; for odd k either
+    // share first. The shortest cut (metres of shared cell boundary) wins: short cuts make
+    // compact parts.
+    let (ax, ay) = principal_axis(graph, &nodes);
+    let mut shares = vec![k / 2];
+    if k % 2 == 1 {
+        shares.push(k - k / 2);
+    }
+    let s = std::f64::consts::FRAC_1_SQRT_2;
+    let directions = [
+        (ax, ay),
+        (-ay, ax),
+        (s * (ax - ay), s * (ax + ay)),
+        (s * (ax + ay), s * (ay - ax)),
+    ];
+    let mut best: Option<(f64, usize, Vec<usize>, Vec<usize>)> = None;
+    for &k_low in &shares {
+        for &direction in &directions {
+            let (low, high) = bisect(graph, &nodes, k_low as f64 / k as f64, direction);
+            if low.is_empty() || high.is_empty() {
+                continue;
+            }
+            let error = (graph.weight_of(&low) as f64
+                - graph.weight_of(&nodes) as f64 * k_low as f64 / k as f64)
+                .abs();
+            let cost = cut_length(graph, &low, &high) + error * 10.0;
+            if best.as_ref().is_none_or(|b| cost < b.0) {
+                best = Some((cost, k_low, low, high));
+            }
+        }
+    }
+    let Some((_, k_low, low, high)) = best else {
         out.push(nodes);
         return;
-    }
+    };
     recursive_bisection(graph, low, k_low, out);
     recursive_bisection(graph, high, k - k_low, out);
+}
+
+/// Metres of shared cell boundary between two sets of sites.
+fn cut_length(graph: &SiteGraph, low: &[usize], high: &[usize]) -> f64 {
+    let mut in_high = vec![false; graph.len()];
+    for &n in high {
+        in_high[n] = true;
+    }
+    low.iter()
+        .flat_map(|&n| graph.adjacency[n].iter().zip(&graph.shared_m[n]))
+        .filter(|(m, _)| in_high[**m])
+        .map(|(_, l)| l)
+        .sum()
 }
 
 /// Unit vector along the principal axis of the nodes' positions.
@@ -41,10 +83,14 @@ fn principal_axis(graph: &SiteGraph, nodes: &[usize]) -> (f64, f64) {
     (angle.cos(), angle.sin())
 }
 
-/// Cuts `nodes` into a low side holding `share` of the households and the rest; both sides
-/// connected.
-fn bisect(graph: &SiteGraph, nodes: &[usize], share: f64) -> (Vec<usize>, Vec<usize>) {
-    let (ax, ay) = principal_axis(graph, nodes);
+/// Cuts `nodes` across direction `(ax, ay)` into a low side holding `share` of the
+/// households and the rest; both sides connected.
+fn bisect(
+    graph: &SiteGraph,
+    nodes: &[usize],
+    share: f64,
+    (ax, ay): (f64, f64),
+) -> (Vec<usize>, Vec<usize>) {
     let project = |i: usize| graph.x[i] * ax + graph.y[i] * ay;
     let mut order = nodes.to_vec();
     order.sort_by(|&a, &b| project(a).total_cmp(&project(b)).then(a.cmp(&b)));

@@ -23,6 +23,10 @@ impl SiteGraph {
         self.weight.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.weight.is_empty()
+    }
+
     /// Sum of weights of `nodes`.
     pub fn weight_of(&self, nodes: &[usize]) -> u64 {
         nodes.iter().map(|&n| u64::from(self.weight[n])).sum()

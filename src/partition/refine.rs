@@ -62,7 +62,7 @@ impl<'a> Refiner<'a> {
     /// good parts), growing quadratically beyond, with a step for leaving the band.
     fn penalty(&self, w: f64) -> f64 {
         let d = (w - self.target).abs();
-        let excess = (d - self.band / 2.0).max(0.0);
+        let excess = (d - self.band * 0.8).max(0.0);
         excess * excess
             + if d > self.band {
                 self.band * self.band * 4.0
@@ -72,7 +72,7 @@ impl<'a> Refiner<'a> {
     }
 
     fn out_of_band(&self, p: usize) -> bool {
-        (self.weights[p] - self.target).abs() > self.band / 2.0
+        (self.weights[p] - self.target).abs() > self.band * 0.8
     }
 
     fn centroid_distance2(&self, n: usize, p: usize) -> f64 {
