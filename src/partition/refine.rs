@@ -262,6 +262,70 @@ impl<'a> Refiner<'a> {
         moves
     }
 
+    /// Metres of part boundary along `n`'s cell.
+    fn local_cut(&self, n: usize) -> f64 {
+        let own = self.assignment[n];
+        self.graph.adjacency[n]
+            .iter()
+            .zip(&self.graph.shared_m[n])
+            .filter(|(m, _)| self.assignment[**m] != own && self.assignment[**m] != usize::MAX)
+            .map(|(_, l)| l)
+            .sum()
+    }
+
+    /// Pair swaps between bordering parts that shorten the boundary and keep both parts
+    /// within the band: trading sites of similar households straightens a ragged border.
+    fn compactness_swaps(&mut self, limit: usize) -> usize {
+        let mut swaps = 0;
+        let nodes = self.nodes.clone();
+        while swaps < limit {
+            let mut best: Option<(f64, usize, usize)> = None;
+            for &a in &nodes {
+                let pa = self.assignment[a];
+                for &b in &self.graph.adjacency[a] {
+                    let pb = self.assignment[b];
+                    if pb == pa || pb == usize::MAX || a > b {
+                        continue;
+                    }
+                    let (wa, wb) = (
+                        moving_weight(self.graph.weight[a]),
+                        moving_weight(self.graph.weight[b]),
+                    );
+                    let (na, nb) = (self.weights[pa] - wa + wb, self.weights[pb] + wa - wb);
+                    if (na - self.target).abs() > self.band * 0.8
+                        && (na - self.target).abs() > (self.weights[pa] - self.target).abs()
+                    {
+                        continue;
+                    }
+                    if (nb - self.target).abs() > self.band * 0.8
+                        && (nb - self.target).abs() > (self.weights[pb] - self.target).abs()
+                    {
+                        continue;
+                    }
+                    let before = self.local_cut(a) + self.local_cut(b);
+                    self.assignment[a] = pb;
+                    self.assignment[b] = pa;
+                    let after = self.local_cut(a) + self.local_cut(b);
+                    self.assignment[a] = pa;
+                    self.assignment[b] = pb;
+                    let gain = before - after;
+                    if gain > 0.5
+                        && best.is_none_or(|x| gain > x.0)
+                        && self.swap_keeps_connected(a, b)
+                    {
+                        best = Some((gain, a, b));
+                    }
+                }
+            }
+            let Some((_, a, b)) = best else { break };
+            let (pa, pb) = (self.assignment[a], self.assignment[b]);
+            self.apply(a, pb);
+            self.apply(b, pa);
+            swaps += 1;
+        }
+        swaps
+    }
+
     /// Runs balance moves, swaps and compactness moves until nothing changes.
     pub fn run(&mut self) {
         let limit = self.nodes.len() * 2 + 16;
@@ -270,6 +334,7 @@ impl<'a> Refiner<'a> {
             let mut changed = self.balance_moves(limit);
             changed += self.balance_swaps(parts * 4);
             changed += self.compactness_moves(limit);
+            changed += self.compactness_swaps(limit);
             if changed == 0 {
                 break;
             }
