@@ -6,7 +6,7 @@ use super::auth::Caller;
 use super::problem::ApiError;
 use crate::domain::Role;
 use crate::features::{Audience, collection};
-use crate::partition::{PartitionError, PartitionOptions};
+use crate::partition::{PartitionError, PartitionOptions, Start};
 use crate::service::partition_job::{self, Commit, PartitionJobError, Scope};
 use axum::Json;
 use axum::extract::State;
@@ -27,6 +27,9 @@ pub struct PartitionRequest {
     pub seed: Option<u64>,
     #[serde(default)]
     pub dry_run: bool,
+    /// Start from the current grids (see `Start::KeepExisting`).
+    #[serde(default)]
+    pub keep_existing: bool,
 }
 
 impl From<PartitionJobError> for ApiError {
@@ -79,6 +82,11 @@ pub async fn partition(
         target: request.target.unwrap_or(defaults.target),
         tolerance: request.tolerance.unwrap_or(defaults.tolerance),
         seed: request.seed.unwrap_or(defaults.seed),
+        start: if request.keep_existing {
+            Start::KeepExisting
+        } else {
+            Start::Fresh
+        },
     };
     let commit = if request.dry_run {
         Commit::DryRun

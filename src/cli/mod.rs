@@ -125,6 +125,10 @@ pub enum Command {
         /// Print the metrics as JSON.
         #[arg(long)]
         json: bool,
+        /// Start from the current grids: those within tolerance keep their buildings and
+        /// codes, the others are fixed with the fewest building moves.
+        #[arg(long)]
+        keep_existing: bool,
     },
     /// Export a layer as GeoJSON or GeoPackage.
     Export {
@@ -224,6 +228,7 @@ pub async fn run(cli: Cli) -> CliResult {
             seed,
             dry_run,
             json,
+            keep_existing,
         } => {
             let scope = match (community, street) {
                 (Some(c), _) => crate::service::partition_job::Scope::Community(c),
@@ -234,6 +239,11 @@ pub async fn run(cli: Cli) -> CliResult {
                 target,
                 tolerance,
                 seed,
+                start: if keep_existing {
+                    crate::partition::Start::KeepExisting
+                } else {
+                    crate::partition::Start::Fresh
+                },
             };
             partition_cmd::run(&db.database, &scope, &options, dry_run, json).await
         }

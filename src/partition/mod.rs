@@ -63,6 +63,18 @@ pub enum PartitionError {
     Geometry(String),
 }
 
+/// Where a partition starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Start {
+    /// Cut from scratch.
+    #[default]
+    Fresh,
+    /// Start from the buildings' current grids: grids within tolerance keep their buildings
+    /// and codes; the others are fixed with the fewest building moves.
+    KeepExisting,
+}
+
 /// Parameters of a partition.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct PartitionOptions {
@@ -72,6 +84,7 @@ pub struct PartitionOptions {
     pub tolerance: f64,
     /// Seed; the algorithm is deterministic, the seed breaks ties in future variants.
     pub seed: u64,
+    pub start: Start,
 }
 
 impl Default for PartitionOptions {
@@ -80,6 +93,7 @@ impl Default for PartitionOptions {
             target: 300,
             tolerance: 0.1,
             seed: 1,
+            start: Start::Fresh,
         }
     }
 }
@@ -286,6 +300,18 @@ pub fn partition_community_with(
         })
         .collect();
 
+    // The grid each site is in now (when all its buildings agree), for KeepExisting.
+    let site_code: Vec<Option<GridCode>> = site_buildings
+        .iter()
+        .map(|members| {
+            let first = buildings[members[0]].grid.clone()?;
+            let same = members
+                .iter()
+                .all(|&i| buildings[i].grid.as_ref() == Some(&first));
+            (same && first.community() == community.code).then_some(first)
+        })
+        .collect();
+
     let graph = SiteGraph {
         x: site_points.iter().map(|c| c.x).collect(),
         y: site_points.iter().map(|c| c.y).collect(),
@@ -386,10 +412,22 @@ pub fn partition_community_with(
             groups.push((Role::Base(GridFlag::SmallEnclave), component));
             continue;
         }
+        let band = options.tolerance * target;
+        if options.start == Start::KeepExisting
+            && let Some(parts) = existing_parts(&base_graph, &component, &site_code)
+        {
+            // Grids within the band around the target are left alone.
+            let mut refiner =
+                refine::Refiner::new(&base_graph, &parts, target, band).keeping_existing();
+            refiner.run();
+            for part in refiner.parts() {
+                groups.push((Role::Base(GridFlag::Normal), part));
+            }
+            continue;
+        }
         // Building sizes make some counts balance better than others: try the counts
         // around households / target and keep the best (most parts within tolerance).
         let best_k = choose_parts(households, target);
-        let band = options.tolerance * target;
         let mut best: Option<ScoredParts> = None;
         for k in [best_k, best_k + 1, best_k.saturating_sub(1)] {
             if k == 0 || k > component.len() || best.as_ref().is_some_and(|b| b.0.0 == b.1.len()) {
@@ -453,14 +491,52 @@ pub fn partition_community_with(
         } else {
             1
         };
-        for (n, o) in reading_order(&centres).into_iter().enumerate() {
-            let (role, sites, polygon_m, _) = &planned[indices[o]];
-            let code = community.code.grid(first + n as u16).ok_or_else(|| {
-                PartitionError::TooManyGrids {
+        // A grid keeps the code most of its sites had (KeepExisting), when that code is of
+        // the right range and not taken; the others take the next free sequence in order.
+        let range = if dedicated {
+            DEDICATED_SEQUENCE_START..=999
+        } else {
+            1..=DEDICATED_SEQUENCE_START - 1
+        };
+        let mut taken: std::collections::HashSet<u16> = std::collections::HashSet::new();
+        let order = reading_order(&centres);
+        let mut codes: HashMap<usize, GridCode> = HashMap::new();
+        if options.start == Start::KeepExisting {
+            for &o in &order {
+                if let Some(code) = prevailing_code(&planned[indices[o]].1, &site_code)
+                    && range.contains(&code.sequence())
+                    && taken.insert(code.sequence())
+                {
+                    codes.insert(o, code);
+                }
+            }
+        }
+        let mut next = first;
+        for &o in &order {
+            if codes.contains_key(&o) {
+                continue;
+            }
+            while taken.contains(&next) {
+                next += 1;
+            }
+            taken.insert(next);
+            let code = community
+                .code
+                .grid(next)
+                .ok_or_else(|| PartitionError::TooManyGrids {
                     community: community.code.clone(),
                     count: planned.len(),
-                }
-            })?;
+                })?;
+            codes.insert(o, code);
+        }
+        for o in order {
+            let (role, sites, polygon_m, _) = &planned[indices[o]];
+            let code = codes
+                .remove(&o)
+                .ok_or_else(|| PartitionError::TooManyGrids {
+                    community: community.code.clone(),
+                    count: planned.len(),
+                })?;
             let members: Vec<&Building> = sites
                 .iter()
                 .flat_map(|&s| site_buildings[s].iter().map(|&b| buildings[b]))
@@ -561,6 +637,40 @@ fn give_orphan_pieces_to_neighbours(planned: &mut [DrawnGrid], sites: &[Coord<f6
         planned[g].2 = MultiPolygon::new(keep);
     }
     islands
+}
+
+/// The existing grids of a component as parts, if every site has a grid and each grid's
+/// sites are connected.
+fn existing_parts(
+    graph: &SiteGraph,
+    component: &[usize],
+    site_code: &[Option<GridCode>],
+) -> Option<Vec<Vec<usize>>> {
+    let mut by_code: std::collections::BTreeMap<&GridCode, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for &s in component {
+        by_code.entry(site_code[s].as_ref()?).or_default().push(s);
+    }
+    let parts: Vec<Vec<usize>> = by_code.into_values().collect();
+    parts
+        .iter()
+        .all(|p| graph.components(p).len() == 1)
+        .then_some(parts)
+}
+
+/// The code held by most of `sites` (ties: the lowest code).
+fn prevailing_code(sites: &[usize], site_code: &[Option<GridCode>]) -> Option<GridCode> {
+    let mut counts: std::collections::BTreeMap<&GridCode, usize> =
+        std::collections::BTreeMap::new();
+    for &s in sites {
+        if let Some(code) = &site_code[s] {
+            *counts.entry(code).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        .map(|(c, _)| c.clone())
 }
 
 /// Whether `households` can be cut into grids each within the tolerance of the target

@@ -24,6 +24,11 @@ pub struct Refiner<'a> {
     target: f64,
     /// Allowed deviation from `target` (households).
     band: f64,
+    /// Share of the band within which a part is left alone (0.8 fresh, 1.0 when keeping an
+    /// existing partition: grids within tolerance are not touched).
+    quiet: f64,
+    /// Whether compactness moves and swaps run (not when keeping an existing partition).
+    reshape: bool,
 }
 
 impl<'a> Refiner<'a> {
@@ -55,14 +60,24 @@ impl<'a> Refiner<'a> {
             sum_y,
             target,
             band,
+            quiet: 0.8,
+            reshape: true,
         }
     }
 
-    /// Cost of a part weighing `w`: nothing within a quarter of the band (no churn among
-    /// good parts), growing quadratically beyond, with a step for leaving the band.
+    /// Keeps an existing partition: only parts outside the tolerance trigger moves, and
+    /// shapes are not touched beyond that (the fewest buildings move).
+    pub fn keeping_existing(mut self) -> Self {
+        self.quiet = 1.0;
+        self.reshape = false;
+        self
+    }
+
+    /// Cost of a part weighing `w`: nothing within the quiet share of the band (no churn
+    /// among good parts), growing quadratically beyond, with a step for leaving the band.
     fn penalty(&self, w: f64) -> f64 {
         let d = (w - self.target).abs();
-        let excess = (d - self.band * 0.8).max(0.0);
+        let excess = (d - self.band * self.quiet).max(0.0);
         excess * excess
             + if d > self.band {
                 self.band * self.band * 4.0
@@ -72,7 +87,7 @@ impl<'a> Refiner<'a> {
     }
 
     fn out_of_band(&self, p: usize) -> bool {
-        (self.weights[p] - self.target).abs() > self.band * 0.8
+        (self.weights[p] - self.target).abs() > self.band * self.quiet
     }
 
     fn centroid_distance2(&self, n: usize, p: usize) -> f64 {
@@ -333,8 +348,10 @@ impl<'a> Refiner<'a> {
         for _ in 0..3 {
             let mut changed = self.balance_moves(limit);
             changed += self.balance_swaps(parts * 4);
-            changed += self.compactness_moves(limit);
-            changed += self.compactness_swaps(limit);
+            if self.reshape {
+                changed += self.compactness_moves(limit);
+                changed += self.compactness_swaps(limit);
+            }
             if changed == 0 {
                 break;
             }
