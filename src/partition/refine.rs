@@ -80,7 +80,7 @@ impl<'a> Refiner<'a> {
         let excess = (d - self.band * self.quiet).max(0.0);
         excess * excess
             + if d > self.band {
-                self.band * self.band * 4.0
+                self.band * self.band * 1.0
             } else {
                 0.0
             }
