@@ -5,10 +5,12 @@
 use super::graph::SiteGraph;
 
 /// Splits the connected `nodes` into `k` connected parts of about equal households.
+/// `rotation` (radians) turns the candidate cut directions away from the principal axes.
 pub fn recursive_bisection(
     graph: &SiteGraph,
     nodes: Vec<usize>,
     k: usize,
+    rotation: f64,
     out: &mut Vec<Vec<usize>>,
 ) {
     if k <= 1 || nodes.len() <= 1 {
@@ -18,7 +20,9 @@ pub fn recursive_bisection(
     // Candidates: across the principal axis, along it, and the diagonals; for odd k either
     // share first. The shortest cut (metres of shared cell boundary) wins: short cuts make
     // compact parts.
-    let (ax, ay) = principal_axis(graph, &nodes);
+    let (px, py) = principal_axis(graph, &nodes);
+    let (sin, cos) = rotation.sin_cos();
+    let (ax, ay) = (px * cos - py * sin, px * sin + py * cos);
     let mut shares = vec![k / 2];
     if k % 2 == 1 {
         shares.push(k - k / 2);
@@ -50,8 +54,8 @@ pub fn recursive_bisection(
         out.push(nodes);
         return;
     };
-    recursive_bisection(graph, low, k_low, out);
-    recursive_bisection(graph, high, k - k_low, out);
+    recursive_bisection(graph, low, k_low, rotation, out);
+    recursive_bisection(graph, high, k - k_low, rotation, out);
 }
 
 /// Metres of shared cell boundary between two sets of sites.

@@ -192,14 +192,49 @@ pub trait Cutter {
 pub struct RecursiveBisection;
 
 impl Cutter for RecursiveBisection {
+    /// Tries the candidate cut directions as they are and turned by 22.5°, keeps the result
+    /// with most parts within the band, then the shortest boundary.
     fn cut(&self, graph: &SiteGraph, nodes: &[usize], k: usize, band: f64) -> Vec<Vec<usize>> {
-        let mut parts = Vec::new();
-        bisection::recursive_bisection(graph, nodes.to_vec(), k, &mut parts);
-        let per_part = graph.weight_of(nodes) as f64 / parts.len() as f64;
-        let mut refiner = refine::Refiner::new(graph, &parts, per_part, band);
-        refiner.run();
-        refiner.parts()
+        let mut best: Option<ScoredParts> = None;
+        for rotation in [0.0, std::f64::consts::PI / 8.0] {
+            let mut parts = Vec::new();
+            bisection::recursive_bisection(graph, nodes.to_vec(), k, rotation, &mut parts);
+            let per_part = graph.weight_of(nodes) as f64 / parts.len() as f64;
+            let mut refiner = refine::Refiner::new(graph, &parts, per_part, band);
+            refiner.run();
+            let parts = refiner.parts();
+            let within = parts
+                .iter()
+                .filter(|p| (graph.weight_of(p) as f64 - per_part).abs() <= band + 1e-9)
+                .count();
+            let score = (within, -(boundary_length(graph, &parts) as i64));
+            if best.as_ref().is_none_or(|b| score > b.0) {
+                best = Some((score, parts));
+            }
+        }
+        best.map(|b| b.1).unwrap_or_else(|| vec![nodes.to_vec()])
     }
+}
+
+/// Metres of boundary between the parts (each shared cell edge once).
+fn boundary_length(graph: &SiteGraph, parts: &[Vec<usize>]) -> f64 {
+    let mut part_of = vec![usize::MAX; graph.len()];
+    for (p, members) in parts.iter().enumerate() {
+        for &n in members {
+            part_of[n] = p;
+        }
+    }
+    let mut total = 0.0;
+    for members in parts {
+        for &n in members {
+            for (&m, &len) in graph.adjacency[n].iter().zip(&graph.shared_m[n]) {
+                if m > n && part_of[m] != usize::MAX && part_of[m] != part_of[n] {
+                    total += len;
+                }
+            }
+        }
+    }
+    total
 }
 
 /// Partitions one community. `barriers` are lines (lon/lat) grids should not cross.
