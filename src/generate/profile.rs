@@ -112,7 +112,7 @@ impl DistrictProfile {
             .map(|s| s.code.as_str()[6..].parse::<usize>().unwrap_or(0))
             .max()
             .unwrap_or(0);
-        // Synthetic streets take 3-digit sequences above the real urban ones, skipping the
+        // Synthetic streets take 3-digit sequences above the real urban ones, passing over the
         // town range (100–199) and development zones (4xx) used by real codes.
         let mut seq = last + extra;
         if seq >= 100 {
