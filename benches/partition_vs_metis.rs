@@ -22,7 +22,14 @@ use std::path::PathBuf;
 struct Metis;
 
 impl Cutter for Metis {
-    fn cut(&self, graph: &SiteGraph, nodes: &[usize], k: usize, _band: f64) -> Vec<Vec<usize>> {
+    fn cut(
+        &self,
+        graph: &SiteGraph,
+        nodes: &[usize],
+        k: usize,
+        _target: f64,
+        _band: f64,
+    ) -> Vec<Vec<usize>> {
         if k <= 1 || nodes.len() <= k {
             return if k <= 1 {
                 vec![nodes.to_vec()]

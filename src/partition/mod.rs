@@ -183,8 +183,15 @@ enum Role {
 /// The partitioner's own is [`RecursiveBisection`]; benchmarks plug in others (METIS).
 pub trait Cutter {
     /// Cuts `nodes` (connected in `graph`) into `k` parts; `band` is the accepted deviation
-    /// in households. Every node must land in exactly one part.
-    fn cut(&self, graph: &SiteGraph, nodes: &[usize], k: usize, band: f64) -> Vec<Vec<usize>>;
+    /// from `target` households. Every node must land in exactly one part.
+    fn cut(
+        &self,
+        graph: &SiteGraph,
+        nodes: &[usize],
+        k: usize,
+        target: f64,
+        band: f64,
+    ) -> Vec<Vec<usize>>;
 }
 
 /// Recursive coordinate bisection followed by connectivity-preserving refinement.
@@ -194,18 +201,27 @@ pub struct RecursiveBisection;
 impl Cutter for RecursiveBisection {
     /// Tries the candidate cut directions as they are and turned by 22.5°, keeps the result
     /// with most parts within the band, then the shortest boundary.
-    fn cut(&self, graph: &SiteGraph, nodes: &[usize], k: usize, band: f64) -> Vec<Vec<usize>> {
+    fn cut(
+        &self,
+        graph: &SiteGraph,
+        nodes: &[usize],
+        k: usize,
+        target: f64,
+        band: f64,
+    ) -> Vec<Vec<usize>> {
         let mut best: Option<ScoredParts> = None;
         for rotation in [0.0, std::f64::consts::PI / 8.0] {
             let mut parts = Vec::new();
             bisection::recursive_bisection(graph, nodes.to_vec(), k, rotation, &mut parts);
+            // Parts aim at their share, within what keeps them inside the target's band.
             let per_part = graph.weight_of(nodes) as f64 / parts.len() as f64;
-            let mut refiner = refine::Refiner::new(graph, &parts, per_part, band);
+            let inner_band = (band - ((per_part - target).abs() - band / 2.0).max(0.0)).max(1.0);
+            let mut refiner = refine::Refiner::new(graph, &parts, per_part, inner_band);
             refiner.run();
             let parts = refiner.parts();
             let within = parts
                 .iter()
-                .filter(|p| (graph.weight_of(p) as f64 - per_part).abs() <= band + 1e-9)
+                .filter(|p| (graph.weight_of(p) as f64 - target).abs() <= band + 1e-9)
                 .count();
             let score = (within, -(boundary_length(graph, &parts) as i64));
             if best.as_ref().is_none_or(|b| score > b.0) {
@@ -440,14 +456,95 @@ pub fn partition_community_with(
         }
     }
     components.retain(|c| !c.is_empty());
+    let band = options.tolerance * target;
 
-    for component in components {
+    // Cut every component; one that balances badly may then cross a barrier to a
+    // neighbour when the two together balance more grids ("no other way" to balance them).
+    let mut cuts: Vec<Option<ScoredParts>> = Vec::with_capacity(components.len());
+    for component in &components {
+        let households = base_graph.weight_of(component) as f64;
+        let keeps = options.start == Start::KeepExisting
+            && existing_parts(&base_graph, component, &site_code).is_some();
+        cuts.push(
+            (households >= minimum && !keeps)
+                .then(|| cut_balanced(&base_graph, component, target, band, cutter, &mut cut_ms)),
+        );
+    }
+    if options.start == Start::Fresh {
+        let mut merged = true;
+        while merged {
+            merged = false;
+            let mut component_of = vec![usize::MAX; graph.len()];
+            for (c, members) in components.iter().enumerate() {
+                for &n in members {
+                    component_of[n] = c;
+                }
+            }
+            'pairs: for c in 0..components.len() {
+                let Some(cut_c) = &cuts[c] else { continue };
+                if cut_c.0.0 == cut_c.1.len() {
+                    continue;
+                }
+                let mut neighbours: Vec<usize> = components[c]
+                    .iter()
+                    .flat_map(|&n| {
+                        tessellation.barrier_adjacency[n]
+                            .iter()
+                            .map(|&m| component_of[m])
+                    })
+                    .filter(|&d| d != usize::MAX && d != c && cuts[d].is_some())
+                    .collect();
+                neighbours.sort_unstable();
+                neighbours.dedup();
+                for d in neighbours {
+                    let separate = cut_c.0.0 + cuts[d].as_ref().map_or(0, |x| x.0.0);
+                    let mut joined_graph = base_graph.clone();
+                    join_across_barrier(
+                        &mut joined_graph,
+                        &components[c],
+                        &components[d],
+                        &component_of,
+                        d,
+                        &tessellation.barrier_adjacency,
+                    );
+                    let mut union = components[c].clone();
+                    union.extend(&components[d]);
+                    union.sort_unstable();
+                    let together =
+                        cut_balanced(&joined_graph, &union, target, band, cutter, &mut cut_ms);
+                    if together.0.0 > separate {
+                        base_graph = joined_graph;
+                        components[c] = union;
+                        components[d].clear();
+                        cuts[c] = Some(together);
+                        cuts[d] = None;
+                        components.retain(|x| !x.is_empty());
+                        merged = true;
+                        break 'pairs;
+                    }
+                }
+            }
+            if merged {
+                // The cuts follow the surviving components.
+                cuts = components
+                    .iter()
+                    .map(|component| {
+                        let households = base_graph.weight_of(component) as f64;
+                        (households >= minimum).then(|| {
+                            cut_balanced(&base_graph, component, target, band, cutter, &mut cut_ms)
+                        })
+                    })
+                    .collect();
+            }
+        }
+    }
+
+    for (component, cut) in components.into_iter().zip(cuts) {
         let households = base_graph.weight_of(&component) as f64;
         if households < minimum {
             groups.push((Role::Base(GridFlag::SmallEnclave), component));
             continue;
         }
-        let band = options.tolerance * target;
         if options.start == Start::KeepExisting
             && let Some(parts) = existing_parts(&base_graph, &component, &site_code)
         {
@@ -460,31 +557,11 @@ pub fn partition_community_with(
             }
             continue;
         }
-        // Building sizes make some counts balance better than others: try the counts
-        // around households / target and keep the best (most parts within tolerance).
-        let best_k = choose_parts(households, target);
-        let mut best: Option<ScoredParts> = None;
-        for k in [best_k, best_k + 1, best_k.saturating_sub(1)] {
-            if k == 0 || k > component.len() || best.as_ref().is_some_and(|b| b.0.0 == b.1.len()) {
-                continue;
-            }
-            let cut_started = Instant::now();
-            let parts = cutter.cut(&base_graph, &component, k, band);
-            cut_ms += cut_started.elapsed().as_secs_f64() * 1e3;
-            let within = parts
-                .iter()
-                .filter(|p| (base_graph.weight_of(p) as f64 - target).abs() <= band + 1e-9)
-                .count();
-            let spread: i64 = parts
-                .iter()
-                .map(|p| (base_graph.weight_of(p) as f64 - target).abs() as i64)
-                .sum();
-            let score = (within, -spread);
-            if best.as_ref().is_none_or(|b| score > b.0) {
-                best = Some((score, parts));
-            }
-        }
-        for part in best.map(|b| b.1).unwrap_or_else(|| vec![component]) {
+        let parts = match cut {
+            Some((_, parts)) => parts,
+            None => cut_balanced(&base_graph, &component, target, band, cutter, &mut cut_ms).1,
+        };
+        for part in parts {
             groups.push((Role::Base(GridFlag::Normal), part));
         }
     }
@@ -672,6 +749,64 @@ fn give_orphan_pieces_to_neighbours(planned: &mut [DrawnGrid], sites: &[Coord<f6
         planned[g].2 = MultiPolygon::new(keep);
     }
     islands
+}
+
+/// Cuts a component into the grid count around households / target that balances best
+/// (building sizes make some counts balance better than others): most parts within the
+/// band, then the least total deviation.
+fn cut_balanced(
+    graph: &SiteGraph,
+    component: &[usize],
+    target: f64,
+    band: f64,
+    cutter: &dyn Cutter,
+    cut_ms: &mut f64,
+) -> ScoredParts {
+    let households = graph.weight_of(component) as f64;
+    let best_k = choose_parts(households, target);
+    let mut best: Option<ScoredParts> = None;
+    for k in [best_k, best_k + 1, best_k.saturating_sub(1)] {
+        if k == 0 || k > component.len() || best.as_ref().is_some_and(|b| b.0.0 == b.1.len()) {
+            continue;
+        }
+        let cut_started = Instant::now();
+        let parts = cutter.cut(graph, component, k, target, band);
+        *cut_ms += cut_started.elapsed().as_secs_f64() * 1e3;
+        let within = parts
+            .iter()
+            .filter(|p| (graph.weight_of(p) as f64 - target).abs() <= band + 1e-9)
+            .count();
+        let spread: i64 = parts
+            .iter()
+            .map(|p| (graph.weight_of(p) as f64 - target).abs() as i64)
+            .sum();
+        let score = (within, -spread);
+        if best.as_ref().is_none_or(|b| score > b.0) {
+            best = Some((score, parts));
+        }
+    }
+    best.unwrap_or_else(|| ((0, 0), vec![component.to_vec()]))
+}
+
+/// Adds every barrier crossing between components `a` and `b` (index `b_index`) as an edge.
+fn join_across_barrier(
+    graph: &mut SiteGraph,
+    a: &[usize],
+    _b: &[usize],
+    component_of: &[usize],
+    b_index: usize,
+    barrier_adjacency: &[Vec<usize>],
+) {
+    for &s in a {
+        for &t in &barrier_adjacency[s] {
+            if component_of[t] == b_index {
+                graph.adjacency[s].push(t);
+                graph.adjacency[t].push(s);
+                graph.shared_m[s].push(0.0);
+                graph.shared_m[t].push(0.0);
+            }
+        }
+    }
 }
 
 /// The existing grids of a component as parts, if every site has a grid and each grid's
