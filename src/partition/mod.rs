@@ -6,11 +6,11 @@
 //!    inside the community that crosses no barrier (major road, rail, river).
 //! 3. Dedicated kinds form dedicated grids (same kind, neighbouring); a site of more than
 //!    1.5 × target households is its own grid, flagged.
-//! 4. The other sites' connected components (a component too small for a grid joins its
-//!    neighbour across a barrier: "unless the community has no other way") are cut into
-//!    k ≈ households / target parts by recursive coordinate bisection, each part connected
-//!    by construction, then refined by connectivity-preserving moves and swaps for balance
-//!    and compactness.
+//! 4. The other sites' connected components are cut into k ≈ households / target parts by
+//!    recursive coordinate bisection, each part connected by construction, then refined by
+//!    connectivity-preserving moves and swaps for balance and compactness. A component
+//!    crosses a barrier to its neighbour only when there is no other way to balance it: no
+//!    grid count fits its households, or the two together balance more grids.
 //! 5. Polygons: union of each grid's cells clipped to the community; codes numbered
 //!    west→east, north→south (base 001–899, dedicated 901–999).
 
