@@ -434,17 +434,13 @@ pub fn partition_community_with(
             }
             let best = best.map(|(_, w, d, s, t)| (w, d, s, t));
             if let Some((_, d, _, _)) = best {
-                // Every crossing of the barrier between the two becomes an adjacency.
-                for &s in &components[c] {
-                    for &t in &tessellation.barrier_adjacency[s] {
-                        if component_of[t] == d {
-                            base_graph.adjacency[s].push(t);
-                            base_graph.adjacency[t].push(s);
-                            base_graph.shared_m[s].push(0.0);
-                            base_graph.shared_m[t].push(0.0);
-                        }
-                    }
-                }
+                join_across_barrier(
+                    &mut base_graph,
+                    &components[c],
+                    &component_of,
+                    d,
+                    &tessellation.barrier_adjacency,
+                );
                 let moved = std::mem::take(&mut components[c]);
                 for &m in &moved {
                     component_of[m] = d;
@@ -502,7 +498,6 @@ pub fn partition_community_with(
                     join_across_barrier(
                         &mut joined_graph,
                         &components[c],
-                        &components[d],
                         &component_of,
                         d,
                         &tessellation.barrier_adjacency,
@@ -788,11 +783,10 @@ fn cut_balanced(
     best.unwrap_or_else(|| ((0, 0), vec![component.to_vec()]))
 }
 
-/// Adds every barrier crossing between components `a` and `b` (index `b_index`) as an edge.
+/// Adds every barrier crossing between the sites `a` and component `b_index` as an edge.
 fn join_across_barrier(
     graph: &mut SiteGraph,
     a: &[usize],
-    _b: &[usize],
     component_of: &[usize],
     b_index: usize,
     barrier_adjacency: &[Vec<usize>],
