@@ -201,22 +201,25 @@ impl<'a> Refiner<'a> {
                 }
             }
             let Some((_, a, b)) = best else { break };
-            let (pa, pb) = (self.assignment[a], self.assignment[b]);
-            self.apply(a, pb);
-            self.apply(b, pa);
+            self.swap(a, b);
             swaps += 1;
         }
         swaps
     }
 
-    fn swap_keeps_connected(&mut self, a: usize, b: usize) -> bool {
+    /// Exchanges the parts of `a` and `b`.
+    fn swap(&mut self, a: usize, b: usize) {
         let (pa, pb) = (self.assignment[a], self.assignment[b]);
         self.apply(a, pb);
         self.apply(b, pa);
+    }
+
+    fn swap_keeps_connected(&mut self, a: usize, b: usize) -> bool {
+        let (pa, pb) = (self.assignment[a], self.assignment[b]);
+        self.swap(a, b);
         let ok = self.graph.components(&self.members(pa)).len() == 1
             && self.graph.components(&self.members(pb)).len() == 1;
-        self.apply(b, pb);
-        self.apply(a, pa);
+        self.swap(a, b);
         ok
     }
 
@@ -333,9 +336,7 @@ impl<'a> Refiner<'a> {
                 }
             }
             let Some((_, a, b)) = best else { break };
-            let (pa, pb) = (self.assignment[a], self.assignment[b]);
-            self.apply(a, pb);
-            self.apply(b, pa);
+            self.swap(a, b);
             swaps += 1;
         }
         swaps
