@@ -1,7 +1,7 @@
 //! Partitioning a scope (one community, a street, or everything) from the store, and
 //! committing the result in one transaction (or not, for a dry run).
 
-use crate::domain::{Building, BuildingId, CommunityCode, RoadClass, StreetCode};
+use crate::domain::{Building, BuildingId, CommunityCode, StreetCode};
 use crate::partition::{
     CommunityPlan, GridMetrics, PartitionError, PartitionMetrics, PartitionOptions,
     partition_community,
@@ -101,7 +101,7 @@ pub async fn run(
         .roads(&LayerQuery::default())
         .await?
         .into_iter()
-        .filter(|r| r.class.is_barrier() && r.class != RoadClass::Path)
+        .filter(|r| r.class.is_barrier())
         .map(|r| r.geometry)
         .collect();
     let mut by_community: HashMap<&CommunityCode, Vec<&Building>> = HashMap::new();
