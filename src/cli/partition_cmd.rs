@@ -33,7 +33,7 @@ pub async fn run(
     }
     let m = &report.metrics;
     println!(
-        "{} {}: {} communities → {} grids ({} base, {} dedicated, {} oversized buildings, {} small enclaves, {} forced over by one building)",
+        "{} {}: {} communities → {} grids ({} base, {} dedicated, {} oversized buildings, {} small enclaves, {} unbalanceable by building sizes)",
         if report.committed {
             "partitioned"
         } else {
@@ -46,7 +46,7 @@ pub async fn run(
         m.dedicated_grids,
         m.oversized_grids,
         m.small_enclaves,
-        m.forced_over
+        m.unbalanceable
     );
     println!(
         "households per grid: min {} / median {} / max {} (target {}); within ±10%: {:.1}%, ±20%: {:.1}%",

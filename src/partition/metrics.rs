@@ -30,9 +30,9 @@ pub struct PartitionMetrics {
     pub oversized_grids: usize,
     /// Base grids cut off with too few households for a full grid (excluded too).
     pub small_enclaves: usize,
-    /// Base grids holding a building whose households alone exceed the tolerance band
-    /// (excluded too: building sizes do not allow balance).
-    pub forced_over: usize,
+    /// Base grids that building sizes keep outside the band (flagged unbalanceable:
+    /// excluded too).
+    pub unbalanceable: usize,
     /// Households per balanced base grid.
     pub households_min: u32,
     pub households_median: u32,
@@ -58,14 +58,9 @@ impl PartitionMetrics {
     pub fn of(plans: &[CommunityPlan], target: u32, tolerance: f64, total_ms: f64) -> Self {
         let grids: Vec<_> = plans.iter().flat_map(|p| &p.grids).collect();
         let t = f64::from(target);
-        let forced =
-            |g: &&super::PlannedGrid| f64::from(g.largest_building) > t * (1.0 + tolerance);
-        let normal_base =
-            |g: &&&super::PlannedGrid| g.grid.kind == GridKind::Base && g.flag == GridFlag::Normal;
         let balanced: Vec<u32> = grids
             .iter()
-            .filter(normal_base)
-            .filter(|g| !forced(g))
+            .filter(|g| g.grid.kind == GridKind::Base && g.flag == GridFlag::Normal)
             .map(|g| g.grid.households)
             .collect();
         let mut sorted = balanced.clone();
@@ -113,10 +108,9 @@ impl PartitionMetrics {
                 .iter()
                 .filter(|g| g.flag == GridFlag::SmallEnclave)
                 .count(),
-            forced_over: grids
+            unbalanceable: grids
                 .iter()
-                .filter(normal_base)
-                .filter(|g| forced(g))
+                .filter(|g| g.flag == GridFlag::Unbalanceable)
                 .count(),
             households_min: sorted.first().copied().unwrap_or(0),
             households_median: sorted.get(sorted.len() / 2).copied().unwrap_or(0),

@@ -14,6 +14,7 @@
 //! 5. Polygons: union of each grid's cells clipped to the community; codes numbered
 //!    west→east, north→south (base 001–899, dedicated 901–999).
 
+mod band_reach;
 mod bisection;
 pub mod graph;
 mod metrics;
@@ -21,6 +22,7 @@ mod polygons;
 mod refine;
 mod tessellation;
 
+pub use band_reach::{BandReach, band_reach};
 pub use metrics::{GridMetrics, PartitionMetrics};
 
 use crate::domain::*;
@@ -125,9 +127,6 @@ pub struct PlannedGrid {
     pub islands: usize,
     /// Area in m².
     pub area_m2: f64,
-    /// Households of the grid's largest building: above the tolerance band, no grid holding
-    /// it can be balanced.
-    pub largest_building: u32,
 }
 
 /// Why a grid stands out.
@@ -140,6 +139,10 @@ pub enum GridFlag {
     /// A part of the community cut off (by barriers or dedicated grounds) with too few
     /// households for a full grid.
     SmallEnclave,
+    /// Outside the tolerance band because of building sizes: it holds a building that no
+    /// contiguous grid within the band can hold (above the band alone, or below it with
+    /// every way of growing it overshooting), as an exhaustive search proves.
+    Unbalanceable,
 }
 
 /// The partition of one community.
@@ -200,7 +203,9 @@ pub struct RecursiveBisection;
 
 impl Cutter for RecursiveBisection {
     /// Tries the candidate cut directions as they are and turned by 22.5°, keeps the result
-    /// with most parts within the band, then the shortest boundary.
+    /// with most parts within the band, then the shortest boundary. While some part stays
+    /// outside the band (big buildings make some cuts unbalanceable), further turns are
+    /// tried.
     fn cut(
         &self,
         graph: &SiteGraph,
@@ -210,13 +215,19 @@ impl Cutter for RecursiveBisection {
         band: f64,
     ) -> Vec<Vec<usize>> {
         let mut best: Option<ScoredParts> = None;
-        for rotation in [0.0, std::f64::consts::PI / 8.0] {
+        let eighth = std::f64::consts::PI / 8.0;
+        for (i, rotation) in [0.0, 1.0].map(|r| r * eighth).into_iter().enumerate() {
+            if i >= 2 && best.as_ref().is_some_and(|b| b.0.0 == b.1.len()) {
+                break;
+            }
             let mut parts = Vec::new();
             bisection::recursive_bisection(graph, nodes.to_vec(), k, rotation, &mut parts);
-            // Parts aim at their share, within what keeps them inside the target's band.
+            // Parts aim at their share of the component, with a band narrowed as the share
+            // drifts from the target, and must end within the target's own band.
             let per_part = graph.weight_of(nodes) as f64 / parts.len() as f64;
             let inner_band = (band - ((per_part - target).abs() - band / 2.0).max(0.0)).max(1.0);
-            let mut refiner = refine::Refiner::new(graph, &parts, per_part, inner_band);
+            let mut refiner = refine::Refiner::new(graph, &parts, per_part, inner_band)
+                .within(target - band, target + band);
             refiner.run();
             let parts = refiner.parts();
             let within = parts
@@ -560,6 +571,7 @@ pub fn partition_community_with(
             groups.push((Role::Base(GridFlag::Normal), part));
         }
     }
+    flag_unbalanceable(&mut groups, &base_graph, &roles, target, band);
     let partition_ms = started.elapsed().as_secs_f64() * 1e3;
 
     // 5. Polygons, codes.
@@ -669,7 +681,6 @@ pub fn partition_community_with(
                 parts: polygon_m.0.len() - islands[indices[o]],
                 islands: islands[indices[o]],
                 area_m2: polygon_m.unsigned_area(),
-                largest_building: members.iter().map(|b| b.households).max().unwrap_or(0),
             });
         }
     }
@@ -781,6 +792,36 @@ fn cut_balanced(
         }
     }
     best.unwrap_or_else(|| ((0, 0), vec![component.to_vec()]))
+}
+
+/// Search budget (sets visited) per site when proving a grid cannot be balanced.
+const BAND_REACH_BUDGET: usize = 20_000;
+
+/// Flags base grids outside the band that hold a site no contiguous grid of the
+/// community's base sites (`graph`, barriers as crossed) can hold within the band.
+fn flag_unbalanceable(
+    groups: &mut [(Role, Vec<usize>)],
+    graph: &SiteGraph,
+    roles: &[Role],
+    target: f64,
+    band: f64,
+) {
+    let low = (target - band).ceil().max(0.0) as u64;
+    let high = (target + band).floor() as u64;
+    let allowed = |s: usize| roles[s] == Role::Base(GridFlag::Normal);
+    for (role, sites) in groups.iter_mut() {
+        let weight = graph.weight_of(sites);
+        if *role != Role::Base(GridFlag::Normal) || (low..=high).contains(&weight) {
+            continue;
+        }
+        let mut heaviest_first = sites.clone();
+        heaviest_first.sort_by_key(|&s| (std::cmp::Reverse(graph.weight[s]), s));
+        if heaviest_first.iter().any(|&s| {
+            band_reach(graph, s, &allowed, low, high, BAND_REACH_BUDGET) == BandReach::Unreachable
+        }) {
+            *role = Role::Base(GridFlag::Unbalanceable);
+        }
+    }
 }
 
 /// Adds every barrier crossing between the sites `a` and component `b_index` as an edge.

@@ -3,6 +3,7 @@
 //! move keeps the donor part connected (the receiver stays connected: the site borders it).
 
 use super::graph::SiteGraph;
+use std::collections::BTreeMap;
 
 /// Households a site counts for when moving: sites without households (garages, churches)
 /// count a little, so that they move towards lighter parts and open the way for others
@@ -24,6 +25,9 @@ pub struct Refiner<'a> {
     target: f64,
     /// Allowed deviation from `target` (households).
     band: f64,
+    /// Households a part must stay within (the tolerance band around the grid target,
+    /// which `target ± band` may exceed when the parts' share is off the grid target).
+    limits: (f64, f64),
     /// Share of the band within which a part is left alone (0.8 fresh, 1.0 when keeping an
     /// existing partition: grids within tolerance are not touched).
     quiet: f64,
@@ -60,9 +64,20 @@ impl<'a> Refiner<'a> {
             sum_y,
             target,
             band,
+            limits: (target - band, target + band),
             quiet: 0.8,
             reshape: true,
         }
+    }
+
+    /// Parts must end within `low..=high` households, whatever `target ± band` says.
+    pub fn within(mut self, low: f64, high: f64) -> Self {
+        self.limits = (low, high);
+        self
+    }
+
+    fn outside_limits(&self, w: f64) -> bool {
+        w < self.limits.0 - 1e-9 || w > self.limits.1 + 1e-9
     }
 
     /// Keeps an existing partition: only parts outside the tolerance trigger moves, and
@@ -79,7 +94,7 @@ impl<'a> Refiner<'a> {
         let d = (w - self.target).abs();
         let excess = (d - self.band * self.quiet).max(0.0);
         excess * excess
-            + if d > self.band {
+            + if d > self.band || self.outside_limits(w) {
                 self.band * self.band * 1.0
             } else {
                 0.0
@@ -88,6 +103,7 @@ impl<'a> Refiner<'a> {
 
     fn out_of_band(&self, p: usize) -> bool {
         (self.weights[p] - self.target).abs() > self.band * self.quiet
+            || self.outside_limits(self.weights[p])
     }
 
     fn centroid_distance2(&self, n: usize, p: usize) -> f64 {
@@ -160,33 +176,35 @@ impl<'a> Refiner<'a> {
         moves
     }
 
+    /// Sites bordering another part, by (own part, bordering part).
+    fn frontier(&self) -> BTreeMap<(usize, usize), Vec<usize>> {
+        let mut frontier: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+        for &n in &self.nodes {
+            for p in self.neighbour_parts(n) {
+                frontier.entry((self.assignment[n], p)).or_default().push(n);
+            }
+        }
+        frontier
+    }
+
     /// Best pair swaps (a site each way between two bordering parts) for balance.
     fn balance_swaps(&mut self, limit: usize) -> usize {
         let mut swaps = 0;
-        let nodes = self.nodes.clone();
         while swaps < limit {
+            let frontier = self.frontier();
             let mut best: Option<(f64, usize, usize)> = None;
-            for &a in &nodes {
-                let pa = self.assignment[a];
-                if !self.out_of_band(pa)
-                    || self.graph.adjacency[a]
-                        .iter()
-                        .all(|&m| self.assignment[m] == pa)
-                {
+            for (&(pa, pb), sites) in &frontier {
+                if !self.out_of_band(pa) {
                     continue;
                 }
-                let wa = moving_weight(self.graph.weight[a]);
-                for pb in self.neighbour_parts(a) {
-                    let before = self.penalty(self.weights[pa]) + self.penalty(self.weights[pb]);
-                    // Candidates b: sites of pb bordering pa.
-                    for &b in &nodes {
-                        if self.assignment[b] != pb
-                            || !self.graph.adjacency[b]
-                                .iter()
-                                .any(|&m| self.assignment[m] == pa)
-                        {
-                            continue;
-                        }
+                let before = self.penalty(self.weights[pa]) + self.penalty(self.weights[pb]);
+                // Candidates b: sites of pb bordering pa.
+                let Some(others) = frontier.get(&(pb, pa)) else {
+                    continue;
+                };
+                for &a in sites {
+                    let wa = moving_weight(self.graph.weight[a]);
+                    for &b in others {
                         let wb = moving_weight(self.graph.weight[b]);
                         let after = self.penalty(self.weights[pa] - wa + wb)
                             + self.penalty(self.weights[pb] + wb - wa);
@@ -205,6 +223,86 @@ impl<'a> Refiner<'a> {
             swaps += 1;
         }
         swaps
+    }
+
+    /// Pairs of moves along a chain of three parts, for a part outside the band whose
+    /// neighbours cannot give or take alone: `n` moves between the out-of-band part and a
+    /// neighbour `d`, then `m` moves between `d` and a third part, restoring `d`. Only
+    /// tried when no single move or swap helps, and only on fresh cuts (each chain moves
+    /// two buildings: not the fewest moves an existing partition wants); returns chains
+    /// applied.
+    fn chain_moves(&mut self, limit: usize) -> usize {
+        let mut chains = 0;
+        while chains < limit {
+            let frontier = self.frontier();
+            // (gain, n, n's new part, m, m's new part)
+            let mut candidates: Vec<(f64, usize, usize, usize, usize)> = Vec::new();
+            for (&(from, to), sites) in &frontier {
+                if !self.out_of_band(from) && !self.out_of_band(to) {
+                    continue;
+                }
+                for &n in sites {
+                    let w = moving_weight(self.graph.weight[n]);
+                    let (wf, wt) = (self.weights[from] - w, self.weights[to] + w);
+                    // The part the first move disturbs is restored by a third part `e`:
+                    // `from` (lighter now) takes a site of `e`, or `to` gives one to `e`.
+                    for (d, wd, gives) in [(from, wf, false), (to, wt, true)] {
+                        let other = if d == from { to } else { from };
+                        for (&(x, y), seconds) in &frontier {
+                            let (e, valid) = if gives { (y, x == d) } else { (x, y == d) };
+                            if !valid || e == other || e == d {
+                                continue;
+                            }
+                            let before = self.penalty(self.weights[from])
+                                + self.penalty(self.weights[to])
+                                + self.penalty(self.weights[e]);
+                            for &m in seconds {
+                                if m == n {
+                                    continue;
+                                }
+                                let v = moving_weight(self.graph.weight[m]);
+                                let (wd2, we2) = if gives {
+                                    (wd - v, self.weights[e] + v)
+                                } else {
+                                    (wd + v, self.weights[e] - v)
+                                };
+                                let after = self.penalty(wd2)
+                                    + self.penalty(if d == from { wt } else { wf })
+                                    + self.penalty(we2);
+                                let gain = before - after;
+                                if gain > 1e-9 {
+                                    let m_to = if gives { e } else { d };
+                                    candidates.push((gain, n, to, m, m_to));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.3).cmp(&(b.1, b.3))));
+            let mut applied = false;
+            for &(_, n, to, m, m_to) in candidates.iter().take(32) {
+                let from = self.assignment[n];
+                if !self.movable(n) {
+                    continue;
+                }
+                self.apply(n, to);
+                let borders = self.graph.adjacency[m]
+                    .iter()
+                    .any(|&x| self.assignment[x] == m_to);
+                if borders && self.movable(m) {
+                    self.apply(m, m_to);
+                    applied = true;
+                    break;
+                }
+                self.apply(n, from);
+            }
+            if !applied {
+                break;
+            }
+            chains += 1;
+        }
+        chains
     }
 
     /// Exchanges the parts of `a` and `b`.
@@ -260,7 +358,8 @@ impl<'a> Refiner<'a> {
                         continue;
                     }
                     let ok = |before: f64, after: f64| {
-                        (after - self.target).abs() <= self.band * 0.5
+                        ((after - self.target).abs() <= self.band * 0.5
+                            && !self.outside_limits(after))
                             || (after - self.target).abs() <= (before - self.target).abs()
                     };
                     if !ok(self.weights[from], self.weights[from] - w)
@@ -310,14 +409,12 @@ impl<'a> Refiner<'a> {
                         moving_weight(self.graph.weight[b]),
                     );
                     let (na, nb) = (self.weights[pa] - wa + wb, self.weights[pb] + wa - wb);
-                    if (na - self.target).abs() > self.band * 0.8
-                        && (na - self.target).abs() > (self.weights[pa] - self.target).abs()
-                    {
-                        continue;
-                    }
-                    if (nb - self.target).abs() > self.band * 0.8
-                        && (nb - self.target).abs() > (self.weights[pb] - self.target).abs()
-                    {
+                    let worse = |after: f64, before: f64| {
+                        ((after - self.target).abs() > self.band * 0.8
+                            || self.outside_limits(after))
+                            && (after - self.target).abs() > (before - self.target).abs()
+                    };
+                    if worse(na, self.weights[pa]) || worse(nb, self.weights[pb]) {
                         continue;
                     }
                     let before = self.local_cut(a) + self.local_cut(b);
@@ -359,6 +456,10 @@ impl<'a> Refiner<'a> {
         }
         self.balance_moves(limit);
         self.balance_swaps(parts * 4);
+        if self.reshape && self.chain_moves(parts * 2) > 0 {
+            self.balance_moves(limit);
+            self.balance_swaps(parts * 4);
+        }
     }
 
     /// The parts' node lists.
