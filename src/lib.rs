@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cli;
 pub mod crs;
 pub mod domain;
+pub mod engine;
 pub mod features;
 pub mod generate;
 pub mod import;

@@ -22,7 +22,7 @@ async fn get(
     if let Some(t) = token {
         request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
     }
-    let response = app(AppState::new(store.clone()))
+    let response = app(AppState::load(store.clone()).await.unwrap())
         .oneshot(request.body(Body::empty()).unwrap())
         .await
         .unwrap();
@@ -296,7 +296,7 @@ async fn openapi_docs_metrics_and_the_web_app() {
 async fn oversized_bodies_are_refused() {
     let (_dir, store) = common::fresh_gpkg().await;
     let body = vec![b'x'; gridmap::api::MAX_BODY_BYTES + 1];
-    let response = app(AppState::new(store))
+    let response = app(AppState::load(store).await.unwrap())
         .oneshot(
             Request::post("/api/health")
                 .header(header::CONTENT_LENGTH, body.len())
@@ -318,7 +318,7 @@ async fn post(
     if let Some(t) = token {
         request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
     }
-    let response = app(AppState::new(store.clone()))
+    let response = app(AppState::load(store.clone()).await.unwrap())
         .oneshot(request.body(Body::from(body.to_string())).unwrap())
         .await
         .unwrap();

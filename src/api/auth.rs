@@ -8,13 +8,13 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 
-/// The authenticated role of a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Caller(pub Role);
+/// The authenticated role of a request, and who it is (the token's label, or the role).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller(pub Role, pub String);
 
 impl Caller {
     /// Refuses callers below `needed`, naming what they tried to reach.
-    pub fn require(self, needed: Role, what: &str) -> Result<(), ApiError> {
+    pub fn require(&self, needed: Role, what: &str) -> Result<(), ApiError> {
         if self.0 >= needed {
             Ok(())
         } else if self.0 == Role::Public {
@@ -36,7 +36,7 @@ impl FromRequestParts<AppState> for Caller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return Ok(Caller(Role::Public));
+            return Ok(Caller(Role::Public, Role::Public.as_str().into()));
         };
         let token = value
             .to_str()
@@ -49,10 +49,16 @@ impl FromRequestParts<AppState> for Caller {
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::BadToken)?;
         state
-            .store
-            .role_for_token(&hash_token(token))
+            .token(&hash_token(token))
             .await?
-            .map(Caller)
+            .map(|(role, label)| {
+                let who = if label.is_empty() {
+                    role.as_str().to_string()
+                } else {
+                    label
+                };
+                Caller(role, who)
+            })
             .ok_or(ApiError::BadToken)
     }
 }

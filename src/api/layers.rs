@@ -99,6 +99,15 @@ pub fn parse_query(params: &HashMap<String, String>) -> Result<LayerQuery, ApiEr
 }
 
 /// `GET /api/{layer}`.
+/// `GET /api/incidents`: the incidents layer (its path is shared with `POST` reports).
+pub async fn list_incidents(
+    state: State<AppState>,
+    caller: Caller,
+    params: Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    list(state, caller, Path("incidents".into()), params).await
+}
+
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,

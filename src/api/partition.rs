@@ -95,6 +95,14 @@ pub async fn partition(
     };
     let report =
         partition_job::run(state.store.as_ref(), &scope, &options, commit, &|_, _| {}).await?;
+    if report.committed {
+        // The engine locates in the new grids from the next request on.
+        let grids = state
+            .store
+            .grids(&crate::store::LayerQuery::default())
+            .await?;
+        crate::service::dispatch::write(&state.engine).replace_grids(grids);
+    }
     let mut body = json!({
         "scope": report.scope,
         "committed": report.committed,

@@ -20,6 +20,8 @@ pub enum ApiError {
     NotFound { what: String },
     #[error("{detail}")]
     Unprocessable { detail: String },
+    #[error("{detail}")]
+    Conflict { detail: String },
     #[error("store failure: {0}")]
     Store(#[from] StoreError),
 }
@@ -39,6 +41,9 @@ impl ApiError {
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Conflict { .. } | Self::Store(StoreError::Conflict { .. }) => {
+                StatusCode::CONFLICT
+            }
             Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -51,6 +56,7 @@ impl ApiError {
             Self::Forbidden { .. } => "forbidden",
             Self::NotFound { .. } => "not-found",
             Self::Unprocessable { .. } => "unprocessable",
+            Self::Conflict { .. } | Self::Store(StoreError::Conflict { .. }) => "conflict",
             Self::Store(_) => "internal",
         }
     }

@@ -48,6 +48,10 @@ pub enum Command {
         /// Do not load the demo district into an empty store.
         #[arg(long)]
         no_demo: bool,
+        /// Incident categories and deadlines (JSON array of {name, en, deadline_hours});
+        /// default: config/incident_categories.json, built in.
+        #[arg(long, env = "GRIDMAP_CATEGORIES")]
+        categories: Option<PathBuf>,
     },
     /// Import a GeoJSON, OSM PBF or CSV roster file, all or nothing.
     Import {
@@ -184,7 +188,12 @@ pub type CliResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 /// Runs the CLI.
 pub async fn run(cli: Cli) -> CliResult {
     match cli.command {
-        Command::Serve { db, addr, no_demo } => serve_cmd::run(&db.database, &addr, !no_demo).await,
+        Command::Serve {
+            db,
+            addr,
+            no_demo,
+            categories,
+        } => serve_cmd::run(&db.database, &addr, !no_demo, categories.as_deref()).await,
         Command::Import {
             db,
             file,

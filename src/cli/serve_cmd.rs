@@ -2,11 +2,27 @@
 
 use super::{CliResult, generate_cmd, import_cmd, progress};
 use crate::api::{AppState, app};
+use crate::domain::{Dataset, Incident, Taxonomy};
+use crate::engine::Engine;
 use crate::generate::{DistrictProfile, GenerateOptions, generate};
 use crate::service::partition_job::{self, Commit, Scope};
+use crate::service::staffing;
 use crate::store::{self, Store};
 
-pub async fn run(database: &str, addr: &str, demo: bool) -> CliResult {
+pub async fn run(
+    database: &str,
+    addr: &str,
+    demo: bool,
+    categories: Option<&std::path::Path>,
+) -> CliResult {
+    let taxonomy = match categories {
+        None => Taxonomy::default(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Taxonomy::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+    };
     let store = store::open(database).await?;
     if demo {
         load_demo_if_empty(store.as_ref()).await?;
@@ -15,13 +31,15 @@ pub async fn run(database: &str, addr: &str, demo: bool) -> CliResult {
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr()?;
+    let state = AppState::with_taxonomy(store.clone(), taxonomy).await?;
     tracing::info!(store = ?store.kind(), %database, "serving on http://{local}/");
     println!("gridmap serving on http://{local}/ (store: {database})");
-    axum::serve(listener, app(AppState::new(store.clone())))
+    axum::serve(listener, app(state.clone()))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
+    state.flush_positions().await?;
     store.close().await;
     Ok(())
 }
@@ -49,5 +67,31 @@ pub async fn load_demo_if_empty(store: &dyn Store) -> CliResult {
         report.metrics.within_10_percent * 100.0,
         options.target
     );
+    settle(store).await?;
+    Ok(())
+}
+
+/// After partitioning: workers serve the grids they stand in, and incidents get the grid
+/// they lie in.
+pub async fn settle(store: &dyn Store) -> CliResult {
+    let engine = Engine::load(store).await?;
+    let workers = staffing::assign_by_position(&engine);
+    let incidents: Vec<_> = engine
+        .incidents
+        .all()
+        .filter_map(|i| {
+            let grid = engine.grids.locate(i.location)?.clone();
+            (i.grid.as_ref() != Some(&grid)).then(|| Incident {
+                grid: Some(grid),
+                ..i.clone()
+            })
+        })
+        .collect();
+    let data = Dataset {
+        workers,
+        incidents,
+        ..Dataset::default()
+    };
+    store.write(&data, None).await?;
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod incident;
 pub mod road;
 pub mod role;
 pub mod station;
+pub mod taxonomy;
 pub mod worker;
 
 pub use area::{Community, District, Street};
@@ -19,8 +20,9 @@ pub use codes::{CodeError, CommunityCode, DistrictCode, GridCode, StreetCode};
 pub use dataset::{Dataset, RosterEntry, RosterKey};
 pub use grid::{Grid, GridKind};
 pub use ids::{BuildingId, IncidentId, RoadId, StationId, WorkerId};
-pub use incident::{Incident, IncidentSource, IncidentStatus};
+pub use incident::{Incident, IncidentAction, IncidentEvent, IncidentSource, IncidentStatus};
 pub use road::{Road, RoadClass};
 pub use role::Role;
 pub use station::{Station, StationKind};
+pub use taxonomy::{Category, Taxonomy, TaxonomyError};
 pub use worker::{DutyStatus, Worker, WorkerRole};

@@ -697,9 +697,13 @@ fn add_workers(
                 } else {
                     DutyStatus::OffDuty
                 },
-                position: on_duty.then(|| point_in(&cells[*ci], rng)),
-                position_at: on_duty
-                    .then(|| base_time() + Duration::seconds(rng.random_range(0..3600))),
+                // Off-duty workers keep the last position they reported, hours earlier.
+                position: Some(point_in(&cells[*ci], rng)),
+                position_at: Some(if on_duty {
+                    base_time() + Duration::seconds(rng.random_range(0..3600))
+                } else {
+                    base_time() - Duration::seconds(rng.random_range(3600..86_400))
+                }),
             });
         }
     }
@@ -712,6 +716,7 @@ fn add_incidents(
     rng: &mut ChaCha8Rng,
 ) {
     let count = (INCIDENTS_PER_COMMUNITY * communities.len() as f64).round() as usize;
+    let taxonomy = Taxonomy::default();
     for n in 0..count {
         let Some((_, name, ci)) = communities.choose(rng) else {
             return;
@@ -732,6 +737,15 @@ fn add_incidents(
             6..9 => IncidentSource::Hotline,
             _ => IncidentSource::Resident,
         };
+        let reported_at = base_time() - Duration::seconds(rng.random_range(0..7 * 86_400));
+        let deadline = taxonomy.deadline(category).unwrap_or(Duration::hours(24));
+        // Most incidents close within their deadline, some take longer.
+        let closed_at = (status == IncidentStatus::Closed).then(|| {
+            reported_at
+                + Duration::seconds(
+                    rng.random_range(600..(deadline.num_seconds() * 3 / 2).max(1200)),
+                )
+        });
         data.incidents.push(Incident {
             id: IncidentId(format!("E{:06}", n + 1)),
             location: point_in(&cells[*ci], rng),
@@ -739,9 +753,11 @@ fn add_incidents(
             description: format!("{name}：{category}"),
             source,
             status,
-            reported_at: base_time() - Duration::seconds(rng.random_range(0..7 * 86_400)),
+            reported_at,
             grid: None,
             assignee: None,
+            deadline_at: Some(reported_at + deadline),
+            closed_at,
         });
     }
 }

@@ -1,4 +1,6 @@
 //! Application services: jobs that combine the pure algorithms with the store, shared by the
 //! CLI and the API.
 
+pub mod dispatch;
 pub mod partition_job;
+pub mod staffing;

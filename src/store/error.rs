@@ -35,6 +35,8 @@ pub enum StoreError {
     },
     #[error("roster line {line}: {reason}; nothing was written")]
     Roster { line: usize, reason: String },
+    #[error("{what} changed meanwhile (now {now}); reload and try again")]
+    Conflict { what: String, now: String },
     #[error("unsupported database location {0:?}: use a .gpkg path or a postgres:// URL")]
     UnsupportedLocation(String),
 }

@@ -13,7 +13,7 @@ pub use error::StoreError;
 
 use crate::domain::{
     Building, BuildingId, Community, CommunityCode, Dataset, District, Grid, GridCode, Incident,
-    Road, Role, RosterEntry, Station, Street, Worker,
+    IncidentEvent, IncidentId, IncidentStatus, Road, Role, RosterEntry, Station, Street, Worker,
 };
 use async_trait::async_trait;
 use geo_types::Rect;
@@ -132,6 +132,40 @@ pub trait Store: Send + Sync {
 
     /// The role of a token hash, if it exists.
     async fn role_for_token(&self, token_hash: &str) -> Result<Option<Role>, StoreError>;
+
+    /// The role and label of a token hash, if it exists.
+    async fn token(&self, token_hash: &str) -> Result<Option<(Role, String)>, StoreError>;
+
+    /// Records a new incident with its first events, in one transaction. With an
+    /// idempotency key already used, nothing is written and the first incident's id is
+    /// returned as a duplicate.
+    async fn report_incident(
+        &self,
+        incident: &Incident,
+        events: &[IncidentEvent],
+        idempotency_key: Option<&str>,
+    ) -> Result<Reported, StoreError>;
+
+    /// Moves an incident on (status, assignee, closing time) and records the step, in one
+    /// transaction, only if its status is still `from`: otherwise [`StoreError::Conflict`]
+    /// and nothing is written.
+    async fn transition_incident(
+        &self,
+        from: IncidentStatus,
+        incident: &Incident,
+        event: &IncidentEvent,
+    ) -> Result<(), StoreError>;
+
+    /// The steps of an incident, oldest first.
+    async fn incident_events(&self, id: &IncidentId) -> Result<Vec<IncidentEvent>, StoreError>;
+}
+
+/// What recording a report did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reported {
+    Created,
+    /// The idempotency key was used before, by this incident.
+    Duplicate(IncidentId),
 }
 
 /// Opens a store from a location: a `postgres://` URL, or a GeoPackage file path (created

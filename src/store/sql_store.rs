@@ -3,7 +3,8 @@
 
 use super::tables::{self, ColumnType, FromRow, RowReader, SqlValue, Statement, Table, ToRow};
 use super::{
-    Counts, GridReplacement, LayerQuery, PartitionRun, Progress, Store, StoreError, StoreKind,
+    Counts, GridReplacement, LayerQuery, PartitionRun, Progress, Reported, Store, StoreError,
+    StoreKind,
 };
 use crate::domain::*;
 use async_trait::async_trait;
@@ -144,33 +145,28 @@ impl<B: SqlBackend> Store for SqlStore<B> {
         let mut statements =
             Vec::with_capacity(r.communities.len() * 2 + r.grids.len() + r.assignments.len() + 1);
         for c in &r.communities {
-            statements.push(Statement {
-                sql: delete_grids.clone(),
-                params: vec![text(c.as_str())],
-            });
-            statements.push(Statement {
-                sql: clear_buildings.clone(),
-                params: vec![text(c.as_str())],
-            });
+            statements.push(Statement::new(delete_grids.clone(), vec![text(c.as_str())]));
+            statements.push(Statement::new(
+                clear_buildings.clone(),
+                vec![text(c.as_str())],
+            ));
         }
         push_rows(B::DIALECT, &r.grids, &mut statements)?;
         let assign: Arc<str> = Arc::from("UPDATE buildings SET grid_code = $1 WHERE id = $2");
         for (building, grid) in &r.assignments {
-            statements.push(Statement {
-                sql: assign.clone(),
-                params: vec![text(grid.as_str()), text(building.as_str())],
-            });
+            statements.push(Statement::new(
+                assign.clone(),
+                vec![text(grid.as_str()), text(building.as_str())],
+            ));
         }
-        statements.push(Statement {
-            sql: Arc::from(
-                "INSERT INTO partition_runs (scope, options, metrics) VALUES ($1, $2, $3)",
-            ),
-            params: vec![
+        statements.push(Statement::new(
+            Arc::from("INSERT INTO partition_runs (scope, options, metrics) VALUES ($1, $2, $3)"),
+            vec![
                 text(&r.scope),
                 text(&r.options.to_string()),
                 text(&r.metrics.to_string()),
             ],
-        });
+        ));
         self.backend
             .execute_in_transaction(&statements, None)
             .await
@@ -282,14 +278,14 @@ impl<B: SqlBackend> Store for SqlStore<B> {
                     }
                 }
             };
-            statements.push(Statement {
-                sql: sql.clone(),
-                params: vec![
+            statements.push(Statement::new(
+                sql.clone(),
+                vec![
                     SqlValue::Int(Some(i64::from(entry.households))),
                     SqlValue::Int(entry.residents.map(i64::from)),
                     SqlValue::Text(Some(id)),
                 ],
-            });
+            ));
         }
         self.backend
             .execute_in_transaction(&statements, None)
@@ -334,14 +330,14 @@ impl<B: SqlBackend> Store for SqlStore<B> {
         role: Role,
         label: &str,
     ) -> Result<(), StoreError> {
-        let statement = Statement {
-            sql: Arc::from("INSERT INTO tokens (hash, role, label) VALUES ($1, $2, $3)"),
-            params: vec![
+        let statement = Statement::new(
+            Arc::from("INSERT INTO tokens (hash, role, label) VALUES ($1, $2, $3)"),
+            vec![
                 SqlValue::Text(Some(token_hash.to_string())),
                 SqlValue::Text(Some(role.as_str().to_string())),
                 SqlValue::Text(Some(label.to_string())),
             ],
-        };
+        );
         self.backend
             .execute_in_transaction(&[statement], None)
             .await
@@ -354,6 +350,155 @@ impl<B: SqlBackend> Store for SqlStore<B> {
 
     async fn close(&self) {
         self.backend.close().await;
+    }
+
+    async fn token(&self, token_hash: &str) -> Result<Option<(Role, String)>, StoreError> {
+        let rows = self
+            .backend
+            .fetch(
+                "SELECT role, label FROM tokens WHERE hash = $1",
+                &[SqlValue::Text(Some(token_hash.to_string()))],
+                &[ColumnType::Text, ColumnType::Text],
+            )
+            .await
+            .map_err(StoreError::query("tokens"))?;
+        Ok(rows.first().and_then(|r| match (r.first(), r.get(1)) {
+            (Some(SqlValue::Text(Some(role))), Some(SqlValue::Text(label))) => {
+                Role::parse(role).map(|role| (role, label.clone().unwrap_or_default()))
+            }
+            _ => None,
+        }))
+    }
+
+    async fn report_incident(
+        &self,
+        incident: &Incident,
+        events: &[IncidentEvent],
+        idempotency_key: Option<&str>,
+    ) -> Result<Reported, StoreError> {
+        if let Some(key) = idempotency_key
+            && let Some(first) = self.incident_for_key(key).await?
+        {
+            return Ok(Reported::Duplicate(first));
+        }
+        let mut statements = Vec::with_capacity(3);
+        push_rows(B::DIALECT, std::slice::from_ref(incident), &mut statements)?;
+        statements.extend(events.iter().map(|e| event_statement(B::DIALECT, e)));
+        if let Some(key) = idempotency_key {
+            statements.push(Statement::new(
+                Arc::from("INSERT INTO incident_keys (key, incident_id) VALUES ($1, $2)"),
+                vec![
+                    SqlValue::Text(Some(key.to_string())),
+                    SqlValue::Text(Some(incident.id.as_str().to_string())),
+                ],
+            ));
+        }
+        match self.backend.execute_in_transaction(&statements, None).await {
+            Ok(_) => Ok(Reported::Created),
+            Err(source) => {
+                // The same key submitted concurrently: the first one won.
+                if let Some(key) = idempotency_key
+                    && let Some(first) = self.incident_for_key(key).await?
+                {
+                    return Ok(Reported::Duplicate(first));
+                }
+                Err(StoreError::Write {
+                    what: format!("incident {}", incident.id),
+                    source,
+                })
+            }
+        }
+    }
+
+    async fn transition_incident(
+        &self,
+        from: IncidentStatus,
+        incident: &Incident,
+        event: &IncidentEvent,
+    ) -> Result<(), StoreError> {
+        let text = |v: Option<&str>| SqlValue::Text(v.map(str::to_string));
+        let closed = match B::DIALECT {
+            tables::Dialect::GeoPackage => "$3",
+            tables::Dialect::Postgis => "$3::timestamptz",
+        };
+        let update = Statement::new(
+            Arc::from(format!(
+                "UPDATE incidents SET status = $1, assignee = $2, closed_at = {closed} WHERE id = $4 AND status = $5"
+            )),
+            vec![
+                text(Some(incident.status.as_str())),
+                text(incident.assignee.as_ref().map(WorkerId::as_str)),
+                text(incident.closed_at.map(|t| tables::format_timestamp(&t)).as_deref()),
+                text(Some(incident.id.as_str())),
+                text(Some(from.as_str())),
+            ],
+        )
+        .exactly_one_row();
+        let statements = [update, event_statement(B::DIALECT, event)];
+        match self.backend.execute_in_transaction(&statements, None).await {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::RowNotFound) => Err(StoreError::Conflict {
+                what: format!("incident {}", incident.id),
+                now: format!("not {}", from.as_str()),
+            }),
+            Err(source) => Err(StoreError::Write {
+                what: format!("incident {}", incident.id),
+                source,
+            }),
+        }
+    }
+
+    async fn incident_events(&self, id: &IncidentId) -> Result<Vec<IncidentEvent>, StoreError> {
+        let at = match B::DIALECT {
+            tables::Dialect::GeoPackage => "at",
+            tables::Dialect::Postgis => {
+                "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+            }
+        };
+        let sql = format!(
+            "SELECT action, status, {at}, actor, worker, note FROM incident_events WHERE incident_id = $1 ORDER BY fid"
+        );
+        let rows = self
+            .backend
+            .fetch(
+                &sql,
+                &[SqlValue::Text(Some(id.as_str().to_string()))],
+                &[ColumnType::Text; 6],
+            )
+            .await
+            .map_err(StoreError::query("incident_events"))?;
+        let corrupt = |reason: &str| StoreError::Corrupt {
+            table: "incident_events",
+            key: id.to_string(),
+            reason: reason.to_string(),
+        };
+        rows.into_iter()
+            .map(|row| {
+                let t = |i: usize| match row.get(i) {
+                    Some(SqlValue::Text(v)) => v.clone(),
+                    _ => None,
+                };
+                Ok(IncidentEvent {
+                    incident: id.clone(),
+                    action: t(0)
+                        .as_deref()
+                        .and_then(IncidentAction::parse)
+                        .ok_or_else(|| corrupt("bad action"))?,
+                    status: t(1)
+                        .as_deref()
+                        .and_then(IncidentStatus::parse)
+                        .ok_or_else(|| corrupt("bad status"))?,
+                    at: t(2)
+                        .as_deref()
+                        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+                        .map(|d| d.with_timezone(&chrono::Utc))
+                        .ok_or_else(|| corrupt("bad time"))?,
+                    actor: t(3).unwrap_or_default(),
+                    worker: t(4).map(WorkerId),
+                    note: t(5),
+                })
+            })
+            .collect()
     }
 
     async fn role_for_token(&self, token_hash: &str) -> Result<Option<Role>, StoreError> {
@@ -371,6 +516,48 @@ impl<B: SqlBackend> Store for SqlStore<B> {
             _ => None,
         }))
     }
+}
+
+impl<B: SqlBackend> SqlStore<B> {
+    /// The incident first recorded under an idempotency key.
+    async fn incident_for_key(&self, key: &str) -> Result<Option<IncidentId>, StoreError> {
+        let rows = self
+            .backend
+            .fetch(
+                "SELECT incident_id FROM incident_keys WHERE key = $1",
+                &[SqlValue::Text(Some(key.to_string()))],
+                &[ColumnType::Text],
+            )
+            .await
+            .map_err(StoreError::query("incident_keys"))?;
+        Ok(rows.first().and_then(|r| match r.first() {
+            Some(SqlValue::Text(Some(id))) => Some(IncidentId(id.clone())),
+            _ => None,
+        }))
+    }
+}
+
+/// The statement recording one step of an incident.
+fn event_statement(dialect: tables::Dialect, e: &IncidentEvent) -> Statement {
+    let at = match dialect {
+        tables::Dialect::GeoPackage => "$4",
+        tables::Dialect::Postgis => "$4::timestamptz",
+    };
+    let text = |v: Option<&str>| SqlValue::Text(v.map(str::to_string));
+    Statement::new(
+        Arc::from(format!(
+            "INSERT INTO incident_events (incident_id, action, status, at, actor, worker, note) VALUES ($1, $2, $3, {at}, $5, $6, $7)"
+        )),
+        vec![
+            text(Some(e.incident.as_str())),
+            text(Some(e.action.as_str())),
+            text(Some(e.status.as_str())),
+            text(Some(&tables::format_timestamp(&e.at))),
+            text(Some(&e.actor)),
+            text(e.worker.as_ref().map(WorkerId::as_str)),
+            text(e.note.as_deref()),
+        ],
+    )
 }
 
 /// Binds typed [`SqlValue`]s to a sqlx query, for either backend.
@@ -426,7 +613,12 @@ macro_rules! execute_all {
                 sqlx::query(sqlx::AssertSqlSafe(statement.sql.clone())),
                 &statement.params
             );
-            affected += query.execute(&mut *tx).await?.rows_affected();
+            let rows = query.execute(&mut *tx).await?.rows_affected();
+            if statement.guard == $crate::store::tables::RowGuard::ExactlyOne && rows != 1 {
+                // Dropping the transaction rolls it back.
+                return Err(sqlx::Error::RowNotFound);
+            }
+            affected += rows;
             if let Some(progress) = $progress {
                 if i % 1000 == 999 {
                     progress(i as u64 + 1);

@@ -33,6 +33,31 @@ pub enum SqlValue {
 pub struct Statement {
     pub sql: std::sync::Arc<str>,
     pub params: Vec<SqlValue>,
+    pub guard: RowGuard,
+}
+
+impl Statement {
+    pub fn new(sql: std::sync::Arc<str>, params: Vec<SqlValue>) -> Self {
+        Self {
+            sql,
+            params,
+            guard: RowGuard::Any,
+        }
+    }
+
+    /// The transaction fails (and rolls back) unless this statement changes exactly one
+    /// row: optimistic concurrency for state transitions.
+    pub fn exactly_one_row(mut self) -> Self {
+        self.guard = RowGuard::ExactlyOne;
+        self
+    }
+}
+
+/// What a statement must affect for its transaction to commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowGuard {
+    Any,
+    ExactlyOne,
 }
 
 /// One feature table: key column first, then attributes; geometry in column `geom`.
@@ -136,6 +161,8 @@ pub const INCIDENTS: Table = Table {
         ("reported_at", Timestamp),
         ("grid_code", Text),
         ("assignee", Text),
+        ("deadline_at", Timestamp),
+        ("closed_at", Timestamp),
     ],
     prefix_column: Some("grid_code"),
 };
@@ -338,10 +365,7 @@ impl Dialect {
         geometry: Option<&Geometry<f64>>,
     ) -> Result<Statement, StoreError> {
         values.extend(self.geometry_values(table, geometry)?);
-        Ok(Statement {
-            sql: sql.clone(),
-            params: values,
-        })
+        Ok(Statement::new(sql.clone(), values))
     }
 }
 
@@ -357,8 +381,13 @@ fn int(v: impl Into<i64>) -> SqlValue {
     SqlValue::Int(Some(v.into()))
 }
 
+/// How timestamps are written: RFC 3339, UTC, microseconds.
+pub fn format_timestamp(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
 fn timestamp(v: Option<&DateTime<Utc>>) -> SqlValue {
-    SqlValue::Text(v.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)))
+    SqlValue::Text(v.map(format_timestamp))
 }
 
 fn json_list<T: serde::Serialize>(items: &[T]) -> SqlValue {
@@ -509,6 +538,8 @@ impl ToRow for Incident {
             timestamp(Some(&self.reported_at)),
             opt_text(self.grid.as_ref().map(GridCode::as_str)),
             opt_text(self.assignee.as_ref().map(WorkerId::as_str)),
+            timestamp(self.deadline_at.as_ref()),
+            timestamp(self.closed_at.as_ref()),
         ]
     }
     fn geometry(&self) -> Option<Geometry<f64>> {
@@ -797,6 +828,8 @@ impl FromRow for Incident {
                 .ok_or_else(|| r.corrupt("missing reported_at"))?,
             grid: r.opt_code()?,
             assignee: r.opt_text()?.map(WorkerId),
+            deadline_at: r.opt_timestamp()?,
+            closed_at: r.opt_timestamp()?,
             location: r.point()?,
         })
     }

@@ -1,0 +1,413 @@
+//! Dispatch endpoints over the engine: locate a point, nearest on-duty workers, worker
+//! positions, the incidents' closed loop (report, steps, overdue, statistics, H3 counts)
+//! and staffing checks.
+
+use super::AppState;
+use super::auth::Caller;
+use super::problem::ApiError;
+use crate::crs::Crs;
+use crate::domain::*;
+use crate::engine::{AreaLevel, DEFAULT_H3_RESOLUTION};
+use crate::features::{Audience, ToFeature, collection};
+use crate::service::dispatch::{self, Actor, DispatchError, NewIncident, Step, read, write};
+use crate::service::staffing::{self, StaffingOptions};
+use crate::store::Reported;
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use geo_types::Point;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// Most workers a nearest query returns.
+const MAX_K: usize = 100;
+
+impl From<DispatchError> for ApiError {
+    fn from(e: DispatchError) -> Self {
+        match e {
+            DispatchError::Store(s) => ApiError::Store(s),
+            DispatchError::UnknownCategory(_) => ApiError::invalid("category", e.to_string()),
+            DispatchError::BadDescription => ApiError::invalid("description", e.to_string()),
+            DispatchError::UnknownIncident(_) => ApiError::NotFound {
+                what: e.to_string().replace(" not found", ""),
+            },
+            DispatchError::UnknownWorker(_) => ApiError::invalid("worker", e.to_string()),
+            DispatchError::IllegalTransition { .. } | DispatchError::NoWorker(_) => {
+                ApiError::Conflict {
+                    detail: e.to_string(),
+                }
+            }
+        }
+    }
+}
+
+/// A number parameter, named in the error.
+fn number(params: &HashMap<String, String>, name: &str) -> Result<f64, ApiError> {
+    let raw = params
+        .get(name)
+        .ok_or_else(|| ApiError::invalid(name, "is required"))?;
+    raw.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| ApiError::invalid(name, format!("must be a number, got {raw:?}")))
+}
+
+fn crs_param(value: Option<&String>) -> Result<Crs, ApiError> {
+    value.map_or(Ok(Crs::Wgs84), |v| {
+        v.parse()
+            .map_err(|_| ApiError::invalid("crs", "must be wgs84, cgcs2000, gcj02 or bd09"))
+    })
+}
+
+/// A WGS84 point from lon/lat in any supported CRS, range-checked.
+fn point(lon: f64, lat: f64, crs: Crs) -> Result<Point<f64>, ApiError> {
+    if !(-180.0..=180.0).contains(&lon) {
+        return Err(ApiError::invalid("lon", "must be within -180..180"));
+    }
+    if !(-90.0..=90.0).contains(&lat) {
+        return Err(ApiError::invalid("lat", "must be within -90..90"));
+    }
+    let (x, y) = crs.to_wgs84(lon, lat);
+    Ok(Point::new(x, y))
+}
+
+fn query_point(params: &HashMap<String, String>) -> Result<Point<f64>, ApiError> {
+    point(
+        number(params, "lon")?,
+        number(params, "lat")?,
+        crs_param(params.get("crs"))?,
+    )
+}
+
+fn time_param(
+    params: &HashMap<String, String>,
+    name: &str,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
+    params
+        .get(name)
+        .map(|v| {
+            DateTime::parse_from_rfc3339(v)
+                .map(|d| d.with_timezone(&Utc))
+                .map_err(|_| {
+                    ApiError::invalid(name, "must be an RFC 3339 time, e.g. 2026-11-01T08:00:00Z")
+                })
+        })
+        .transpose()
+}
+
+/// `GET /api/locate?lon=&lat=[&crs=]`: the grid, community and street holding a point
+/// (public; `null`s outside every one).
+pub async fn locate(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let p = query_point(&params)?;
+    let location = read(&state.engine).locate(p);
+    Ok(Json(json!({
+        "lon": p.x(), "lat": p.y(),
+        "inside": location.grid.is_some() || location.community.is_some(),
+        "location": location,
+    })))
+}
+
+/// `GET /api/dispatch/nearest?lon=&lat=&k=[&crs=]` (dispatcher): the k nearest on-duty
+/// workers, the workers of the point's grid first.
+pub async fn nearest(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Role::Dispatcher, "nearest workers")?;
+    let p = query_point(&params)?;
+    let k = match params.get("k") {
+        None => 5,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|k| (1..=MAX_K).contains(k))
+            .ok_or_else(|| ApiError::invalid("k", format!("must be an integer 1..={MAX_K}")))?,
+    };
+    let engine = read(&state.engine);
+    let grid = engine.grids.locate(p).cloned();
+    let workers = engine.workers.nearest(p, grid.as_ref(), k);
+    Ok(Json(json!({ "grid": grid, "workers": workers })))
+}
+
+/// A position update.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PositionUpdate {
+    pub lon: f64,
+    pub lat: f64,
+    pub crs: Option<String>,
+    /// When the position was taken (default: now).
+    pub at: Option<DateTime<Utc>>,
+    pub duty: Option<DutyStatus>,
+}
+
+/// `POST /api/workers/{id}/position` (worker role and up): cheap, frequent; the engine
+/// has it at once, the store within a quarter second.
+pub async fn position(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<Json<PositionUpdate>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Role::Worker, "position updates")?;
+    let Json(update) = body.map_err(|e| ApiError::invalid("body", e.body_text()))?;
+    let p = point(update.lon, update.lat, crs_param(update.crs.as_ref())?)?;
+    let id = WorkerId(id);
+    {
+        let mut engine = write(&state.engine);
+        if let Some(duty) = update.duty
+            && let Some(mut w) = engine.workers.get(&id).cloned()
+        {
+            w.duty = duty;
+            engine.workers.upsert(w);
+        }
+        engine
+            .workers
+            .set_position(&id, p, update.at.unwrap_or_else(Utc::now))
+            .map_err(|e| ApiError::NotFound {
+                what: e.to_string().replace("unknown ", ""),
+            })?;
+    }
+    state.positions.touch(id);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A report.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRequest {
+    pub lon: f64,
+    pub lat: f64,
+    pub crs: Option<String>,
+    pub category: String,
+    pub description: String,
+    pub source: IncidentSource,
+}
+
+fn incident_json(i: &Incident) -> Value {
+    let mut f = serde_json::to_value(i.to_feature(Audience::Internal)).unwrap_or(Value::Null);
+    f["properties"]["deadline_at"] = json!(i.deadline_at);
+    f["properties"]["closed_at"] = json!(i.closed_at);
+    f["properties"]["overdue"] = json!(i.is_overdue(Utc::now()));
+    f
+}
+
+/// `POST /api/incidents` (worker role and up; an `Idempotency-Key` header makes
+/// resubmissions safe): 201 with the incident located and assigned, or 200 with the first
+/// incident of a repeated key.
+pub async fn report(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Result<Json<ReportRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    caller.require(Role::Worker, "reporting incidents")?;
+    let Json(request) = body.map_err(|e| ApiError::invalid("body", e.body_text()))?;
+    let location = point(request.lon, request.lat, crs_param(request.crs.as_ref())?)?;
+    let key = headers
+        .get("idempotency-key")
+        .map(|v| {
+            v.to_str()
+                .ok()
+                .filter(|k| !k.is_empty() && k.len() <= 200)
+                .ok_or_else(|| {
+                    ApiError::invalid("Idempotency-Key", "must be 1 to 200 visible characters")
+                })
+        })
+        .transpose()?;
+    let actor = Actor {
+        who: caller.1.clone(),
+        now: Utc::now(),
+    };
+    let (incident, reported) = dispatch::report(
+        &state.engine,
+        state.store.as_ref(),
+        &state.taxonomy,
+        NewIncident {
+            location,
+            category: request.category,
+            description: request.description,
+            source: request.source,
+        },
+        &actor,
+        key,
+    )
+    .await?;
+    let status = match reported {
+        Reported::Created => StatusCode::CREATED,
+        Reported::Duplicate(_) => StatusCode::OK,
+    };
+    Ok((status, Json(incident_json(&incident))).into_response())
+}
+
+/// `GET /api/incidents/{id}` (dispatcher): the incident and its steps.
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Role::Dispatcher, "incidents")?;
+    let id = IncidentId(id);
+    let incident = read(&state.engine)
+        .incidents
+        .get(&id)
+        .cloned()
+        .ok_or_else(|| ApiError::NotFound {
+            what: format!("incident {id}"),
+        })?;
+    let steps = state.store.incident_events(&id).await?;
+    let mut body = incident_json(&incident);
+    body["properties"]["steps"] = json!(steps);
+    Ok(Json(body))
+}
+
+/// A step request.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepRequest {
+    pub action: String,
+    pub worker: Option<String>,
+    pub note: Option<String>,
+}
+
+/// `POST /api/incidents/{id}/steps` (worker role and up; assign needs a dispatcher):
+/// `{"action": "assign"|"start"|"resolve"|"close"|"return", "worker"?, "note"?}`; an
+/// illegal step (e.g. resolving a closed incident) or a stale one is 409.
+pub async fn step(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<Json<StepRequest>, JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Role::Worker, "incident steps")?;
+    let Json(request) = body.map_err(|e| ApiError::invalid("body", e.body_text()))?;
+    let action = IncidentAction::parse(&request.action)
+        .filter(|a| *a != IncidentAction::Report)
+        .ok_or_else(|| {
+            ApiError::invalid("action", "must be assign, start, resolve, close or return")
+        })?;
+    if matches!(action, IncidentAction::Assign | IncidentAction::Close) {
+        caller.require(Role::Dispatcher, "assigning and closing incidents")?;
+    }
+    if request
+        .note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > 2000)
+    {
+        return Err(ApiError::invalid("note", "must be at most 2000 characters"));
+    }
+    let actor = Actor {
+        who: caller.1.clone(),
+        now: Utc::now(),
+    };
+    let incident = dispatch::step(
+        &state.engine,
+        state.store.as_ref(),
+        &IncidentId(id),
+        Step {
+            action,
+            worker: request.worker.map(WorkerId),
+            note: request.note,
+        },
+        &actor,
+    )
+    .await?;
+    Ok(Json(incident_json(&incident)))
+}
+
+/// `GET /api/incidents/overdue` (dispatcher): open incidents past their deadline.
+pub async fn overdue(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Role::Dispatcher, "overdue incidents")?;
+    let now = Utc::now();
+    let engine = read(&state.engine);
+    let list: Vec<Incident> = engine.incidents.overdue(now).into_iter().cloned().collect();
+    Ok(Json(
+        serde_json::to_value(collection(&list, Audience::Internal)).unwrap_or(Value::Null),
+    ))
+}
+
+/// `GET /api/incidents/stats?by=grid|community|street[&from=&to=]` (dispatcher): reported,
+/// closed, closure rate, median hours to close and overdue per area.
+pub async fn stats(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Role::Dispatcher, "incident statistics")?;
+    let level = params
+        .get("by")
+        .map_or(Some(AreaLevel::Community), |v| AreaLevel::parse(v))
+        .ok_or_else(|| ApiError::invalid("by", "must be grid, community or street"))?;
+    let (from, to) = (time_param(&params, "from")?, time_param(&params, "to")?);
+    let stats = read(&state.engine)
+        .incidents
+        .stats(level, from, to, Utc::now());
+    Ok(Json(
+        json!({ "by": level, "from": from, "to": to, "areas": stats }),
+    ))
+}
+
+/// `GET /api/incidents/h3?resolution=9[&from=&to=]` (public: counts only): incidents per
+/// H3 cell.
+pub async fn h3_counts(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let resolution = match params.get("resolution") {
+        None => DEFAULT_H3_RESOLUTION,
+        Some(v) => v
+            .parse::<u8>()
+            .ok()
+            .filter(|r| (5..=12).contains(r))
+            .ok_or_else(|| ApiError::invalid("resolution", "must be an integer 5..=12"))?,
+    };
+    let res = h3o::Resolution::try_from(resolution)
+        .map_err(|_| ApiError::invalid("resolution", "must be an integer 5..=12"))?;
+    let (from, to) = (time_param(&params, "from")?, time_param(&params, "to")?);
+    let cells = read(&state.engine).incidents.per_h3_cell(res, from, to);
+    Ok(Json(json!({ "resolution": resolution, "cells": cells })))
+}
+
+/// `GET /api/incident-categories` (public): the taxonomy with deadlines.
+pub async fn categories(State(state): State<AppState>) -> Json<Value> {
+    Json(json!({ "categories": state.taxonomy.categories() }))
+}
+
+/// `GET /api/staffing[?ratio=18&target=300]` (dispatcher): grids without a worker,
+/// communities below the ratio of community workers per 10,000 residents, grids far above
+/// the household target.
+pub async fn staffing(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Role::Dispatcher, "staffing checks")?;
+    let mut options = StaffingOptions::default();
+    if let Some(v) = params.get("ratio") {
+        options.workers_per_10k_residents = v
+            .parse::<f64>()
+            .ok()
+            .filter(|r| *r > 0.0 && r.is_finite())
+            .ok_or_else(|| ApiError::invalid("ratio", "must be a positive number"))?;
+    }
+    if let Some(v) = params.get("target") {
+        options.target_households = v
+            .parse::<u32>()
+            .ok()
+            .filter(|t| *t > 0)
+            .ok_or_else(|| ApiError::invalid("target", "must be a positive integer"))?;
+    }
+    let report = staffing::check(&read(&state.engine), &options);
+    Ok(Json(serde_json::to_value(report).unwrap_or(Value::Null)))
+}

@@ -1,0 +1,191 @@
+//! The in-memory spatial engine: R-trees over grids, communities, stations, on-duty workers
+//! and incidents, H3 aggregation; built from the store at start and kept in step with every
+//! write. It does no I/O of its own: it is loaded from the store, and the API and services
+//! apply their changes to it.
+
+mod incident_book;
+mod metres;
+mod polygon_index;
+mod worker_index;
+
+pub use incident_book::{AreaLevel, AreaStats, DEFAULT_H3_RESOLUTION, IncidentBook};
+pub use metres::MetricFrame;
+pub use polygon_index::PolygonIndex;
+pub use worker_index::{NearestWorker, PositionError, WorkerIndex};
+
+use crate::domain::*;
+use crate::store::{LayerQuery, Store, StoreError};
+use geo::Centroid;
+use geo_types::Point;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Where a point is: its grid, community and street (each absent outside every one).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Location {
+    pub grid: Option<GridCode>,
+    pub grid_kind: Option<GridKind>,
+    pub community: Option<CommunityCode>,
+    pub community_name: Option<String>,
+    pub street: Option<StreetCode>,
+    pub street_name: Option<String>,
+}
+
+/// What a grid is, without its polygon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridInfo {
+    pub kind: GridKind,
+    pub community: CommunityCode,
+    pub households: u32,
+    pub residents: u32,
+}
+
+/// The engine: indexes and the state dispatch needs.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub grids: PolygonIndex<GridCode>,
+    pub grid_info: HashMap<GridCode, GridInfo>,
+    pub communities: PolygonIndex<CommunityCode>,
+    pub community_names: HashMap<CommunityCode, String>,
+    pub street_names: HashMap<StreetCode, String>,
+    pub workers: WorkerIndex,
+    pub incidents: IncidentBook,
+    pub stations: Vec<Station>,
+}
+
+/// Everything the engine is built from.
+#[derive(Debug, Clone, Default)]
+pub struct EngineData {
+    pub streets: Vec<Street>,
+    pub communities: Vec<Community>,
+    pub grids: Vec<Grid>,
+    pub workers: Vec<Worker>,
+    pub incidents: Vec<Incident>,
+    pub stations: Vec<Station>,
+}
+
+impl EngineData {
+    /// Reads what the engine needs from the store (buildings stay in the store).
+    pub async fn load(store: &dyn Store) -> Result<Self, StoreError> {
+        let all = LayerQuery::default();
+        Ok(Self {
+            streets: store.streets(&all).await?,
+            communities: store.communities(&all).await?,
+            grids: store.grids(&all).await?,
+            workers: store.workers(&all).await?,
+            incidents: store.incidents(&all).await?,
+            stations: store.stations(&all).await?,
+        })
+    }
+}
+
+impl Engine {
+    pub fn new(data: EngineData) -> Self {
+        // The metric frame sits at the communities' mean latitude (any city is a few tens of
+        // kilometres across).
+        let lats: Vec<f64> = data
+            .communities
+            .iter()
+            .filter_map(|c| c.boundary.centroid().map(|p| p.y()))
+            .collect();
+        let latitude = if lats.is_empty() {
+            0.0
+        } else {
+            lats.iter().sum::<f64>() / lats.len() as f64
+        };
+        let grid_info = data
+            .grids
+            .iter()
+            .map(|g| {
+                (
+                    g.code.clone(),
+                    GridInfo {
+                        kind: g.kind,
+                        community: g.community.clone(),
+                        households: g.households,
+                        residents: g.residents,
+                    },
+                )
+            })
+            .collect();
+        Self {
+            grids: PolygonIndex::new(
+                data.grids
+                    .into_iter()
+                    .map(|g| (g.code, g.boundary))
+                    .collect(),
+            ),
+            grid_info,
+            community_names: data
+                .communities
+                .iter()
+                .map(|c| (c.code.clone(), c.name.clone()))
+                .collect(),
+            communities: PolygonIndex::new(
+                data.communities
+                    .into_iter()
+                    .map(|c| (c.code, c.boundary))
+                    .collect(),
+            ),
+            street_names: data.streets.into_iter().map(|s| (s.code, s.name)).collect(),
+            workers: WorkerIndex::new(MetricFrame::new(latitude), data.workers),
+            incidents: IncidentBook::new(data.incidents),
+            stations: data.stations,
+        }
+    }
+
+    /// Builds the engine from the store.
+    pub async fn load(store: &dyn Store) -> Result<Self, StoreError> {
+        Ok(Self::new(EngineData::load(store).await?))
+    }
+
+    /// The grid, community and street holding `point` (lon/lat, WGS84).
+    pub fn locate(&self, point: Point<f64>) -> Location {
+        let grid = self.grids.locate(point).cloned();
+        let community = match &grid {
+            Some(g) => Some(g.community()),
+            None => self.communities.locate(point).cloned(),
+        };
+        let street = community.as_ref().map(CommunityCode::street);
+        Location {
+            grid_kind: grid
+                .as_ref()
+                .and_then(|g| self.grid_info.get(g))
+                .map(|i| i.kind),
+            grid,
+            community_name: community
+                .as_ref()
+                .and_then(|c| self.community_names.get(c).cloned()),
+            street_name: street
+                .as_ref()
+                .and_then(|s| self.street_names.get(s).cloned()),
+            community,
+            street,
+        }
+    }
+
+    /// The `k` nearest on-duty workers to `point`, the workers of its grid first.
+    pub fn nearest_workers(&self, point: Point<f64>, k: usize) -> Vec<NearestWorker> {
+        let grid = self.grids.locate(point);
+        self.workers.nearest(point, grid, k)
+    }
+
+    /// Replaces the grids (after a partition or rebalancing commit).
+    pub fn replace_grids(&mut self, grids: Vec<Grid>) {
+        self.grid_info = grids
+            .iter()
+            .map(|g| {
+                (
+                    g.code.clone(),
+                    GridInfo {
+                        kind: g.kind,
+                        community: g.community.clone(),
+                        households: g.households,
+                        residents: g.residents,
+                    },
+                )
+            })
+            .collect();
+        self.grids = PolygonIndex::new(grids.into_iter().map(|g| (g.code, g.boundary)).collect());
+    }
+}

@@ -1,0 +1,87 @@
+//! An R-tree over polygons answering "which polygon holds this point": bounding boxes in the
+//! tree, exact point-in-polygon tests on the few candidates.
+
+use geo::{BoundingRect, Contains};
+use geo_types::{MultiPolygon, Point};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+/// Polygons with a key each; the first polygon (in key order) holding a point wins, so
+/// answers are deterministic where polygons touch.
+#[derive(Debug, Clone)]
+pub struct PolygonIndex<K> {
+    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    items: Vec<(K, MultiPolygon<f64>)>,
+}
+
+impl<K: Clone + Ord> PolygonIndex<K> {
+    /// Builds the index (bulk loaded); polygons without extent are left out.
+    pub fn new(mut items: Vec<(K, MultiPolygon<f64>)>) -> Self {
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        let entries = items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, polygon))| {
+                let r = polygon.bounding_rect()?;
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                ))
+            })
+            .collect();
+        Self {
+            tree: RTree::bulk_load(entries),
+            items,
+        }
+    }
+
+    /// The key of the polygon holding `point` (boundary points count as held).
+    ///
+    /// ```
+    /// use gridmap::engine::PolygonIndex;
+    /// use geo_types::{MultiPolygon, Point, polygon};
+    /// let square = MultiPolygon::new(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)]]);
+    /// let index = PolygonIndex::new(vec![("a", square)]);
+    /// assert_eq!(index.locate(Point::new(0.5, 0.5)), Some(&"a"));
+    /// assert_eq!(index.locate(Point::new(1.5, 0.5)), None);
+    /// ```
+    pub fn locate(&self, point: Point<f64>) -> Option<&K> {
+        let p = [point.x(), point.y()];
+        self.tree
+            .locate_all_at_point(&p)
+            .map(|e| e.data)
+            .filter(|&i| {
+                let polygon = &self.items[i].1;
+                polygon.contains(&point) || geo::Intersects::intersects(polygon, &point)
+            })
+            .min()
+            .map(|i| &self.items[i].0)
+    }
+
+    /// Keys of the polygons whose bounding box meets `bbox` (lon/lat corners).
+    pub fn in_box(&self, min: [f64; 2], max: [f64; 2]) -> Vec<&K> {
+        let mut found: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
+            .map(|e| e.data)
+            .collect();
+        found.sort_unstable();
+        found.into_iter().map(|i| &self.items[i].0).collect()
+    }
+
+    /// The polygon of a key.
+    pub fn polygon(&self, key: &K) -> Option<&MultiPolygon<f64>> {
+        self.items
+            .binary_search_by(|(k, _)| k.cmp(key))
+            .ok()
+            .map(|i| &self.items[i].1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
