@@ -2,8 +2,7 @@
 
 use super::{CliResult, generate_cmd, import_cmd, progress};
 use crate::api::{AppState, app};
-use crate::domain::{Dataset, Incident, Taxonomy};
-use crate::engine::Engine;
+use crate::domain::Taxonomy;
 use crate::generate::{DistrictProfile, GenerateOptions, generate};
 use crate::service::partition_job::{self, Commit, Scope};
 use crate::service::staffing;
@@ -67,31 +66,6 @@ pub async fn load_demo_if_empty(store: &dyn Store) -> CliResult {
         report.metrics.within_10_percent * 100.0,
         options.target
     );
-    settle(store).await?;
-    Ok(())
-}
-
-/// After partitioning: workers serve the grids they stand in, and incidents get the grid
-/// they lie in.
-pub async fn settle(store: &dyn Store) -> CliResult {
-    let engine = Engine::load(store).await?;
-    let workers = staffing::assign_by_position(&engine);
-    let incidents: Vec<_> = engine
-        .incidents
-        .all()
-        .filter_map(|i| {
-            let grid = engine.grids.locate(i.location)?.clone();
-            (i.grid.as_ref() != Some(&grid)).then(|| Incident {
-                grid: Some(grid),
-                ..i.clone()
-            })
-        })
-        .collect();
-    let data = Dataset {
-        workers,
-        incidents,
-        ..Dataset::default()
-    };
-    store.write(&data, None).await?;
+    staffing::settle(store).await?;
     Ok(())
 }

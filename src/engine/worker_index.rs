@@ -75,6 +75,11 @@ impl WorkerIndex {
             .map(|p| GeomWithData::new(self.frame.to_metres(p), slot))
     }
 
+    /// The frame distances are measured in.
+    pub fn frame(&self) -> MetricFrame {
+        self.frame
+    }
+
     pub fn get(&self, id: &WorkerId) -> Option<&Worker> {
         self.slot_of.get(id).map(|&s| &self.slots[s as usize])
     }

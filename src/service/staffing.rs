@@ -3,6 +3,7 @@
 
 use crate::domain::*;
 use crate::engine::Engine;
+use crate::store::{Store, StoreError};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -146,4 +147,28 @@ pub fn assign_by_position(engine: &Engine) -> Vec<Worker> {
             (grids != w.grids).then(|| Worker { grids, ..w.clone() })
         })
         .collect()
+}
+
+/// After a partition: workers serve the grids they stand in ([`assign_by_position`]) and
+/// incidents get the grid they lie in; one write. Returns the rows written.
+pub async fn settle(store: &dyn Store) -> Result<u64, StoreError> {
+    let engine = Engine::load(store).await?;
+    let workers = assign_by_position(&engine);
+    let incidents: Vec<Incident> = engine
+        .incidents
+        .all()
+        .filter_map(|i| {
+            let grid = engine.grids.locate(i.location)?.clone();
+            (i.grid.as_ref() != Some(&grid)).then(|| Incident {
+                grid: Some(grid),
+                ..i.clone()
+            })
+        })
+        .collect();
+    let data = Dataset {
+        workers,
+        incidents,
+        ..Dataset::default()
+    };
+    store.write(&data, None).await
 }

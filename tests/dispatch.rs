@@ -1,0 +1,566 @@
+//! The spatial engine and the incidents' closed loop on a generated, partitioned district,
+//! on both stores: answers checked against brute force over the same data, and the API
+//! driven through `app(state)` with `oneshot`.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use geo::{Contains, Intersects};
+use geo_types::Point;
+use gridmap::api::{AppState, app};
+use gridmap::domain::*;
+use gridmap::engine::Engine;
+use gridmap::generate::{DistrictProfile, GenerateOptions, generate};
+use gridmap::partition::PartitionOptions;
+use gridmap::service::partition_job::{self, Commit, Scope};
+use gridmap::service::staffing;
+use gridmap::store::{LayerQuery, Store};
+use http_body_util::BodyExt;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// A generated district of 30,000 households, written, partitioned and settled.
+async fn district(store: &dyn Store) {
+    let profile = DistrictProfile::dongsheng().unwrap();
+    let data = generate(
+        &profile,
+        &GenerateOptions {
+            households: 30_000,
+            seed: 5,
+        },
+    )
+    .unwrap();
+    store.write(&data, None).await.unwrap();
+    partition_job::run(
+        store,
+        &Scope::All,
+        &PartitionOptions::default(),
+        Commit::Write,
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    staffing::settle(store).await.unwrap();
+}
+
+async fn call(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+    headers: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let body = match body {
+        Some(b) => {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+            Body::from(b.to_string())
+        }
+        None => Body::empty(),
+    };
+    let response = app(state.clone())
+        .oneshot(request.body(body).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+async fn token(store: &dyn Store, role: Role, label: &str) -> String {
+    let token = gridmap::auth::new_token();
+    store
+        .create_token(&gridmap::auth::hash_token(&token), role, label)
+        .await
+        .unwrap();
+    token
+}
+
+/// Random points over the district's extent (some fall outside every grid).
+fn points(engine: &Engine, n: usize, seed: u64) -> Vec<Point<f64>> {
+    let grids: Vec<&GridCode> = engine.grids.in_box([-180.0, -90.0], [180.0, 90.0]);
+    let boxes: Vec<_> = grids
+        .iter()
+        .filter_map(|g| geo::BoundingRect::bounding_rect(engine.grids.polygon(g)?))
+        .collect();
+    let (mut min, mut max) = ([f64::MAX; 2], [f64::MIN; 2]);
+    for r in &boxes {
+        min = [min[0].min(r.min().x), min[1].min(r.min().y)];
+        max = [max[0].max(r.max().x), max[1].max(r.max().y)];
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| {
+            Point::new(
+                rng.random_range(min[0] - 0.01..max[0] + 0.01),
+                rng.random_range(min[1] - 0.01..max[1] + 0.01),
+            )
+        })
+        .collect()
+}
+
+async fn engine_answers_match_brute_force(store: Arc<dyn Store>) {
+    district(store.as_ref()).await;
+    let engine = Engine::load(store.as_ref()).await.unwrap();
+    let grids = store.grids(&LayerQuery::default()).await.unwrap();
+    assert!(grids.len() > 100);
+
+    // Point in grid: the engine against a scan of every grid polygon.
+    let mut inside = 0;
+    for p in points(&engine, 2_000, 1) {
+        let located = engine.locate(p);
+        let mut holding: Vec<&GridCode> = grids
+            .iter()
+            .filter(|g| g.boundary.contains(&p) || g.boundary.intersects(&p))
+            .map(|g| &g.code)
+            .collect();
+        holding.sort();
+        assert_eq!(located.grid.as_ref(), holding.first().copied(), "at {p:?}");
+        if let Some(g) = &located.grid {
+            inside += 1;
+            assert_eq!(located.community, Some(g.community()));
+            assert_eq!(located.street, Some(g.community().street()));
+            assert!(located.community_name.is_some() && located.street_name.is_some());
+        }
+    }
+    assert!(inside > 200, "{inside} of 2000 points inside");
+
+    // Nearest on-duty workers: own grid first (by distance), then by distance.
+    let workers = store.workers(&LayerQuery::default()).await.unwrap();
+    let frame = engine.workers.frame();
+    let dist = |a: Point<f64>, b: Point<f64>| {
+        let (a, b) = (frame.to_metres(a), frame.to_metres(b));
+        ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+    };
+    for p in points(&engine, 200, 2) {
+        let grid = engine.grids.locate(p).cloned();
+        let mut expected: Vec<(bool, f64, &WorkerId)> = workers
+            .iter()
+            .filter(|w| w.duty == DutyStatus::OnDuty)
+            .filter_map(|w| {
+                let own = grid.as_ref().is_some_and(|g| w.grids.contains(g));
+                Some((!own, dist(p, w.position?), &w.id))
+            })
+            .collect();
+        expected.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let got = engine.nearest_workers(p, 5);
+        assert_eq!(got.len(), 5);
+        for (g, e) in got.iter().zip(&expected) {
+            assert_eq!(g.serves_grid, !e.0);
+            assert!(
+                (g.distance_m - e.1).abs() < 1e-6,
+                "{} vs {}",
+                g.distance_m,
+                e.1
+            );
+        }
+    }
+
+    // Staffing: every base grid without a worker is listed, and only those.
+    let report = staffing::check(&engine, &staffing::StaffingOptions::default());
+    let without: Vec<&GridCode> = grids
+        .iter()
+        .filter(|g| g.kind == GridKind::Base)
+        .filter(|g| !workers.iter().any(|w| w.grids.contains(&g.code)))
+        .map(|g| &g.code)
+        .collect();
+    assert_eq!(
+        report.grids_without_worker.iter().collect::<Vec<_>>(),
+        without
+    );
+    assert!(
+        report.base_grids > without.len(),
+        "settle staffed some grids"
+    );
+    for u in &report.understaffed_communities {
+        assert!(u.workers_per_10k_residents < 18.0);
+        assert!(u.missing > 0);
+    }
+}
+both_stores!(engine_answers, engine_answers_match_brute_force);
+
+async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
+    district(store.as_ref()).await;
+    let state = AppState::load(store.clone()).await.unwrap();
+    let dispatcher = token(store.as_ref(), Role::Dispatcher, "调度员").await;
+    let worker_token = token(store.as_ref(), Role::Worker, "网格员").await;
+
+    // A point inside a staffed grid.
+    let (grid, point) = {
+        let engine = gridmap::service::dispatch::read(&state.engine);
+        let grid = engine
+            .grid_info
+            .keys()
+            .filter(|g| {
+                engine
+                    .workers
+                    .serving(g)
+                    .any(|w| w.duty == DutyStatus::OnDuty)
+            })
+            .min()
+            .cloned()
+            .expect("a staffed grid");
+        let p = geo::InteriorPoint::interior_point(engine.grids.polygon(&grid).unwrap()).unwrap();
+        (grid, p)
+    };
+    let (status, located) = call(
+        &state,
+        "GET",
+        &format!("/api/locate?lon={}&lat={}", point.x(), point.y()),
+        None,
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(located["location"]["grid"], json!(grid));
+    let (_, outside) = call(&state, "GET", "/api/locate?lon=0&lat=0", None, None, &[]).await;
+    assert_eq!(outside["inside"], json!(false));
+    assert_eq!(outside["location"]["grid"], Value::Null);
+
+    // Report: located, deadline from the taxonomy, assigned to the grid's nearest worker.
+    let report = json!({
+        "lon": point.x(), "lat": point.y(), "category": "井盖缺失",
+        "description": "人行道井盖缺失", "source": "resident"
+    });
+    let (status, incident) = call(
+        &state,
+        "POST",
+        "/api/incidents",
+        Some(&worker_token),
+        Some(report.clone()),
+        &[("Idempotency-Key", "report-1")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{incident}");
+    let p = &incident["properties"];
+    assert_eq!(p["grid"], json!(grid));
+    assert_eq!(p["status"], json!("assigned"));
+    let assignee: String = serde_json::from_value(p["assignee"].clone()).unwrap();
+    {
+        let engine = gridmap::service::dispatch::read(&state.engine);
+        let own: Vec<&WorkerId> = engine.workers.serving(&grid).map(|w| &w.id).collect();
+        assert!(own.contains(&&WorkerId(assignee.clone())));
+    }
+    let reported: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(p["reported_at"].clone()).unwrap();
+    let deadline: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(p["deadline_at"].clone()).unwrap();
+    assert_eq!((deadline - reported).num_hours(), 2, "井盖缺失 has 2 hours");
+    let id = p["id"].as_str().unwrap().to_string();
+
+    // The same submission again: the first incident, nothing new.
+    let before = store.counts().await.unwrap().incidents;
+    let (status, again) = call(
+        &state,
+        "POST",
+        "/api/incidents",
+        Some(&worker_token),
+        Some(report.clone()),
+        &[("Idempotency-Key", "report-1")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["properties"]["id"], json!(id));
+    assert_eq!(store.counts().await.unwrap().incidents, before);
+
+    // Steps: a worker may not close; start → resolve → close; then nothing more.
+    let step = |action: &str| json!({ "action": action });
+    let uri = format!("/api/incidents/{id}/steps");
+    let (status, _) = call(
+        &state,
+        "POST",
+        &uri,
+        Some(&worker_token),
+        Some(step("close")),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    for (action, expected) in [("start", "in_progress"), ("resolve", "resolved")] {
+        let (status, body) = call(
+            &state,
+            "POST",
+            &uri,
+            Some(&worker_token),
+            Some(step(action)),
+            &[],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["properties"]["status"], json!(expected));
+    }
+    let (status, closed) = call(
+        &state,
+        "POST",
+        &uri,
+        Some(&dispatcher),
+        Some(step("close")),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(closed["properties"]["closed_at"].is_string());
+    let (status, problem) = call(
+        &state,
+        "POST",
+        &uri,
+        Some(&worker_token),
+        Some(step("resolve")),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        problem["detail"].as_str().unwrap().contains("closed"),
+        "{problem}"
+    );
+
+    // The history, with who and when, from the store.
+    let (status, shown) = call(
+        &state,
+        "GET",
+        &format!("/api/incidents/{id}"),
+        Some(&dispatcher),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let steps = shown["properties"]["steps"].as_array().unwrap();
+    let actions: Vec<&str> = steps
+        .iter()
+        .map(|s| s["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["report", "assign", "start", "resolve", "close"]);
+    assert_eq!(steps[0]["actor"], json!("网格员"));
+    assert_eq!(steps[4]["actor"], json!("调度员"));
+
+    // A stale step (another process moved the incident meanwhile) is a conflict too.
+    let mut stale = store
+        .incidents(&LayerQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.id.as_str() == id)
+        .unwrap();
+    stale.status = IncidentStatus::Returned;
+    let event = IncidentEvent {
+        incident: stale.id.clone(),
+        action: IncidentAction::Return,
+        status: IncidentStatus::Returned,
+        at: chrono::Utc::now(),
+        actor: "test".into(),
+        worker: None,
+        note: None,
+    };
+    let err = store
+        .transition_incident(IncidentStatus::Resolved, &stale, &event)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, gridmap::store::StoreError::Conflict { .. }),
+        "{err}"
+    );
+    assert_eq!(store.incident_events(&stale.id).await.unwrap().len(), 5);
+
+    // Statistics count it closed in its grid.
+    let (status, stats) = call(
+        &state,
+        "GET",
+        "/api/incidents/stats?by=grid",
+        Some(&dispatcher),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let row = stats["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["area"] == json!(grid))
+        .cloned()
+        .unwrap();
+    assert!(row["closed"].as_u64().unwrap() >= 1);
+    let (_, cells) = call(
+        &state,
+        "GET",
+        "/api/incidents/h3?resolution=8",
+        None,
+        None,
+        &[],
+    )
+    .await;
+    let total: u64 = cells["cells"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, store.counts().await.unwrap().incidents);
+
+    // Bad input: named fields, nothing written.
+    let before = store.counts().await.unwrap().incidents;
+    for (body, field) in [
+        (
+            json!({"lon": 200, "lat": 39.8, "category": "井盖缺失", "description": "x", "source": "resident"}),
+            "lon",
+        ),
+        (
+            json!({"lon": 109.9, "lat": 39.8, "category": "不存在", "description": "x", "source": "resident"}),
+            "category",
+        ),
+        (
+            json!({"lon": 109.9, "lat": 39.8, "category": "井盖缺失", "description": "", "source": "resident"}),
+            "description",
+        ),
+        (
+            json!({"lon": 109.9, "lat": 39.8, "category": "井盖缺失", "description": "x", "source": "alien"}),
+            "body",
+        ),
+    ] {
+        let (status, problem) = call(
+            &state,
+            "POST",
+            "/api/incidents",
+            Some(&worker_token),
+            Some(body),
+            &[],
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+        assert_eq!(
+            problem["invalid-params"][0]["name"],
+            json!(field),
+            "{problem}"
+        );
+    }
+    assert_eq!(store.counts().await.unwrap().incidents, before);
+    let (status, _) = call(
+        &state,
+        "POST",
+        "/api/incidents/nope/steps",
+        Some(&dispatcher),
+        Some(step("start")),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, problem) = call(
+        &state,
+        "POST",
+        &uri,
+        Some(&dispatcher),
+        Some(json!({"action": "assign", "worker": "W99999"})),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(problem["invalid-params"][0]["name"], json!("worker"));
+    let (status, _) = call(
+        &state,
+        "GET",
+        "/api/dispatch/nearest?lon=109.9&lat=39.8",
+        None,
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, problem) = call(
+        &state,
+        "GET",
+        "/api/dispatch/nearest?lon=109.9&lat=39.8&k=0",
+        Some(&dispatcher),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(problem["invalid-params"][0]["name"], json!("k"));
+
+    // Positions: the next nearest answer uses them; the store has them after a flush.
+    let mover = {
+        let engine = gridmap::service::dispatch::read(&state.engine);
+        engine
+            .workers
+            .all()
+            .iter()
+            .find(|w| w.duty == DutyStatus::OnDuty && !w.grids.contains(&grid))
+            .map(|w| w.id.clone())
+            .unwrap()
+    };
+    let target = Point::new(point.x() + 0.0001, point.y());
+    let (status, _) = call(
+        &state,
+        "POST",
+        &format!("/api/workers/{}/position", mover.as_str()),
+        Some(&worker_token),
+        Some(json!({"lon": target.x(), "lat": target.y()})),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, nearest) = call(
+        &state,
+        "GET",
+        &format!(
+            "/api/dispatch/nearest?lon={}&lat={}&k=50",
+            target.x(),
+            target.y()
+        ),
+        Some(&dispatcher),
+        None,
+        &[],
+    )
+    .await;
+    let others: Vec<&Value> = nearest["workers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["serves_grid"] == json!(false))
+        .collect();
+    assert_eq!(others[0]["worker"], json!(mover.as_str()), "{nearest}");
+    assert!(others[0]["distance_m"].as_f64().unwrap() < 1.0);
+    state.flush_positions().await.unwrap();
+    let stored = store
+        .workers(&LayerQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|w| w.id == mover)
+        .unwrap();
+    let p = stored.position.unwrap();
+    assert!((p.x() - target.x()).abs() < 1e-9 && (p.y() - target.y()).abs() < 1e-9);
+    let (status, _) = call(
+        &state,
+        "POST",
+        "/api/workers/W99999/position",
+        Some(&worker_token),
+        Some(json!({"lon": 109.9, "lat": 39.8})),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Staffing over HTTP.
+    let (status, staffing) =
+        call(&state, "GET", "/api/staffing", Some(&dispatcher), None, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(staffing["base_grids"].as_u64().unwrap() > 0);
+}
+both_stores!(closed_loop, the_closed_loop_over_http);
