@@ -1,5 +1,6 @@
 //! The `gridmap` command line: argument parsing and the subcommands.
 
+mod bench_cmd;
 mod export_cmd;
 mod generate_cmd;
 mod import_cmd;
@@ -150,6 +151,34 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// End-to-end benchmarks against the real alternative, side by side.
+    Bench {
+        #[command(subcommand)]
+        action: BenchAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchAction {
+    /// Point-in-grid and nearest-worker queries in the engine, over HTTP and in PostGIS,
+    /// then incident intake and position updates over HTTP (needs a postgres:// database;
+    /// an empty one gets the demo district).
+    Queries {
+        /// A PostGIS database URL.
+        #[arg(long, env = "GRIDMAP_DATABASE")]
+        database: String,
+        #[arg(long, default_value_t = 20_000)]
+        points: usize,
+        #[arg(long, default_value_t = 32)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 10_000)]
+        incidents: usize,
+        #[arg(long, default_value_t = 50_000)]
+        positions: usize,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -265,5 +294,25 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Token {
             action: TokenAction::Create { db, role, label },
         } => token_cmd::create(&db.database, role, &label).await,
+        Command::Bench {
+            action:
+                BenchAction::Queries {
+                    database,
+                    points,
+                    concurrency,
+                    incidents,
+                    positions,
+                    json,
+                },
+        } => {
+            let options = crate::bench::queries::QueryBenchOptions {
+                points,
+                concurrency,
+                incidents,
+                positions,
+                ..Default::default()
+            };
+            bench_cmd::queries(&database, options, json).await
+        }
     }
 }

@@ -376,14 +376,9 @@ impl<B: SqlBackend> Store for SqlStore<B> {
         events: &[IncidentEvent],
         idempotency_key: Option<&str>,
     ) -> Result<Reported, StoreError> {
-        if let Some(key) = idempotency_key
-            && let Some(first) = self.incident_for_key(key).await?
-        {
-            return Ok(Reported::Duplicate(first));
-        }
-        let mut statements = Vec::with_capacity(3);
-        push_rows(B::DIALECT, std::slice::from_ref(incident), &mut statements)?;
-        statements.extend(events.iter().map(|e| event_statement(B::DIALECT, e)));
+        // The key goes first: a repeated key fails the transaction at once (unique key),
+        // with no extra round trip for the common case of a new report.
+        let mut statements = Vec::with_capacity(4);
         if let Some(key) = idempotency_key {
             statements.push(Statement::new(
                 Arc::from("INSERT INTO incident_keys (key, incident_id) VALUES ($1, $2)"),
@@ -393,10 +388,12 @@ impl<B: SqlBackend> Store for SqlStore<B> {
                 ],
             ));
         }
+        push_rows(B::DIALECT, std::slice::from_ref(incident), &mut statements)?;
+        statements.extend(events.iter().map(|e| event_statement(B::DIALECT, e)));
         match self.backend.execute_in_transaction(&statements, None).await {
             Ok(_) => Ok(Reported::Created),
             Err(source) => {
-                // The same key submitted concurrently: the first one won.
+                // The key was used before (or concurrently): the first report stands.
                 if let Some(key) = idempotency_key
                     && let Some(first) = self.incident_for_key(key).await?
                 {

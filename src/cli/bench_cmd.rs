@@ -1,0 +1,56 @@
+//! `gridmap bench …`: end-to-end figures side by side with PostGIS.
+
+use super::{CliResult, serve_cmd};
+use crate::bench::queries::{self, QueryBenchOptions};
+use crate::service::staffing;
+use crate::store::Store;
+use crate::store::postgis::PostgisStore;
+use std::sync::Arc;
+
+pub async fn queries(database: &str, options: QueryBenchOptions, json: bool) -> CliResult {
+    if !database.starts_with("postgres://") && !database.starts_with("postgresql://") {
+        return Err("bench queries compares with PostGIS: give --database postgres://…".into());
+    }
+    let postgis = PostgisStore::connect(database).await?;
+    let pool = postgis.pool().clone();
+    let store: Arc<dyn Store> = Arc::new(postgis);
+    if store.counts().await?.communities == 0 {
+        serve_cmd::load_demo_if_empty(store.as_ref()).await?;
+    } else if store.counts().await?.grids == 0 {
+        return Err(
+            "the database has communities but no grids: run gridmap partition first".into(),
+        );
+    } else {
+        staffing::settle(store.as_ref()).await?;
+    }
+    let say = |line: &str| {
+        if !json {
+            println!("{line}");
+        }
+    };
+    let report = queries::run(store.clone(), &pool, options, &say).await?;
+    store.close().await;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    println!(
+        "\n{} grids, {} workers; ratios: locate engine {:.0}× / HTTP {:.1}× PostGIS; nearest engine {:.0}× / HTTP {:.1}× PostGIS",
+        report.grids,
+        report.workers,
+        report.locate_engine_vs_postgis,
+        report.locate_http_vs_postgis,
+        report.nearest_engine_vs_postgis,
+        report.nearest_http_vs_postgis
+    );
+    println!(
+        "checks: {} grid answers differ from PostGIS; incidents sent {} / stored {}; {} HTTP failures; nearest after updates {} wrong of {}",
+        report.locate_mismatches,
+        report.incidents_sent,
+        report.incidents_stored,
+        report.http_failures,
+        report.nearest_wrong,
+        report.nearest_checked
+    );
+    Ok(())
+}
