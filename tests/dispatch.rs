@@ -174,7 +174,11 @@ async fn engine_answers_match_brute_force(store: Arc<dyn Store>) {
     let without: Vec<&GridCode> = grids
         .iter()
         .filter(|g| g.kind == GridKind::Base)
-        .filter(|g| !workers.iter().any(|w| w.grids.contains(&g.code)))
+        .filter(|g| {
+            !workers
+                .iter()
+                .any(|w| w.role == WorkerRole::GridWorker && w.grids.contains(&g.code))
+        })
         .map(|g| &g.code)
         .collect();
     assert_eq!(
@@ -564,3 +568,104 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
     assert!(staffing["base_grids"].as_u64().unwrap() > 0);
 }
 both_stores!(closed_loop, the_closed_loop_over_http);
+
+/// Polls `check` for up to a second.
+async fn within_a_second(check: impl Fn() -> bool) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(1) {
+        if check() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    false
+}
+
+/// Two gridmap processes on one PostGIS database: what one commits reaches the other's
+/// engine within a second (LISTEN/NOTIFY).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_in_one_process_reaches_the_others() {
+    let url = common::fresh_postgis_url().await;
+    let first = gridmap::store::open(&url).await.unwrap();
+    district(first.as_ref()).await;
+    let second = gridmap::store::open(&url).await.unwrap();
+    let (a, b) = (
+        AppState::load(first.clone()).await.unwrap(),
+        AppState::load(second.clone()).await.unwrap(),
+    );
+    let dispatcher = token(first.as_ref(), Role::Dispatcher, "调度员").await;
+    let (grid, point) = {
+        let engine = gridmap::service::dispatch::read(&a.engine);
+        let grid = engine.grid_info.keys().min().cloned().unwrap();
+        let p = geo::InteriorPoint::interior_point(engine.grids.polygon(&grid).unwrap()).unwrap();
+        (grid, p)
+    };
+    // An incident reported through the first process.
+    let (status, incident) = call(
+        &a,
+        "POST",
+        "/api/incidents",
+        Some(&dispatcher),
+        Some(
+            json!({"lon": point.x(), "lat": point.y(), "category": "环境卫生",
+                    "description": "垃圾堆放", "source": "hotline"}),
+        ),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id = IncidentId(incident["properties"]["id"].as_str().unwrap().to_string());
+    let seen = within_a_second(|| {
+        gridmap::service::dispatch::read(&b.engine)
+            .incidents
+            .get(&id)
+            .is_some_and(|i| i.grid.as_ref() == Some(&grid))
+    })
+    .await;
+    assert!(seen, "the second process did not hear of the incident");
+
+    // A step through the second process reaches the first.
+    let (status, _) = call(
+        &b,
+        "POST",
+        &format!("/api/incidents/{}/steps", id.as_str()),
+        Some(&dispatcher),
+        Some(json!({"action": "assign"})),
+        &[],
+    )
+    .await;
+    assert!(status == StatusCode::OK, "{status}");
+    let seen = within_a_second(|| {
+        gridmap::service::dispatch::read(&a.engine)
+            .incidents
+            .get(&id)
+            .is_some_and(|i| i.status == IncidentStatus::Assigned)
+    })
+    .await;
+    assert!(seen, "the first process did not hear of the step");
+
+    // A position update: the first process writes it behind (≤ 250 ms), the second hears.
+    let mover = gridmap::service::dispatch::read(&a.engine).workers.all()[0]
+        .id
+        .clone();
+    let target = Point::new(point.x() + 0.0002, point.y());
+    let (status, _) = call(
+        &a,
+        "POST",
+        &format!("/api/workers/{}/position", mover.as_str()),
+        Some(&dispatcher),
+        Some(json!({"lon": target.x(), "lat": target.y()})),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let seen = within_a_second(|| {
+        gridmap::service::dispatch::read(&b.engine)
+            .workers
+            .get(&mover)
+            .and_then(|w| w.position)
+            .is_some_and(|p| (p.x() - target.x()).abs() < 1e-9)
+    })
+    .await;
+    assert!(seen, "the second process did not hear of the position");
+}

@@ -133,7 +133,11 @@ pub async fn list(
         Layer::Buildings => collection(&store.buildings(&query).await?, audience),
         Layer::Roads => collection(&store.roads(&query).await?, audience),
         Layer::Stations => collection(&store.stations(&query).await?, audience),
-        Layer::Workers => collection(&store.workers(&query).await?, audience),
+        Layer::Workers => {
+            // Positions are written behind; list them as they are now.
+            state.flush_positions().await?;
+            collection(&store.workers(&query).await?, audience)
+        }
         Layer::Incidents => collection(&store.incidents(&query).await?, audience),
     };
     let returned = fc.features.len();

@@ -60,7 +60,12 @@ impl AppState {
         taxonomy: Taxonomy,
     ) -> Result<Self, StoreError> {
         metrics::handle();
+        // Listen first, then load: a change committed meanwhile is applied after the load.
+        let changes = store.subscribe().await;
         let engine = Arc::new(RwLock::new(Engine::load(store.as_ref()).await?));
+        if let Some(changes) = changes {
+            crate::service::engine_sync::follow(store.clone(), engine.clone(), changes);
+        }
         let positions = positions::PositionWriter::start(store.clone(), engine.clone());
         Ok(Self {
             store,

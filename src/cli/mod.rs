@@ -6,6 +6,7 @@ mod generate_cmd;
 mod import_cmd;
 mod partition_cmd;
 mod progress;
+mod query_cmd;
 mod serve_cmd;
 mod token_cmd;
 
@@ -151,6 +152,39 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Which grid, community and street hold a point.
+    Locate {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long, allow_hyphen_values = true)]
+        lon: f64,
+        #[arg(long, allow_hyphen_values = true)]
+        lat: f64,
+        #[arg(long, default_value = "wgs84")]
+        crs: Crs,
+    },
+    /// The k nearest on-duty workers to a point, the workers of its grid first.
+    Nearest {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long, allow_hyphen_values = true)]
+        lon: f64,
+        #[arg(long, allow_hyphen_values = true)]
+        lat: f64,
+        #[arg(long, default_value = "wgs84")]
+        crs: Crs,
+        #[arg(long, default_value_t = 5)]
+        k: usize,
+    },
+    /// Staffing checks: grids without a worker, communities below the worker ratio, grids
+    /// far above the household target.
+    Staffing {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Community workers per 10,000 residents.
+        #[arg(long, default_value_t = 18.0)]
+        ratio: f64,
+    },
     /// End-to-end benchmarks against the real alternative, side by side.
     Bench {
         #[command(subcommand)]
@@ -294,6 +328,17 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Token {
             action: TokenAction::Create { db, role, label },
         } => token_cmd::create(&db.database, role, &label).await,
+        Command::Locate { db, lon, lat, crs } => {
+            query_cmd::locate(&db.database, lon, lat, crs).await
+        }
+        Command::Nearest {
+            db,
+            lon,
+            lat,
+            crs,
+            k,
+        } => query_cmd::nearest(&db.database, lon, lat, crs, k).await,
+        Command::Staffing { db, ratio } => query_cmd::staffing(&db.database, ratio).await,
         Command::Bench {
             action:
                 BenchAction::Queries {

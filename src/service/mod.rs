@@ -2,5 +2,6 @@
 //! CLI and the API.
 
 pub mod dispatch;
+pub mod engine_sync;
 pub mod partition_job;
 pub mod staffing;

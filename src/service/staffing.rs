@@ -52,6 +52,7 @@ pub struct Overloaded {
 pub struct StaffingReport {
     pub options: StaffingOptions,
     pub base_grids: usize,
+    /// Base grids no grid worker (网格员) serves; grid leaders serving many do not count.
     pub grids_without_worker: Vec<GridCode>,
     pub understaffed_communities: Vec<Understaffed>,
     pub overloaded_grids: Vec<Overloaded>,
@@ -66,9 +67,15 @@ pub fn check(engine: &Engine, options: &StaffingOptions) -> StaffingReport {
         .map(|(c, _)| c)
         .collect();
     base.sort();
+    // One grid, one grid worker (一格一员): leaders serving many grids do not count.
     let grids_without_worker = base
         .iter()
-        .filter(|g| engine.workers.serving(g).next().is_none())
+        .filter(|g| {
+            !engine
+                .workers
+                .serving(g)
+                .any(|w| w.role == WorkerRole::GridWorker)
+        })
         .map(|g| (*g).clone())
         .collect();
     let mut residents: BTreeMap<CommunityCode, u64> = BTreeMap::new();

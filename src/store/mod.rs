@@ -62,6 +62,27 @@ pub struct LayerQuery {
     pub limit: Option<u32>,
     /// Skip this many features (in key order).
     pub offset: u64,
+    /// Only features with these keys (ids or codes).
+    pub ids: Option<Vec<String>>,
+}
+
+/// A layer whose rows changed, as other processes on the same database hear of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangedLayer {
+    Grids,
+    Workers,
+    Incidents,
+}
+
+/// A committed change, announced by the process that wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Change {
+    pub layer: ChangedLayer,
+    /// The keys written; `None` when too many to list (reload the layer).
+    pub ids: Option<Vec<String>>,
+    /// The store instance that wrote it (a process skips its own changes).
+    pub origin: String,
 }
 
 /// A partition result to commit: the grids of `communities` are replaced by `grids`, every
@@ -155,6 +176,12 @@ pub trait Store: Send + Sync {
         incident: &Incident,
         event: &IncidentEvent,
     ) -> Result<(), StoreError>;
+
+    /// Changes committed by other gridmap processes on the same database, as they commit
+    /// (PostGIS LISTEN/NOTIFY); `None` for a store only one process uses (GeoPackage).
+    async fn subscribe(&self) -> Option<tokio::sync::mpsc::Receiver<Change>> {
+        None
+    }
 
     /// The steps of an incident, oldest first.
     async fn incident_events(&self, id: &IncidentId) -> Result<Vec<IncidentEvent>, StoreError>;

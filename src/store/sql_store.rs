@@ -3,8 +3,8 @@
 
 use super::tables::{self, ColumnType, FromRow, RowReader, SqlValue, Statement, Table, ToRow};
 use super::{
-    Counts, GridReplacement, LayerQuery, PartitionRun, Progress, Reported, Store, StoreError,
-    StoreKind,
+    Change, ChangedLayer, Counts, GridReplacement, LayerQuery, PartitionRun, Progress, Reported,
+    Store, StoreError, StoreKind,
 };
 use crate::domain::*;
 use async_trait::async_trait;
@@ -28,6 +28,12 @@ pub trait SqlBackend: Send + Sync + 'static {
     /// Flushes and closes the connections.
     async fn close(&self);
 
+    /// Changes other store instances announce on this database (see [`Store::subscribe`]);
+    /// those from `origin` (this instance) are left out.
+    async fn subscribe(&self, _origin: String) -> Option<tokio::sync::mpsc::Receiver<Change>> {
+        None
+    }
+
     /// Runs all statements in one transaction: all land or none. Returns rows affected.
     async fn execute_in_transaction(
         &self,
@@ -39,6 +45,17 @@ pub trait SqlBackend: Send + Sync + 'static {
 /// A [`Store`] over a SQL backend.
 pub struct SqlStore<B> {
     pub(crate) backend: B,
+    /// This store instance, named in the changes it announces.
+    pub(crate) origin: String,
+}
+
+impl<B> SqlStore<B> {
+    pub(crate) fn new(backend: B) -> Self {
+        Self {
+            backend,
+            origin: format!("{:016x}", rand::random::<u64>()),
+        }
+    }
 }
 
 impl<B: SqlBackend> SqlStore<B> {
@@ -127,7 +144,26 @@ impl<B: SqlBackend> Store for SqlStore<B> {
         data: &Dataset,
         progress: Option<Progress<'_>>,
     ) -> Result<u64, StoreError> {
-        let statements = dataset_statements(B::DIALECT, data)?;
+        let mut statements = dataset_statements(B::DIALECT, data)?;
+        let keys = |items: Vec<String>| (!items.is_empty()).then_some(items);
+        for (layer, ids) in [
+            (
+                ChangedLayer::Grids,
+                keys(data.grids.iter().map(|g| g.code.to_string()).collect()),
+            ),
+            (
+                ChangedLayer::Workers,
+                keys(data.workers.iter().map(|w| w.id.to_string()).collect()),
+            ),
+            (
+                ChangedLayer::Incidents,
+                keys(data.incidents.iter().map(|i| i.id.to_string()).collect()),
+            ),
+        ] {
+            if let Some(ids) = ids {
+                statements.extend(self.announce(layer, Some(ids)));
+            }
+        }
         self.backend
             .execute_in_transaction(&statements, progress)
             .await
@@ -167,6 +203,7 @@ impl<B: SqlBackend> Store for SqlStore<B> {
                 text(&r.metrics.to_string()),
             ],
         ));
+        statements.extend(self.announce(ChangedLayer::Grids, None));
         self.backend
             .execute_in_transaction(&statements, None)
             .await
@@ -390,6 +427,8 @@ impl<B: SqlBackend> Store for SqlStore<B> {
         }
         push_rows(B::DIALECT, std::slice::from_ref(incident), &mut statements)?;
         statements.extend(events.iter().map(|e| event_statement(B::DIALECT, e)));
+        statements
+            .extend(self.announce(ChangedLayer::Incidents, Some(vec![incident.id.to_string()])));
         match self.backend.execute_in_transaction(&statements, None).await {
             Ok(_) => Ok(Reported::Created),
             Err(source) => {
@@ -431,7 +470,9 @@ impl<B: SqlBackend> Store for SqlStore<B> {
             ],
         )
         .exactly_one_row();
-        let statements = [update, event_statement(B::DIALECT, event)];
+        let mut statements = vec![update, event_statement(B::DIALECT, event)];
+        statements
+            .extend(self.announce(ChangedLayer::Incidents, Some(vec![incident.id.to_string()])));
         match self.backend.execute_in_transaction(&statements, None).await {
             Ok(_) => Ok(()),
             Err(sqlx::Error::RowNotFound) => Err(StoreError::Conflict {
@@ -443,6 +484,10 @@ impl<B: SqlBackend> Store for SqlStore<B> {
                 source,
             }),
         }
+    }
+
+    async fn subscribe(&self) -> Option<tokio::sync::mpsc::Receiver<Change>> {
+        self.backend.subscribe(self.origin.clone()).await
     }
 
     async fn incident_events(&self, id: &IncidentId) -> Result<Vec<IncidentEvent>, StoreError> {
@@ -515,7 +560,37 @@ impl<B: SqlBackend> Store for SqlStore<B> {
     }
 }
 
+/// The channel changes are announced on.
+pub(crate) const CHANGES_CHANNEL: &str = "gridmap_changes";
+/// PostgreSQL refuses notification payloads of 8,000 bytes or more.
+const MAX_PAYLOAD: usize = 7_000;
+
 impl<B: SqlBackend> SqlStore<B> {
+    /// The statement announcing a change when the transaction commits (PostGIS: NOTIFY is
+    /// transactional); nothing for the GeoPackage, which one process uses.
+    fn announce(&self, layer: ChangedLayer, ids: Option<Vec<String>>) -> Option<Statement> {
+        if B::DIALECT != tables::Dialect::Postgis {
+            return None;
+        }
+        let mut change = Change {
+            layer,
+            ids,
+            origin: self.origin.clone(),
+        };
+        let mut payload = serde_json::to_string(&change).ok()?;
+        if payload.len() > MAX_PAYLOAD {
+            change.ids = None;
+            payload = serde_json::to_string(&change).ok()?;
+        }
+        Some(
+            Statement::new(
+                Arc::from(format!("SELECT pg_notify('{CHANGES_CHANNEL}', $1)")),
+                vec![SqlValue::Text(Some(payload))],
+            )
+            .uncounted(),
+        )
+    }
+
     /// The incident first recorded under an idempotency key.
     async fn incident_for_key(&self, key: &str) -> Result<Option<IncidentId>, StoreError> {
         let rows = self
@@ -611,11 +686,14 @@ macro_rules! execute_all {
                 &statement.params
             );
             let rows = query.execute(&mut *tx).await?.rows_affected();
-            if statement.guard == $crate::store::tables::RowGuard::ExactlyOne && rows != 1 {
-                // Dropping the transaction rolls it back.
-                return Err(sqlx::Error::RowNotFound);
+            match statement.guard {
+                $crate::store::tables::RowGuard::ExactlyOne if rows != 1 => {
+                    // Dropping the transaction rolls it back.
+                    return Err(sqlx::Error::RowNotFound);
+                }
+                $crate::store::tables::RowGuard::Uncounted => {}
+                _ => affected += rows,
             }
-            affected += rows;
             if let Some(progress) = $progress {
                 if i % 1000 == 999 {
                     progress(i as u64 + 1);

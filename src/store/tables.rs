@@ -45,6 +45,12 @@ impl Statement {
         }
     }
 
+    /// Rows this statement touches are not counted as written (notifications).
+    pub fn uncounted(mut self) -> Self {
+        self.guard = RowGuard::Uncounted;
+        self
+    }
+
     /// The transaction fails (and rolls back) unless this statement changes exactly one
     /// row: optimistic concurrency for state transitions.
     pub fn exactly_one_row(mut self) -> Self {
@@ -58,6 +64,8 @@ impl Statement {
 pub enum RowGuard {
     Any,
     ExactlyOne,
+    /// Any count, left out of the rows written.
+    Uncounted,
 }
 
 /// One feature table: key column first, then attributes; geometry in column `geom`.
@@ -335,6 +343,18 @@ impl Dialect {
         if let (Some(prefix), Some(column)) = (&query.code_prefix, table.prefix_column) {
             params.push(SqlValue::Text(Some(prefix.clone())));
             conditions.push(format!("{column} LIKE ${} || '%'", params.len()));
+        }
+        if let Some(ids) = &query.ids {
+            let first = params.len() + 1;
+            params.extend(ids.iter().map(|id| SqlValue::Text(Some(id.clone()))));
+            let placeholders: Vec<String> = (first..first + ids.len())
+                .map(|n| format!("${n}"))
+                .collect();
+            conditions.push(if ids.is_empty() {
+                "1 = 0".to_string()
+            } else {
+                format!("{} IN ({})", table.key(), placeholders.join(", "))
+            });
         }
         let mut sql = format!("SELECT {} FROM {}", columns.join(", "), table.name);
         if !conditions.is_empty() {

@@ -32,6 +32,14 @@ static DATABASES: AtomicUsize = AtomicUsize::new(0);
 
 /// A PostGIS store on a new, empty database. Fails (never skips) when PostGIS is missing.
 pub async fn fresh_postgis() -> Arc<dyn Store> {
+    let url = fresh_postgis_url().await;
+    store::open(&url).await.unwrap_or_else(|e| {
+        panic!("PostGIS store on {url}: {e} (is postgresql-15-postgis-3 installed?)")
+    })
+}
+
+/// A new, empty database; its URL (open it as often as needed: several "processes").
+pub async fn fresh_postgis_url() -> String {
     use sqlx::Connection;
     let admin = postgres_admin_url();
     let name = format!(
@@ -50,13 +58,10 @@ pub async fn fresh_postgis() -> Arc<dyn Store> {
         .execute(&mut conn)
         .await
         .expect("create test database");
-    let url = match admin.rfind('/') {
+    match admin.rfind('/') {
         Some(i) => format!("{}/{name}", &admin[..i]),
         None => panic!("bad admin URL {admin}"),
-    };
-    store::open(&url).await.unwrap_or_else(|e| {
-        panic!("PostGIS store on {url}: {e} (is postgresql-15-postgis-3 installed?)")
-    })
+    }
 }
 
 /// Runs an async test body against both backends.

@@ -66,9 +66,7 @@ impl GeoPackageStore {
             .execute(&pool)
             .await
             .map_err(open_error)?;
-        Ok(SqlStore {
-            backend: GeoPackageBackend { pool },
-        })
+        Ok(SqlStore::new(GeoPackageBackend { pool }))
     }
 }
 

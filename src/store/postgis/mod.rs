@@ -1,8 +1,8 @@
 //! The production store: PostgreSQL with PostGIS (and Citus for scale-out by district).
 
-use super::sql_store::{SqlBackend, SqlStore, execute_all, fetch_values};
+use super::sql_store::{CHANGES_CHANNEL, SqlBackend, SqlStore, execute_all, fetch_values};
 use super::tables::{ColumnType, Dialect, SqlValue, Statement};
-use super::{Progress, StoreError, StoreKind};
+use super::{Change, ChangedLayer, Progress, StoreError, StoreKind};
 use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
@@ -34,9 +34,7 @@ impl PostgisStore {
             .run(&pool)
             .await
             .map_err(|source| StoreError::Migrate { location, source })?;
-        Ok(SqlStore {
-            backend: PostgisBackend { pool },
-        })
+        Ok(SqlStore::new(PostgisBackend { pool }))
     }
 
     /// The connection pool, for benchmarks that compare with plain PostGIS queries.
@@ -73,6 +71,62 @@ impl SqlBackend for PostgisBackend {
 
     async fn close(&self) {
         self.pool.close().await;
+    }
+
+    async fn subscribe(&self, origin: String) -> Option<tokio::sync::mpsc::Receiver<Change>> {
+        let mut listener = match sqlx::postgres::PgListener::connect_with(&self.pool).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for changes of other processes");
+                return None;
+            }
+        };
+        if let Err(e) = listener.listen(CHANGES_CHANNEL).await {
+            tracing::error!(error = %e, "cannot listen for changes of other processes");
+            return None;
+        }
+        let (tx, rx) = tokio::sync::mpsc::channel(4096);
+        tokio::spawn(async move {
+            loop {
+                match listener.recv().await {
+                    Ok(notification) => {
+                        match serde_json::from_str::<Change>(notification.payload()) {
+                            Ok(change) if change.origin == origin => {}
+                            Ok(change) => {
+                                if tx.send(change).await.is_err() {
+                                    break;
+                                }
+                            }
+                            Err(e) => tracing::warn!(error = %e, "unreadable change notice"),
+                        }
+                    }
+                    Err(e) => {
+                        // The connection dropped: notices may have been missed, so every
+                        // layer is reloaded once the listener is back.
+                        tracing::warn!(error = %e, "change listener reconnecting");
+                        if tx.is_closed() {
+                            break;
+                        }
+                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                        for layer in [
+                            ChangedLayer::Grids,
+                            ChangedLayer::Workers,
+                            ChangedLayer::Incidents,
+                        ] {
+                            let change = Change {
+                                layer,
+                                ids: None,
+                                origin: String::new(),
+                            };
+                            if tx.send(change).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        Some(rx)
     }
 
     async fn execute_in_transaction(

@@ -1,0 +1,57 @@
+//! Keeps an engine in step with changes other gridmap processes commit to the same
+//! database: each announced change is read back from the store and applied.
+
+use crate::engine::{Engine, WorkerIndex};
+use crate::service::dispatch::{read, write};
+use crate::store::{Change, ChangedLayer, LayerQuery, Store, StoreError};
+use std::sync::{Arc, RwLock};
+use tokio::sync::mpsc::Receiver;
+
+/// Applies one change: the rows it names (or the whole layer) are read and put in place.
+pub async fn apply(
+    store: &dyn Store,
+    engine: &RwLock<Engine>,
+    change: &Change,
+) -> Result<(), StoreError> {
+    let query = LayerQuery {
+        ids: change.ids.clone(),
+        ..LayerQuery::default()
+    };
+    match change.layer {
+        ChangedLayer::Grids => {
+            let grids = store.grids(&LayerQuery::default()).await?;
+            write(engine).replace_grids(grids);
+        }
+        ChangedLayer::Workers => {
+            let workers = store.workers(&query).await?;
+            if change.ids.is_none() {
+                let frame = read(engine).workers.frame();
+                write(engine).workers = WorkerIndex::new(frame, workers);
+            } else {
+                let mut engine = write(engine);
+                for w in workers {
+                    engine.workers.upsert(w);
+                }
+            }
+        }
+        ChangedLayer::Incidents => {
+            let incidents = store.incidents(&query).await?;
+            let mut engine = write(engine);
+            for i in incidents {
+                engine.incidents.upsert(i);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Follows the changes until the store closes.
+pub fn follow(store: Arc<dyn Store>, engine: Arc<RwLock<Engine>>, mut changes: Receiver<Change>) {
+    tokio::spawn(async move {
+        while let Some(change) = changes.recv().await {
+            if let Err(e) = apply(store.as_ref(), &engine, &change).await {
+                tracing::error!(error = %e, layer = ?change.layer, "applying a change of another process failed");
+            }
+        }
+    });
+}
