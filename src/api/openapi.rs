@@ -84,6 +84,88 @@ pub fn document() -> Value {
                     "target": {"type": "integer", "minimum": 1}, "tolerance": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1}, "seed": {"type": "integer"}, "dry_run": {"type": "boolean"}, "keep_existing": {"type": "boolean", "description": "start from the current grids: those within tolerance keep their buildings and codes"}}}}}},
                 "responses": {"200": {"description": "metrics (and grids for a dry run)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "422": problem}
             }},
+            "/api/locate": {"get": {
+                "summary": "The grid, community and street holding a point (public)",
+                "parameters": [
+                    {"name": "lon", "in": "query", "required": true, "schema": {"type": "number", "minimum": -180, "maximum": 180}},
+                    {"name": "lat", "in": "query", "required": true, "schema": {"type": "number", "minimum": -90, "maximum": 90}},
+                    {"name": "crs", "in": "query", "schema": {"type": "string", "enum": ["wgs84", "cgcs2000", "gcj02", "bd09"], "default": "wgs84"}}
+                ],
+                "responses": {"200": {"description": "`inside` false and `null` codes outside every grid and community", "content": {"application/json": {}}}, "400": problem}
+            }},
+            "/api/dispatch/nearest": {"get": {
+                "summary": "The k nearest on-duty workers (dispatcher role): the point's grid workers first, nearest first, then the others by distance",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    {"name": "lon", "in": "query", "required": true, "schema": {"type": "number"}},
+                    {"name": "lat", "in": "query", "required": true, "schema": {"type": "number"}},
+                    {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 5}},
+                    {"name": "crs", "in": "query", "schema": {"type": "string", "enum": ["wgs84", "cgcs2000", "gcj02", "bd09"]}}
+                ],
+                "responses": {"200": {"description": "`grid` and `workers` (id, name, role, distance_m, serves_grid, position, position_at)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
+            }},
+            "/api/workers/{id}/position": {"post": {
+                "summary": "Report a worker's position (worker role and up); nearest answers use it at once, the store has it within 250 ms",
+                "security": [{"bearer": []}],
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["lon", "lat"], "properties": {
+                    "lon": {"type": "number"}, "lat": {"type": "number"}, "crs": {"type": "string"}, "at": {"type": "string", "format": "date-time"}, "duty": {"type": "string", "enum": ["on_duty", "off_duty"]}}}}}},
+                "responses": {"204": {"description": "taken"}, "400": problem, "401": problem, "404": problem}
+            }},
+            "/api/incidents": {"post": {
+                "summary": "Report an incident (worker role and up): located in its grid, given its category's deadline, assigned to the nearest on-duty worker of the grid",
+                "description": "Send an `Idempotency-Key` header to make resubmission safe: a repeated key returns 200 with the first incident and writes nothing.",
+                "security": [{"bearer": []}],
+                "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 200}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["lon", "lat", "category", "description", "source"], "properties": {
+                    "lon": {"type": "number"}, "lat": {"type": "number"}, "crs": {"type": "string"}, "category": {"type": "string", "description": "see /api/incident-categories"}, "description": {"type": "string", "minLength": 1, "maxLength": 2000}, "source": {"type": "string", "enum": ["worker", "hotline", "resident"]}}}}}},
+                "responses": {"201": {"description": "the incident (GeoJSON Feature)"}, "200": {"description": "the first incident of a repeated Idempotency-Key"}, "400": problem, "401": problem}
+            }},
+            "/api/incidents/{id}": {"get": {
+                "summary": "An incident with its steps (who, when, worker, note) (dispatcher role)",
+                "security": [{"bearer": []}],
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "GeoJSON Feature; `properties.steps`"}, "401": problem, "403": problem, "404": problem}
+            }},
+            "/api/incidents/{id}/steps": {"post": {
+                "summary": "Move an incident on the closed loop: assign (dispatcher), start, resolve, close (dispatcher), return",
+                "description": "reported/returned → assigned → in_progress → resolved → closed; assigned, in_progress and resolved can be returned. Anything else, or a step on a stale state, is 409 and writes nothing. `assign` without `worker` takes the nearest on-duty worker (own grid first).",
+                "security": [{"bearer": []}],
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["action"], "properties": {
+                    "action": {"type": "string", "enum": ["assign", "start", "resolve", "close", "return"]}, "worker": {"type": "string"}, "note": {"type": "string", "maxLength": 2000}}}}}},
+                "responses": {"200": {"description": "the incident after the step"}, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem}
+            }},
+            "/api/incidents/overdue": {"get": {"summary": "Open incidents past their deadline, most overdue first (dispatcher role)", "security": [{"bearer": []}], "responses": {"200": {"description": "FeatureCollection"}, "401": problem, "403": problem}}},
+            "/api/incidents/stats": {"get": {
+                "summary": "Reported, closed, closure rate, median hours to close and overdue per grid, community or street (dispatcher role)",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["grid", "community", "street"], "default": "community"}},
+                    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+                    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date-time"}}
+                ],
+                "responses": {"200": {"description": "`areas`"}, "400": problem, "401": problem, "403": problem}
+            }},
+            "/api/incidents/h3": {"get": {
+                "summary": "Incidents per H3 cell (public: counts only)",
+                "parameters": [
+                    {"name": "resolution", "in": "query", "schema": {"type": "integer", "minimum": 5, "maximum": 12, "default": 9}},
+                    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+                    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date-time"}}
+                ],
+                "responses": {"200": {"description": "`cells`: H3 index → count"}, "400": problem}
+            }},
+            "/api/incident-categories": {"get": {"summary": "The incident taxonomy with deadlines (public)", "responses": {"200": {"description": "`categories`"}}}},
+            "/api/staffing": {"get": {
+                "summary": "Grids without a grid worker, communities below the worker ratio, grids far above the household target (dispatcher role)",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    {"name": "ratio", "in": "query", "schema": {"type": "number", "default": 18}, "description": "community workers per 10,000 residents"},
+                    {"name": "target", "in": "query", "schema": {"type": "integer", "default": 300}}
+                ],
+                "responses": {"200": {"description": "the findings"}, "400": problem, "401": problem, "403": problem}
+            }},
             "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "text exposition format", "content": {"text/plain": {}}}}}}
         }
