@@ -169,6 +169,68 @@ async fn engine_answers_match_brute_force(store: Arc<dyn Store>) {
         }
     }
 
+    // Nearest stations against a scan; the building a point is in against a scan.
+    let stations = store.stations(&LayerQuery::default()).await.unwrap();
+    let buildings = store.buildings(&LayerQuery::default()).await.unwrap();
+    for p in points(&engine, 100, 3) {
+        let mut expected: Vec<f64> = stations.iter().map(|s| dist(p, s.location)).collect();
+        expected.sort_by(f64::total_cmp);
+        let got: Vec<f64> = engine
+            .nearest_stations(p, 3, None)
+            .iter()
+            .map(|(_, d)| *d)
+            .collect();
+        assert_eq!(got.len(), 3);
+        for (g, e) in got.iter().zip(&expected) {
+            assert!((g - e).abs() < 1e-6);
+        }
+        let mut holding: Vec<&BuildingId> = buildings
+            .iter()
+            .filter(|b| b.footprint.contains(&p) || b.footprint.intersects(&p))
+            .map(|b| &b.id)
+            .collect();
+        holding.sort();
+        assert_eq!(engine.locate(p).building.as_ref(), holding.first().copied());
+    }
+    for b in buildings.iter().step_by(97) {
+        let inside = geo::InteriorPoint::interior_point(&b.footprint).unwrap();
+        assert!(engine.locate(inside).building.is_some());
+    }
+
+    // Features in a box: grids whose extent meets it, open incidents inside it.
+    let centre = geo::Centroid::centroid(&grids[grids.len() / 2].boundary).unwrap();
+    let (min, max) = (
+        [centre.x() - 0.01, centre.y() - 0.008],
+        [centre.x() + 0.01, centre.y() + 0.008],
+    );
+    let contents = engine.in_box(min, max);
+    let meets = |r: geo::Rect<f64>| {
+        r.max().x >= min[0] && r.min().x <= max[0] && r.max().y >= min[1] && r.min().y <= max[1]
+    };
+    let mut expected: Vec<GridCode> = grids
+        .iter()
+        .filter(|g| geo::BoundingRect::bounding_rect(&g.boundary).is_some_and(meets))
+        .map(|g| g.code.clone())
+        .collect();
+    expected.sort();
+    assert!(expected.len() > 1 && expected.len() < grids.len());
+    assert_eq!(contents.grids, expected);
+    let mut open: Vec<IncidentId> = store
+        .incidents(&LayerQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.status.is_open())
+        .filter(|i| {
+            (min[0]..=max[0]).contains(&i.location.x())
+                && (min[1]..=max[1]).contains(&i.location.y())
+        })
+        .map(|i| i.id)
+        .collect();
+    open.sort();
+    assert!(!open.is_empty());
+    assert_eq!(contents.open_incidents, open);
+
     // Staffing: every base grid without a worker is listed, and only those.
     let report = staffing::check(&engine, &staffing::StaffingOptions::default());
     let without: Vec<&GridCode> = grids

@@ -1,6 +1,6 @@
 //! Dispatch endpoints over the engine: locate a point, nearest on-duty workers, worker
-//! positions, the incidents' closed loop (report, steps, overdue, statistics, H3 counts)
-//! and staffing checks.
+//! positions, the incidents' closed loop (report, steps, overdue, statistics, H3 counts),
+//! staffing checks, nearest stations and the features in a box.
 
 use super::AppState;
 use super::auth::Caller;
@@ -410,4 +410,67 @@ pub async fn staffing(
     }
     let report = staffing::check(&read(&state.engine), &options);
     Ok(Json(serde_json::to_value(report).unwrap_or(Value::Null)))
+}
+
+/// Walking speed for the minutes shown with nearest stations (m per minute, ~4.3 km/h).
+const WALK_M_PER_MIN: f64 = 72.0;
+
+/// `GET /api/stations/nearest?lon=&lat=[&k=3][&kind=][&crs=]` (public): the nearest service
+/// stations, with straight-line distance and walking minutes.
+pub async fn nearest_stations(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let p = query_point(&params)?;
+    let k = match params.get("k") {
+        None => 3,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|k| (1..=MAX_K).contains(k))
+            .ok_or_else(|| ApiError::invalid("k", format!("must be an integer 1..={MAX_K}")))?,
+    };
+    let kind = params
+        .get("kind")
+        .map(|v| {
+            StationKind::parse(v).ok_or_else(|| ApiError::invalid("kind", "unknown station kind"))
+        })
+        .transpose()?;
+    let engine = read(&state.engine);
+    let features: Vec<Value> = engine
+        .nearest_stations(p, k, kind)
+        .into_iter()
+        .map(|(s, d)| {
+            let mut f = serde_json::to_value(s.to_feature(Audience::Public)).unwrap_or(Value::Null);
+            f["properties"]["distance_m"] = json!(d.round());
+            f["properties"]["walk_min"] = json!((d / WALK_M_PER_MIN).ceil());
+            f
+        })
+        .collect();
+    Ok(Json(
+        json!({"type": "FeatureCollection", "features": features}),
+    ))
+}
+
+/// `GET /api/bbox?bbox=minLon,minLat,maxLon,maxLat`: the keys of each layer's features in a
+/// box, from the engine; buildings and open incidents only for dispatchers and up.
+pub async fn in_box(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let raw = params
+        .get("bbox")
+        .ok_or_else(|| ApiError::invalid("bbox", "is required"))?;
+    let rect = super::layers::parse_bbox(raw)?;
+    let (min, max) = ([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+    let mut contents =
+        serde_json::to_value(read(&state.engine).in_box(min, max)).unwrap_or(Value::Null);
+    if !caller.0.sees_internal_data()
+        && let Some(map) = contents.as_object_mut()
+    {
+        map.remove("buildings");
+        map.remove("open_incidents");
+    }
+    Ok(Json(contents))
 }

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 pub const DEFAULT_LIMIT: u32 = 10_000;
 pub const MAX_LIMIT: u32 = 50_000;
 
-fn parse_bbox(value: &str) -> Result<Rect<f64>, ApiError> {
+pub fn parse_bbox(value: &str) -> Result<Rect<f64>, ApiError> {
     let parts: Vec<f64> = value
         .split(',')
         .map(|p| p.trim().parse::<f64>())

@@ -130,6 +130,8 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/incident-categories", get(dispatch::categories))
         .route("/api/staffing", get(dispatch::staffing))
+        .route("/api/stations/nearest", get(dispatch::nearest_stations))
+        .route("/api/bbox", get(dispatch::in_box))
         .route("/api/{layer}", get(layers::list))
         .route("/api/partition", axum::routing::post(partition::partition))
         .route("/metrics", get(metrics::render))

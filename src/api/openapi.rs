@@ -156,6 +156,22 @@ pub fn document() -> Value {
                 ],
                 "responses": {"200": {"description": "`cells`: H3 index → count"}, "400": problem}
             }},
+            "/api/stations/nearest": {"get": {
+                "summary": "The nearest service stations and red outposts (public), with distance and walking minutes",
+                "parameters": [
+                    {"name": "lon", "in": "query", "required": true, "schema": {"type": "number"}},
+                    {"name": "lat", "in": "query", "required": true, "schema": {"type": "number"}},
+                    {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 3}},
+                    {"name": "kind", "in": "query", "schema": {"type": "string"}},
+                    {"name": "crs", "in": "query", "schema": {"type": "string", "enum": ["wgs84", "cgcs2000", "gcj02", "bd09"]}}
+                ],
+                "responses": {"200": {"description": "FeatureCollection with distance_m and walk_min"}, "400": problem}
+            }},
+            "/api/bbox": {"get": {
+                "summary": "Keys of the features of each layer in a box, from the in-memory engine (buildings and open incidents for dispatchers and up)",
+                "parameters": [{"name": "bbox", "in": "query", "required": true, "schema": {"type": "string"}, "example": "109.95,39.80,110.00,39.84"}],
+                "responses": {"200": {"description": "communities, grids, stations (, buildings, open_incidents)"}, "400": problem}
+            }},
             "/api/incident-categories": {"get": {"summary": "The incident taxonomy with deadlines (public)", "responses": {"200": {"description": "`categories`"}}}},
             "/api/staffing": {"get": {
                 "summary": "Grids without a grid worker, communities below the worker ratio, grids far above the household target (dispatcher role)",

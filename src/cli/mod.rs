@@ -176,6 +176,14 @@ pub enum Command {
         #[arg(long, default_value_t = 5)]
         k: usize,
     },
+    /// The features of each layer in a box (keys), from the engine.
+    Bbox {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// minLon,minLat,maxLon,maxLat (WGS84).
+        #[arg(long, allow_hyphen_values = true)]
+        bbox: String,
+    },
     /// Staffing checks: grids without a worker, communities below the worker ratio, grids
     /// far above the household target.
     Staffing {
@@ -338,6 +346,7 @@ pub async fn run(cli: Cli) -> CliResult {
             crs,
             k,
         } => query_cmd::nearest(&db.database, lon, lat, crs, k).await,
+        Command::Bbox { db, bbox } => query_cmd::in_box(&db.database, &bbox).await,
         Command::Staffing { db, ratio } => query_cmd::staffing(&db.database, ratio).await,
         Command::Bench {
             action:

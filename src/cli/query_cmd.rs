@@ -1,4 +1,4 @@
-//! `gridmap locate | nearest | staffing`: the engine's answers from the command line, as
+//! `gridmap locate | nearest | bbox | staffing`: the engine's answers from the command line, as
 //! JSON.
 
 use super::CliResult;
@@ -52,5 +52,22 @@ pub async fn staffing(database: &str, ratio: f64) -> CliResult {
     };
     let report = staffing::check(&engine(database).await?, &options);
     println!("{}", serde_json::to_string_pretty(&report)?);
+    Ok(())
+}
+
+pub async fn in_box(database: &str, bbox: &str) -> CliResult {
+    let v: Vec<f64> = bbox
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("--bbox {bbox:?}: four numbers minLon,minLat,maxLon,maxLat"))?;
+    let [a, b, c, d] = v[..] else {
+        return Err(format!("--bbox {bbox:?}: four numbers minLon,minLat,maxLon,maxLat").into());
+    };
+    if a > c || b > d {
+        return Err(format!("--bbox {bbox:?}: minimum above maximum").into());
+    }
+    let contents = engine(database).await?.in_box([a, b], [c, d]);
+    println!("{}", serde_json::to_string_pretty(&contents)?);
     Ok(())
 }

@@ -4,6 +4,8 @@
 use crate::domain::{Incident, IncidentId, IncidentStatus};
 use chrono::{DateTime, Utc};
 use h3o::{LatLng, Resolution};
+use rstar::primitives::GeomWithData;
+use rstar::{AABB, RTree};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -56,17 +58,39 @@ pub struct AreaStats {
     pub overdue: u64,
 }
 
-/// All incidents, kept in step with the store.
+type OpenEntry = GeomWithData<[f64; 2], IncidentId>;
+
+/// All incidents, kept in step with the store; the open ones also in an R-tree (lon/lat).
 #[derive(Debug, Clone, Default)]
 pub struct IncidentBook {
     by_id: HashMap<IncidentId, Incident>,
+    open: RTree<OpenEntry>,
+}
+
+fn open_entry(i: &Incident) -> Option<OpenEntry> {
+    i.status
+        .is_open()
+        .then(|| GeomWithData::new([i.location.x(), i.location.y()], i.id.clone()))
 }
 
 impl IncidentBook {
     pub fn new(incidents: Vec<Incident>) -> Self {
+        let open = RTree::bulk_load(incidents.iter().filter_map(open_entry).collect());
         Self {
             by_id: incidents.into_iter().map(|i| (i.id.clone(), i)).collect(),
+            open,
         }
+    }
+
+    /// Open incidents inside a lon/lat box, by id.
+    pub fn open_in_box(&self, min: [f64; 2], max: [f64; 2]) -> Vec<IncidentId> {
+        let mut ids: Vec<IncidentId> = self
+            .open
+            .locate_in_envelope(&AABB::from_corners(min, max))
+            .map(|e| e.data.clone())
+            .collect();
+        ids.sort();
+        ids
     }
 
     pub fn get(&self, id: &IncidentId) -> Option<&Incident> {
@@ -74,6 +98,12 @@ impl IncidentBook {
     }
 
     pub fn upsert(&mut self, incident: Incident) {
+        if let Some(old) = self.by_id.get(&incident.id).and_then(open_entry) {
+            self.open.remove(&old);
+        }
+        if let Some(new) = open_entry(&incident) {
+            self.open.insert(new);
+        }
         self.by_id.insert(incident.id.clone(), incident);
     }
 

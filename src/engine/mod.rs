@@ -5,11 +5,13 @@
 
 mod incident_book;
 mod metres;
+mod point_index;
 mod polygon_index;
 mod worker_index;
 
 pub use incident_book::{AreaLevel, AreaStats, DEFAULT_H3_RESOLUTION, IncidentBook};
 pub use metres::MetricFrame;
+pub use point_index::PointIndex;
 pub use polygon_index::PolygonIndex;
 pub use worker_index::{NearestWorker, PositionError, WorkerIndex};
 
@@ -20,15 +22,27 @@ use geo_types::Point;
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// Where a point is: its grid, community and street (each absent outside every one).
+/// Where a point is: its building, grid, community and street (each absent outside every
+/// one).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Location {
+    pub building: Option<BuildingId>,
     pub grid: Option<GridCode>,
     pub grid_kind: Option<GridKind>,
     pub community: Option<CommunityCode>,
     pub community_name: Option<String>,
     pub street: Option<StreetCode>,
     pub street_name: Option<String>,
+}
+
+/// The features in a box, by layer (keys in order).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoxContents {
+    pub communities: Vec<CommunityCode>,
+    pub grids: Vec<GridCode>,
+    pub buildings: Vec<BuildingId>,
+    pub stations: Vec<StationId>,
+    pub open_incidents: Vec<IncidentId>,
 }
 
 /// What a grid is, without its polygon.
@@ -50,7 +64,10 @@ pub struct Engine {
     pub street_names: HashMap<StreetCode, String>,
     pub workers: WorkerIndex,
     pub incidents: IncidentBook,
-    pub stations: Vec<Station>,
+    /// Building footprints: which building a point is in.
+    pub buildings: PolygonIndex<BuildingId>,
+    pub stations: PointIndex<StationId>,
+    pub station_info: HashMap<StationId, Station>,
 }
 
 /// Everything the engine is built from.
@@ -62,6 +79,8 @@ pub struct EngineData {
     pub workers: Vec<Worker>,
     pub incidents: Vec<Incident>,
     pub stations: Vec<Station>,
+    /// Building ids and footprints.
+    pub buildings: Vec<(BuildingId, geo_types::MultiPolygon<f64>)>,
 }
 
 impl EngineData {
@@ -75,6 +94,12 @@ impl EngineData {
             workers: store.workers(&all).await?,
             incidents: store.incidents(&all).await?,
             stations: store.stations(&all).await?,
+            buildings: store
+                .buildings(&all)
+                .await?
+                .into_iter()
+                .map(|b| (b.id, b.footprint))
+                .collect(),
         })
     }
 }
@@ -130,7 +155,13 @@ impl Engine {
             street_names: data.streets.into_iter().map(|s| (s.code, s.name)).collect(),
             workers: WorkerIndex::new(MetricFrame::new(latitude), data.workers),
             incidents: IncidentBook::new(data.incidents),
-            stations: data.stations,
+            buildings: PolygonIndex::new(data.buildings),
+            stations: station_index(MetricFrame::new(latitude), &data.stations),
+            station_info: data
+                .stations
+                .into_iter()
+                .map(|s| (s.id.clone(), s))
+                .collect(),
         }
     }
 
@@ -148,6 +179,7 @@ impl Engine {
         };
         let street = community.as_ref().map(CommunityCode::street);
         Location {
+            building: self.buildings.locate(point).cloned(),
             grid_kind: grid
                 .as_ref()
                 .and_then(|g| self.grid_info.get(g))
@@ -170,6 +202,54 @@ impl Engine {
         self.workers.nearest(point, grid, k)
     }
 
+    /// The `k` stations nearest to `point` (of one kind, if given), with distances (m).
+    pub fn nearest_stations(
+        &self,
+        point: Point<f64>,
+        k: usize,
+        kind: Option<StationKind>,
+    ) -> Vec<(&Station, f64)> {
+        self.stations
+            .nearest(point, k, |id| {
+                kind.is_none_or(|k| self.station_info.get(id).is_some_and(|s| s.kind == k))
+            })
+            .into_iter()
+            .filter_map(|(id, d)| self.station_info.get(&id).map(|s| (s, d)))
+            .collect()
+    }
+
+    /// Keys of the features of each layer whose extent meets a lon/lat box.
+    pub fn in_box(&self, min: [f64; 2], max: [f64; 2]) -> BoxContents {
+        BoxContents {
+            communities: self
+                .communities
+                .in_box(min, max)
+                .into_iter()
+                .cloned()
+                .collect(),
+            grids: self.grids.in_box(min, max).into_iter().cloned().collect(),
+            buildings: self
+                .buildings
+                .in_box(min, max)
+                .into_iter()
+                .cloned()
+                .collect(),
+            stations: self
+                .stations
+                .in_box(min, max)
+                .into_iter()
+                .cloned()
+                .collect(),
+            open_incidents: self.incidents.open_in_box(min, max),
+        }
+    }
+
+    /// Replaces the stations (after an import).
+    pub fn replace_stations(&mut self, stations: Vec<Station>) {
+        self.stations = station_index(self.workers.frame(), &stations);
+        self.station_info = stations.into_iter().map(|s| (s.id.clone(), s)).collect();
+    }
+
     /// Replaces the grids (after a partition or rebalancing commit).
     pub fn replace_grids(&mut self, grids: Vec<Grid>) {
         self.grid_info = grids
@@ -188,4 +268,14 @@ impl Engine {
             .collect();
         self.grids = PolygonIndex::new(grids.into_iter().map(|g| (g.code, g.boundary)).collect());
     }
+}
+
+fn station_index(frame: MetricFrame, stations: &[Station]) -> PointIndex<StationId> {
+    PointIndex::new(
+        frame,
+        stations
+            .iter()
+            .map(|s| (s.id.clone(), s.location))
+            .collect(),
+    )
 }

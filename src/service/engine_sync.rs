@@ -1,7 +1,7 @@
 //! Keeps an engine in step with changes other gridmap processes commit to the same
 //! database: each announced change is read back from the store and applied.
 
-use crate::engine::{Engine, WorkerIndex};
+use crate::engine::{Engine, PolygonIndex, WorkerIndex};
 use crate::service::dispatch::{read, write};
 use crate::store::{Change, ChangedLayer, LayerQuery, Store, StoreError};
 use std::sync::{Arc, RwLock};
@@ -33,6 +33,19 @@ pub async fn apply(
                     engine.workers.upsert(w);
                 }
             }
+        }
+        ChangedLayer::Buildings => {
+            let buildings = store
+                .buildings(&LayerQuery::default())
+                .await?
+                .into_iter()
+                .map(|b| (b.id, b.footprint))
+                .collect();
+            write(engine).buildings = PolygonIndex::new(buildings);
+        }
+        ChangedLayer::Stations => {
+            let stations = store.stations(&LayerQuery::default()).await?;
+            write(engine).replace_stations(stations);
         }
         ChangedLayer::Incidents => {
             let incidents = store.incidents(&query).await?;

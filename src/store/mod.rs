@@ -73,6 +73,8 @@ pub enum ChangedLayer {
     Grids,
     Workers,
     Incidents,
+    Buildings,
+    Stations,
 }
 
 /// A committed change, announced by the process that wrote it.

@@ -164,6 +164,13 @@ impl<B: SqlBackend> Store for SqlStore<B> {
                 statements.extend(self.announce(layer, Some(ids)));
             }
         }
+        // Buildings and stations change in bulk (imports): the layer is reloaded.
+        if !data.buildings.is_empty() {
+            statements.extend(self.announce(ChangedLayer::Buildings, None));
+        }
+        if !data.stations.is_empty() {
+            statements.extend(self.announce(ChangedLayer::Stations, None));
+        }
         self.backend
             .execute_in_transaction(&statements, progress)
             .await
