@@ -532,3 +532,129 @@ fn keeping_existing_grids_moves_few_buildings_and_keeps_codes() {
         fresh.grids.len()
     );
 }
+
+/// Rebalancing's target, in its two forms: a new compound adds 15% to a community's
+/// households (its buildings join the grids; existing buildings barely move), and every
+/// building's households change by ±15% (a grid is added or dissolved: about one grid's
+/// worth of buildings must move).
+#[test]
+fn a_fifteen_percent_household_change_moves_few_buildings() {
+    use gridmap::partition::Start;
+    let data = district();
+    let keep = PartitionOptions {
+        start: Start::KeepExisting,
+        ..PartitionOptions::default()
+    };
+    let (mut compound_worst, mut uniform_worst): (f64, f64) = (0.0, 0.0);
+    for community in data.communities.iter().take(8) {
+        let mut buildings: Vec<Building> = data
+            .buildings
+            .iter()
+            .filter(|b| b.community.as_ref() == Some(&community.code))
+            .cloned()
+            .collect();
+        let refs: Vec<&Building> = buildings.iter().collect();
+        let fresh =
+            partition_community(community, &refs, &[], &PartitionOptions::default()).unwrap();
+        let before: HashMap<BuildingId, GridCode> = fresh.assignments().into_iter().collect();
+        for b in &mut buildings {
+            b.grid = before.get(&b.id).cloned();
+        }
+        let total: u32 = buildings.iter().map(|b| b.households).sum();
+        let moved_share = |after: &gridmap::partition::CommunityPlan| {
+            let after: HashMap<BuildingId, GridCode> = after.assignments().into_iter().collect();
+            before
+                .iter()
+                .filter(|(id, code)| after.get(*id) != Some(*code))
+                .count() as f64
+                / before.len() as f64
+        };
+        // A new compound of mid- and high-rise blocks: copies of the buildings of the grid
+        // with the fewest (largest) buildings, shifted a little, until they add 15% of the
+        // households; they have no grid yet.
+        let grid = &fresh
+            .grids
+            .iter()
+            .filter(|g| g.grid.kind == GridKind::Base)
+            .min_by_key(|g| (g.buildings.len(), g.grid.code.clone()))
+            .unwrap()
+            .grid
+            .code;
+        let mut compound: Vec<Building> = Vec::new();
+        let mut added = 0;
+        for (i, b) in buildings
+            .iter()
+            .filter(|b| b.grid.as_ref() == Some(grid) && b.kind.is_residential())
+            .cycle()
+            .enumerate()
+            .take(10_000)
+        {
+            if f64::from(added) >= 0.15 * f64::from(total) {
+                break;
+            }
+            let shift = 0.00003 * (1 + i % 7) as f64;
+            compound.push(Building {
+                id: BuildingId(format!("new-{i}")),
+                footprint: geo::MapCoords::map_coords(
+                    &b.footprint,
+                    |c| geo::coord! {x: c.x + shift, y: c.y - shift},
+                ),
+                grid: None,
+                ..b.clone()
+            });
+            added += b.households;
+        }
+        let with_compound: Vec<&Building> = buildings.iter().chain(&compound).collect();
+        let plan = partition_community(community, &with_compound, &[], &keep).unwrap();
+        let share = moved_share(&plan);
+        compound_worst = compound_worst.max(share);
+        assert!(
+            share < 0.10,
+            "community {}: a new compound moved {:.1}% of the buildings",
+            community.code,
+            share * 100.0
+        );
+        assert_eq!(
+            PartitionMetrics::of(std::slice::from_ref(&plan), 300, 0.1, 0.0).contiguous,
+            1.0
+        );
+
+        for factor in [1.15, 0.85] {
+            let changed: Vec<Building> = buildings
+                .iter()
+                .map(|b| Building {
+                    households: if b.kind.is_residential() {
+                        ((f64::from(b.households) * factor).round() as u32).max(1)
+                    } else {
+                        b.households
+                    },
+                    ..b.clone()
+                })
+                .collect();
+            let refs: Vec<&Building> = changed.iter().collect();
+            let plan = partition_community(community, &refs, &[], &keep).unwrap();
+            let share = moved_share(&plan);
+            uniform_worst = uniform_worst.max(share);
+            // About one grid's worth of households must change grid when the count
+            // changes; what moves stays under two grids' worth of buildings.
+            let grids = fresh
+                .grids
+                .iter()
+                .filter(|g| g.grid.kind == GridKind::Base)
+                .count() as f64;
+            assert!(
+                share < 2.0 / grids,
+                "community {} ×{factor}: {:.1}% of the buildings moved ({grids} grids)",
+                community.code,
+                share * 100.0
+            );
+            let m = PartitionMetrics::of(std::slice::from_ref(&plan), 300, 0.1, 0.0);
+            assert_eq!(m.contiguous, 1.0);
+        }
+    }
+    eprintln!(
+        "most buildings moved: new compound {:.1}%, all households ±15% {:.1}%",
+        compound_worst * 100.0,
+        uniform_worst * 100.0
+    );
+}

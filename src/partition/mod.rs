@@ -17,6 +17,7 @@
 mod band_reach;
 mod bisection;
 pub mod graph;
+mod grid_count;
 mod metrics;
 mod polygons;
 mod refine;
@@ -471,7 +472,7 @@ pub fn partition_community_with(
     for component in &components {
         let households = base_graph.weight_of(component) as f64;
         let keeps = options.start == Start::KeepExisting
-            && existing_parts(&base_graph, component, &site_code).is_some();
+            && existing_parts(&base_graph, component, &site_code, minimum).is_some();
         cuts.push(
             (households >= minimum && !keeps)
                 .then(|| cut_balanced(&base_graph, component, target, band, cutter, &mut cut_ms)),
@@ -552,9 +553,11 @@ pub fn partition_community_with(
             continue;
         }
         if options.start == Start::KeepExisting
-            && let Some(parts) = existing_parts(&base_graph, &component, &site_code)
+            && let Some(parts) = existing_parts(&base_graph, &component, &site_code, minimum)
         {
-            // Grids within the band around the target are left alone.
+            // Grids within the band around the target are left alone; a grid is added or
+            // dissolved only when the households no longer fit the number of grids.
+            let parts = grid_count::adjust_part_count(&base_graph, parts, target, band);
             let mut refiner =
                 refine::Refiner::new(&base_graph, &parts, target, band).keeping_existing();
             refiner.run();
@@ -610,8 +613,9 @@ pub fn partition_community_with(
         } else {
             1
         };
-        // A grid keeps the code most of its sites had (KeepExisting), when that code is of
-        // the right range and not taken; the others take the next free sequence in order.
+        // KeepExisting: each old code stays with the grid holding most of its sites (largest
+        // overlaps first); grids left without one take sequences after the highest in use,
+        // so a retired code is never given to another grid. Fresh: numbered in order.
         let range = if dedicated {
             DEDICATED_SEQUENCE_START..=999
         } else {
@@ -620,17 +624,37 @@ pub fn partition_community_with(
         let mut taken: std::collections::HashSet<u16> = std::collections::HashSet::new();
         let order = reading_order(&centres);
         let mut codes: HashMap<usize, GridCode> = HashMap::new();
+        let mut next = first;
         if options.start == Start::KeepExisting {
-            for &o in &order {
-                if let Some(code) = prevailing_code(&planned[indices[o]].1, &site_code)
-                    && range.contains(&code.sequence())
-                    && taken.insert(code.sequence())
-                {
+            let mut overlaps: Vec<(usize, GridCode, usize)> = Vec::new();
+            for (o, &i) in indices.iter().enumerate() {
+                let mut counts: std::collections::BTreeMap<&GridCode, usize> =
+                    std::collections::BTreeMap::new();
+                for &s in &planned[i].1 {
+                    if let Some(code) = &site_code[s]
+                        && range.contains(&code.sequence())
+                    {
+                        *counts.entry(code).or_default() += 1;
+                    }
+                }
+                overlaps.extend(counts.into_iter().map(|(c, n)| (n, c.clone(), o)));
+            }
+            let highest = site_code
+                .iter()
+                .flatten()
+                .map(GridCode::sequence)
+                .filter(|s| range.contains(s))
+                .max();
+            if let Some(h) = highest {
+                next = h + 1;
+            }
+            overlaps.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+            for (_, code, o) in overlaps {
+                if !codes.contains_key(&o) && taken.insert(code.sequence()) {
                     codes.insert(o, code);
                 }
             }
         }
-        let mut next = first;
         for &o in &order {
             if codes.contains_key(&o) {
                 continue;
@@ -844,38 +868,79 @@ fn join_across_barrier(
     }
 }
 
-/// The existing grids of a component as parts, if every site has a grid and each grid's
-/// sites are connected.
+/// The existing grids of a component as parts. Sites without a grid (new buildings) form
+/// a grid of their own when they hold at least `new_grid_minimum` households together;
+/// otherwise they, and pieces a grid lost contact with, join the lightest neighbouring
+/// grid. `None` when no site of the component has a grid yet.
 fn existing_parts(
     graph: &SiteGraph,
     component: &[usize],
     site_code: &[Option<GridCode>],
+    new_grid_minimum: f64,
 ) -> Option<Vec<Vec<usize>>> {
     let mut by_code: std::collections::BTreeMap<&GridCode, Vec<usize>> =
         std::collections::BTreeMap::new();
+    let mut loose: Vec<usize> = Vec::new();
     for &s in component {
-        by_code.entry(site_code[s].as_ref()?).or_default().push(s);
-    }
-    let parts: Vec<Vec<usize>> = by_code.into_values().collect();
-    parts
-        .iter()
-        .all(|p| graph.components(p).len() == 1)
-        .then_some(parts)
-}
-
-/// The code held by most of `sites` (ties: the lowest code).
-fn prevailing_code(sites: &[usize], site_code: &[Option<GridCode>]) -> Option<GridCode> {
-    let mut counts: std::collections::BTreeMap<&GridCode, usize> =
-        std::collections::BTreeMap::new();
-    for &s in sites {
-        if let Some(code) = &site_code[s] {
-            *counts.entry(code).or_default() += 1;
+        match &site_code[s] {
+            Some(code) => by_code.entry(code).or_default().push(s),
+            None => loose.push(s),
         }
     }
-    counts
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
-        .map(|(c, _)| c.clone())
+    let mut parts: Vec<Vec<usize>> = Vec::with_capacity(by_code.len());
+    for sites in by_code.into_values() {
+        let mut pieces = graph.components(&sites).into_iter();
+        if let Some(main) = pieces.next() {
+            parts.push(main);
+        }
+        loose.extend(pieces.flatten());
+    }
+    // New buildings enough for half a grid form a grid of their own (a new compound gets
+    // its own grid rather than pushing existing buildings out of theirs).
+    let mut attach: Vec<usize> = Vec::new();
+    for group in graph.components(&loose) {
+        if graph.weight_of(&group) as f64 >= new_grid_minimum && !group.is_empty() {
+            parts.push(group);
+        } else {
+            attach.extend(group);
+        }
+    }
+    let mut loose = attach;
+    if parts.is_empty() {
+        return None;
+    }
+    let mut part_of = vec![usize::MAX; graph.len()];
+    let mut weights: Vec<u64> = Vec::with_capacity(parts.len());
+    for (p, members) in parts.iter().enumerate() {
+        for &n in members {
+            part_of[n] = p;
+        }
+        weights.push(graph.weight_of(members));
+    }
+    loose.sort_unstable();
+    while !loose.is_empty() {
+        let before = loose.len();
+        loose.retain(|&n| {
+            let lightest = graph.adjacency[n]
+                .iter()
+                .map(|&m| part_of[m])
+                .filter(|&p| p != usize::MAX)
+                .min_by_key(|&p| (weights[p], p));
+            match lightest {
+                Some(p) => {
+                    part_of[n] = p;
+                    weights[p] += u64::from(graph.weight[n]);
+                    parts[p].push(n);
+                    false
+                }
+                None => true,
+            }
+        });
+        if loose.len() == before {
+            return None; // cannot happen in a connected component
+        }
+    }
+    Some(parts)
 }
 
 /// Whether `households` can be cut into grids each within the tolerance of the target
