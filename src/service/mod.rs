@@ -4,4 +4,5 @@
 pub mod dispatch;
 pub mod engine_sync;
 pub mod partition_job;
+pub mod rebalance;
 pub mod staffing;

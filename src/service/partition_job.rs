@@ -145,6 +145,8 @@ pub async fn run(
             scope: scope.to_string(),
             options: serde_json::to_value(options).unwrap_or_default(),
             metrics: serde_json::json!({"summary": &metrics, "grids": &grids}),
+            community_rows: communities.clone(),
+            author: "partition".into(),
         };
         store.replace_grids(&replacement).await?;
     }

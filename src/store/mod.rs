@@ -13,7 +13,8 @@ pub use error::StoreError;
 
 use crate::domain::{
     Building, BuildingId, Community, CommunityCode, Dataset, District, Grid, GridCode, Incident,
-    IncidentEvent, IncidentId, IncidentStatus, Road, Role, RosterEntry, Station, Street, Worker,
+    IncidentEvent, IncidentId, IncidentStatus, PlanCommit, PlanState, PlanVersion, Road, Role,
+    RosterEntry, Station, Street, Worker,
 };
 use async_trait::async_trait;
 use geo_types::Rect;
@@ -99,6 +100,10 @@ pub struct GridReplacement {
     /// Parameters and metrics as JSON, kept with the run.
     pub options: serde_json::Value,
     pub metrics: serde_json::Value,
+    /// The communities partitioned, recorded with the grids as a plan version.
+    pub community_rows: Vec<Community>,
+    /// Who committed it (recorded with the plan version).
+    pub author: String,
 }
 
 /// Progress callback for long writes: called with the number of rows written so far.
@@ -178,6 +183,21 @@ pub trait Store: Send + Sync {
         incident: &Incident,
         event: &IncidentEvent,
     ) -> Result<(), StoreError>;
+
+    /// The latest plan version (0 before any).
+    async fn plan_head(&self) -> Result<u64, StoreError>;
+
+    /// Plan versions, newest first.
+    async fn plan_versions(&self, limit: u32) -> Result<Vec<PlanVersion>, StoreError>;
+
+    /// The plan as it stood at `version`: every community's latest snapshot up to it
+    /// (communities retired by then left out).
+    async fn plan_state(&self, version: u64) -> Result<PlanState, StoreError>;
+
+    /// Commits a change of grids and community boundaries as a new plan version, in one
+    /// transaction: [`StoreError::Conflict`] (nothing written) when a community it touches
+    /// changed after `base_version`. Returns the new version.
+    async fn commit_plan(&self, plan: &PlanCommit) -> Result<u64, StoreError>;
 
     /// Changes committed by other gridmap processes on the same database, as they commit
     /// (PostGIS LISTEN/NOTIFY); `None` for a store only one process uses (GeoPackage).

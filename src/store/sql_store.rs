@@ -210,6 +210,43 @@ impl<B: SqlBackend> Store for SqlStore<B> {
                 text(&r.metrics.to_string()),
             ],
         ));
+        // The partition is a plan version too (its snapshot starts the history).
+        let version = self.plan_head().await? + 1;
+        for c in &r.communities {
+            statements.push(Statement::new(
+                Arc::from(
+                    "INSERT INTO community_versions (code, version) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET version = excluded.version",
+                ),
+                vec![
+                    text(c.as_str()),
+                    SqlValue::Int(Some(i64::try_from(version).unwrap_or(i64::MAX))),
+                ],
+            ));
+        }
+        let mut members: HashMap<&GridCode, Vec<BuildingId>> = HashMap::new();
+        for (b, g) in &r.assignments {
+            members.entry(g).or_default().push(b.clone());
+        }
+        let snapshot: Vec<GridSnapshot> = r
+            .grids
+            .iter()
+            .map(|g| GridSnapshot {
+                grid: g.clone(),
+                buildings: members.remove(&g.code).unwrap_or_default(),
+            })
+            .collect();
+        statements.extend(plan_statements(
+            B::DIALECT,
+            &PlanRecord {
+                version,
+                author: &r.author,
+                summary: &format!("partition {}", r.scope),
+                operation: &serde_json::json!({"partition": r.scope, "options": r.options}),
+                retired: &[],
+                communities: &r.community_rows,
+                grids: &snapshot,
+            },
+        ));
         statements.extend(self.announce(ChangedLayer::Grids, None));
         self.backend
             .execute_in_transaction(&statements, None)
@@ -497,6 +534,232 @@ impl<B: SqlBackend> Store for SqlStore<B> {
         self.backend.subscribe(self.origin.clone()).await
     }
 
+    async fn plan_head(&self) -> Result<u64, StoreError> {
+        let rows = self
+            .backend
+            .fetch(
+                "SELECT COALESCE(MAX(version), 0) FROM plan_versions",
+                &[],
+                &[ColumnType::Int],
+            )
+            .await
+            .map_err(StoreError::query("plan_versions"))?;
+        Ok(match rows.first().and_then(|r| r.first()) {
+            Some(SqlValue::Int(Some(n))) => u64::try_from(*n).unwrap_or(0),
+            _ => 0,
+        })
+    }
+
+    async fn plan_versions(&self, limit: u32) -> Result<Vec<PlanVersion>, StoreError> {
+        let created = match B::DIALECT {
+            tables::Dialect::GeoPackage => "created_at",
+            tables::Dialect::Postgis => {
+                "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+            }
+        };
+        let sql = format!(
+            "SELECT version, author, {created}, summary, operation, communities FROM plan_versions ORDER BY version DESC LIMIT $1"
+        );
+        let rows = self
+            .backend
+            .fetch(
+                &sql,
+                &[SqlValue::Int(Some(i64::from(limit)))],
+                &[
+                    ColumnType::Int,
+                    ColumnType::Text,
+                    ColumnType::Text,
+                    ColumnType::Text,
+                    ColumnType::Text,
+                    ColumnType::Text,
+                ],
+            )
+            .await
+            .map_err(StoreError::query("plan_versions"))?;
+        rows.into_iter()
+            .map(|row| {
+                let text = |i: usize| match row.get(i) {
+                    Some(SqlValue::Text(Some(t))) => t.clone(),
+                    _ => String::new(),
+                };
+                let version = match row.first() {
+                    Some(SqlValue::Int(Some(n))) => u64::try_from(*n).unwrap_or(0),
+                    _ => 0,
+                };
+                let corrupt = |reason: String| StoreError::Corrupt {
+                    table: "plan_versions",
+                    key: version.to_string(),
+                    reason,
+                };
+                Ok(PlanVersion {
+                    version,
+                    author: text(1),
+                    created_at: parse_time(&text(2)).ok_or_else(|| corrupt("bad time".into()))?,
+                    summary: text(3),
+                    operation: serde_json::from_str(&text(4))
+                        .map_err(|e| corrupt(e.to_string()))?,
+                    communities: serde_json::from_str(&text(5))
+                        .map_err(|e| corrupt(e.to_string()))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn plan_state(&self, version: u64) -> Result<PlanState, StoreError> {
+        let v = SqlValue::Int(Some(i64::try_from(version).unwrap_or(i64::MAX)));
+        let latest = "SELECT code AS c, MAX(version) AS v FROM plan_communities WHERE version <= $1 GROUP BY code";
+        let communities = self
+            .backend
+            .fetch(
+                &format!(
+                    "SELECT p.code, p.data FROM plan_communities p JOIN ({latest}) m ON p.code = m.c AND p.version = m.v WHERE p.retired = 0 ORDER BY p.code"
+                ),
+                std::slice::from_ref(&v),
+                &[ColumnType::Text, ColumnType::Text],
+            )
+            .await
+            .map_err(StoreError::query("plan_communities"))?;
+        let grids = self
+            .backend
+            .fetch(
+                &format!(
+                    "SELECT g.code, g.data FROM plan_grids g JOIN ({latest}) m ON g.community_code = m.c AND g.version = m.v JOIN plan_communities p ON p.code = m.c AND p.version = m.v WHERE p.retired = 0 ORDER BY g.code"
+                ),
+                &[v],
+                &[ColumnType::Text, ColumnType::Text],
+            )
+            .await
+            .map_err(StoreError::query("plan_grids"))?;
+        let pair = |row: &Vec<SqlValue>| match (row.first(), row.get(1)) {
+            (Some(SqlValue::Text(Some(k))), Some(SqlValue::Text(Some(d)))) => {
+                Some((k.clone(), d.clone()))
+            }
+            _ => None,
+        };
+        let mut state = PlanState::default();
+        for row in &communities {
+            let (code, data) = pair(row).unwrap_or_default();
+            state.communities.push(
+                community_from_json(&code, &data).ok_or_else(|| StoreError::Corrupt {
+                    table: "plan_communities",
+                    key: code.clone(),
+                    reason: "unreadable snapshot".into(),
+                })?,
+            );
+        }
+        for row in &grids {
+            let (code, data) = pair(row).unwrap_or_default();
+            state.grids.push(
+                grid_from_json(&code, &data).ok_or_else(|| StoreError::Corrupt {
+                    table: "plan_grids",
+                    key: code.clone(),
+                    reason: "unreadable snapshot".into(),
+                })?,
+            );
+        }
+        Ok(state)
+    }
+
+    async fn commit_plan(&self, plan: &PlanCommit) -> Result<u64, StoreError> {
+        let version = self.plan_head().await? + 1;
+        let text = |v: &str| SqlValue::Text(Some(v.to_string()));
+        let int = |v: u64| SqlValue::Int(Some(i64::try_from(v).unwrap_or(i64::MAX)));
+        let mut touched: Vec<&CommunityCode> = plan
+            .retired_communities
+            .iter()
+            .chain(plan.communities.iter().map(|c| &c.code))
+            .collect();
+        touched.sort();
+        touched.dedup();
+        let mut statements = Vec::new();
+        for c in &touched {
+            statements.push(Statement::new(
+                Arc::from(
+                    "INSERT INTO community_versions (code, version) VALUES ($1, 0) ON CONFLICT (code) DO NOTHING",
+                ),
+                vec![text(c.as_str())],
+            ));
+            statements.push(
+                Statement::new(
+                    Arc::from(
+                        "UPDATE community_versions SET version = $1 WHERE code = $2 AND version <= $3",
+                    ),
+                    vec![int(version), text(c.as_str()), int(plan.base_version)],
+                )
+                .exactly_one_row(),
+            );
+            statements.push(Statement::new(
+                Arc::from("DELETE FROM grids WHERE community_code = $1"),
+                vec![text(c.as_str())],
+            ));
+        }
+        for c in &plan.retired_communities {
+            statements.push(Statement::new(
+                Arc::from("DELETE FROM communities WHERE code = $1"),
+                vec![text(c.as_str())],
+            ));
+        }
+        push_rows(B::DIALECT, &plan.communities, &mut statements)?;
+        let grids: Vec<Grid> = plan.grids.iter().map(|g| g.grid.clone()).collect();
+        push_rows(B::DIALECT, &grids, &mut statements)?;
+        let assign: Arc<str> =
+            Arc::from("UPDATE buildings SET community_code = $1, grid_code = $2 WHERE id = $3");
+        for g in &plan.grids {
+            for b in &g.buildings {
+                statements.push(Statement::new(
+                    assign.clone(),
+                    vec![
+                        text(g.grid.community.as_str()),
+                        text(g.grid.code.as_str()),
+                        text(b.as_str()),
+                    ],
+                ));
+            }
+        }
+        push_rows(B::DIALECT, &plan.workers, &mut statements)?;
+        statements.extend(plan_statements(
+            B::DIALECT,
+            &PlanRecord {
+                version,
+                author: &plan.author,
+                summary: &plan.summary,
+                operation: &plan.operation,
+                retired: &plan.retired_communities,
+                communities: &plan.communities,
+                grids: &plan.grids,
+            },
+        ));
+        statements.extend(self.announce(ChangedLayer::Grids, None));
+        if !plan.workers.is_empty() {
+            statements.extend(self.announce(
+                ChangedLayer::Workers,
+                Some(plan.workers.iter().map(|w| w.id.to_string()).collect()),
+            ));
+        }
+        match self.backend.execute_in_transaction(&statements, None).await {
+            Ok(_) => Ok(version),
+            Err(sqlx::Error::RowNotFound) => Err(StoreError::Conflict {
+                what: format!(
+                    "the plan of {}",
+                    touched
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                now: format!("changed after version {}", plan.base_version),
+            }),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Conflict {
+                what: "the plan".into(),
+                now: format!("version {version} was committed meanwhile"),
+            }),
+            Err(source) => Err(StoreError::Write {
+                what: format!("plan version {version}"),
+                source,
+            }),
+        }
+    }
+
     async fn incident_events(&self, id: &IncidentId) -> Result<Vec<IncidentEvent>, StoreError> {
         let at = match B::DIALECT {
             tables::Dialect::GeoPackage => "at",
@@ -614,6 +877,128 @@ impl<B: SqlBackend> SqlStore<B> {
             _ => None,
         }))
     }
+}
+
+/// What a plan version records.
+struct PlanRecord<'a> {
+    version: u64,
+    author: &'a str,
+    summary: &'a str,
+    operation: &'a serde_json::Value,
+    retired: &'a [CommunityCode],
+    communities: &'a [Community],
+    grids: &'a [GridSnapshot],
+}
+
+/// The statements recording a plan version and its snapshot.
+fn plan_statements(dialect: tables::Dialect, r: &PlanRecord) -> Vec<Statement> {
+    let text = |v: String| SqlValue::Text(Some(v));
+    let int = |v: u64| SqlValue::Int(Some(i64::try_from(v).unwrap_or(i64::MAX)));
+    let mut codes: Vec<String> = r
+        .retired
+        .iter()
+        .chain(r.communities.iter().map(|c| &c.code))
+        .map(|c| c.to_string())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    let created = match dialect {
+        tables::Dialect::GeoPackage => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        tables::Dialect::Postgis => "now()",
+    };
+    let mut out = vec![Statement::new(
+        Arc::from(format!(
+            "INSERT INTO plan_versions (version, author, created_at, summary, operation, communities) VALUES ($1, $2, {created}, $3, $4, $5)"
+        )),
+        vec![
+            int(r.version),
+            text(r.author.to_string()),
+            text(r.summary.to_string()),
+            text(r.operation.to_string()),
+            text(serde_json::to_string(&codes).unwrap_or_default()),
+        ],
+    )];
+    let community_sql: Arc<str> = Arc::from(
+        "INSERT INTO plan_communities (version, code, retired, data) VALUES ($1, $2, $3, $4)",
+    );
+    for c in r.retired {
+        out.push(Statement::new(
+            community_sql.clone(),
+            vec![int(r.version), text(c.to_string()), int(1), text("{}".into())],
+        ));
+    }
+    for c in r.communities {
+        let data = serde_json::json!({
+            "name": c.name,
+            "geometry": geojson::Geometry::new(geojson::Value::from(&c.boundary)),
+        });
+        out.push(Statement::new(
+            community_sql.clone(),
+            vec![int(r.version), text(c.code.to_string()), int(0), text(data.to_string())],
+        ));
+    }
+    let grid_sql: Arc<str> = Arc::from(
+        "INSERT INTO plan_grids (version, community_code, code, data) VALUES ($1, $2, $3, $4)",
+    );
+    for g in r.grids {
+        let data = serde_json::json!({
+            "kind": g.grid.kind,
+            "households": g.grid.households,
+            "residents": g.grid.residents,
+            "buildings": g.buildings,
+            "geometry": geojson::Geometry::new(geojson::Value::from(&g.grid.boundary)),
+        });
+        out.push(Statement::new(
+            grid_sql.clone(),
+            vec![
+                int(r.version),
+                text(g.grid.community.to_string()),
+                text(g.grid.code.to_string()),
+                text(data.to_string()),
+            ],
+        ));
+    }
+    out
+}
+
+fn multipolygon_from_json(value: &serde_json::Value) -> Option<geo_types::MultiPolygon<f64>> {
+    let geometry = geojson::Geometry::from_json_value(value.clone()).ok()?;
+    match geo_types::Geometry::<f64>::try_from(geometry).ok()? {
+        geo_types::Geometry::MultiPolygon(m) => Some(m),
+        geo_types::Geometry::Polygon(p) => Some(geo_types::MultiPolygon::new(vec![p])),
+        _ => None,
+    }
+}
+
+fn community_from_json(code: &str, data: &str) -> Option<Community> {
+    let v: serde_json::Value = serde_json::from_str(data).ok()?;
+    Some(Community {
+        code: code.parse().ok()?,
+        name: v["name"].as_str()?.to_string(),
+        boundary: multipolygon_from_json(&v["geometry"])?,
+    })
+}
+
+fn grid_from_json(code: &str, data: &str) -> Option<GridSnapshot> {
+    let v: serde_json::Value = serde_json::from_str(data).ok()?;
+    let code: GridCode = code.parse().ok()?;
+    Some(GridSnapshot {
+        grid: Grid {
+            community: code.community(),
+            kind: GridKind::parse(v["kind"].as_str()?)?,
+            households: u32::try_from(v["households"].as_u64()?).ok()?,
+            residents: u32::try_from(v["residents"].as_u64()?).ok()?,
+            boundary: multipolygon_from_json(&v["geometry"])?,
+            code,
+        },
+        buildings: serde_json::from_value(v["buildings"].clone()).ok()?,
+    })
+}
+
+fn parse_time(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&chrono::Utc))
 }
 
 /// The statement recording one step of an incident.
