@@ -45,7 +45,9 @@ pub enum RebalanceError {
     UnknownCommunity(CommunityCode),
     #[error("the split line does not cross community {0}")]
     BladeMisses(CommunityCode),
-    #[error("the split cuts community {community} into {parts} parts; give {parts} codes (got {codes})")]
+    #[error(
+        "the split cuts community {community} into {parts} parts; give {parts} codes (got {codes})"
+    )]
     PartsMismatch {
         community: CommunityCode,
         parts: usize,
@@ -248,7 +250,10 @@ async fn buildings_before(
 fn adjust_targets(communities: &[Community], buildings: Vec<Building>) -> Targets {
     let mut by: Vec<Vec<Building>> = vec![Vec::new(); communities.len()];
     for b in buildings {
-        if let Some(i) = communities.iter().position(|c| Some(&c.code) == b.community.as_ref()) {
+        if let Some(i) = communities
+            .iter()
+            .position(|c| Some(&c.code) == b.community.as_ref())
+        {
             by[i].push(b);
         }
     }
@@ -499,7 +504,13 @@ fn compare(
     options: &PartitionOptions,
     operation: &Operation,
 ) -> Preview {
-    let renumber = |g: &GridCode| targets.renumbered.get(g).cloned().unwrap_or_else(|| g.clone());
+    let renumber = |g: &GridCode| {
+        targets
+            .renumbered
+            .get(g)
+            .cloned()
+            .unwrap_or_else(|| g.clone())
+    };
     let new_codes: BTreeSet<GridCode> = plans
         .iter()
         .flat_map(|p| p.grids.iter().map(|g| g.grid.code.clone()))
@@ -599,10 +610,7 @@ fn compare(
             })
             .collect();
         affected.push(w.id.clone());
-        changed_workers.push(Worker {
-            grids,
-            ..w.clone()
-        });
+        changed_workers.push(Worker { grids, ..w.clone() });
     }
     let community_features = targets
         .communities
@@ -667,4 +675,89 @@ fn operation_json(operation: &Operation) -> serde_json::Value {
             name,
         } => serde_json::json!({"merge": communities, "code": code, "name": name}),
     }
+}
+
+/// How a grid differs between two plan versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GridChange {
+    Added,
+    Removed,
+    Changed,
+}
+
+/// The grids that differ between versions `from` and `to`, as GeoJSON with `change`.
+pub async fn diff(
+    store: &dyn Store,
+    from: u64,
+    to: u64,
+) -> Result<geojson::FeatureCollection, RebalanceError> {
+    use crate::features::{Audience, ToFeature};
+    let (a, b) = (store.plan_state(from).await?, store.plan_state(to).await?);
+    let index = |s: &PlanState| -> BTreeMap<GridCode, GridSnapshot> {
+        s.grids
+            .iter()
+            .map(|g| (g.grid.code.clone(), g.clone()))
+            .collect()
+    };
+    let (a, b) = (index(&a), index(&b));
+    let mut features = Vec::new();
+    let mut push = |g: &GridSnapshot, change: GridChange| {
+        let mut f = g.grid.to_feature(Audience::Internal);
+        if let Some(p) = f.properties.as_mut() {
+            p.insert("change".into(), serde_json::json!(change));
+            p.insert("buildings".into(), serde_json::json!(g.buildings.len()));
+        }
+        features.push(f);
+    };
+    for (code, g) in &b {
+        match a.get(code) {
+            None => push(g, GridChange::Added),
+            Some(old) if old != g => push(g, GridChange::Changed),
+            Some(_) => {}
+        }
+    }
+    for (code, g) in &a {
+        if !b.contains_key(code) {
+            push(g, GridChange::Removed);
+        }
+    }
+    Ok(geojson::FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    })
+}
+
+/// Restores the plan of version `version` as a new version: communities and grids as they
+/// were then (communities created since are retired), buildings back in their grids.
+pub async fn restore(
+    store: &dyn Store,
+    version: u64,
+    base_version: u64,
+    author: &str,
+) -> Result<u64, RebalanceError> {
+    let head = store.plan_head().await?;
+    let (then, now) = (
+        store.plan_state(version).await?,
+        store.plan_state(head).await?,
+    );
+    let then_codes: BTreeSet<&CommunityCode> = then.communities.iter().map(|c| &c.code).collect();
+    let retired: Vec<CommunityCode> = now
+        .communities
+        .iter()
+        .filter(|c| !then_codes.contains(&c.code))
+        .map(|c| c.code.clone())
+        .collect();
+    let commit = PlanCommit {
+        base_version,
+        author: author.to_string(),
+        summary: format!("restore version {version}"),
+        operation: serde_json::json!({"restore": version}),
+        retired_communities: retired,
+        communities: then.communities,
+        grids: then.grids,
+        workers: Vec::new(),
+    };
+    Ok(store.commit_plan(&commit).await?)
 }

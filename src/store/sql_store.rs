@@ -639,13 +639,15 @@ impl<B: SqlBackend> Store for SqlStore<B> {
         let mut state = PlanState::default();
         for row in &communities {
             let (code, data) = pair(row).unwrap_or_default();
-            state.communities.push(
-                community_from_json(&code, &data).ok_or_else(|| StoreError::Corrupt {
-                    table: "plan_communities",
-                    key: code.clone(),
-                    reason: "unreadable snapshot".into(),
-                })?,
-            );
+            state
+                .communities
+                .push(
+                    community_from_json(&code, &data).ok_or_else(|| StoreError::Corrupt {
+                        table: "plan_communities",
+                        key: code.clone(),
+                        reason: "unreadable snapshot".into(),
+                    })?,
+                );
         }
         for row in &grids {
             let (code, data) = pair(row).unwrap_or_default();
@@ -924,7 +926,12 @@ fn plan_statements(dialect: tables::Dialect, r: &PlanRecord) -> Vec<Statement> {
     for c in r.retired {
         out.push(Statement::new(
             community_sql.clone(),
-            vec![int(r.version), text(c.to_string()), int(1), text("{}".into())],
+            vec![
+                int(r.version),
+                text(c.to_string()),
+                int(1),
+                text("{}".into()),
+            ],
         ));
     }
     for c in r.communities {
@@ -934,7 +941,12 @@ fn plan_statements(dialect: tables::Dialect, r: &PlanRecord) -> Vec<Statement> {
         });
         out.push(Statement::new(
             community_sql.clone(),
-            vec![int(r.version), text(c.code.to_string()), int(0), text(data.to_string())],
+            vec![
+                int(r.version),
+                text(c.code.to_string()),
+                int(0),
+                text(data.to_string()),
+            ],
         ));
     }
     let grid_sql: Arc<str> = Arc::from(

@@ -1,0 +1,373 @@
+//! Rebalancing on a generated, partitioned district, on both stores: household changes,
+//! splits and merges previewed and committed as plan versions, stale commits refused,
+//! versions diffed and restored.
+
+mod common;
+
+use geo::{Area, BoundingRect, Centroid, Intersects};
+use geo_types::{Geometry, LineString};
+use gridmap::domain::*;
+use gridmap::generate::{DistrictProfile, GenerateOptions, generate};
+use gridmap::partition::PartitionOptions;
+use gridmap::service::partition_job::{self, Commit, Scope};
+use gridmap::service::rebalance::{self, Operation, RebalanceError};
+use gridmap::store::{LayerQuery, Store, StoreError};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+async fn district(store: &dyn Store) -> Dataset {
+    let profile = DistrictProfile::dongsheng().unwrap();
+    let data = generate(
+        &profile,
+        &GenerateOptions {
+            households: 30_000,
+            seed: 9,
+        },
+    )
+    .unwrap();
+    store.write(&data, None).await.unwrap();
+    partition_job::run(
+        store,
+        &Scope::All,
+        &PartitionOptions::default(),
+        Commit::Write,
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    data
+}
+
+async fn community_buildings(store: &dyn Store, code: &CommunityCode) -> Vec<Building> {
+    store
+        .buildings(&LayerQuery {
+            code_prefix: Some(code.to_string()),
+            ..LayerQuery::default()
+        })
+        .await
+        .unwrap()
+}
+
+/// Grids of a community: inside it, contiguous, and tiling it (areas add up).
+async fn check_tiling(store: &dyn Store, community: &Community) {
+    let grids = store
+        .grids(&LayerQuery {
+            code_prefix: Some(community.code.to_string()),
+            ..LayerQuery::default()
+        })
+        .await
+        .unwrap();
+    assert!(!grids.is_empty(), "{} has no grids", community.code);
+    let area: f64 = grids.iter().map(|g| g.boundary.unsigned_area()).sum();
+    let whole = community.boundary.unsigned_area();
+    assert!(
+        (area - whole).abs() / whole < 1e-6,
+        "{}: grids cover {area}, community {whole}",
+        community.code
+    );
+    for g in &grids {
+        assert_eq!(g.community, community.code);
+    }
+}
+
+async fn rebalancing(store: Arc<dyn Store>) {
+    let data = district(store.as_ref()).await;
+    let options = PartitionOptions::default();
+    let v1 = store.plan_head().await.unwrap();
+    assert_eq!(v1, 1, "the partition is version 1");
+
+    // Households of one community grow by 15%: adjust.
+    let target = data.communities[2].clone();
+    let mut grown = community_buildings(store.as_ref(), &target.code).await;
+    for b in &mut grown {
+        if b.kind.is_residential() {
+            b.households = (f64::from(b.households) * 1.15).round() as u32;
+        }
+    }
+    store
+        .write(
+            &Dataset {
+                buildings: grown.clone(),
+                ..Dataset::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let adjust = Operation::Adjust {
+        communities: vec![target.code.clone()],
+    };
+    let preview = rebalance::preview(store.as_ref(), &adjust, &options)
+        .await
+        .unwrap();
+    assert_eq!(preview.base_version, 1);
+    assert_eq!(
+        store.plan_head().await.unwrap(),
+        1,
+        "a preview writes nothing"
+    );
+    assert!(preview.buildings_moved > 0);
+    assert!(
+        preview.buildings_moved * 4 < preview.buildings,
+        "{} of {}",
+        preview.buildings_moved,
+        preview.buildings
+    );
+    assert!(
+        preview
+            .moved
+            .iter()
+            .all(|m| grown.iter().any(|b| b.id == m.building))
+    );
+    let json = serde_json::to_value(&preview).unwrap();
+    for key in [
+        "moved",
+        "code_map",
+        "grids",
+        "retired",
+        "totals",
+        "affected_workers",
+        "metrics",
+    ] {
+        assert!(json.get(key).is_some(), "preview has {key}");
+    }
+    let (_, v2) = rebalance::commit(store.as_ref(), &adjust, &options, 1, "规划员甲")
+        .await
+        .unwrap();
+    assert_eq!(v2, 2);
+    check_tiling(store.as_ref(), &target).await;
+    let after = community_buildings(store.as_ref(), &target.code).await;
+    for m in &preview.moved {
+        let b = after.iter().find(|b| b.id == m.building).unwrap();
+        assert_eq!(b.grid.as_ref(), Some(&m.to));
+    }
+
+    // A second planner commits against version 1: refused, nothing written.
+    let err = rebalance::commit(store.as_ref(), &adjust, &options, 1, "规划员乙")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, RebalanceError::Store(StoreError::Conflict { .. })),
+        "{err}"
+    );
+    assert_eq!(store.plan_head().await.unwrap(), 2);
+
+    // Split another community along a north-south line through its centre.
+    let split_me = data.communities[5].clone();
+    let rect = split_me.boundary.bounding_rect().unwrap();
+    let centre = split_me.boundary.centroid().unwrap();
+    let line = LineString::from(vec![
+        (centre.x(), rect.min().y - 0.01),
+        (centre.x(), rect.max().y + 0.01),
+    ]);
+    let new_code: CommunityCode = format!("{}{:03}", split_me.code.street(), 990)
+        .parse()
+        .unwrap();
+    let split = Operation::Split {
+        community: split_me.code.clone(),
+        blade: Geometry::LineString(line),
+        codes: vec![split_me.code.clone(), new_code.clone()],
+        names: vec![split_me.name.clone(), "新社区".into()],
+    };
+    let before_outside: Vec<(BuildingId, Option<GridCode>)> = store
+        .buildings(&LayerQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|b| b.community.as_ref() != Some(&split_me.code))
+        .map(|b| (b.id, b.grid))
+        .collect();
+    let preview = rebalance::preview(store.as_ref(), &split, &options)
+        .await
+        .unwrap();
+    assert_eq!(preview.communities.features.len(), 2);
+    let inside: HashSet<BuildingId> = community_buildings(store.as_ref(), &split_me.code)
+        .await
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    assert!(
+        preview.moved.iter().all(|m| inside.contains(&m.building)),
+        "a split moves no building outside the split community"
+    );
+    assert!(!preview.code_map.is_empty());
+    let (_, v3) = rebalance::commit(store.as_ref(), &split, &options, 2, "规划员甲")
+        .await
+        .unwrap();
+    assert_eq!(v3, 3);
+    let communities = store.communities(&LayerQuery::default()).await.unwrap();
+    let halves: Vec<&Community> = communities
+        .iter()
+        .filter(|c| c.code == split_me.code || c.code == new_code)
+        .collect();
+    assert_eq!(halves.len(), 2);
+    let halves_area: f64 = halves.iter().map(|c| c.boundary.unsigned_area()).sum();
+    let whole = split_me.boundary.unsigned_area();
+    assert!(
+        (halves_area - whole).abs() / whole < 1e-3,
+        "the halves cover the community"
+    );
+    for c in &halves {
+        check_tiling(store.as_ref(), c).await;
+    }
+    let after_outside: Vec<(BuildingId, Option<GridCode>)> = store
+        .buildings(&LayerQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|b| !inside.contains(&b.id))
+        .map(|b| (b.id, b.grid))
+        .collect();
+    let mut a = before_outside.clone();
+    let mut b = after_outside.clone();
+    a.sort();
+    b.sort();
+    assert_eq!(
+        a, b,
+        "buildings outside the split community keep their grids"
+    );
+
+    // Merge two adjacent communities.
+    let (first, second) = communities
+        .iter()
+        .filter(|c| c.code != new_code && c.code != split_me.code && c.code != target.code)
+        .flat_map(|a| communities.iter().map(move |b| (a, b)))
+        .find(|(a, b)| {
+            a.code < b.code
+                && a.code.street() == b.code.street()
+                && a.boundary.intersects(&b.boundary)
+        })
+        .map(|(a, b)| (a.clone(), b.clone()))
+        .expect("two adjacent communities");
+    let merge = Operation::Merge {
+        communities: vec![first.code.clone(), second.code.clone()],
+        code: first.code.clone(),
+        name: format!("{}{}", first.name, second.name),
+    };
+    let preview = rebalance::preview(store.as_ref(), &merge, &options)
+        .await
+        .unwrap();
+    assert!(preview.code_map.len() >= 2);
+    let (_, v4) = rebalance::commit(store.as_ref(), &merge, &options, 3, "规划员甲")
+        .await
+        .unwrap();
+    assert_eq!(v4, 4);
+    let communities = store.communities(&LayerQuery::default()).await.unwrap();
+    assert!(!communities.iter().any(|c| c.code == second.code));
+    let merged = communities.iter().find(|c| c.code == first.code).unwrap();
+    check_tiling(store.as_ref(), merged).await;
+    assert!(
+        community_buildings(store.as_ref(), &second.code)
+            .await
+            .is_empty(),
+        "no building is left in the retired community"
+    );
+
+    // History: four versions; the diff of 3 → 4 names the merged grids; restoring 3
+    // brings the second community back.
+    let versions = store.plan_versions(10).await.unwrap();
+    assert_eq!(
+        versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+        [4, 3, 2, 1]
+    );
+    assert_eq!(versions[0].author, "规划员甲");
+    assert!(versions[0].summary.contains("merge"));
+    let changes = rebalance::diff(store.as_ref(), 3, 4).await.unwrap();
+    assert!(!changes.features.is_empty());
+    let v5 = rebalance::restore(store.as_ref(), 3, 4, "规划员乙")
+        .await
+        .unwrap();
+    assert_eq!(v5, 5);
+    let communities = store.communities(&LayerQuery::default()).await.unwrap();
+    let back = communities
+        .iter()
+        .find(|c| c.code == second.code)
+        .expect("restored");
+    check_tiling(store.as_ref(), back).await;
+    assert!(
+        rebalance::diff(store.as_ref(), 3, 5)
+            .await
+            .unwrap()
+            .features
+            .is_empty()
+    );
+
+    // Bad input: nothing written.
+    let head = store.plan_head().await.unwrap();
+    let far = LineString::from(vec![(0.0, 0.0), (0.1, 0.1)]);
+    let misses = Operation::Split {
+        community: split_me.code.clone(),
+        blade: Geometry::LineString(far),
+        codes: vec![split_me.code.clone(), new_code.clone()],
+        names: vec![],
+    };
+    assert!(matches!(
+        rebalance::preview(store.as_ref(), &misses, &options).await,
+        Err(RebalanceError::BladeMisses(_))
+    ));
+    let now = communities
+        .iter()
+        .find(|c| c.code == split_me.code)
+        .unwrap();
+    let (r, c) = (
+        now.boundary.bounding_rect().unwrap(),
+        now.boundary.centroid().unwrap(),
+    );
+    let through = LineString::from(vec![(c.x(), r.min().y - 0.01), (c.x(), r.max().y + 0.01)]);
+    let taken = Operation::Split {
+        community: split_me.code.clone(),
+        blade: Geometry::LineString(through),
+        codes: vec![
+            split_me.code.clone(),
+            communities
+                .iter()
+                .find(|c| c.code != split_me.code && c.code.street() == split_me.code.street())
+                .map(|c| c.code.clone())
+                .expect("a neighbour in the same street"),
+        ],
+        names: vec![],
+    };
+    let result = rebalance::preview(store.as_ref(), &taken, &options).await;
+    assert!(
+        matches!(result, Err(RebalanceError::CodeTaken { .. })),
+        "{:?}",
+        result.map(|p| p.summary)
+    );
+    let unknown: CommunityCode = "150602999999".parse().unwrap();
+    assert!(matches!(
+        rebalance::preview(
+            store.as_ref(),
+            &Operation::Adjust {
+                communities: vec![unknown]
+            },
+            &options
+        )
+        .await,
+        Err(RebalanceError::UnknownCommunity(_))
+    ));
+    let far_apart = communities
+        .iter()
+        .flat_map(|a| communities.iter().map(move |b| (a, b)))
+        .find(|(a, b)| {
+            a.code < b.code
+                && a.code.street() == b.code.street()
+                && !a.boundary.intersects(&b.boundary)
+        })
+        .map(|(a, b)| (a.code.clone(), b.code.clone()))
+        .expect("two communities apart");
+    assert!(matches!(
+        rebalance::preview(
+            store.as_ref(),
+            &Operation::Merge {
+                communities: vec![far_apart.0.clone(), far_apart.1],
+                code: far_apart.0,
+                name: "x".into()
+            },
+            &options
+        )
+        .await,
+        Err(RebalanceError::NotAdjacent(_))
+    ));
+    assert_eq!(store.plan_head().await.unwrap(), head);
+}
+both_stores!(rebalance_in_both_stores, rebalancing);
