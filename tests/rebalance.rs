@@ -371,3 +371,223 @@ async fn rebalancing(store: Arc<dyn Store>) {
     assert_eq!(store.plan_head().await.unwrap(), head);
 }
 both_stores!(rebalance_in_both_stores, rebalancing);
+
+async fn call(
+    state: &gridmap::api::AppState,
+    method: &str,
+    uri: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+    headers: &[(&str, &str)],
+) -> (
+    axum::http::StatusCode,
+    axum::http::HeaderMap,
+    serde_json::Value,
+) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut request = axum::http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("authorization", format!("Bearer {token}"));
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let body = match body {
+        Some(b) => {
+            request = request.header("content-type", "application/json");
+            axum::body::Body::from(b.to_string())
+        }
+        None => axum::body::Body::empty(),
+    };
+    let response = gridmap::api::app(state.clone())
+        .oneshot(request.body(body).unwrap())
+        .await
+        .unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        headers,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+async fn rebalancing_over_http(store: Arc<dyn Store>) {
+    use axum::http::StatusCode;
+    use serde_json::json;
+    let data = district(store.as_ref()).await;
+    let state = gridmap::api::AppState::load(store.clone()).await.unwrap();
+    let planner = gridmap::auth::new_token();
+    store
+        .create_token(
+            &gridmap::auth::hash_token(&planner),
+            Role::Planner,
+            "规划员",
+        )
+        .await
+        .unwrap();
+    let dispatcher = gridmap::auth::new_token();
+    store
+        .create_token(
+            &gridmap::auth::hash_token(&dispatcher),
+            Role::Dispatcher,
+            "调度员",
+        )
+        .await
+        .unwrap();
+    let c = &data.communities[4];
+    let rect = c.boundary.bounding_rect().unwrap();
+    let centre = c.boundary.centroid().unwrap();
+    let new_code = format!("{}{:03}", c.code.street(), 991);
+    let split = json!({
+        "operation": "split",
+        "community": c.code,
+        "line": {"type": "LineString", "coordinates": [[centre.x(), rect.min().y - 0.01], [centre.x(), rect.max().y + 0.01]]},
+        "codes": [c.code, new_code],
+        "names": [c.name, "新社区"],
+    });
+    let (status, _, _) = call(
+        &state,
+        "POST",
+        "/api/rebalance",
+        &dispatcher,
+        Some(split.clone()),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, headers, preview) = call(
+        &state,
+        "POST",
+        "/api/rebalance",
+        &planner,
+        Some(split.clone()),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(headers["etag"], "\"v1\"");
+    assert_eq!(preview["committed"], json!(false));
+    assert!(preview["moved"].is_array() && preview["code_map"].is_object());
+    assert_eq!(preview["grids"]["type"], json!("FeatureCollection"));
+    assert_eq!(store.plan_head().await.unwrap(), 1);
+
+    let mut commit = split.clone();
+    commit["commit"] = json!(true);
+    let (status, _, problem) = call(
+        &state,
+        "POST",
+        "/api/rebalance",
+        &planner,
+        Some(commit.clone()),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(problem["invalid-params"][0]["name"], json!("base_version"));
+    let (status, headers, done) = call(
+        &state,
+        "POST",
+        "/api/rebalance",
+        &planner,
+        Some(commit.clone()),
+        &[("if-match", "\"v1\"")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["version"], json!(2));
+    assert_eq!(headers["etag"], "\"v2\"");
+    // The engine locates in the new community at once.
+    let (_, _, located) = call(
+        &state,
+        "GET",
+        &format!("/api/locate?lon={}&lat={}", centre.x() + 0.0005, centre.y()),
+        &planner,
+        None,
+        &[],
+    )
+    .await;
+    let community = located["location"]["community"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        community == c.code.as_str() || community == new_code,
+        "{located}"
+    );
+    // The second planner's commit on the same stale version: 409, nothing written.
+    let (status, headers, problem) = call(
+        &state,
+        "POST",
+        "/api/rebalance",
+        &planner,
+        Some(commit),
+        &[("if-match", "\"v1\"")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    assert_eq!(headers["content-type"], "application/problem+json");
+    assert_eq!(store.plan_head().await.unwrap(), 2);
+
+    // Bad input.
+    let far = json!({"operation": "split", "community": c.code, "codes": [c.code, new_code],
+                     "line": {"type": "LineString", "coordinates": [[0.0, 0.0], [0.1, 0.1]]}});
+    let (status, _, problem) =
+        call(&state, "POST", "/api/rebalance", &planner, Some(far), &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(problem["invalid-params"][0]["name"], json!("line"));
+    let unknown = json!({"operation": "adjust", "communities": ["150602999999"]});
+    let (status, _, _) = call(
+        &state,
+        "POST",
+        "/api/rebalance",
+        &planner,
+        Some(unknown),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let bad = json!({"operation": "explode"});
+    let (status, _, problem) =
+        call(&state, "POST", "/api/rebalance", &planner, Some(bad), &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(problem["invalid-params"][0]["name"], json!("operation"));
+
+    // History over HTTP.
+    let (status, _, versions) =
+        call(&state, "GET", "/api/plan/versions", &planner, None, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(versions["head"], json!(2));
+    assert_eq!(versions["versions"][0]["author"], json!("规划员"));
+    let (status, _, diff) = call(
+        &state,
+        "GET",
+        "/api/plan/diff?from=1&to=2",
+        &planner,
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!diff["grids"]["features"].as_array().unwrap().is_empty());
+    let (status, _, shown) = call(&state, "GET", "/api/plan/versions/1", &planner, None, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!shown["grids"]["features"].as_array().unwrap().is_empty());
+    let (status, _, _) = call(&state, "GET", "/api/plan/versions/99", &planner, None, &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, restored) = call(
+        &state,
+        "POST",
+        "/api/plan/versions/1/restore",
+        &planner,
+        Some(json!({"base_version": 2})),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{restored}");
+    assert_eq!(restored["version"], json!(3));
+    let communities = store.communities(&LayerQuery::default()).await.unwrap();
+    assert!(!communities.iter().any(|x| x.code.as_str() == new_code));
+}
+both_stores!(rebalance_over_http, rebalancing_over_http);

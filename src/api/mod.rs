@@ -10,6 +10,7 @@ mod openapi;
 mod partition;
 mod positions;
 mod problem;
+mod rebalance;
 mod web;
 
 pub use auth::Caller;
@@ -132,6 +133,14 @@ pub fn app(state: AppState) -> Router {
         .route("/api/staffing", get(dispatch::staffing))
         .route("/api/stations/nearest", get(dispatch::nearest_stations))
         .route("/api/bbox", get(dispatch::in_box))
+        .route("/api/rebalance", axum::routing::post(rebalance::rebalance))
+        .route("/api/plan/versions", get(rebalance::versions))
+        .route("/api/plan/versions/{version}", get(rebalance::show))
+        .route(
+            "/api/plan/versions/{version}/restore",
+            axum::routing::post(rebalance::restore),
+        )
+        .route("/api/plan/diff", get(rebalance::diff))
         .route("/api/{layer}", get(layers::list))
         .route("/api/partition", axum::routing::post(partition::partition))
         .route("/metrics", get(metrics::render))

@@ -244,6 +244,20 @@ impl Engine {
         }
     }
 
+    /// Replaces the communities (after a split or merge).
+    pub fn replace_communities(&mut self, communities: Vec<Community>) {
+        self.community_names = communities
+            .iter()
+            .map(|c| (c.code.clone(), c.name.clone()))
+            .collect();
+        self.communities = PolygonIndex::new(
+            communities
+                .into_iter()
+                .map(|c| (c.code, c.boundary))
+                .collect(),
+        );
+    }
+
     /// Replaces the stations (after an import).
     pub fn replace_stations(&mut self, stations: Vec<Station>) {
         self.stations = station_index(self.workers.frame(), &stations);

@@ -19,8 +19,13 @@ pub async fn apply(
     };
     match change.layer {
         ChangedLayer::Grids => {
+            // Grids change with partitions and plan commits, which may move community
+            // boundaries too.
             let grids = store.grids(&LayerQuery::default()).await?;
-            write(engine).replace_grids(grids);
+            let communities = store.communities(&LayerQuery::default()).await?;
+            let mut engine = write(engine);
+            engine.replace_grids(grids);
+            engine.replace_communities(communities);
         }
         ChangedLayer::Workers => {
             let workers = store.workers(&query).await?;

@@ -223,6 +223,40 @@ pub async fn commit(
     base_version: u64,
     author: &str,
 ) -> Result<(Preview, u64), RebalanceError> {
+    // A stale preview is a conflict before anything else (the operation may not even
+    // apply any more); the store checks again inside the transaction.
+    let head = store.plan_head().await?;
+    if head > base_version {
+        let touched: Vec<&CommunityCode> = match operation {
+            Operation::Adjust { communities } | Operation::Merge { communities, .. } => {
+                communities.iter().collect()
+            }
+            Operation::Split {
+                community, codes, ..
+            } => std::iter::once(community).chain(codes).collect(),
+        };
+        let newer = store
+            .plan_versions(u32::try_from(head - base_version).unwrap_or(u32::MAX))
+            .await?;
+        if let Some(v) = newer.iter().find(|v| {
+            v.version > base_version && v.communities.iter().any(|c| touched.contains(&c))
+        }) {
+            return Err(RebalanceError::Store(StoreError::Conflict {
+                what: format!(
+                    "the plan of {}",
+                    v.communities
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                now: format!(
+                    "changed by version {} ({}) after version {base_version}",
+                    v.version, v.summary
+                ),
+            }));
+        }
+    }
     let mut preview = preview(store, operation, options).await?;
     preview.commit.base_version = base_version;
     preview.commit.author = author.to_string();
