@@ -3,6 +3,7 @@
 
 pub mod http_load;
 pub mod queries;
+pub mod rebalance;
 
 use serde::Serialize;
 use std::time::Duration;

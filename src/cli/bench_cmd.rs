@@ -54,3 +54,28 @@ pub async fn queries(database: &str, options: QueryBenchOptions, json: bool) -> 
     );
     Ok(())
 }
+
+pub async fn rebalance(database: &str, communities: usize, json: bool) -> CliResult {
+    let store = crate::store::open(database).await?;
+    serve_cmd::load_demo_if_empty(store.as_ref()).await?;
+    let say = |line: &str| {
+        if !json {
+            println!("{line}");
+        }
+    };
+    let report = crate::bench::rebalance::run(store.as_ref(), communities, &say).await;
+    store.close().await;
+    let report = report?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    println!(
+        "\nslowest preview: split {:.0} ms, merge {:.0} ms; most buildings moved: +15% {:.1}%, −15% {:.1}%",
+        report.split_ms_max,
+        report.merge_ms_max,
+        report.grow_moved_max * 100.0,
+        report.shrink_moved_max * 100.0
+    );
+    Ok(())
+}

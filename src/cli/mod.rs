@@ -7,11 +7,12 @@ mod import_cmd;
 mod partition_cmd;
 mod progress;
 mod query_cmd;
+mod rebalance_cmd;
 mod serve_cmd;
 mod token_cmd;
 
 use crate::crs::Crs;
-use crate::domain::{Role, StreetCode};
+use crate::domain::{CommunityCode, Role, StreetCode};
 use crate::features::Layer;
 use crate::import::ImportKind;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -193,6 +194,17 @@ pub enum Command {
         #[arg(long, default_value_t = 18.0)]
         ratio: f64,
     },
+    /// Rebalance: split or merge communities, or absorb household changes (preview by
+    /// default; --commit writes a plan version).
+    Rebalance {
+        #[command(subcommand)]
+        action: RebalanceAction,
+    },
+    /// Plan history: versions, one version, differences, restore.
+    Plan {
+        #[command(subcommand)]
+        action: PlanAction,
+    },
     /// End-to-end benchmarks against the real alternative, side by side.
     Bench {
         #[command(subcommand)]
@@ -200,8 +212,107 @@ pub enum Command {
     },
 }
 
+/// What every rebalance command shares.
+#[derive(Debug, clap::Args)]
+pub struct RebalanceArgs {
+    #[command(flatten)]
+    pub db: DatabaseArg,
+    /// Write the change as a new plan version (default: preview only).
+    #[arg(long)]
+    pub commit: bool,
+    /// The plan version the change was previewed against (default: the current one).
+    #[arg(long)]
+    pub base_version: Option<u64>,
+    /// Who commits (recorded with the version).
+    #[arg(long, default_value = "cli")]
+    pub author: String,
+    /// Print the preview as JSON (moved, code_map, grids, …).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RebalanceAction {
+    /// Rebalance communities after household or building changes.
+    Adjust {
+        #[command(flatten)]
+        args: RebalanceArgs,
+        /// A community (repeat for several).
+        #[arg(long = "community", required_unless_present = "street")]
+        communities: Vec<CommunityCode>,
+        /// Every community of a street.
+        #[arg(long)]
+        street: Option<StreetCode>,
+    },
+    /// Split a community along a line (or around a polygon) into new communities.
+    Split {
+        #[command(flatten)]
+        args: RebalanceArgs,
+        #[arg(long)]
+        community: CommunityCode,
+        /// A GeoJSON file (geometry, Feature or FeatureCollection of one) with the line.
+        #[arg(long)]
+        line: PathBuf,
+        /// The new communities' codes, for the pieces in reading order (comma-separated).
+        #[arg(long, value_delimiter = ',', required = true)]
+        codes: Vec<CommunityCode>,
+        #[arg(long, value_delimiter = ',')]
+        names: Vec<String>,
+    },
+    /// Merge adjacent communities into one.
+    Merge {
+        #[command(flatten)]
+        args: RebalanceArgs,
+        #[arg(long, value_delimiter = ',', required = true)]
+        communities: Vec<CommunityCode>,
+        /// The merged community's code (default: the first).
+        #[arg(long)]
+        code: Option<CommunityCode>,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanAction {
+    /// Versions, newest first.
+    Versions {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Grids added, removed or changed between two versions (GeoJSON).
+    Diff {
+        #[command(flatten)]
+        db: DatabaseArg,
+        from: u64,
+        /// Default: the current version.
+        to: Option<u64>,
+    },
+    /// Restore a version's plan as a new version.
+    Restore {
+        #[command(flatten)]
+        db: DatabaseArg,
+        version: u64,
+        #[arg(long, default_value = "cli")]
+        author: String,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum BenchAction {
+    /// Split and merge previews (time) and ±15% household changes (buildings moved) on a
+    /// partitioned district (an empty store gets the demo district).
+    Rebalance {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// How many communities to try.
+        #[arg(long, default_value_t = 20)]
+        communities: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Point-in-grid and nearest-worker queries in the engine, over HTTP and in PostGIS,
     /// then incident intake and position updates over HTTP (needs a postgres:// database;
     /// an empty one gets the demo district).
@@ -348,6 +459,16 @@ pub async fn run(cli: Cli) -> CliResult {
         } => query_cmd::nearest(&db.database, lon, lat, crs, k).await,
         Command::Bbox { db, bbox } => query_cmd::in_box(&db.database, &bbox).await,
         Command::Staffing { db, ratio } => query_cmd::staffing(&db.database, ratio).await,
+        Command::Rebalance { action } => rebalance_cmd::run(action).await,
+        Command::Plan { action } => rebalance_cmd::plan(action).await,
+        Command::Bench {
+            action:
+                BenchAction::Rebalance {
+                    db,
+                    communities,
+                    json,
+                },
+        } => bench_cmd::rebalance(&db.database, communities, json).await,
         Command::Bench {
             action:
                 BenchAction::Queries {

@@ -24,6 +24,14 @@ pub fn adjust_part_count(
         .flat_map(|d| [current + d, current.saturating_sub(d)])
         .find(|&k| fits(k))
         .unwrap_or(best);
+    // Scraps (a grid cut by a new boundary, say) under half the band's lower edge cannot
+    // be filled by moves: they join their neighbours first.
+    let scrap = (target - band) / 2.0;
+    while parts.len() > 1 && parts.iter().any(|p| (graph.weight_of(p) as f64) < scrap) {
+        if !dissolve_lightest(graph, &mut parts) {
+            break;
+        }
+    }
     let total_sites: usize = parts.iter().map(Vec::len).sum();
     while parts.len() < wanted && parts.len() < total_sites {
         if !seed_new_part(graph, &mut parts) {

@@ -538,39 +538,62 @@ fn compare(
     options: &PartitionOptions,
     operation: &Operation,
 ) -> Preview {
-    let renumber = |g: &GridCode| {
-        targets
-            .renumbered
-            .get(g)
-            .cloned()
-            .unwrap_or_else(|| g.clone())
-    };
-    let new_codes: BTreeSet<GridCode> = plans
+    // Where each building ends up, and for each old grid the new grid that carries its
+    // sequence and most of its buildings (a grid cut by a new boundary lives on in one
+    // piece; the others are new grids).
+    let new_of: HashMap<&BuildingId, &GridCode> = plans
         .iter()
-        .flat_map(|p| p.grids.iter().map(|g| g.grid.code.clone()))
+        .flat_map(|p| {
+            p.grids
+                .iter()
+                .flat_map(|g| g.buildings.iter().map(move |b| (b, &g.grid.code)))
+        })
         .collect();
-    let mut code_map = BTreeMap::new();
-    let mut retired = Vec::new();
-    for g in old_grids {
-        let n = renumber(&g.code);
-        if new_codes.contains(&n) {
-            code_map.insert(g.code.clone(), n);
-        } else {
-            retired.push(g.code.clone());
+    let mut carried: HashMap<&GridCode, BTreeMap<&GridCode, usize>> = HashMap::new();
+    for (b, old) in before {
+        if let (Some(old), Some(new)) = (old, new_of.get(b)) {
+            let same = targets
+                .renumbered
+                .get(old)
+                .is_some_and(|r| r.sequence() == new.sequence())
+                || new.sequence() == old.sequence();
+            if same {
+                *carried.entry(old).or_default().entry(*new).or_default() += 1;
+            }
         }
     }
+    let mut code_map = BTreeMap::new();
+    let mut retired = Vec::new();
+    let mut taken: BTreeSet<&GridCode> = BTreeSet::new();
+    for g in old_grids {
+        let best = carried.get(&g.code).and_then(|counts| {
+            counts
+                .iter()
+                .filter(|(c, _)| !taken.contains(*c))
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(c, _)| *c)
+        });
+        match best {
+            Some(new) => {
+                taken.insert(new);
+                code_map.insert(g.code.clone(), new.clone());
+            }
+            None => retired.push(g.code.clone()),
+        }
+    }
+    let renumber = |g: &GridCode| code_map.get(g).cloned();
     let old_members: HashMap<GridCode, BTreeSet<&BuildingId>> = {
         let mut m: HashMap<GridCode, BTreeSet<&BuildingId>> = HashMap::new();
         for (b, g) in before {
-            if let Some(g) = g {
-                m.entry(renumber(g)).or_default().insert(b);
+            if let Some(n) = g.as_ref().and_then(renumber) {
+                m.entry(n).or_default().insert(b);
             }
         }
         m
     };
     let old_households: HashMap<GridCode, u32> = old_grids
         .iter()
-        .map(|g| (renumber(&g.code), g.households))
+        .filter_map(|g| Some((renumber(&g.code)?, g.households)))
         .collect();
     let mut moved = Vec::new();
     let mut features = Vec::new();
@@ -581,7 +604,7 @@ fn compare(
             let members: BTreeSet<&BuildingId> = g.buildings.iter().collect();
             for b in &g.buildings {
                 let from = before.get(b).cloned().flatten();
-                if from.as_ref().map(&renumber).as_ref() != Some(&g.grid.code) {
+                if from.as_ref().and_then(renumber).as_ref() != Some(&g.grid.code) {
                     moved.push(Moved {
                         building: b.clone(),
                         from,
