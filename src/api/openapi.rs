@@ -84,6 +84,20 @@ pub fn document() -> Value {
                     "target": {"type": "integer", "minimum": 1}, "tolerance": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1}, "seed": {"type": "integer"}, "dry_run": {"type": "boolean"}, "keep_existing": {"type": "boolean", "description": "start from the current grids: those within tolerance keep their buildings and codes"}}}}}},
                 "responses": {"200": {"description": "metrics (and grids for a dry run)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "422": problem}
             }},
+            "/api/rebalance": {"post": {
+                "summary": "Preview or commit a split, merge or adjustment of communities and grids (planner role)",
+                "description": "operation adjust {communities}, split {community, line (GeoJSON LineString or Polygon), codes, names}, merge {communities, code, name}. Without `commit` nothing is written and the preview (moved, code_map, retired, grids, communities, totals, affected_workers, metrics) comes with ETag \"v{base}\". With `commit: true` give `base_version` (or If-Match): a community changed since is 409.",
+                "security": [{"bearer": []}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["operation"], "properties": {
+                    "operation": {"type": "string", "enum": ["adjust", "split", "merge"]}, "communities": {"type": "array", "items": {"type": "string"}}, "community": {"type": "string"},
+                    "line": {"type": "object", "description": "GeoJSON geometry or Feature"}, "codes": {"type": "array", "items": {"type": "string"}}, "names": {"type": "array", "items": {"type": "string"}},
+                    "code": {"type": "string"}, "name": {"type": "string"}, "target": {"type": "integer"}, "tolerance": {"type": "number"}, "commit": {"type": "boolean"}, "base_version": {"type": "integer"}}}}}},
+                "responses": {"200": {"description": "the preview (and `version` when committed)"}, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "422": problem}
+            }},
+            "/api/plan/versions": {"get": {"summary": "Plan versions, newest first (planner role)", "security": [{"bearer": []}], "responses": {"200": {"description": "`head` and `versions`"}, "401": problem, "403": problem}}},
+            "/api/plan/versions/{version}": {"get": {"summary": "The communities and grids as a version left them", "security": [{"bearer": []}], "parameters": [{"name": "version", "in": "path", "required": true, "schema": {"type": "integer"}}], "responses": {"200": {"description": "GeoJSON"}, "404": problem}}},
+            "/api/plan/versions/{version}/restore": {"post": {"summary": "Restore a version's plan as a new version (base_version or If-Match required)", "security": [{"bearer": []}], "parameters": [{"name": "version", "in": "path", "required": true, "schema": {"type": "integer"}}], "responses": {"200": {"description": "the new version"}, "400": problem, "404": problem, "409": problem}}},
+            "/api/plan/diff": {"get": {"summary": "Grids added, removed or changed between two versions", "security": [{"bearer": []}], "parameters": [{"name": "from", "in": "query", "required": true, "schema": {"type": "integer"}}, {"name": "to", "in": "query", "schema": {"type": "integer"}}], "responses": {"200": {"description": "GeoJSON with `change`"}, "400": problem}}},
             "/api/locate": {"get": {
                 "summary": "The grid, community and street holding a point (public)",
                 "parameters": [
