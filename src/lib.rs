@@ -1,8 +1,12 @@
 //! gridmap: city grid governance (网格化服务管理) — base grids, spatial indexes, vector tiles
 //! and rebalancing, over a GeoPackage or PostGIS store.
 //!
-//! Dependencies point one way: [`domain`] ← [`crs`], [`import`], [`generate`] (pure) ←
-//! [`store`] ← [`api`] ← the `gridmap` binary.
+//! Dependencies point one way: [`domain`] ← [`crs`], [`import`], [`generate`],
+//! [`partition`] (pure) ← [`store`] ← [`engine`] ← [`service`] ← [`api`] ← the `gridmap`
+//! binary.
+
+// The OpenAPI document is one `json!` literal, deeper than the default limit.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod auth;
