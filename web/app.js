@@ -1,6 +1,7 @@
 // gridmap web app: one page, three views (public, planner, dispatch) chosen by the path.
 import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
 import { t, toggleLanguage, currentLanguage } from '/i18n.js';
+import { busy, setupRebalance } from '/rebalance.js';
 
 const VIEW = location.pathname.startsWith('/planner') ? 'planner'
   : location.pathname.startsWith('/dispatch') ? 'dispatch' : 'public';
@@ -59,6 +60,7 @@ const map = new maplibregl.Map({
   style,
 });
 map.addControl(new maplibregl.NavigationControl(), 'top-right');
+window.gridmapMap = map; // for browser tests and the console
 map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
 
 const visible = new Set(LAYERS.filter((l) => l.views.includes(VIEW)).map((l) => l.id));
@@ -235,6 +237,7 @@ function setupAuth() {
 function setupClicks() {
   const clickable = ['stations-circle', 'incidents-circle', 'workers-circle', 'buildings-fill', 'grids-fill', 'communities-fill'];
   map.on('click', (e) => {
+    if (busy()) return;
     const hits = map.queryRenderedFeatures(e.point, { layers: clickable.filter((id) => map.getLayer(id)) });
     if (hits.length) showDetails(hits[0].source, hits[0].properties);
   });
@@ -264,6 +267,12 @@ map.on('load', async () => {
   await loadBuildingsInView();
   map.on('moveend', loadBuildingsInView);
   setupClicks();
+  if (VIEW === 'planner' && token()) {
+    setupRebalance(map, async () => {
+      await Promise.all([loadLayer('communities'), loadLayer('grids'), loadSummary()]);
+      await loadBuildingsInView();
+    });
+  }
   status(`${t('loaded')} · ${VIEW}`);
   map.once('idle', () => { document.body.dataset.ready = 'true'; });
 });

@@ -16,6 +16,11 @@ export const STRINGS = {
     enterprise: '企业', market: '市场', park: '公园', public: '公共建筑', other: '其他',
     base: '基础网格', dedicated: '专属网格', geolocationFailed: '无法获取位置',
     reported: '已上报', assigned: '已派遣', in_progress: '处理中', resolved: '已办结', closed: '已关闭', returned: '已退回',
+    rebalanceTitle: '调整社区', split: '拆分社区', merge: '合并社区', cancel: '取消', preview: '预览', commit: '提交',
+    newCodes: '新社区编码（逗号分隔）', newNames: '新社区名称（逗号分隔）',
+    splitHint: '点击要拆分的社区', drawHint: '在地图上点击画出分界线，然后预览', mergeHint: '点击要合并的相邻社区（至少两个）',
+    picked: '已选', previewOf: '基于版本', buildingsMoved: '栋建筑调整', gridsChanged: '个网格新增或变化',
+    gridsRetired: '个网格撤销', workersAffected: '名网格员受影响', conflict: '版本冲突，请重新预览', committed: '已提交为版本',
   },
   en: {
     title: 'Grid governance',
@@ -33,6 +38,11 @@ export const STRINGS = {
     enterprise: 'Enterprise', market: 'Market', park: 'Park', public: 'Public building', other: 'Other',
     base: 'Base grid', dedicated: 'Dedicated grid', geolocationFailed: 'Location unavailable',
     reported: 'Reported', assigned: 'Assigned', in_progress: 'In progress', resolved: 'Resolved', closed: 'Closed', returned: 'Returned',
+    rebalanceTitle: 'Change communities', split: 'Split', merge: 'Merge', cancel: 'Cancel', preview: 'Preview', commit: 'Commit',
+    newCodes: 'New community codes (comma-separated)', newNames: 'New community names (comma-separated)',
+    splitHint: 'Click the community to split', drawHint: 'Click on the map to draw the dividing line, then preview', mergeHint: 'Click the adjacent communities to merge (two or more)',
+    picked: 'Picked', previewOf: 'Preview on version', buildingsMoved: 'buildings move', gridsChanged: 'grids new or changed',
+    gridsRetired: 'grids retired', workersAffected: 'workers affected', conflict: 'Version conflict: preview again', committed: 'Committed as version',
   },
 };
 

@@ -99,7 +99,8 @@ pub struct Preview {
     pub code_map: BTreeMap<GridCode, GridCode>,
     /// Old grids that no longer exist.
     pub retired: Vec<GridCode>,
-    /// New and changed grids (GeoJSON, with `change`, `households_before`).
+    /// New, changed and renamed grids (GeoJSON, with `change`: new, changed or renamed,
+    /// and `households_before`).
     pub grids: geojson::FeatureCollection,
     /// The communities after the change (split and merge).
     pub communities: geojson::FeatureCollection,
@@ -612,9 +613,13 @@ fn compare(
                     });
                 }
             }
+            let renamed = code_map
+                .iter()
+                .any(|(old, new)| new == &g.grid.code && old != new);
             let change = match old_members.get(&g.grid.code) {
                 None => Some("new"),
                 Some(old) if *old != members => Some("changed"),
+                Some(_) if renamed => Some("renamed"),
                 Some(_) => None,
             };
             totals.push(Totals {

@@ -1,0 +1,135 @@
+// Planner tools: split a community along a drawn line or merge communities picked on the
+// map; preview the change (new and changed grids, new boundaries, moved buildings) and
+// commit it against the plan version it was previewed on (a stale one is refused: 409).
+import { t } from '/i18n.js';
+
+const EMPTY = { type: 'FeatureCollection', features: [] };
+let mode = null; // 'split' | 'merge' | null
+let picked = []; // community codes
+let line = []; // [lon, lat] points of the split line
+let preview = null; // the last preview and the request it answered
+
+/// Whether map clicks belong to the rebalance tools right now.
+export function busy() { return mode !== null; }
+
+function el(id) { return document.getElementById(id); }
+
+function say(text) { el('rebalance-status').textContent = text; }
+
+function drawSketch(map) {
+  map.getSource('rebalance-line').setData(line.length > 1
+    ? { type: 'Feature', geometry: { type: 'LineString', coordinates: line }, properties: {} }
+    : EMPTY);
+  map.setFilter('rebalance-picked', ['in', ['get', 'code'], ['literal', picked]]);
+}
+
+function reset(map) {
+  mode = null; picked = []; line = []; preview = null;
+  for (const id of ['rebalance-grids', 'rebalance-communities']) map.getSource(id).setData(EMPTY);
+  if (map.getLayer('buildings-moved')) map.setFilter('buildings-moved', ['in', ['get', 'id'], ['literal', []]]);
+  el('rebalance-commit').disabled = true;
+  el('rebalance-preview').disabled = true;
+  map.getCanvas().style.cursor = '';
+  drawSketch(map);
+}
+
+function request() {
+  if (mode === 'split') {
+    return {
+      operation: 'split', community: picked[0],
+      line: { type: 'LineString', coordinates: line },
+      codes: el('rebalance-codes').value.split(/[,，\s]+/).filter(Boolean),
+      names: el('rebalance-names').value.split(/[,，]+/).map((s) => s.trim()).filter(Boolean),
+    };
+  }
+  return {
+    operation: 'merge', communities: picked,
+    name: el('rebalance-names').value.trim(),
+  };
+}
+
+async function post(body, headers = {}) {
+  const token = localStorage.getItem('gridmap.token') || '';
+  const response = await fetch('/api/rebalance', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, ...headers },
+    body: JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => ({}));
+  return { status: response.status, json };
+}
+
+async function runPreview(map) {
+  const body = request();
+  say(t('loading'));
+  const { status, json } = await post(body);
+  if (status !== 200) { say(`${status}: ${json.detail || ''}`); return; }
+  preview = { body, result: json };
+  map.getSource('rebalance-grids').setData(json.grids);
+  map.getSource('rebalance-communities').setData(json.communities);
+  const moved = json.moved.map((m) => m.building);
+  if (map.getLayer('buildings-moved')) map.setFilter('buildings-moved', ['in', ['get', 'id'], ['literal', moved]]);
+  say(`${t('previewOf')} v${json.base_version}: ${json.buildings_moved}/${json.buildings} ${t('buildingsMoved')}, `
+    + `${json.grids.features.length} ${t('gridsChanged')}, ${json.retired.length} ${t('gridsRetired')}, `
+    + `${json.affected_workers.length} ${t('workersAffected')}`);
+  el('rebalance-commit').disabled = false;
+}
+
+async function runCommit(map, reload) {
+  if (!preview) return;
+  const { status, json } = await post({ ...preview.body, commit: true, base_version: preview.result.base_version });
+  if (status === 409) { say(`${t('conflict')}: ${json.detail || ''}`); return; }
+  if (status !== 200) { say(`${status}: ${json.detail || ''}`); return; }
+  say(`${t('committed')} v${json.version}`);
+  reset(map);
+  await reload();
+}
+
+/// Adds the tools to the planner view.
+export function setupRebalance(map, reload) {
+  el('rebalance').hidden = false;
+  map.addSource('rebalance-line', { type: 'geojson', data: EMPTY });
+  map.addSource('rebalance-grids', { type: 'geojson', data: EMPTY });
+  map.addSource('rebalance-communities', { type: 'geojson', data: EMPTY });
+  map.addLayer({ id: 'rebalance-picked', type: 'line', source: 'communities', filter: ['in', ['get', 'code'], ['literal', []]], paint: { 'line-color': '#8e44ad', 'line-width': 4 } });
+  map.addLayer({ id: 'rebalance-grids-fill', type: 'fill', source: 'rebalance-grids', paint: { 'fill-color': ['match', ['get', 'change'], 'new', '#f39c12', '#f7dc6f'], 'fill-opacity': 0.45 } });
+  map.addLayer({ id: 'rebalance-grids-line', type: 'line', source: 'rebalance-grids', paint: { 'line-color': '#d35400', 'line-width': 1.5 } });
+  map.addLayer({ id: 'rebalance-communities-line', type: 'line', source: 'rebalance-communities', paint: { 'line-color': '#1e8449', 'line-width': 3, 'line-dasharray': [2, 1] } });
+  map.addLayer({ id: 'rebalance-line-layer', type: 'line', source: 'rebalance-line', paint: { 'line-color': '#c0392b', 'line-width': 3 } });
+  if (map.getSource('buildings')) {
+    map.addLayer({ id: 'buildings-moved', type: 'fill', source: 'buildings', filter: ['in', ['get', 'id'], ['literal', []]], paint: { 'fill-color': '#e74c3c', 'fill-opacity': 0.9 } });
+  }
+
+  el('rebalance-split').addEventListener('click', () => {
+    reset(map); mode = 'split'; map.getCanvas().style.cursor = 'crosshair';
+    say(t('splitHint'));
+  });
+  el('rebalance-merge').addEventListener('click', () => {
+    reset(map); mode = 'merge'; map.getCanvas().style.cursor = 'crosshair';
+    say(t('mergeHint'));
+  });
+  el('rebalance-cancel').addEventListener('click', () => { reset(map); say(''); });
+  el('rebalance-preview').addEventListener('click', () => runPreview(map));
+  el('rebalance-commit').addEventListener('click', () => runCommit(map, reload));
+
+  map.on('click', (e) => {
+    if (!mode) return;
+    const hit = map.queryRenderedFeatures(e.point, { layers: ['communities-fill'] })[0];
+    if (mode === 'split' && picked.length === 0) {
+      if (!hit) return;
+      picked = [hit.properties.code];
+      const street = hit.properties.code.slice(0, 9);
+      el('rebalance-codes').value = `${hit.properties.code},${street}990`;
+      say(t('drawHint'));
+    } else if (mode === 'split') {
+      line.push(e.lngLat.toArray());
+      el('rebalance-preview').disabled = line.length < 2;
+    } else if (hit) {
+      const code = hit.properties.code;
+      picked = picked.includes(code) ? picked.filter((c) => c !== code) : [...picked, code];
+      el('rebalance-preview').disabled = picked.length < 2;
+      say(`${t('picked')}: ${picked.join(', ')}`);
+    }
+    drawSketch(map);
+  });
+}
