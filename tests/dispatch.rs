@@ -11,9 +11,6 @@ use geo_types::Point;
 use gridmap::api::{AppState, app};
 use gridmap::domain::*;
 use gridmap::engine::Engine;
-use gridmap::generate::{DistrictProfile, GenerateOptions, generate};
-use gridmap::partition::PartitionOptions;
-use gridmap::service::partition_job::{self, Commit, Scope};
 use gridmap::service::staffing;
 use gridmap::store::{LayerQuery, Store};
 use http_body_util::BodyExt;
@@ -24,25 +21,7 @@ use tower::ServiceExt;
 
 /// A generated district of 30,000 households, written, partitioned and settled.
 async fn district(store: &dyn Store) {
-    let profile = DistrictProfile::dongsheng().unwrap();
-    let data = generate(
-        &profile,
-        &GenerateOptions {
-            households: 30_000,
-            seed: 5,
-        },
-    )
-    .unwrap();
-    store.write(&data, None).await.unwrap();
-    partition_job::run(
-        store,
-        &Scope::All,
-        &PartitionOptions::default(),
-        Commit::Write,
-        &|_, _| {},
-    )
-    .await
-    .unwrap();
+    common::partitioned_district(store, 30_000, 5).await;
     staffing::settle(store).await.unwrap();
 }
 

@@ -7,35 +7,14 @@ mod common;
 use geo::{Area, BoundingRect, Centroid, Intersects};
 use geo_types::{Geometry, LineString};
 use gridmap::domain::*;
-use gridmap::generate::{DistrictProfile, GenerateOptions, generate};
 use gridmap::partition::PartitionOptions;
-use gridmap::service::partition_job::{self, Commit, Scope};
 use gridmap::service::rebalance::{self, Operation, RebalanceError};
 use gridmap::store::{LayerQuery, Store, StoreError};
 use std::collections::HashSet;
 use std::sync::Arc;
 
 async fn district(store: &dyn Store) -> Dataset {
-    let profile = DistrictProfile::dongsheng().unwrap();
-    let data = generate(
-        &profile,
-        &GenerateOptions {
-            households: 30_000,
-            seed: 9,
-        },
-    )
-    .unwrap();
-    store.write(&data, None).await.unwrap();
-    partition_job::run(
-        store,
-        &Scope::All,
-        &PartitionOptions::default(),
-        Commit::Write,
-        &|_, _| {},
-    )
-    .await
-    .unwrap();
-    data
+    common::partitioned_district(store, 30_000, 9).await
 }
 
 async fn community_buildings(store: &dyn Store, code: &CommunityCode) -> Vec<Building> {

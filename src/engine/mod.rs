@@ -118,40 +118,13 @@ impl Engine {
         } else {
             lats.iter().sum::<f64>() / lats.len() as f64
         };
-        let grid_info = data
-            .grids
-            .iter()
-            .map(|g| {
-                (
-                    g.code.clone(),
-                    GridInfo {
-                        kind: g.kind,
-                        community: g.community.clone(),
-                        households: g.households,
-                        residents: g.residents,
-                    },
-                )
-            })
-            .collect();
+        let (grids, grid_info) = grid_indexes(data.grids);
+        let (communities, community_names) = community_indexes(data.communities);
         Self {
-            grids: PolygonIndex::new(
-                data.grids
-                    .into_iter()
-                    .map(|g| (g.code, g.boundary))
-                    .collect(),
-            ),
+            grids,
             grid_info,
-            community_names: data
-                .communities
-                .iter()
-                .map(|c| (c.code.clone(), c.name.clone()))
-                .collect(),
-            communities: PolygonIndex::new(
-                data.communities
-                    .into_iter()
-                    .map(|c| (c.code, c.boundary))
-                    .collect(),
-            ),
+            communities,
+            community_names,
             street_names: data.streets.into_iter().map(|s| (s.code, s.name)).collect(),
             workers: WorkerIndex::new(MetricFrame::new(latitude), data.workers),
             incidents: IncidentBook::new(data.incidents),
@@ -246,16 +219,7 @@ impl Engine {
 
     /// Replaces the communities (after a split or merge).
     pub fn replace_communities(&mut self, communities: Vec<Community>) {
-        self.community_names = communities
-            .iter()
-            .map(|c| (c.code.clone(), c.name.clone()))
-            .collect();
-        self.communities = PolygonIndex::new(
-            communities
-                .into_iter()
-                .map(|c| (c.code, c.boundary))
-                .collect(),
-        );
+        (self.communities, self.community_names) = community_indexes(communities);
     }
 
     /// Replaces the stations (after an import).
@@ -266,22 +230,45 @@ impl Engine {
 
     /// Replaces the grids (after a partition or rebalancing commit).
     pub fn replace_grids(&mut self, grids: Vec<Grid>) {
-        self.grid_info = grids
-            .iter()
-            .map(|g| {
-                (
-                    g.code.clone(),
-                    GridInfo {
-                        kind: g.kind,
-                        community: g.community.clone(),
-                        households: g.households,
-                        residents: g.residents,
-                    },
-                )
-            })
-            .collect();
-        self.grids = PolygonIndex::new(grids.into_iter().map(|g| (g.code, g.boundary)).collect());
+        (self.grids, self.grid_info) = grid_indexes(grids);
     }
+}
+
+/// The communities' polygon index and their names by code.
+fn community_indexes(
+    communities: Vec<Community>,
+) -> (PolygonIndex<CommunityCode>, HashMap<CommunityCode, String>) {
+    let names = communities
+        .iter()
+        .map(|c| (c.code.clone(), c.name.clone()))
+        .collect();
+    let index = PolygonIndex::new(
+        communities
+            .into_iter()
+            .map(|c| (c.code, c.boundary))
+            .collect(),
+    );
+    (index, names)
+}
+
+/// The grids' polygon index and their figures by code.
+fn grid_indexes(grids: Vec<Grid>) -> (PolygonIndex<GridCode>, HashMap<GridCode, GridInfo>) {
+    let info = grids
+        .iter()
+        .map(|g| {
+            (
+                g.code.clone(),
+                GridInfo {
+                    kind: g.kind,
+                    community: g.community.clone(),
+                    households: g.households,
+                    residents: g.residents,
+                },
+            )
+        })
+        .collect();
+    let index = PolygonIndex::new(grids.into_iter().map(|g| (g.code, g.boundary)).collect());
+    (index, info)
 }
 
 fn station_index(frame: MetricFrame, stations: &[Station]) -> PointIndex<StationId> {

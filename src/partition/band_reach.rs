@@ -136,36 +136,11 @@ impl Search<'_> {
 mod tests {
     use super::*;
 
-    /// A path of sites with the given households.
-    fn path(weights: &[u32]) -> SiteGraph {
-        let n = weights.len();
-        SiteGraph {
-            x: (0..n).map(|i| i as f64).collect(),
-            y: vec![0.0; n],
-            weight: weights.to_vec(),
-            adjacency: (0..n)
-                .map(|i| {
-                    let mut a = Vec::new();
-                    if i > 0 {
-                        a.push(i - 1);
-                    }
-                    if i + 1 < n {
-                        a.push(i + 1);
-                    }
-                    a
-                })
-                .collect(),
-            shared_m: (0..n)
-                .map(|i| vec![1.0; 1 + usize::from(i > 0 && i + 1 < n)])
-                .collect(),
-        }
-    }
-
     #[test]
     fn a_dead_end_chain_behind_a_heavy_site_cannot_reach_the_band() {
         // 116 at the end of a chain of small sites whose only way out is a 235 site:
         // the chain alone stays below 270, with the 235 site it overshoots 330.
-        let graph = path(&[116, 5, 13, 10, 11, 235, 40, 40]);
+        let graph = SiteGraph::row(&[116, 5, 13, 10, 11, 235, 40, 40]);
         let all = |_: usize| true;
         assert_eq!(
             band_reach(&graph, 0, &all, 270, 330, 10_000),
@@ -180,7 +155,7 @@ mod tests {
 
     #[test]
     fn sites_outside_the_allowed_set_are_never_taken() {
-        let graph = path(&[200, 100, 0]);
+        let graph = SiteGraph::row(&[200, 100, 0]);
         assert_eq!(
             band_reach(&graph, 0, &|_| true, 270, 330, 100),
             BandReach::Reachable

@@ -106,6 +106,33 @@ impl SiteGraph {
 }
 
 #[cfg(test)]
+impl SiteGraph {
+    /// Sites in a row, one metre apart, each the neighbour of the next (for tests).
+    pub(crate) fn row(weights: &[u32]) -> Self {
+        let n = weights.len();
+        let adjacency: Vec<Vec<usize>> = (0..n)
+            .map(|i| {
+                let mut a = Vec::new();
+                if i > 0 {
+                    a.push(i - 1);
+                }
+                if i + 1 < n {
+                    a.push(i + 1);
+                }
+                a
+            })
+            .collect();
+        Self {
+            x: (0..n).map(|i| i as f64).collect(),
+            y: vec![0.0; n],
+            weight: weights.to_vec(),
+            shared_m: adjacency.iter().map(|a| vec![1.0; a.len()]).collect(),
+            adjacency,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -143,34 +143,9 @@ fn dissolve_lightest(graph: &SiteGraph, parts: &mut Vec<Vec<usize>>) -> bool {
 mod tests {
     use super::*;
 
-    /// A row of sites, 4 parts of 3 sites each.
-    fn row(weights: &[u32]) -> SiteGraph {
-        let n = weights.len();
-        SiteGraph {
-            x: (0..n).map(|i| i as f64).collect(),
-            y: vec![0.0; n],
-            weight: weights.to_vec(),
-            adjacency: (0..n)
-                .map(|i| {
-                    let mut a = Vec::new();
-                    if i > 0 {
-                        a.push(i - 1);
-                    }
-                    if i + 1 < n {
-                        a.push(i + 1);
-                    }
-                    a
-                })
-                .collect(),
-            shared_m: (0..n)
-                .map(|i| vec![1.0; usize::from(i > 0) + usize::from(i + 1 < n)])
-                .collect(),
-        }
-    }
-
     #[test]
     fn more_households_seed_a_new_part_and_fewer_dissolve_one() {
-        let graph = row(&[115; 12]);
+        let graph = SiteGraph::row(&[115; 12]);
         let parts: Vec<Vec<usize>> = (0..4).map(|p| (p * 3..p * 3 + 3).collect()).collect();
         // 4 × 345: +15% over a target of 300 → 5 parts (1380 / 5 = 276).
         let grown = adjust_part_count(&graph, parts.clone(), 300.0, 30.0);

@@ -108,3 +108,26 @@ pub async fn import(
         }
     }
 }
+
+/// A generated district written to the store and partitioned (plan version 1).
+pub async fn partitioned_district(
+    store: &dyn Store,
+    households: u32,
+    seed: u64,
+) -> gridmap::domain::Dataset {
+    use gridmap::generate::{DistrictProfile, GenerateOptions, generate};
+    use gridmap::service::partition_job::{self, Commit, Scope};
+    let profile = DistrictProfile::dongsheng().expect("profile");
+    let data = generate(&profile, &GenerateOptions { households, seed }).expect("generate");
+    store.write(&data, None).await.expect("write");
+    partition_job::run(
+        store,
+        &Scope::All,
+        &gridmap::partition::PartitionOptions::default(),
+        Commit::Write,
+        &|_, _| {},
+    )
+    .await
+    .expect("partition");
+    data
+}
