@@ -709,4 +709,11 @@ async fn a_write_in_one_process_reaches_the_others() {
     })
     .await;
     assert!(seen, "the second process did not hear of the position");
+
+    // Listening does not keep a store from closing.
+    for store in [&first, &second] {
+        tokio::time::timeout(std::time::Duration::from_secs(5), store.close())
+            .await
+            .expect("the store closes while listening");
+    }
 }

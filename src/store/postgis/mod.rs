@@ -11,6 +11,11 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 /// A PostGIS database behind a connection pool.
 pub struct PostgisBackend {
     pool: PgPool,
+    /// The database URL: change listeners hold a connection of their own, outside the
+    /// pool (closing the pool waits for every pooled connection to come back).
+    url: String,
+    /// Set when the store closes: listeners stop.
+    closed: tokio::sync::watch::Sender<bool>,
 }
 
 /// The PostGIS store.
@@ -34,7 +39,11 @@ impl PostgisStore {
             .run(&pool)
             .await
             .map_err(|source| StoreError::Migrate { location, source })?;
-        Ok(SqlStore::new(PostgisBackend { pool }))
+        Ok(SqlStore::new(PostgisBackend {
+            pool,
+            url: url.to_string(),
+            closed: tokio::sync::watch::Sender::new(false),
+        }))
     }
 
     /// The connection pool, for benchmarks that compare with plain PostGIS queries.
@@ -70,11 +79,12 @@ impl SqlBackend for PostgisBackend {
     }
 
     async fn close(&self) {
+        self.closed.send_replace(true);
         self.pool.close().await;
     }
 
     async fn subscribe(&self, origin: String) -> Option<tokio::sync::mpsc::Receiver<Change>> {
-        let mut listener = match sqlx::postgres::PgListener::connect_with(&self.pool).await {
+        let mut listener = match sqlx::postgres::PgListener::connect(&self.url).await {
             Ok(l) => l,
             Err(e) => {
                 tracing::error!(error = %e, "cannot listen for changes of other processes");
@@ -86,9 +96,14 @@ impl SqlBackend for PostgisBackend {
             return None;
         }
         let (tx, rx) = tokio::sync::mpsc::channel(4096);
+        let mut closed = self.closed.subscribe();
         tokio::spawn(async move {
             loop {
-                match listener.recv().await {
+                let received = tokio::select! {
+                    r = listener.recv() => r,
+                    _ = closed.wait_for(|c| *c) => break,
+                };
+                match received {
                     Ok(notification) => {
                         match serde_json::from_str::<Change>(notification.payload()) {
                             Ok(change) if change.origin == origin => {}
