@@ -14,7 +14,9 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 async fn district(store: &dyn Store) -> Dataset {
-    common::partitioned_district(store, 30_000, 9).await
+    let data = common::partitioned_district(store, 30_000, 9).await;
+    gridmap::service::staffing::settle(store).await.unwrap();
+    data
 }
 
 async fn community_buildings(store: &dyn Store, code: &CommunityCode) -> Vec<Building> {
@@ -270,6 +272,23 @@ async fn rebalancing(store: Arc<dyn Store>) {
             .features
             .is_empty()
     );
+    // Every worker's grids exist after all these changes.
+    let codes: HashSet<GridCode> = store
+        .grids(&LayerQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|g| g.code)
+        .collect();
+    for w in store.workers(&LayerQuery::default()).await.unwrap() {
+        for g in &w.grids {
+            assert!(
+                codes.contains(g),
+                "worker {} serves grid {g}, which no longer exists",
+                w.id
+            );
+        }
+    }
 
     // Bad input: nothing written.
     let head = store.plan_head().await.unwrap();

@@ -792,7 +792,8 @@ pub async fn diff(
 }
 
 /// Restores the plan of version `version` as a new version: communities and grids as they
-/// were then (communities created since are retired), buildings back in their grids.
+/// were then (communities created since are retired), buildings back in their grids, and
+/// workers' grid lists following them.
 pub async fn restore(
     store: &dyn Store,
     version: u64,
@@ -811,6 +812,47 @@ pub async fn restore(
         .filter(|c| !then_codes.contains(&c.code))
         .map(|c| c.code.clone())
         .collect();
+    // Workers follow their grids back: a grid of today maps to the restored grid holding
+    // most of its buildings; grids with no such grid drop out of their lists.
+    let restored_of: HashMap<&BuildingId, &GridCode> = then
+        .grids
+        .iter()
+        .flat_map(|g| g.buildings.iter().map(move |b| (b, &g.grid.code)))
+        .collect();
+    let restored: BTreeSet<&GridCode> = then.grids.iter().map(|g| &g.grid.code).collect();
+    let mut back: HashMap<&GridCode, GridCode> = HashMap::new();
+    for g in &now.grids {
+        if restored.contains(&g.grid.code) {
+            back.insert(&g.grid.code, g.grid.code.clone());
+            continue;
+        }
+        let mut counts: BTreeMap<&GridCode, usize> = BTreeMap::new();
+        for b in &g.buildings {
+            if let Some(r) = restored_of.get(b) {
+                *counts.entry(*r).or_default() += 1;
+            }
+        }
+        if let Some((r, _)) = counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        {
+            back.insert(&g.grid.code, r.clone());
+        }
+    }
+    let workers: Vec<Worker> = store
+        .workers(&LayerQuery::default())
+        .await?
+        .into_iter()
+        .filter_map(|w| {
+            let mut grids: Vec<GridCode> = w
+                .grids
+                .iter()
+                .filter_map(|g| back.get(g).cloned())
+                .collect();
+            grids.dedup();
+            (grids != w.grids).then_some(Worker { grids, ..w })
+        })
+        .collect();
     let commit = PlanCommit {
         base_version,
         author: author.to_string(),
@@ -819,7 +861,7 @@ pub async fn restore(
         retired_communities: retired,
         communities: then.communities,
         grids: then.grids,
-        workers: Vec::new(),
+        workers,
     };
     Ok(store.commit_plan(&commit).await?)
 }
