@@ -204,9 +204,7 @@ pub struct RecursiveBisection;
 
 impl Cutter for RecursiveBisection {
     /// Tries the candidate cut directions as they are and turned by 22.5°, keeps the result
-    /// with most parts within the band, then the shortest boundary. While some part stays
-    /// outside the band (big buildings make some cuts unbalanceable), further turns are
-    /// tried.
+    /// with most parts within the band, then the shortest boundary.
     fn cut(
         &self,
         graph: &SiteGraph,
@@ -216,11 +214,7 @@ impl Cutter for RecursiveBisection {
         band: f64,
     ) -> Vec<Vec<usize>> {
         let mut best: Option<ScoredParts> = None;
-        let eighth = std::f64::consts::PI / 8.0;
-        for (i, rotation) in [0.0, 1.0].map(|r| r * eighth).into_iter().enumerate() {
-            if i >= 2 && best.as_ref().is_some_and(|b| b.0.0 == b.1.len()) {
-                break;
-            }
+        for rotation in [0.0, std::f64::consts::PI / 8.0] {
             let mut parts = Vec::new();
             bisection::recursive_bisection(graph, nodes.to_vec(), k, rotation, &mut parts);
             // Parts aim at their share of the component, with a band narrowed as the share
