@@ -816,19 +816,7 @@ impl<B: SqlBackend> Store for SqlStore<B> {
     }
 
     async fn role_for_token(&self, token_hash: &str) -> Result<Option<Role>, StoreError> {
-        let rows = self
-            .backend
-            .fetch(
-                "SELECT role FROM tokens WHERE hash = $1",
-                &[SqlValue::Text(Some(token_hash.to_string()))],
-                &[ColumnType::Text],
-            )
-            .await
-            .map_err(StoreError::query("tokens"))?;
-        Ok(rows.first().and_then(|r| match r.first() {
-            Some(SqlValue::Text(Some(role))) => Role::parse(role),
-            _ => None,
-        }))
+        Ok(self.token(token_hash).await?.map(|(role, _)| role))
     }
 }
 
