@@ -64,6 +64,17 @@ pub struct PartitionReport {
     pub plans: Vec<CommunityPlan>,
 }
 
+/// The lines grids should not cross: the barrier roads (major roads, rail, rivers).
+pub async fn barriers(store: &dyn Store) -> Result<Vec<LineString<f64>>, StoreError> {
+    Ok(store
+        .roads(&LayerQuery::default())
+        .await?
+        .into_iter()
+        .filter(|r| r.class.is_barrier())
+        .map(|r| r.geometry)
+        .collect())
+}
+
 /// Runs a partition job; `progress` is told how many communities are done of how many.
 pub async fn run(
     store: &dyn Store,
@@ -97,13 +108,7 @@ pub async fn run(
             });
         }
     }
-    let barriers: Vec<LineString<f64>> = store
-        .roads(&LayerQuery::default())
-        .await?
-        .into_iter()
-        .filter(|r| r.class.is_barrier())
-        .map(|r| r.geometry)
-        .collect();
+    let barriers = barriers(store).await?;
     let mut by_community: HashMap<&CommunityCode, Vec<&Building>> = HashMap::new();
     for b in &buildings {
         if let Some(c) = &b.community {

@@ -11,7 +11,7 @@ use crate::partition::{
 use crate::spatial::CommunityLookup;
 use crate::store::{LayerQuery, Store, StoreError};
 use geo::{Area, BooleanOps, Buffer, Centroid, Distance, Euclidean, InteriorPoint, Intersects};
-use geo_types::{Geometry, LineString, MultiPolygon};
+use geo_types::{Geometry, MultiPolygon};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -160,6 +160,10 @@ pub async fn preview(
         buildings.extend(store.buildings(&q).await?);
         old_grids.extend(store.grids(&q).await?);
     }
+    let before: HashMap<BuildingId, Option<GridCode>> = buildings
+        .iter()
+        .map(|b| (b.id.clone(), b.grid.clone()))
+        .collect();
     let targets = match operation {
         Operation::Adjust { .. } => adjust_targets(&old_communities, buildings),
         Operation::Split {
@@ -180,13 +184,7 @@ pub async fn preview(
             merge_targets(&old_communities, code, name, &all_communities, buildings)?
         }
     };
-    let barriers: Vec<LineString<f64>> = store
-        .roads(&LayerQuery::default())
-        .await?
-        .into_iter()
-        .filter(|r| r.class.is_barrier())
-        .map(|r| r.geometry)
-        .collect();
+    let barriers = crate::service::partition_job::barriers(store).await?;
     let keep = PartitionOptions {
         start: Start::KeepExisting,
         ..*options
@@ -207,7 +205,7 @@ pub async fn preview(
         base_version,
         targets,
         &old_grids,
-        &buildings_before(store, &touched).await?,
+        &before,
         plans,
         &workers,
         options,
@@ -263,23 +261,6 @@ pub async fn commit(
     preview.commit.author = author.to_string();
     let version = store.commit_plan(&preview.commit).await?;
     Ok((preview, version))
-}
-
-async fn buildings_before(
-    store: &dyn Store,
-    communities: &[CommunityCode],
-) -> Result<HashMap<BuildingId, Option<GridCode>>, StoreError> {
-    let mut out = HashMap::new();
-    for c in communities {
-        let q = LayerQuery {
-            code_prefix: Some(c.to_string()),
-            ..LayerQuery::default()
-        };
-        for b in store.buildings(&q).await? {
-            out.insert(b.id, b.grid);
-        }
-    }
-    Ok(out)
 }
 
 fn adjust_targets(communities: &[Community], buildings: Vec<Building>) -> Targets {
