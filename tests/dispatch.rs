@@ -245,7 +245,7 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
 
     // A point inside a staffed grid.
     let (grid, point) = {
-        let engine = gridmap::service::dispatch::read(&state.engine);
+        let engine = gridmap::engine::read(&state.engine);
         let grid = engine
             .grid_info
             .keys()
@@ -296,7 +296,7 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
     assert_eq!(p["status"], json!("assigned"));
     let assignee: String = serde_json::from_value(p["assignee"].clone()).unwrap();
     {
-        let engine = gridmap::service::dispatch::read(&state.engine);
+        let engine = gridmap::engine::read(&state.engine);
         let own: Vec<&WorkerId> = engine.workers.serving(&grid).map(|w| &w.id).collect();
         assert!(own.contains(&&WorkerId(assignee.clone())));
     }
@@ -540,7 +540,7 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
 
     // Positions: the next nearest answer uses them; the store has them after a flush.
     let mover = {
-        let engine = gridmap::service::dispatch::read(&state.engine);
+        let engine = gridmap::engine::read(&state.engine);
         engine
             .workers
             .all()
@@ -636,7 +636,7 @@ async fn a_write_in_one_process_reaches_the_others() {
     );
     let dispatcher = token(first.as_ref(), Role::Dispatcher, "调度员").await;
     let (grid, point) = {
-        let engine = gridmap::service::dispatch::read(&a.engine);
+        let engine = gridmap::engine::read(&a.engine);
         let grid = engine.grid_info.keys().min().cloned().unwrap();
         let p = geo::InteriorPoint::interior_point(engine.grids.polygon(&grid).unwrap()).unwrap();
         (grid, p)
@@ -657,7 +657,7 @@ async fn a_write_in_one_process_reaches_the_others() {
     assert_eq!(status, StatusCode::CREATED);
     let id = IncidentId(incident["properties"]["id"].as_str().unwrap().to_string());
     let seen = within_a_second(|| {
-        gridmap::service::dispatch::read(&b.engine)
+        gridmap::engine::read(&b.engine)
             .incidents
             .get(&id)
             .is_some_and(|i| i.grid.as_ref() == Some(&grid))
@@ -677,7 +677,7 @@ async fn a_write_in_one_process_reaches_the_others() {
     .await;
     assert!(status == StatusCode::OK, "{status}");
     let seen = within_a_second(|| {
-        gridmap::service::dispatch::read(&a.engine)
+        gridmap::engine::read(&a.engine)
             .incidents
             .get(&id)
             .is_some_and(|i| i.status == IncidentStatus::Assigned)
@@ -686,9 +686,7 @@ async fn a_write_in_one_process_reaches_the_others() {
     assert!(seen, "the first process did not hear of the step");
 
     // A position update: the first process writes it behind (≤ 250 ms), the second hears.
-    let mover = gridmap::service::dispatch::read(&a.engine).workers.all()[0]
-        .id
-        .clone();
+    let mover = gridmap::engine::read(&a.engine).workers.all()[0].id.clone();
     let target = Point::new(point.x() + 0.0002, point.y());
     let (status, _) = call(
         &a,
@@ -701,7 +699,7 @@ async fn a_write_in_one_process_reaches_the_others() {
     .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let seen = within_a_second(|| {
-        gridmap::service::dispatch::read(&b.engine)
+        gridmap::engine::read(&b.engine)
             .workers
             .get(&mover)
             .and_then(|w| w.position)

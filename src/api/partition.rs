@@ -101,7 +101,7 @@ pub async fn partition(
             .store
             .grids(&crate::store::LayerQuery::default())
             .await?;
-        crate::service::dispatch::write(&state.engine).replace_grids(grids);
+        crate::engine::write(&state.engine).replace_grids(grids);
     }
     let mut body = json!({
         "scope": report.scope,

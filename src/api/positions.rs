@@ -4,7 +4,7 @@
 
 use crate::domain::{Dataset, WorkerId};
 use crate::engine::Engine;
-use crate::service::dispatch::read;
+use crate::engine::read;
 use crate::store::{Store, StoreError};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, RwLock, Weak};

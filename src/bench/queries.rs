@@ -339,7 +339,7 @@ pub async fn run(
         .map_err(|e| e.to_string())?;
     let (mut checked, mut wrong) = (0u64, 0u64);
     {
-        let live = crate::service::dispatch::read(&state.engine);
+        let live = crate::engine::read(&state.engine);
         let frame = live.workers.frame();
         for p in random_points(&engine, 200, 17) {
             let grid = live.grids.locate(p).cloned();

@@ -21,6 +21,7 @@ use geo::Centroid;
 use geo_types::Point;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::RwLock;
 
 /// Where a point is: its building, grid, community and street (each absent outside every
 /// one).
@@ -279,4 +280,15 @@ fn station_index(frame: MetricFrame, stations: &[Station]) -> PointIndex<Station
             .map(|s| (s.id.clone(), s.location))
             .collect(),
     )
+}
+
+/// The engine for reading; a poisoned lock (a panic elsewhere) still holds consistent data,
+/// as every change is applied in one assignment.
+pub fn read(engine: &RwLock<Engine>) -> std::sync::RwLockReadGuard<'_, Engine> {
+    engine.read().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The engine for writing.
+pub fn write(engine: &RwLock<Engine>) -> std::sync::RwLockWriteGuard<'_, Engine> {
+    engine.write().unwrap_or_else(|e| e.into_inner())
 }

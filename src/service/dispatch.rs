@@ -3,7 +3,7 @@
 //! or return, each step checked, recorded with who and when, and applied to the engine.
 
 use crate::domain::*;
-use crate::engine::Engine;
+use crate::engine::{Engine, read, write};
 use crate::store::{Reported, Store, StoreError};
 use chrono::{DateTime, Utc};
 use geo_types::Point;
@@ -231,15 +231,4 @@ fn new_incident_id(now: DateTime<Utc>) -> String {
         now.format("%Y%m%d%H%M%S%6f"),
         rand::random::<u16>()
     )
-}
-
-/// The engine for reading; a poisoned lock (a panic elsewhere) still holds consistent data,
-/// as every change is applied in one assignment.
-pub fn read(engine: &RwLock<Engine>) -> std::sync::RwLockReadGuard<'_, Engine> {
-    engine.read().unwrap_or_else(|e| e.into_inner())
-}
-
-/// The engine for writing.
-pub fn write(engine: &RwLock<Engine>) -> std::sync::RwLockWriteGuard<'_, Engine> {
-    engine.write().unwrap_or_else(|e| e.into_inner())
 }

@@ -2,7 +2,7 @@
 //! database: each announced change is read back from the store and applied.
 
 use crate::engine::{Engine, PolygonIndex, WorkerIndex};
-use crate::service::dispatch::{read, write};
+use crate::engine::{read, write};
 use crate::store::{Change, ChangedLayer, LayerQuery, Store, StoreError};
 use std::sync::{Arc, RwLock};
 use tokio::sync::mpsc::Receiver;
