@@ -497,10 +497,7 @@ impl<B: SqlBackend> Store for SqlStore<B> {
         event: &IncidentEvent,
     ) -> Result<(), StoreError> {
         let text = |v: Option<&str>| SqlValue::Text(v.map(str::to_string));
-        let closed = match B::DIALECT {
-            tables::Dialect::GeoPackage => "$3",
-            tables::Dialect::Postgis => "$3::timestamptz",
-        };
+        let closed = B::DIALECT.param(ColumnType::Timestamp, 3);
         let update = Statement::new(
             Arc::from(format!(
                 "UPDATE incidents SET status = $1, assignee = $2, closed_at = {closed} WHERE id = $4 AND status = $5"
@@ -551,12 +548,7 @@ impl<B: SqlBackend> Store for SqlStore<B> {
     }
 
     async fn plan_versions(&self, limit: u32) -> Result<Vec<PlanVersion>, StoreError> {
-        let created = match B::DIALECT {
-            tables::Dialect::GeoPackage => "created_at",
-            tables::Dialect::Postgis => {
-                "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-            }
-        };
+        let created = B::DIALECT.select_column("created_at", ColumnType::Timestamp);
         let sql = format!(
             "SELECT version, author, {created}, summary, operation, communities FROM plan_versions ORDER BY version DESC LIMIT $1"
         );
@@ -763,12 +755,7 @@ impl<B: SqlBackend> Store for SqlStore<B> {
     }
 
     async fn incident_events(&self, id: &IncidentId) -> Result<Vec<IncidentEvent>, StoreError> {
-        let at = match B::DIALECT {
-            tables::Dialect::GeoPackage => "at",
-            tables::Dialect::Postgis => {
-                "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-            }
-        };
+        let at = B::DIALECT.select_column("at", ColumnType::Timestamp);
         let sql = format!(
             "SELECT action, status, {at}, actor, worker, note FROM incident_events WHERE incident_id = $1 ORDER BY fid"
         );
@@ -1003,10 +990,7 @@ fn parse_time(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
 
 /// The statement recording one step of an incident.
 fn event_statement(dialect: tables::Dialect, e: &IncidentEvent) -> Statement {
-    let at = match dialect {
-        tables::Dialect::GeoPackage => "$4",
-        tables::Dialect::Postgis => "$4::timestamptz",
-    };
+    let at = dialect.param(ColumnType::Timestamp, 4);
     let text = |v: Option<&str>| SqlValue::Text(v.map(str::to_string));
     Statement::new(
         Arc::from(format!(

@@ -198,14 +198,16 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    fn param(self, ty: ColumnType, n: usize) -> String {
+    /// The placeholder for parameter `n` of type `ty`.
+    pub fn param(self, ty: ColumnType, n: usize) -> String {
         match (self, ty) {
             (Self::Postgis, ColumnType::Timestamp) => format!("${n}::timestamptz"),
             _ => format!("${n}"),
         }
     }
 
-    fn select_column(self, name: &str, ty: ColumnType) -> String {
+    /// How column `name` of type `ty` is selected (timestamps as RFC 3339 text).
+    pub fn select_column(self, name: &str, ty: ColumnType) -> String {
         match (self, ty) {
             (Self::Postgis, ColumnType::Timestamp) => {
                 format!("to_char({name} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
