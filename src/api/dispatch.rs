@@ -46,6 +46,16 @@ impl From<DispatchError> for ApiError {
     }
 }
 
+/// How many answers (`k`, 1..=[`MAX_K`]), `default` when absent.
+fn k_param(params: &HashMap<String, String>, default: usize) -> Result<usize, ApiError> {
+    params.get("k").map_or(Ok(default), |v| {
+        v.parse::<usize>()
+            .ok()
+            .filter(|k| (1..=MAX_K).contains(k))
+            .ok_or_else(|| ApiError::invalid("k", format!("must be an integer 1..={MAX_K}")))
+    })
+}
+
 /// A number parameter, named in the error.
 fn number(params: &HashMap<String, String>, name: &str) -> Result<f64, ApiError> {
     let raw = params
@@ -124,14 +134,7 @@ pub async fn nearest(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Role::Dispatcher, "nearest workers")?;
     let p = query_point(&params)?;
-    let k = match params.get("k") {
-        None => 5,
-        Some(v) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|k| (1..=MAX_K).contains(k))
-            .ok_or_else(|| ApiError::invalid("k", format!("must be an integer 1..={MAX_K}")))?,
-    };
+    let k = k_param(&params, 5)?;
     let engine = read(&state.engine);
     let grid = engine.grids.locate(p).cloned();
     let workers = engine.workers.nearest(p, grid.as_ref(), k);
@@ -423,14 +426,7 @@ pub async fn nearest_stations(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let p = query_point(&params)?;
-    let k = match params.get("k") {
-        None => 3,
-        Some(v) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|k| (1..=MAX_K).contains(k))
-            .ok_or_else(|| ApiError::invalid("k", format!("must be an integer 1..={MAX_K}")))?,
-    };
+    let k = k_param(&params, 3)?;
     let kind = params
         .get("kind")
         .map(|v| {
