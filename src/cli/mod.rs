@@ -39,6 +39,17 @@ pub struct DatabaseArg {
     pub database: String,
 }
 
+/// A point given on the command line, in any supported CRS.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PointArgs {
+    #[arg(long, allow_hyphen_values = true)]
+    pub lon: f64,
+    #[arg(long, allow_hyphen_values = true)]
+    pub lat: f64,
+    #[arg(long, default_value = "wgs84")]
+    pub crs: Crs,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the web app and the API (loads the demo district into an empty store).
@@ -157,23 +168,15 @@ pub enum Command {
     Locate {
         #[command(flatten)]
         db: DatabaseArg,
-        #[arg(long, allow_hyphen_values = true)]
-        lon: f64,
-        #[arg(long, allow_hyphen_values = true)]
-        lat: f64,
-        #[arg(long, default_value = "wgs84")]
-        crs: Crs,
+        #[command(flatten)]
+        point: PointArgs,
     },
     /// The k nearest on-duty workers to a point, the workers of its grid first.
     Nearest {
         #[command(flatten)]
         db: DatabaseArg,
-        #[arg(long, allow_hyphen_values = true)]
-        lon: f64,
-        #[arg(long, allow_hyphen_values = true)]
-        lat: f64,
-        #[arg(long, default_value = "wgs84")]
-        crs: Crs,
+        #[command(flatten)]
+        point: PointArgs,
         #[arg(long, default_value_t = 5)]
         k: usize,
     },
@@ -447,16 +450,8 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Token {
             action: TokenAction::Create { db, role, label },
         } => token_cmd::create(&db.database, role, &label).await,
-        Command::Locate { db, lon, lat, crs } => {
-            query_cmd::locate(&db.database, lon, lat, crs).await
-        }
-        Command::Nearest {
-            db,
-            lon,
-            lat,
-            crs,
-            k,
-        } => query_cmd::nearest(&db.database, lon, lat, crs, k).await,
+        Command::Locate { db, point } => query_cmd::locate(&db.database, &point).await,
+        Command::Nearest { db, point, k } => query_cmd::nearest(&db.database, &point, k).await,
         Command::Bbox { db, bbox } => query_cmd::in_box(&db.database, &bbox).await,
         Command::Staffing { db, ratio } => query_cmd::staffing(&db.database, ratio).await,
         Command::Rebalance { action } => rebalance_cmd::run(action).await,

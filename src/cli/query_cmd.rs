@@ -1,8 +1,7 @@
 //! `gridmap locate | nearest | bbox | staffing`: the engine's answers from the command line, as
 //! JSON.
 
-use super::CliResult;
-use crate::crs::Crs;
+use super::{CliResult, PointArgs};
 use crate::engine::Engine;
 use crate::service::staffing::{self, StaffingOptions};
 use crate::store;
@@ -15,7 +14,8 @@ async fn engine(database: &str) -> Result<Engine, Box<dyn std::error::Error + Se
     Ok(engine)
 }
 
-fn point(lon: f64, lat: f64, crs: Crs) -> Result<Point<f64>, String> {
+fn point(args: &PointArgs) -> Result<Point<f64>, String> {
+    let (lon, lat, crs) = (args.lon, args.lat, args.crs);
     if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
         return Err(format!(
             "--lon {lon} --lat {lat}: out of range (-180..180, -90..90)"
@@ -25,18 +25,18 @@ fn point(lon: f64, lat: f64, crs: Crs) -> Result<Point<f64>, String> {
     Ok(Point::new(x, y))
 }
 
-pub async fn locate(database: &str, lon: f64, lat: f64, crs: Crs) -> CliResult {
-    let p = point(lon, lat, crs)?;
+pub async fn locate(database: &str, at: &PointArgs) -> CliResult {
+    let p = point(at)?;
     let location = engine(database).await?.locate(p);
     println!("{}", serde_json::to_string_pretty(&location)?);
     Ok(())
 }
 
-pub async fn nearest(database: &str, lon: f64, lat: f64, crs: Crs, k: usize) -> CliResult {
+pub async fn nearest(database: &str, at: &PointArgs, k: usize) -> CliResult {
     if !(1..=100).contains(&k) {
         return Err("--k must be 1..=100".into());
     }
-    let p = point(lon, lat, crs)?;
+    let p = point(at)?;
     let workers = engine(database).await?.nearest_workers(p, k);
     println!("{}", serde_json::to_string_pretty(&workers)?);
     Ok(())
