@@ -18,6 +18,7 @@ pub mod engine;
 pub mod features;
 pub mod generate;
 pub mod import;
+pub mod mvt;
 pub mod partition;
 pub mod service;
 pub mod spatial;

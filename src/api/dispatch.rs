@@ -171,11 +171,10 @@ pub async fn position(
             && let Some(mut w) = engine.workers.get(&id).cloned()
         {
             w.duty = duty;
-            engine.workers.upsert(w);
+            engine.upsert_worker(w);
         }
         engine
-            .workers
-            .set_position(&id, p, update.at.unwrap_or_else(Utc::now))
+            .set_worker_position(&id, p, update.at.unwrap_or_else(Utc::now))
             .map_err(|e| ApiError::NotFound {
                 what: e.to_string().replace("unknown ", ""),
             })?;

@@ -11,6 +11,7 @@ mod partition;
 mod positions;
 mod problem;
 mod rebalance;
+mod tiles;
 mod web;
 
 pub use auth::Caller;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub taxonomy: Arc<Taxonomy>,
     tokens: Arc<RwLock<HashMap<String, CachedToken>>>,
     positions: Arc<positions::PositionWriter>,
+    /// Vector tiles made so far, by layer revision.
+    pub tiles: Arc<crate::service::tile_cache::TileCache>,
 }
 
 /// A token's role and label, and when they were read.
@@ -74,6 +77,7 @@ impl AppState {
             taxonomy: Arc::new(taxonomy),
             tokens: Arc::default(),
             positions,
+            tiles: Arc::default(),
         })
     }
 
@@ -144,6 +148,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/{layer}", get(layers::list))
         .route("/api/partition", axum::routing::post(partition::partition))
         .route("/metrics", get(metrics::render))
+        .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::tile))
+        .route("/tiles/{file}", get(tiles::tilejson))
         .route("/glyphs/{fontstack}/{range}", get(web::glyphs))
         .route("/styles/{name}", get(web::style))
         .fallback(web::serve)

@@ -211,7 +211,7 @@ pub async fn rebalance(
         engine.replace_grids(grids);
         engine.replace_communities(communities);
         for w in &preview.commit.workers {
-            engine.workers.upsert(w.clone());
+            engine.upsert_worker(w.clone());
         }
     }
     let mut body = serde_json::to_value(&preview).unwrap_or(Value::Null);

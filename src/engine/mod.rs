@@ -4,15 +4,21 @@
 //! apply their changes to it.
 
 mod incident_book;
+mod line_index;
 mod metres;
 mod point_index;
 mod polygon_index;
+mod revisions;
+mod tile_layers;
 mod worker_index;
 
 pub use incident_book::{AreaLevel, AreaStats, DEFAULT_H3_RESOLUTION, IncidentBook};
+pub use line_index::LineIndex;
 pub use metres::MetricFrame;
 pub use point_index::PointIndex;
 pub use polygon_index::PolygonIndex;
+pub use revisions::{Revisions, Source};
+pub use tile_layers::{Audience, INCIDENT_POINTS_FROM_ZOOM, TileLayer, TileLayerError};
 pub use worker_index::{NearestWorker, PositionError, WorkerIndex};
 
 use crate::domain::*;
@@ -55,7 +61,17 @@ pub struct GridInfo {
     pub residents: u32,
 }
 
-/// The engine: indexes and the state dispatch needs.
+/// What tiles show of a building besides its footprint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildingInfo {
+    pub households: u32,
+    pub kind: BuildingKind,
+    pub grid: Option<GridCode>,
+    pub name: Option<String>,
+}
+
+/// The engine: indexes and the state dispatch needs. Every change goes through a method that
+/// bumps the [`Revisions`] of what it changed, so that tiles made before it are not served.
 #[derive(Debug, Clone)]
 pub struct Engine {
     pub grids: PolygonIndex<GridCode>,
@@ -67,8 +83,12 @@ pub struct Engine {
     pub incidents: IncidentBook,
     /// Building footprints: which building a point is in.
     pub buildings: PolygonIndex<BuildingId>,
+    pub building_info: HashMap<BuildingId, BuildingInfo>,
     pub stations: PointIndex<StationId>,
     pub station_info: HashMap<StationId, Station>,
+    /// Roads, rail and rivers (the basemap's lines).
+    pub roads: LineIndex,
+    revisions: Revisions,
 }
 
 /// Everything the engine is built from.
@@ -80,12 +100,12 @@ pub struct EngineData {
     pub workers: Vec<Worker>,
     pub incidents: Vec<Incident>,
     pub stations: Vec<Station>,
-    /// Building ids and footprints.
-    pub buildings: Vec<(BuildingId, geo_types::MultiPolygon<f64>)>,
+    pub buildings: Vec<Building>,
+    pub roads: Vec<Road>,
 }
 
 impl EngineData {
-    /// Reads what the engine needs from the store (buildings stay in the store).
+    /// Reads what the engine needs from the store.
     pub async fn load(store: &dyn Store) -> Result<Self, StoreError> {
         let all = LayerQuery::default();
         Ok(Self {
@@ -95,12 +115,8 @@ impl EngineData {
             workers: store.workers(&all).await?,
             incidents: store.incidents(&all).await?,
             stations: store.stations(&all).await?,
-            buildings: store
-                .buildings(&all)
-                .await?
-                .into_iter()
-                .map(|b| (b.id, b.footprint))
-                .collect(),
+            buildings: store.buildings(&all).await?,
+            roads: store.roads(&all).await?,
         })
     }
 }
@@ -121,6 +137,7 @@ impl Engine {
         };
         let (grids, grid_info) = grid_indexes(data.grids);
         let (communities, community_names) = community_indexes(data.communities);
+        let (buildings, building_info) = building_indexes(data.buildings);
         Self {
             grids,
             grid_info,
@@ -129,13 +146,16 @@ impl Engine {
             street_names: data.streets.into_iter().map(|s| (s.code, s.name)).collect(),
             workers: WorkerIndex::new(MetricFrame::new(latitude), data.workers),
             incidents: IncidentBook::new(data.incidents),
-            buildings: PolygonIndex::new(data.buildings),
+            buildings,
+            building_info,
             stations: station_index(MetricFrame::new(latitude), &data.stations),
             station_info: data
                 .stations
                 .into_iter()
                 .map(|s| (s.id.clone(), s))
                 .collect(),
+            roads: LineIndex::new(data.roads),
+            revisions: Revisions::default(),
         }
     }
 
@@ -218,21 +238,92 @@ impl Engine {
         }
     }
 
+    /// How many times each source has changed (tiles are keyed by these).
+    pub fn revisions(&self) -> Revisions {
+        self.revisions
+    }
+
     /// Replaces the communities (after a split or merge).
     pub fn replace_communities(&mut self, communities: Vec<Community>) {
         (self.communities, self.community_names) = community_indexes(communities);
+        self.revisions.bump(Source::Communities);
     }
 
     /// Replaces the stations (after an import).
     pub fn replace_stations(&mut self, stations: Vec<Station>) {
         self.stations = station_index(self.workers.frame(), &stations);
         self.station_info = stations.into_iter().map(|s| (s.id.clone(), s)).collect();
+        self.revisions.bump(Source::Stations);
     }
 
     /// Replaces the grids (after a partition or rebalancing commit).
     pub fn replace_grids(&mut self, grids: Vec<Grid>) {
         (self.grids, self.grid_info) = grid_indexes(grids);
+        self.revisions.bump(Source::Grids);
     }
+
+    /// Replaces the buildings (after an import or a roster).
+    pub fn replace_buildings(&mut self, buildings: Vec<Building>) {
+        (self.buildings, self.building_info) = building_indexes(buildings);
+        self.revisions.bump(Source::Buildings);
+    }
+
+    /// Replaces the roads (after an import).
+    pub fn replace_roads(&mut self, roads: Vec<Road>) {
+        self.roads = LineIndex::new(roads);
+        self.revisions.bump(Source::Roads);
+    }
+
+    /// Replaces every worker.
+    pub fn replace_workers(&mut self, workers: Vec<Worker>) {
+        self.workers = WorkerIndex::new(self.workers.frame(), workers);
+        self.revisions.bump(Source::Workers);
+    }
+
+    /// Adds or replaces a worker (grids, duty and position).
+    pub fn upsert_worker(&mut self, worker: Worker) {
+        self.workers.upsert(worker);
+        self.revisions.bump(Source::Workers);
+    }
+
+    /// Moves a worker (a position report).
+    pub fn set_worker_position(
+        &mut self,
+        id: &WorkerId,
+        position: Point<f64>,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), PositionError> {
+        self.workers.set_position(id, position, at)?;
+        self.revisions.bump(Source::WorkerPositions);
+        Ok(())
+    }
+
+    /// Adds or replaces an incident.
+    pub fn upsert_incident(&mut self, incident: Incident) {
+        self.incidents.upsert(incident);
+        self.revisions.bump(Source::Incidents);
+    }
+}
+
+/// The buildings' footprint index and what tiles show of them.
+fn building_indexes(
+    buildings: Vec<Building>,
+) -> (PolygonIndex<BuildingId>, HashMap<BuildingId, BuildingInfo>) {
+    let mut info = HashMap::with_capacity(buildings.len());
+    let mut footprints = Vec::with_capacity(buildings.len());
+    for b in buildings {
+        info.insert(
+            b.id.clone(),
+            BuildingInfo {
+                households: b.households,
+                kind: b.kind,
+                grid: b.grid,
+                name: b.name,
+            },
+        );
+        footprints.push((b.id, b.footprint));
+    }
+    (PolygonIndex::new(footprints), info)
 }
 
 /// The communities' polygon index and their names by code.

@@ -69,12 +69,31 @@ impl<K: Clone + Ord> PolygonIndex<K> {
         found.into_iter().map(|i| &self.items[i].0).collect()
     }
 
+    /// The keys and polygons whose bounding box meets `bbox`, in key order.
+    pub fn entries_in_box(&self, min: [f64; 2], max: [f64; 2]) -> Vec<&(K, MultiPolygon<f64>)> {
+        let mut found: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
+            .map(|e| e.data)
+            .collect();
+        found.sort_unstable();
+        found.into_iter().map(|i| &self.items[i]).collect()
+    }
+
     /// The polygon of a key.
     pub fn polygon(&self, key: &K) -> Option<&MultiPolygon<f64>> {
         self.items
             .binary_search_by(|(k, _)| k.cmp(key))
             .ok()
             .map(|i| &self.items[i].1)
+    }
+
+    /// The box holding every polygon (`None` when empty).
+    pub fn extent(&self) -> Option<([f64; 2], [f64; 2])> {
+        (!self.items.is_empty()).then(|| {
+            let e = self.tree.root().envelope();
+            (e.lower(), e.upper())
+        })
     }
 
     pub fn len(&self) -> usize {

@@ -133,7 +133,7 @@ pub async fn report(
         .await?
     {
         Reported::Created => {
-            write(engine).incidents.upsert(incident.clone());
+            write(engine).upsert_incident(incident.clone());
             Ok((incident, Reported::Created))
         }
         Reported::Duplicate(first) => {
@@ -220,7 +220,7 @@ pub async fn step(
     store
         .transition_incident(before.status, &after, &event)
         .await?;
-    write(engine).incidents.upsert(after.clone());
+    write(engine).upsert_incident(after.clone());
     Ok(after)
 }
 

@@ -1,8 +1,8 @@
 //! Keeps an engine in step with changes other gridmap processes commit to the same
 //! database: each announced change is read back from the store and applied.
 
-use crate::engine::{Engine, PolygonIndex, WorkerIndex};
-use crate::engine::{read, write};
+use crate::engine::Engine;
+use crate::engine::write;
 use crate::store::{Change, ChangedLayer, LayerQuery, Store, StoreError};
 use std::sync::{Arc, RwLock};
 use tokio::sync::mpsc::Receiver;
@@ -30,23 +30,17 @@ pub async fn apply(
         ChangedLayer::Workers => {
             let workers = store.workers(&query).await?;
             if change.ids.is_none() {
-                let frame = read(engine).workers.frame();
-                write(engine).workers = WorkerIndex::new(frame, workers);
+                write(engine).replace_workers(workers);
             } else {
                 let mut engine = write(engine);
                 for w in workers {
-                    engine.workers.upsert(w);
+                    engine.upsert_worker(w);
                 }
             }
         }
         ChangedLayer::Buildings => {
-            let buildings = store
-                .buildings(&LayerQuery::default())
-                .await?
-                .into_iter()
-                .map(|b| (b.id, b.footprint))
-                .collect();
-            write(engine).buildings = PolygonIndex::new(buildings);
+            let buildings = store.buildings(&LayerQuery::default()).await?;
+            write(engine).replace_buildings(buildings);
         }
         ChangedLayer::Stations => {
             let stations = store.stations(&LayerQuery::default()).await?;
@@ -56,7 +50,7 @@ pub async fn apply(
             let incidents = store.incidents(&query).await?;
             let mut engine = write(engine);
             for i in incidents {
-                engine.incidents.upsert(i);
+                engine.upsert_incident(i);
             }
         }
     }

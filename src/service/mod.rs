@@ -6,3 +6,4 @@ pub mod engine_sync;
 pub mod partition_job;
 pub mod rebalance;
 pub mod staffing;
+pub mod tile_cache;
