@@ -4,6 +4,7 @@
 pub mod http_load;
 pub mod queries;
 pub mod rebalance;
+pub mod tiles;
 
 use serde::Serialize;
 use std::time::Duration;

@@ -79,3 +79,65 @@ pub async fn rebalance(database: &str, communities: usize, json: bool) -> CliRes
     );
     Ok(())
 }
+
+pub async fn tiles(
+    database: &str,
+    households: u32,
+    options: crate::bench::tiles::TileBenchOptions,
+    json: bool,
+) -> CliResult {
+    use crate::generate::{DistrictProfile, GenerateOptions, generate};
+    if !database.starts_with("postgres://") && !database.starts_with("postgresql://") {
+        return Err(
+            "bench tiles compares with PostGIS ST_AsMVT: give --database postgres://…".into(),
+        );
+    }
+    let postgis = PostgisStore::connect(database).await?;
+    let pool = postgis.pool().clone();
+    let store: Arc<dyn Store> = Arc::new(postgis);
+    if store.counts().await?.communities == 0 {
+        if !json {
+            println!("empty store: generating a city of {households} households (seed 1)…");
+        }
+        let spinner = super::progress::spinner("generating");
+        let data = DistrictProfile::dongsheng().and_then(|p| {
+            generate(
+                &p,
+                &GenerateOptions {
+                    households,
+                    seed: 1,
+                },
+            )
+        });
+        spinner.finish_and_clear();
+        super::import_cmd::write_with_progress(store.as_ref(), &data?).await?;
+        sqlx::query("ANALYZE buildings").execute(&pool).await?;
+    }
+    let second = crate::store::open(database).await?;
+    let say = |line: &str| {
+        if !json {
+            println!("{line}");
+        }
+    };
+    let report =
+        crate::bench::tiles::run(store.clone(), second.clone(), &pool, options, &say).await;
+    second.close().await;
+    store.close().await;
+    let report = report?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    println!(
+        "\n{} buildings, {} tiles; uncached {:.1}× and warm {:.0}× PostGIS ST_AsMVT; mean tile {:.1} KB (PostGIS {:.1} KB), largest {:.0} KB; {} HTTP failures",
+        report.buildings,
+        report.tiles,
+        report.uncached_vs_postgis,
+        report.warm_vs_postgis,
+        report.mean_tile_bytes / 1024.0,
+        report.postgis_mean_tile_bytes / 1024.0,
+        report.largest_tile_bytes as f64 / 1024.0,
+        report.http_failures
+    );
+    Ok(())
+}

@@ -316,6 +316,24 @@ pub enum BenchAction {
         #[arg(long)]
         json: bool,
     },
+    /// Every z14–z16 building tile over HTTP, uncached and warm, against the same tiles
+    /// from PostGIS ST_AsMVT (needs a postgres:// database; an empty one gets a generated
+    /// city of `--households`, about 300,000 buildings for 2,000,000).
+    Tiles {
+        /// A PostGIS database URL.
+        #[arg(long, env = "GRIDMAP_DATABASE")]
+        database: String,
+        #[arg(long, default_value_t = 2_000_000)]
+        households: u32,
+        #[arg(long, default_value_t = 32)]
+        concurrency: usize,
+        /// How many times the tile list is requested warm.
+        #[arg(long, default_value_t = 10)]
+        warm_rounds: usize,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Point-in-grid and nearest-worker queries in the engine, over HTTP and in PostGIS,
     /// then incident intake and position updates over HTTP (needs a postgres:// database;
     /// an empty one gets the demo district).
@@ -464,6 +482,23 @@ pub async fn run(cli: Cli) -> CliResult {
                     json,
                 },
         } => bench_cmd::rebalance(&db.database, communities, json).await,
+        Command::Bench {
+            action:
+                BenchAction::Tiles {
+                    database,
+                    households,
+                    concurrency,
+                    warm_rounds,
+                    json,
+                },
+        } => {
+            let options = crate::bench::tiles::TileBenchOptions {
+                concurrency,
+                warm_rounds,
+                ..Default::default()
+            };
+            bench_cmd::tiles(&database, households, options, json).await
+        }
         Command::Bench {
             action:
                 BenchAction::Queries {

@@ -24,7 +24,7 @@ pub use worker_index::{NearestWorker, PositionError, WorkerIndex};
 use crate::domain::*;
 use crate::store::{LayerQuery, Store, StoreError};
 use geo::Centroid;
-use geo_types::Point;
+use geo_types::{MultiPolygon, Point};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -66,7 +66,6 @@ pub struct GridInfo {
 pub struct BuildingInfo {
     pub households: u32,
     pub kind: BuildingKind,
-    pub grid: Option<GridCode>,
     pub name: Option<String>,
 }
 
@@ -268,6 +267,38 @@ impl Engine {
         self.revisions.bump(Source::Buildings);
     }
 
+    /// Updates some buildings (a roster): figures in place; the footprint index is rebuilt
+    /// only when a footprint changed or a building is new.
+    pub fn update_buildings(&mut self, buildings: Vec<Building>) {
+        let mut rebuild = false;
+        let mut footprints = Vec::new();
+        for b in buildings {
+            if self.buildings.polygon(&b.id) != Some(&b.footprint) {
+                rebuild = true;
+                footprints.push((b.id.clone(), b.footprint));
+            }
+            self.building_info.insert(
+                b.id,
+                BuildingInfo {
+                    households: b.households,
+                    kind: b.kind,
+                    name: b.name,
+                },
+            );
+        }
+        if rebuild {
+            let mut items: HashMap<BuildingId, MultiPolygon<f64>> = self
+                .buildings
+                .entries_in_box([-180.0, -90.0], [180.0, 90.0])
+                .into_iter()
+                .cloned()
+                .collect();
+            items.extend(footprints);
+            self.buildings = PolygonIndex::new(items.into_iter().collect());
+        }
+        self.revisions.bump(Source::Buildings);
+    }
+
     /// Replaces the roads (after an import).
     pub fn replace_roads(&mut self, roads: Vec<Road>) {
         self.roads = LineIndex::new(roads);
@@ -317,7 +348,6 @@ fn building_indexes(
             BuildingInfo {
                 households: b.households,
                 kind: b.kind,
-                grid: b.grid,
                 name: b.name,
             },
         );

@@ -134,7 +134,6 @@ impl TileLayer {
                     ("id", "String"),
                     ("households", "Number"),
                     ("kind", "String"),
-                    ("grid", "String"),
                     ("name", "String"),
                 ],
             )],
@@ -269,8 +268,7 @@ impl Engine {
                         "name",
                         self.community_names
                             .get(code)
-                            .cloned()
-                            .unwrap_or_default()
+                            .map_or("", String::as_str)
                             .into(),
                     ),
                     ("grids", grids.into()),
@@ -320,9 +318,6 @@ impl Engine {
             if let Some(info) = self.building_info.get(id) {
                 properties.push(("households", info.households.into()));
                 properties.push(("kind", info.kind.as_str().into()));
-                if let Some(g) = &info.grid {
-                    properties.push(("grid", g.as_str().into()));
-                }
                 if let Some(n) = &info.name {
                     properties.push(("name", n.as_str().into()));
                 }
@@ -338,11 +333,12 @@ impl Engine {
             let Some(incident) = self.incidents.get(&id) else {
                 continue;
             };
+            let reported_at = incident.reported_at.to_rfc3339();
             let mut properties: Vec<(&str, Value)> = vec![
                 ("id", id.0.as_str().into()),
                 ("status", incident.status.as_str().into()),
                 ("category", incident.category.as_str().into()),
-                ("reported_at", incident.reported_at.to_rfc3339().into()),
+                ("reported_at", reported_at.as_str().into()),
             ];
             if let Some(g) = &incident.grid {
                 properties.push(("grid", g.as_str().into()));
@@ -390,7 +386,10 @@ impl Engine {
             layer.add(
                 Some(i as u64 + 1),
                 &frame.polygons(&hexagon),
-                &[("h3", cell.to_string().into()), ("count", count.into())],
+                &[
+                    ("h3", cell.to_string().as_str().into()),
+                    ("count", count.into()),
+                ],
             );
         }
         layer
@@ -406,6 +405,7 @@ impl Engine {
                 continue;
             }
             let grids: Vec<&str> = w.grids.iter().map(|g| g.as_str()).collect();
+            let grids = grids.join(",");
             layer.add(
                 Some(i as u64 + 1),
                 &frame.points([&p]),
@@ -413,7 +413,7 @@ impl Engine {
                     ("id", w.id.0.as_str().into()),
                     ("name", w.name.as_str().into()),
                     ("role", w.role.as_str().into()),
-                    ("grids", grids.join(",").into()),
+                    ("grids", grids.as_str().into()),
                 ],
             );
         }
@@ -426,11 +426,12 @@ impl Engine {
             let Some(s) = self.station_info.get(id) else {
                 continue;
             };
+            let services = s.services.join("、");
             let mut properties: Vec<(&str, Value)> = vec![
                 ("id", s.id.0.as_str().into()),
                 ("name", s.name.as_str().into()),
                 ("kind", s.kind.as_str().into()),
-                ("services", s.services.join("、").into()),
+                ("services", services.as_str().into()),
             ];
             if let Some(h) = &s.opening_hours {
                 properties.push(("opening_hours", h.as_str().into()));

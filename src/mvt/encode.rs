@@ -1,58 +1,45 @@
 //! Mapbox Vector Tile 2.1 encoding: layers with interned keys and values, features with
 //! zigzag-delta geometry commands, written straight to protobuf bytes.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
+use foldhash::HashMapExt;
 
 /// The extent of every layer (tile units per side).
 pub const EXTENT: u32 = 4096;
 
-/// A property value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    String(String),
+/// A property value (borrowed: nothing is copied until the value is first seen).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    String(&'a str),
     Int(i64),
     Double(f64),
     Bool(bool),
 }
 
-impl From<&str> for Value {
-    fn from(s: &str) -> Self {
-        Value::String(s.to_string())
-    }
-}
-impl From<String> for Value {
-    fn from(s: String) -> Self {
+impl<'a> From<&'a str> for Value<'a> {
+    fn from(s: &'a str) -> Self {
         Value::String(s)
     }
 }
-impl From<i64> for Value {
+impl From<i64> for Value<'_> {
     fn from(v: i64) -> Self {
         Value::Int(v)
     }
 }
-impl From<u32> for Value {
+impl From<u32> for Value<'_> {
     fn from(v: u32) -> Self {
         Value::Int(i64::from(v))
     }
 }
-impl From<f64> for Value {
+impl From<f64> for Value<'_> {
     fn from(v: f64) -> Self {
         Value::Double(v)
     }
 }
-impl From<bool> for Value {
+impl From<bool> for Value<'_> {
     fn from(v: bool) -> Self {
         Value::Bool(v)
     }
-}
-
-/// Interning key for values (doubles by their bits).
-#[derive(Debug, PartialEq, Eq, Hash)]
-enum ValueKey {
-    String(String),
-    Int(i64),
-    Double(u64),
-    Bool(bool),
 }
 
 /// A feature's geometry in tile units, already clipped: exterior rings positive area in
@@ -66,16 +53,22 @@ pub enum TileGeometry {
     Polygons(Vec<Vec<[i32; 2]>>),
 }
 
-/// One layer being built.
+/// One layer being built: keys and values are interned as they come and written out
+/// encoded, so a value costs one lookup when seen again.
 #[derive(Debug)]
 pub struct LayerBuilder {
     name: String,
-    keys: Vec<String>,
+    keys: Vec<u8>,
     key_index: HashMap<String, u32>,
-    values: Vec<Value>,
-    value_index: HashMap<ValueKey, u32>,
+    values: Vec<u8>,
+    value_count: u32,
+    strings: HashMap<String, u32>,
+    ints: HashMap<i64, u32>,
+    doubles: HashMap<u64, u32>,
+    bools: [Option<u32>; 2],
     features: Vec<u8>,
     feature_count: usize,
+    scratch: Vec<u8>,
 }
 
 impl LayerBuilder {
@@ -85,9 +78,14 @@ impl LayerBuilder {
             keys: Vec::new(),
             key_index: HashMap::new(),
             values: Vec::new(),
-            value_index: HashMap::new(),
+            value_count: 0,
+            strings: HashMap::new(),
+            ints: HashMap::new(),
+            doubles: HashMap::new(),
+            bools: [None; 2],
             features: Vec::new(),
             feature_count: 0,
+            scratch: Vec::new(),
         }
     }
 
@@ -116,7 +114,8 @@ impl LayerBuilder {
             tags.push(self.key(key));
             tags.push(self.value(value));
         }
-        let mut feature = Vec::with_capacity(commands.len() * 2 + tags.len() + 8);
+        let mut feature = std::mem::take(&mut self.scratch);
+        feature.clear();
         if let Some(id) = id {
             put_key(&mut feature, 1, 0);
             put_varint(&mut feature, id);
@@ -130,6 +129,7 @@ impl LayerBuilder {
         put_key(&mut self.features, 2, 2);
         put_varint(&mut self.features, feature.len() as u64);
         self.features.extend_from_slice(&feature);
+        self.scratch = feature;
         self.feature_count += 1;
     }
 
@@ -137,25 +137,52 @@ impl LayerBuilder {
         if let Some(&i) = self.key_index.get(key) {
             return i;
         }
-        let i = self.keys.len() as u32;
-        self.keys.push(key.to_string());
+        let i = self.key_index.len() as u32;
+        put_bytes(&mut self.keys, 3, key.as_bytes());
         self.key_index.insert(key.to_string(), i);
         i
     }
 
     fn value(&mut self, value: &Value) -> u32 {
-        let key = match value {
-            Value::String(s) => ValueKey::String(s.clone()),
-            Value::Int(v) => ValueKey::Int(*v),
-            Value::Double(v) => ValueKey::Double(v.to_bits()),
-            Value::Bool(v) => ValueKey::Bool(*v),
+        let found = match value {
+            Value::String(s) => self.strings.get(*s).copied(),
+            Value::Int(v) => self.ints.get(v).copied(),
+            Value::Double(v) => self.doubles.get(&v.to_bits()).copied(),
+            Value::Bool(b) => self.bools[usize::from(*b)],
         };
-        if let Some(&i) = self.value_index.get(&key) {
+        if let Some(i) = found {
             return i;
         }
-        let i = self.values.len() as u32;
-        self.values.push(value.clone());
-        self.value_index.insert(key, i);
+        let i = self.value_count;
+        self.value_count += 1;
+        let mut v = Vec::with_capacity(16);
+        match value {
+            Value::String(s) => {
+                put_bytes(&mut v, 1, s.as_bytes());
+                self.strings.insert(s.to_string(), i);
+            }
+            Value::Double(d) => {
+                put_key(&mut v, 3, 1);
+                v.extend_from_slice(&d.to_le_bytes());
+                self.doubles.insert(d.to_bits(), i);
+            }
+            Value::Int(n) => {
+                if *n >= 0 {
+                    put_key(&mut v, 5, 0);
+                    put_varint(&mut v, *n as u64);
+                } else {
+                    put_key(&mut v, 6, 0);
+                    put_varint(&mut v, zigzag(*n));
+                }
+                self.ints.insert(*n, i);
+            }
+            Value::Bool(b) => {
+                put_key(&mut v, 7, 0);
+                put_varint(&mut v, u64::from(*b));
+                self.bools[usize::from(*b)] = Some(i);
+            }
+        }
+        put_bytes(&mut self.values, 4, &v);
         i
     }
 
@@ -164,37 +191,14 @@ impl LayerBuilder {
         if self.feature_count == 0 {
             return;
         }
-        let mut layer = Vec::with_capacity(self.features.len() + 64 * self.values.len() + 32);
+        let mut layer =
+            Vec::with_capacity(self.features.len() + self.keys.len() + self.values.len() + 32);
         put_key(&mut layer, 15, 0);
         put_varint(&mut layer, 2);
         put_bytes(&mut layer, 1, self.name.as_bytes());
         layer.extend_from_slice(&self.features);
-        for key in &self.keys {
-            put_bytes(&mut layer, 3, key.as_bytes());
-        }
-        for value in &self.values {
-            let mut v = Vec::new();
-            match value {
-                Value::String(s) => put_bytes(&mut v, 1, s.as_bytes()),
-                Value::Double(d) => {
-                    put_key(&mut v, 3, 1);
-                    v.extend_from_slice(&d.to_le_bytes());
-                }
-                Value::Int(i) if *i >= 0 => {
-                    put_key(&mut v, 5, 0);
-                    put_varint(&mut v, *i as u64);
-                }
-                Value::Int(i) => {
-                    put_key(&mut v, 6, 0);
-                    put_varint(&mut v, zigzag(*i));
-                }
-                Value::Bool(b) => {
-                    put_key(&mut v, 7, 0);
-                    put_varint(&mut v, u64::from(*b));
-                }
-            }
-            put_bytes(&mut layer, 4, &v);
-        }
+        layer.extend_from_slice(&self.keys);
+        layer.extend_from_slice(&self.values);
         put_key(&mut layer, 5, 0);
         put_varint(&mut layer, u64::from(EXTENT));
         put_bytes(tile, 3, &layer);

@@ -3,6 +3,7 @@
 //! (`engine::tile_layers`).
 
 pub mod clip;
+pub mod douglas_peucker;
 pub mod encode;
 pub mod mercator;
 mod tile_frame;

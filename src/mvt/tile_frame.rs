@@ -6,7 +6,6 @@ use super::clip::{ClipBox, clip_line, clip_ring};
 use super::encode::{EXTENT, TileGeometry};
 use super::mercator::lonlat_to_world;
 use super::tile_id::TileId;
-use geo::Simplify;
 use geo_types::{Coord, LineString, MultiPolygon, Point};
 
 /// Tile units around the tile kept in it, so that lines and fills meet across tiles.
@@ -147,15 +146,10 @@ impl TileFrame {
     }
 
     fn simplify(&self, points: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
-        if self.tolerance <= 0.0 || points.len() <= 3 {
+        if self.tolerance <= 0.0 || points.len() <= 4 {
             return points;
         }
-        let line: LineString<f64> = points.into_iter().map(|p| (p[0], p[1])).collect();
-        line.simplify(self.tolerance)
-            .0
-            .into_iter()
-            .map(|c| [c.x, c.y])
-            .collect()
+        super::douglas_peucker::simplify(&points, self.tolerance)
     }
 }
 

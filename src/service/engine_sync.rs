@@ -38,9 +38,24 @@ pub async fn apply(
                 }
             }
         }
+        ChangedLayer::Buildings if change.ids.is_some() => {
+            let buildings = store.buildings(&query).await?;
+            write(engine).update_buildings(buildings);
+        }
         ChangedLayer::Buildings => {
             let buildings = store.buildings(&LayerQuery::default()).await?;
             write(engine).replace_buildings(buildings);
+        }
+        ChangedLayer::Roads => {
+            let roads = store.roads(&LayerQuery::default()).await?;
+            write(engine).replace_roads(roads);
+        }
+        ChangedLayer::Communities => {
+            let communities = store.communities(&LayerQuery::default()).await?;
+            let streets = store.streets(&LayerQuery::default()).await?;
+            let mut engine = write(engine);
+            engine.replace_communities(communities);
+            engine.street_names = streets.into_iter().map(|s| (s.code, s.name)).collect();
         }
         ChangedLayer::Stations => {
             let stations = store.stations(&LayerQuery::default()).await?;

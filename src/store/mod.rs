@@ -76,6 +76,9 @@ pub enum ChangedLayer {
     Incidents,
     Buildings,
     Stations,
+    Roads,
+    /// Communities and streets (imports; splits and merges come with `Grids`).
+    Communities,
 }
 
 /// A committed change, announced by the process that wrote it.

@@ -171,6 +171,12 @@ impl<B: SqlBackend> Store for SqlStore<B> {
         if !data.stations.is_empty() {
             statements.extend(self.announce(ChangedLayer::Stations, None));
         }
+        if !data.roads.is_empty() {
+            statements.extend(self.announce(ChangedLayer::Roads, None));
+        }
+        if !data.communities.is_empty() || !data.streets.is_empty() {
+            statements.extend(self.announce(ChangedLayer::Communities, None));
+        }
         self.backend
             .execute_in_transaction(&statements, progress)
             .await
@@ -328,7 +334,8 @@ impl<B: SqlBackend> Store for SqlStore<B> {
         let sql: Arc<str> = Arc::from(
             "UPDATE buildings SET households = $1, residents = COALESCE($2, residents) WHERE id = $3",
         );
-        let mut statements = Vec::with_capacity(entries.len());
+        let mut statements = Vec::with_capacity(entries.len() + 1);
+        let mut updated = Vec::with_capacity(entries.len());
         for entry in entries {
             let id = match &entry.building {
                 RosterKey::Id(id) if ids.contains(id.as_str()) => id.0.clone(),
@@ -359,6 +366,7 @@ impl<B: SqlBackend> Store for SqlStore<B> {
                     }
                 }
             };
+            updated.push(id.clone());
             statements.push(Statement::new(
                 sql.clone(),
                 vec![
@@ -368,6 +376,7 @@ impl<B: SqlBackend> Store for SqlStore<B> {
                 ],
             ));
         }
+        statements.extend(self.announce(ChangedLayer::Buildings, Some(updated)));
         self.backend
             .execute_in_transaction(&statements, None)
             .await

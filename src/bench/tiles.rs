@@ -1,0 +1,303 @@
+//! `gridmap bench tiles`: every z14–z16 building tile of a district served by gridmap over
+//! HTTP, uncached (fresh cache, each tile once) and warm (the list again, several times),
+//! side by side with the same tiles made by PostGIS `ST_AsMVT` (how Martin makes them) on
+//! the same data; then the time from a roster commit in another store connection to the
+//! changed tile.
+
+use super::Throughput;
+use super::http_load::{self, LoadRequest};
+use crate::api::{AppState, app};
+use crate::domain::{Role, RosterEntry, RosterKey};
+use crate::engine::{TileLayer, read};
+use crate::mvt::TileId;
+use crate::store::Store;
+use hyper::StatusCode;
+use serde::Serialize;
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Sizes of the run.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TileBenchOptions {
+    pub min_zoom: u8,
+    pub max_zoom: u8,
+    /// Concurrent HTTP clients and PostGIS queries.
+    pub concurrency: usize,
+    /// How many times the list is requested warm.
+    pub warm_rounds: usize,
+}
+
+impl Default for TileBenchOptions {
+    fn default() -> Self {
+        Self {
+            min_zoom: 14,
+            max_zoom: 16,
+            concurrency: 32,
+            warm_rounds: 10,
+        }
+    }
+}
+
+/// The figures of one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct TileBenchReport {
+    pub options: TileBenchOptions,
+    pub buildings: usize,
+    pub tiles: usize,
+    pub runs: Vec<Throughput>,
+    pub uncached_vs_postgis: f64,
+    pub warm_vs_postgis: f64,
+    /// Making each z14 tile in the engine, one at a time (no HTTP): median and slowest.
+    pub cold_z14_p50_ms: f64,
+    pub cold_z14_max_ms: f64,
+    pub largest_tile_bytes: usize,
+    pub mean_tile_bytes: f64,
+    pub postgis_mean_tile_bytes: f64,
+    pub http_failures: u64,
+    /// From the end of a roster commit by another connection to a tile with a new ETag.
+    pub edit_visible_ms: Option<f64>,
+}
+
+const POSTGIS_TILE: &str = "SELECT ST_AsMVT(t.*, 'buildings', 4096, 'geom') FROM (\
+     SELECT id, households, kind, \
+     ST_AsMVTGeom(ST_Transform(geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom \
+     FROM buildings \
+     WHERE geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326)) t \
+     WHERE t.geom IS NOT NULL";
+
+/// Every tile of the zooms over the buildings' extent.
+fn tile_list(extent: ([f64; 2], [f64; 2]), options: &TileBenchOptions) -> Vec<TileId> {
+    let mut tiles = Vec::new();
+    for z in options.min_zoom..=options.max_zoom {
+        let nw = TileId::containing(extent.0[0], extent.1[1], z);
+        let se = TileId::containing(extent.1[0], extent.0[1], z);
+        for x in nw.x()..=se.x() {
+            for y in nw.y()..=se.y() {
+                if let Ok(t) = TileId::new(u32::from(z), u64::from(x), u64::from(y)) {
+                    tiles.push(t);
+                }
+            }
+        }
+    }
+    tiles
+}
+
+/// Runs the benchmark on a PostGIS store holding buildings; `second` is another
+/// connection to the same database (the "other process" of the edit check).
+pub async fn run(
+    store: Arc<dyn Store>,
+    second: Arc<dyn Store>,
+    pool: &PgPool,
+    options: TileBenchOptions,
+    say: &(dyn Fn(&str) + Sync),
+) -> Result<TileBenchReport, String> {
+    let started = Instant::now();
+    let state = AppState::load(store.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    let (buildings, extent) = {
+        let engine = read(&state.engine);
+        (engine.buildings.len(), engine.buildings.extent())
+    };
+    let extent = extent.ok_or("the store has no buildings")?;
+    say(&format!(
+        "engine loaded {buildings} buildings in {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
+    let tiles = tile_list(extent, &options);
+    say(&format!(
+        "{} tiles at z{}–z{}",
+        tiles.len(),
+        options.min_zoom,
+        options.max_zoom
+    ));
+
+    // Cold z14 tiles in the engine, one at a time.
+    let mut cold = Vec::new();
+    let (mut largest, mut total_bytes) = (0usize, 0usize);
+    {
+        let engine = read(&state.engine);
+        for t in &tiles {
+            let at = Instant::now();
+            let bytes = engine.render_tile(TileLayer::Buildings, *t);
+            if t.z() == 14 {
+                cold.push(at.elapsed().as_secs_f64() * 1e3);
+            }
+            largest = largest.max(bytes.len());
+            total_bytes += bytes.len();
+        }
+    }
+    cold.sort_by(f64::total_cmp);
+    let cold_z14_p50_ms = cold.get(cold.len() / 2).copied().unwrap_or(0.0);
+    let cold_z14_max_ms = cold.last().copied().unwrap_or(0.0);
+    say(&format!(
+        "cold z14 tile in the engine: median {cold_z14_p50_ms:.2} ms, slowest {cold_z14_max_ms:.2} ms; largest tile {} KB",
+        largest / 1024
+    ));
+
+    // Over HTTP on a real socket, with a fresh cache.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| e.to_string())?;
+    let base = format!(
+        "http://{}",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
+    // The cold pass above bypassed the cache: it is still empty.
+    let served = state.clone();
+    let server = tokio::spawn(axum::serve(listener, app(served.clone())).into_future());
+    let token = crate::auth::new_token();
+    store
+        .create_token(&crate::auth::hash_token(&token), Role::Dispatcher, "bench")
+        .await
+        .map_err(|e| e.to_string())?;
+    let url = |t: &TileId| format!("{base}/tiles/buildings/{}/{}/{}.mvt", t.z(), t.x(), t.y());
+    let requests: Vec<LoadRequest> = tiles.iter().map(|t| LoadRequest::get(url(t))).collect();
+    let uncached = http_load::run(
+        "tiles uncached: gridmap HTTP (engine → MVT)",
+        requests.clone(),
+        options.concurrency,
+        Some(&token),
+        StatusCode::OK,
+    )
+    .await;
+    say(&uncached.throughput.line());
+    let warm_requests: Vec<LoadRequest> = (0..options.warm_rounds)
+        .flat_map(|_| requests.iter().cloned())
+        .collect();
+    let warm = http_load::run(
+        "tiles warm: gridmap HTTP (cache)",
+        warm_requests,
+        options.concurrency,
+        Some(&token),
+        StatusCode::OK,
+    )
+    .await;
+    say(&warm.throughput.line());
+
+    // The same tiles from PostGIS.
+    let (postgis, postgis_bytes) = postgis_tiles(pool, &tiles, options.concurrency).await?;
+    say(&postgis.line());
+
+    // An edit from another connection: a building's households change by roster.
+    let edit_visible_ms = edit_check(&served, second.as_ref(), &base, &token).await;
+    match edit_visible_ms {
+        Some(ms) => say(&format!(
+            "roster commit in another connection → changed tile in {ms:.0} ms"
+        )),
+        None => say("roster commit in another connection: tile did not change within 10 s"),
+    }
+    server.abort();
+
+    let ratio = |a: &Throughput| a.per_second / postgis.per_second.max(1e-9);
+    Ok(TileBenchReport {
+        options,
+        buildings,
+        tiles: tiles.len(),
+        uncached_vs_postgis: ratio(&uncached.throughput),
+        warm_vs_postgis: ratio(&warm.throughput),
+        runs: vec![uncached.throughput, warm.throughput, postgis],
+        cold_z14_p50_ms,
+        cold_z14_max_ms,
+        largest_tile_bytes: largest,
+        mean_tile_bytes: total_bytes as f64 / tiles.len().max(1) as f64,
+        postgis_mean_tile_bytes: postgis_bytes as f64 / tiles.len().max(1) as f64,
+        http_failures: uncached.failures + warm.failures,
+        edit_visible_ms,
+    })
+}
+
+/// One `ST_AsMVT` query per tile, `concurrency` at a time; the figures and total bytes.
+async fn postgis_tiles(
+    pool: &PgPool,
+    tiles: &[TileId],
+    concurrency: usize,
+) -> Result<(Throughput, usize), String> {
+    use futures_util::StreamExt;
+    let started = Instant::now();
+    let results: Vec<Result<(Duration, usize), sqlx::Error>> =
+        futures_util::stream::iter(tiles.iter().copied())
+            .map(|t| async move {
+                let at = Instant::now();
+                let bytes: Option<Vec<u8>> = sqlx::query_scalar(POSTGIS_TILE)
+                    .bind(i32::from(t.z()))
+                    .bind(t.x() as i32)
+                    .bind(t.y() as i32)
+                    .fetch_one(pool)
+                    .await?;
+                Ok((at.elapsed(), bytes.map_or(0, |b| b.len())))
+            })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+    let wall = started.elapsed();
+    let (mut latencies, mut bytes) = (Vec::with_capacity(tiles.len()), 0);
+    for r in results {
+        let (d, n) = r.map_err(|e| format!("ST_AsMVT: {e}"))?;
+        latencies.push(d);
+        bytes += n;
+    }
+    Ok((
+        Throughput::new("tiles: PostGIS ST_AsMVT (same tiles)", latencies, wall),
+        bytes,
+    ))
+}
+
+/// Changes one building's households through `second` and polls its z16 tile until the
+/// ETag changes; the milliseconds that took.
+async fn edit_check(state: &AppState, second: &dyn Store, base: &str, token: &str) -> Option<f64> {
+    let (id, households, tile) = {
+        let engine = read(&state.engine);
+        let (id, info) = engine.building_info.iter().min_by_key(|(id, _)| *id)?;
+        let footprint = engine.buildings.polygon(id)?;
+        let at = geo::InteriorPoint::interior_point(footprint)?;
+        (
+            id.clone(),
+            info.households,
+            TileId::containing(at.x(), at.y(), 16),
+        )
+    };
+    let url = format!(
+        "{base}/tiles/buildings/{}/{}/{}.mvt",
+        tile.z(),
+        tile.x(),
+        tile.y()
+    );
+    let before = etag(&url, token).await?;
+    let entry = RosterEntry {
+        line: 1,
+        building: RosterKey::Id(id),
+        households: households + 7,
+        residents: None,
+    };
+    second.apply_roster(&[entry]).await.ok()?;
+    let committed = Instant::now();
+    while committed.elapsed() < Duration::from_secs(10) {
+        if etag(&url, token).await.is_some_and(|e| e != before) {
+            return Some(committed.elapsed().as_secs_f64() * 1e3);
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    None
+}
+
+async fn etag(url: &str, token: &str) -> Option<String> {
+    use http_body_util::{BodyExt, Empty};
+    use hyper_util::client::legacy::Client;
+    use hyper_util::rt::TokioExecutor;
+    let client: Client<_, Empty<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let request = hyper::Request::get(url)
+        .header("authorization", format!("Bearer {token}"))
+        .body(Empty::new())
+        .ok()?;
+    let response = client.request(request).await.ok()?;
+    let tag = response
+        .headers()
+        .get("etag")?
+        .to_str()
+        .ok()
+        .map(str::to_string);
+    response.into_body().collect().await.ok()?;
+    tag
+}
