@@ -1,7 +1,7 @@
 //! gridmap: city grid governance (网格化服务管理) — base grids, spatial indexes, vector tiles
 //! and rebalancing, over a GeoPackage or PostGIS store.
 //!
-//! Dependencies point one way: [`domain`] ← [`crs`], [`import`], [`generate`],
+//! Dependencies point one way: [`domain`] ← [`crs`], [`import`], [`generate`], [`mvt`],
 //! [`partition`] (pure) ← [`store`] ← [`engine`] ← [`service`] ← [`api`] ← the `gridmap`
 //! binary.
 

@@ -430,6 +430,18 @@ async fn tiles_over_http(store: Arc<dyn Store>) {
         .find(|f| f.properties["code"] == json!(grid.as_str()))
         .expect("the grid is in its tile");
     assert_eq!(found.properties["households"], json!(households));
+    let all = store.buildings(&Default::default()).await.unwrap();
+    let inside = {
+        let engine = gridmap::engine::read(&state.engine);
+        all.iter()
+            .filter(|b| {
+                let at = b.footprint.interior_point().unwrap();
+                engine.grids.locate(at) == Some(&grid)
+            })
+            .count()
+    };
+    assert!(inside > 0);
+    assert_eq!(found.properties["buildings"], json!(inside));
     let etag = headers[header::ETAG].to_str().unwrap().to_string();
 
     // Warm: the same bytes from the cache; If-None-Match gives 304; gzip when asked.

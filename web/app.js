@@ -12,10 +12,11 @@ const WALK_15_MIN_M = 1000;
 
 function token() { return localStorage.getItem('gridmap.token') || ''; }
 
-async function api(path) {
-  const headers = {};
+async function api(path, options = {}) {
+  const headers = { ...(options.headers || {}) };
   if (INTERNAL && token()) headers.Authorization = `Bearer ${token()}`;
-  const response = await fetch(path, { headers });
+  if (options.body) headers['Content-Type'] = 'application/json';
+  const response = await fetch(path, { method: options.method || 'GET', headers, body: options.body && JSON.stringify(options.body) });
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
     const error = new Error(problem.detail || response.statusText);
@@ -40,34 +41,59 @@ function applyLanguage() {
   }
 }
 
+// Toggles: each names the source it shows.
 const LAYERS = [
   { id: 'communities', colour: '#f5b7b1', views: ['public', 'planner', 'dispatch'] },
   { id: 'grids', colour: '#a9cce3', views: ['planner', 'dispatch'] },
-  { id: 'roads', colour: '#999999', views: ['public', 'planner', 'dispatch'] },
+  { id: 'basemap', colour: '#999999', views: ['public', 'planner', 'dispatch'] },
   { id: 'buildings', colour: '#d5a26c', views: ['planner', 'dispatch'] },
   { id: 'stations', colour: '#c0392b', views: ['public', 'planner', 'dispatch'] },
   { id: 'incidents', colour: '#e67e22', views: ['dispatch'] },
   { id: 'workers', colour: '#16a085', views: ['dispatch'] },
 ];
 
+// Internal tile layers are in the style only when the view may show them (a token is set),
+// so the public map never asks for them.
 const style = await (await fetch('/styles/gridmap.json')).json();
+const SHOW_INTERNAL = INTERNAL && Boolean(token());
+const internalSources = new Set(style.metadata['gridmap:internal-sources']);
+const shown = new Set(LAYERS.filter((l) => l.views.includes(VIEW)).map((l) => l.id));
+for (const id of Object.keys(style.sources)) {
+  const hidden = (internalSources.has(id) && !SHOW_INTERNAL) || (LAYERS.some((l) => l.id === id) && !shown.has(id));
+  if (hidden) delete style.sources[id];
+}
+style.layers = style.layers.filter((l) => !l.source || style.sources[l.source]);
+
 const map = new maplibregl.Map({
   container: 'map',
   center: [109.98, 39.81],
   zoom: 12,
   hash: true,
   localIdeographFontFamily: '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif',
+  // Tile and TileJSON requests carry the token in internal views.
+  transformRequest: (url) => {
+    if (SHOW_INTERNAL && new URL(url, location.href).pathname.startsWith('/tiles/')) {
+      return { url, headers: { Authorization: `Bearer ${token()}` } };
+    }
+    return { url };
+  },
   style,
 });
 map.addControl(new maplibregl.NavigationControl(), 'top-right');
 window.gridmapMap = map; // for browser tests and the console
 map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+map.on('error', (e) => console.error('map:', e.error?.message || e));
 
-const visible = new Set(LAYERS.filter((l) => l.views.includes(VIEW)).map((l) => l.id));
-const loaded = {};
+const visible = new Set(shown);
 
 function layerIds(id) {
   return map.getStyle().layers.filter((l) => l.source === id).map((l) => l.id);
+}
+
+/// Makes the map fetch a tile source again (after a commit changed what is under it).
+function reloadSource(id) {
+  const source = map.getSource(id);
+  if (source && source.setUrl) source.setUrl(`/tiles/${id}.json`);
 }
 
 function renderLayerList() {
@@ -88,25 +114,9 @@ function renderLayerList() {
     swatch.style.background = layer.colour;
     const label = document.createElement('label');
     label.htmlFor = box.id;
-    label.textContent = `${t(layer.id)}${loaded[layer.id] !== undefined ? ` (${loaded[layer.id]})` : ''}`;
+    label.textContent = t(layer.id);
     li.append(box, swatch, label);
     list.append(li);
-  }
-}
-
-async function loadLayer(id, query = '') {
-  try {
-    const fc = await api(`/api/${id}${query}`);
-    map.getSource(id).setData(fc);
-    loaded[id] = fc.features.length;
-    return fc;
-  } catch (error) {
-    loaded[id] = 0;
-    if (error.status === 401) status(t('noToken'));
-    else status(`${t(id)}: ${error.message}`);
-    return EMPTY;
-  } finally {
-    renderLayerList();
   }
 }
 
@@ -115,12 +125,6 @@ function boundsOf(fc) {
   const visit = (c) => (typeof c[0] === 'number' ? b.extend(c) : c.forEach(visit));
   for (const f of fc.features) if (f.geometry) visit(f.geometry.coordinates);
   return b;
-}
-
-async function loadBuildingsInView() {
-  if (!INTERNAL || !token() || map.getZoom() < 14) return;
-  const b = map.getBounds();
-  await loadLayer('buildings', `?bbox=${[b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(',')}&limit=10000`);
 }
 
 async function loadSummary() {
@@ -140,14 +144,12 @@ async function loadSummary() {
   }
 }
 
-function showDetails(layer, properties) {
-  const box = document.getElementById('details');
+function detailsTable(layer, properties) {
   const rows = [];
   const add = (key, value) => {
     if (value === null || value === undefined || value === '' || value === '[]') return;
     rows.push(`<tr><td>${t(key)}</td><td>${escapeHtml(String(value))}</td></tr>`);
   };
-  const list = (v) => (typeof v === 'string' && v.startsWith('[') ? JSON.parse(v).join('、') : v);
   add('name', properties.name);
   add('code', properties.code);
   add('kind', properties.kind && t(properties.kind));
@@ -155,11 +157,95 @@ function showDetails(layer, properties) {
   add('status', properties.status && t(properties.status));
   add('households', properties.households);
   add('residents', properties.residents);
+  if (layer === 'grids') {
+    add('gridBuildings', properties.buildings);
+    add('gridWorkers', properties.workers);
+    if (properties.deviation !== undefined) add('deviation', `${(properties.deviation * 100).toFixed(1)}%`);
+  }
+  add('incidentCells', properties.count);
   add('floors', properties.floors);
-  add('services', list(properties.services));
+  add('services', properties.services);
   add('hours', properties.opening_hours);
   add('address', properties.address);
-  box.innerHTML = `<h2>${t(layer)}</h2><table>${rows.join('')}</table>`;
+  add('reportedAt', properties.reported_at && new Date(properties.reported_at).toLocaleString());
+  add('assignedTo', properties.assignee);
+  return `<h2>${t(layer)}</h2><table>${rows.join('')}</table>`;
+}
+
+function showDetails(layer, properties, at) {
+  const box = document.getElementById('details');
+  box.innerHTML = detailsTable(layer, properties);
+  box.dataset.layer = layer;
+  box.dataset.code = properties.code || properties.id || '';
+  if (VIEW === 'dispatch' && layer === 'incidents' && properties.id && SHOW_INTERNAL) showNearestWorkers(properties, at);
+  if (VIEW === 'planner' && layer === 'communities' && SHOW_INTERNAL) offerPartitionPreview(properties.code);
+}
+
+/// Dispatcher: the nearest on-duty workers to an incident, each with an assign button.
+async function showNearestWorkers(incident, at) {
+  const box = document.getElementById('details');
+  try {
+    const answer = await api(`/api/dispatch/nearest?lon=${at[0]}&lat=${at[1]}&k=5`);
+    const items = answer.workers.map((w) => `<li><span>${escapeHtml(w.name)} · ${Math.round(w.distance_m)} ${t('metres')}${w.serves_grid ? ` · ${t('servesGrid')}` : ''}</span>`
+      + `<button type="button" data-worker="${escapeHtml(w.worker)}">${t('assign')}</button></li>`);
+    box.insertAdjacentHTML('beforeend', `<h2>${t('nearestWorkers')}</h2><ul id="nearest-workers">${items.join('')}</ul>`);
+    for (const button of box.querySelectorAll('#nearest-workers button')) {
+      button.addEventListener('click', async () => {
+        try {
+          await api(`/api/incidents/${encodeURIComponent(incident.id)}/steps`, { method: 'POST', body: { action: 'assign', worker: button.dataset.worker } });
+          status(`${t('assignedTo')} ${button.dataset.worker}`);
+          reloadSource('incidents');
+        } catch (error) {
+          status(`${error.status || ''} ${error.message}`);
+        }
+      });
+    }
+  } catch (error) {
+    status(error.message);
+  }
+}
+
+/// Planner: a partition preview of the clicked community (nothing is written).
+function offerPartitionPreview(code) {
+  const box = document.getElementById('details');
+  box.insertAdjacentHTML('beforeend', `<div class="row"><button type="button" id="partition-preview">${t('partitionPreview')}</button></div><p class="hint" id="partition-result"></p>`);
+  document.getElementById('partition-preview').addEventListener('click', async () => {
+    try {
+      const preview = await api('/api/partition', { method: 'POST', body: { community: code, dry_run: true } });
+      map.getSource('partition-preview').setData(preview.grids);
+      const m = preview.metrics;
+      document.getElementById('partition-result').textContent = `${t('partitionOf')}${m.grids} ${t('grids')} · ${(m.within_10_percent * 100).toFixed(1)}% ${t('gridsWithin')}`;
+    } catch (error) {
+      status(`${error.status || ''} ${error.message}`);
+    }
+  });
+}
+
+/// Planner: households per base grid as a histogram (green: within ±10% of the target).
+async function loadHistogram() {
+  const section = document.getElementById('stats');
+  section.hidden = false;
+  try {
+    const grids = await api('/api/grids');
+    const values = grids.features.filter((f) => f.properties.kind !== 'dedicated').map((f) => f.properties.households);
+    const svg = document.getElementById('histogram');
+    const bins = 24; const hi = 600; const width = 296; const height = 100; const step = hi / bins;
+    const counts = new Array(bins).fill(0);
+    for (const v of values) counts[Math.min(bins - 1, Math.floor(v / step))] += 1;
+    const top = Math.max(1, ...counts);
+    const bar = width / bins;
+    svg.innerHTML = counts.map((c, i) => {
+      const from = i * step;
+      const within = from >= 270 && from + step <= 330;
+      const h = (c / top) * height;
+      return `<rect class="${within ? 'within' : ''}" x="${i * bar + 1}" y="${height - h}" width="${bar - 2}" height="${h}"><title>${from}–${from + step}: ${c}</title></rect>`;
+    }).join('') + `<text x="0" y="115">0</text><text x="${width / 2 - 8}" y="115">300</text><text x="${width - 20}" y="115">600</text>`;
+    const within = values.filter((v) => v >= 270 && v <= 330).length;
+    document.getElementById('histogram-caption').textContent = `${t('histogramTitle')} · ${values.length} ${t('grids')} · ${((within / Math.max(1, values.length)) * 100).toFixed(1)}% ${t('gridsWithin')}`;
+    section.dataset.grids = String(values.length);
+  } catch (error) {
+    status(error.message);
+  }
 }
 
 function escapeHtml(s) {
@@ -235,11 +321,14 @@ function setupAuth() {
 }
 
 function setupClicks() {
-  const clickable = ['stations-circle', 'incidents-circle', 'workers-circle', 'buildings-fill', 'grids-fill', 'communities-fill'];
+  const clickable = ['stations-circle', 'incidents-circle', 'incident-cells-fill', 'workers-circle', 'buildings-fill', 'grids-fill', 'communities-fill'];
   map.on('click', (e) => {
     if (busy()) return;
     const hits = map.queryRenderedFeatures(e.point, { layers: clickable.filter((id) => map.getLayer(id)) });
-    if (hits.length) showDetails(hits[0].source, hits[0].properties);
+    if (!hits.length) return;
+    const hit = hits[0];
+    const at = hit.geometry.type === 'Point' ? hit.geometry.coordinates : e.lngLat.toArray();
+    showDetails(hit.sourceLayer === 'incident_cells' ? 'incidents' : hit.source, hit.properties, at);
   });
   for (const id of clickable) {
     map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
@@ -254,25 +343,23 @@ setupSearch();
 renderLayerList();
 
 map.on('load', async () => {
-  for (const layer of LAYERS) {
-    if (!layer.views.includes(VIEW)) for (const id of layerIds(layer.id)) map.setLayoutProperty(id, 'visibility', 'none');
-  }
   status(t('loading'));
-  const communities = await loadLayer('communities');
+  const [communities] = await Promise.all([
+    api('/api/communities').catch(() => EMPTY),
+    api('/api/stations').then((fc) => { stations = fc; }).catch(() => {}),
+    loadSummary(),
+  ]);
   if (communities.features.length && !location.hash) map.fitBounds(boundsOf(communities), { padding: 20, duration: 0 });
-  const loads = [loadLayer('roads'), loadLayer('stations').then((fc) => { stations = fc; }), loadSummary()];
-  if (INTERNAL && token()) loads.push(loadLayer('grids'));
-  if (VIEW === 'dispatch' && token()) loads.push(loadLayer('incidents'), loadLayer('workers'));
-  await Promise.all(loads);
-  await loadBuildingsInView();
-  map.on('moveend', loadBuildingsInView);
   setupClicks();
-  if (VIEW === 'planner' && token()) {
+  if (VIEW === 'planner' && SHOW_INTERNAL) {
+    loadHistogram();
     setupRebalance(map, async () => {
-      await Promise.all([loadLayer('communities'), loadLayer('grids'), loadSummary()]);
-      await loadBuildingsInView();
+      for (const id of ['communities', 'grids', 'buildings', 'basemap']) reloadSource(id);
+      await Promise.all([loadSummary(), loadHistogram()]);
     });
   }
-  status(`${t('loaded')} · ${VIEW}`);
+  status(INTERNAL && !token() ? t('noToken') : `${t('loaded')} · ${VIEW}`);
+  // Ready for tests and screenshots once everything requested so far is drawn.
   map.once('idle', () => { document.body.dataset.ready = 'true'; });
+  map.triggerRepaint();
 });

@@ -21,6 +21,10 @@ export const STRINGS = {
     splitHint: '点击要拆分的社区', drawHint: '在地图上点击画出分界线，然后预览', mergeHint: '点击要合并的相邻社区（至少两个）',
     picked: '已选', previewOf: '基于版本', buildingsMoved: '栋建筑调整', gridsChanged: '个网格新增或变化',
     gridsRetired: '个网格撤销', workersAffected: '名网格员受影响', conflict: '版本冲突，请重新预览', committed: '已提交为版本',
+    basemap: '底图', deviation: '偏离目标', gridBuildings: '建筑数', gridWorkers: '网格员数', stats: '统计',
+    histogramTitle: '各网格户数分布', gridsWithin: '在±10%以内', partitionPreview: '划网预览', partitionOf: '划网预览：',
+    nearestWorkers: '最近的在岗网格员', assign: '派遣', assignedTo: '已派遣给', reportedAt: '上报时间', incidentCells: '事件数',
+    count: '数量', metres: '米', servesGrid: '本网格',
   },
   en: {
     title: 'Grid governance',
@@ -43,6 +47,10 @@ export const STRINGS = {
     splitHint: 'Click the community to split', drawHint: 'Click on the map to draw the dividing line, then preview', mergeHint: 'Click the adjacent communities to merge (two or more)',
     picked: 'Picked', previewOf: 'Preview on version', buildingsMoved: 'buildings move', gridsChanged: 'grids new or changed',
     gridsRetired: 'grids retired', workersAffected: 'workers affected', conflict: 'Version conflict: preview again', committed: 'Committed as version',
+    basemap: 'Basemap', deviation: 'Off target', gridBuildings: 'Buildings', gridWorkers: 'Workers', stats: 'Statistics',
+    histogramTitle: 'Households per grid', gridsWithin: 'within ±10%', partitionPreview: 'Partition preview', partitionOf: 'Partition preview: ',
+    nearestWorkers: 'Nearest on-duty workers', assign: 'Assign', assignedTo: 'Assigned to', reportedAt: 'Reported at', incidentCells: 'Incidents',
+    count: 'Count', metres: 'm', servesGrid: 'own grid',
   },
 };
 

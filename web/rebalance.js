@@ -91,13 +91,13 @@ export function setupRebalance(map, reload) {
   map.addSource('rebalance-line', { type: 'geojson', data: EMPTY });
   map.addSource('rebalance-grids', { type: 'geojson', data: EMPTY });
   map.addSource('rebalance-communities', { type: 'geojson', data: EMPTY });
-  map.addLayer({ id: 'rebalance-picked', type: 'line', source: 'communities', filter: ['in', ['get', 'code'], ['literal', []]], paint: { 'line-color': '#8e44ad', 'line-width': 4 } });
+  map.addLayer({ id: 'rebalance-picked', type: 'line', source: 'communities', 'source-layer': 'communities', filter: ['in', ['get', 'code'], ['literal', []]], paint: { 'line-color': '#8e44ad', 'line-width': 4 } });
   map.addLayer({ id: 'rebalance-grids-fill', type: 'fill', source: 'rebalance-grids', paint: { 'fill-color': ['match', ['get', 'change'], 'new', '#f39c12', '#f7dc6f'], 'fill-opacity': 0.45 } });
   map.addLayer({ id: 'rebalance-grids-line', type: 'line', source: 'rebalance-grids', paint: { 'line-color': '#d35400', 'line-width': 1.5 } });
   map.addLayer({ id: 'rebalance-communities-line', type: 'line', source: 'rebalance-communities', paint: { 'line-color': '#1e8449', 'line-width': 3, 'line-dasharray': [2, 1] } });
   map.addLayer({ id: 'rebalance-line-layer', type: 'line', source: 'rebalance-line', paint: { 'line-color': '#c0392b', 'line-width': 3 } });
   if (map.getSource('buildings')) {
-    map.addLayer({ id: 'buildings-moved', type: 'fill', source: 'buildings', filter: ['in', ['get', 'id'], ['literal', []]], paint: { 'fill-color': '#e74c3c', 'fill-opacity': 0.9 } });
+    map.addLayer({ id: 'buildings-moved', type: 'fill', source: 'buildings', 'source-layer': 'buildings', filter: ['in', ['get', 'id'], ['literal', []]], paint: { 'fill-color': '#e74c3c', 'fill-opacity': 0.9 } });
   }
 
   el('rebalance-split').addEventListener('click', () => {

@@ -150,7 +150,6 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics::render))
         .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::tile))
         .route("/tiles/{file}", get(tiles::tilejson))
-        .route("/glyphs/{fontstack}/{range}", get(web::glyphs))
         .route("/styles/{name}", get(web::style))
         .fallback(web::serve)
         .layer(axum::middleware::from_fn(metrics::track))

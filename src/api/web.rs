@@ -48,18 +48,6 @@ pub async fn serve(uri: Uri) -> Response {
     }
 }
 
-/// `GET /glyphs/{fontstack}/{range}.pbf`: an empty glyph range. Chinese labels are drawn by
-/// the browser's own CJK font (MapLibre's `localIdeographFontFamily`), so no glyph server
-/// (and no request leaving the intranet) is needed.
-pub async fn glyphs() -> Response {
-    let mut response = Vec::<u8>::new().into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/x-protobuf"),
-    );
-    response
-}
-
 #[derive(Embed)]
 #[folder = "$CARGO_MANIFEST_DIR/tiles/styles"]
 struct Styles;

@@ -59,6 +59,8 @@ pub struct GridInfo {
     pub community: CommunityCode,
     pub households: u32,
     pub residents: u32,
+    /// Buildings whose inner point lies in the grid.
+    pub buildings: u32,
 }
 
 /// What tiles show of a building besides its footprint.
@@ -67,6 +69,8 @@ pub struct BuildingInfo {
     pub households: u32,
     pub kind: BuildingKind,
     pub name: Option<String>,
+    /// A point inside the footprint (which grid holds the building).
+    pub anchor: Point<f64>,
 }
 
 /// The engine: indexes and the state dispatch needs. Every change goes through a method that
@@ -137,7 +141,7 @@ impl Engine {
         let (grids, grid_info) = grid_indexes(data.grids);
         let (communities, community_names) = community_indexes(data.communities);
         let (buildings, building_info) = building_indexes(data.buildings);
-        Self {
+        let mut engine = Self {
             grids,
             grid_info,
             communities,
@@ -155,6 +159,22 @@ impl Engine {
                 .collect(),
             roads: LineIndex::new(data.roads),
             revisions: Revisions::default(),
+        };
+        engine.count_grid_buildings();
+        engine
+    }
+
+    /// Counts each grid's buildings (by their inner points).
+    fn count_grid_buildings(&mut self) {
+        for info in self.grid_info.values_mut() {
+            info.buildings = 0;
+        }
+        for b in self.building_info.values() {
+            if let Some(code) = self.grids.locate(b.anchor)
+                && let Some(info) = self.grid_info.get_mut(code)
+            {
+                info.buildings += 1;
+            }
         }
     }
 
@@ -258,12 +278,14 @@ impl Engine {
     /// Replaces the grids (after a partition or rebalancing commit).
     pub fn replace_grids(&mut self, grids: Vec<Grid>) {
         (self.grids, self.grid_info) = grid_indexes(grids);
+        self.count_grid_buildings();
         self.revisions.bump(Source::Grids);
     }
 
     /// Replaces the buildings (after an import or a roster).
     pub fn replace_buildings(&mut self, buildings: Vec<Building>) {
         (self.buildings, self.building_info) = building_indexes(buildings);
+        self.count_grid_buildings();
         self.revisions.bump(Source::Buildings);
     }
 
@@ -273,6 +295,7 @@ impl Engine {
         let mut rebuild = false;
         let mut footprints = Vec::new();
         for b in buildings {
+            let anchor = anchor_of(&b.footprint);
             if self.buildings.polygon(&b.id) != Some(&b.footprint) {
                 rebuild = true;
                 footprints.push((b.id.clone(), b.footprint));
@@ -283,6 +306,7 @@ impl Engine {
                     households: b.households,
                     kind: b.kind,
                     name: b.name,
+                    anchor,
                 },
             );
         }
@@ -295,6 +319,7 @@ impl Engine {
                 .collect();
             items.extend(footprints);
             self.buildings = PolygonIndex::new(items.into_iter().collect());
+            self.count_grid_buildings();
         }
         self.revisions.bump(Source::Buildings);
     }
@@ -336,6 +361,18 @@ impl Engine {
     }
 }
 
+/// A point inside a footprint (its first vertex when it has no inside).
+fn anchor_of(footprint: &MultiPolygon<f64>) -> Point<f64> {
+    use geo::InteriorPoint;
+    footprint.interior_point().unwrap_or_else(|| {
+        footprint
+            .0
+            .first()
+            .and_then(|p| p.exterior().0.first())
+            .map_or(Point::new(0.0, 0.0), |c| Point::from(*c))
+    })
+}
+
 /// The buildings' footprint index and what tiles show of them.
 fn building_indexes(
     buildings: Vec<Building>,
@@ -349,6 +386,7 @@ fn building_indexes(
                 households: b.households,
                 kind: b.kind,
                 name: b.name,
+                anchor: anchor_of(&b.footprint),
             },
         );
         footprints.push((b.id, b.footprint));
@@ -385,6 +423,7 @@ fn grid_indexes(grids: Vec<Grid>) -> (PolygonIndex<GridCode>, HashMap<GridCode, 
                     community: g.community.clone(),
                     households: g.households,
                     residents: g.residents,
+                    buildings: 0,
                 },
             )
         })

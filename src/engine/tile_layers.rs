@@ -81,7 +81,7 @@ impl TileLayer {
     pub fn sources(self) -> &'static [Source] {
         match self {
             Self::Communities => &[Source::Communities, Source::Grids],
-            Self::Grids => &[Source::Grids, Source::Workers],
+            Self::Grids => &[Source::Grids, Source::Workers, Source::Buildings],
             Self::Buildings => &[Source::Buildings],
             Self::Incidents => &[Source::Incidents],
             Self::Workers => &[Source::Workers, Source::WorkerPositions],
@@ -124,6 +124,7 @@ impl TileLayer {
                     ("community", "String"),
                     ("households", "Number"),
                     ("residents", "Number"),
+                    ("buildings", "Number"),
                     ("workers", "Number"),
                     ("deviation", "Number"),
                 ],
@@ -297,6 +298,7 @@ impl Engine {
                     ("community", info.community.as_str().into()),
                     ("households", info.households.into()),
                     ("residents", info.residents.into()),
+                    ("buildings", info.buildings.into()),
                     ("workers", workers.into()),
                     ("deviation", (deviation.round() / 1000.0).into()),
                 ],

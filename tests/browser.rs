@@ -1,0 +1,461 @@
+//! The web app in a real browser (Debian's headless Chromium through ChromeDriver): each view
+//! loads with no error, the map draws features from gridmap's vector tiles, and a click shows
+//! the details the engine holds for that place. One screenshot per view is saved under
+//! `target/browser-artifacts/`. Needs `chromium` and `chromium-driver` (`.ci/run` installs
+//! them); without them the test fails, it is never skipped.
+
+mod common;
+
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+use fantoccini::{Client, ClientBuilder};
+use gridmap::api::{AppState, app};
+use gridmap::domain::*;
+use gridmap::engine::read;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn browser(profile: &std::path::Path) -> (Driver, Client) {
+    let port = free_port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (Debian package chromium-driver) is required: apt-get install chromium chromium-driver fonts-noto-cjk");
+    let driver = Driver(child);
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--use-angle=swiftshader",
+                "--enable-unsafe-swiftshader", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-quic",
+                "--no-first-run", "--window-size=1280,800", "--lang=zh-CN",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }),
+    );
+    let started = Instant::now();
+    loop {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return (driver, client),
+            Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("no WebDriver session: {e}"),
+        }
+    }
+}
+
+async fn js(client: &Client, script: &str, args: Vec<Value>) -> Value {
+    client
+        .execute(script, args)
+        .await
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+/// Waits until the page says the map is drawn (`body[data-ready]`), then for the map to idle.
+async fn wait_ready(client: &Client) {
+    let started = Instant::now();
+    while js(
+        client,
+        "return document.body.dataset.ready === 'true'",
+        vec![],
+    )
+    .await
+        != json!(true)
+    {
+        if started.elapsed() > Duration::from_secs(60) {
+            let state = js(
+                client,
+                "return [window.gridmapErrors, document.getElementById('status').textContent, Boolean(window.gridmapMap)]",
+                vec![],
+            )
+            .await;
+            panic!("the map never became ready: {state}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    idle(client).await;
+}
+
+async fn idle(client: &Client) {
+    let started = Instant::now();
+    while js(
+        client,
+        "const m = window.gridmapMap; return m.loaded() && m.areTilesLoaded() && !m.isMoving();",
+        vec![],
+    )
+    .await
+        != json!(true)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "tiles never finished loading"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
+async fn no_errors(client: &Client, view: &str) {
+    let errors = js(client, "return window.gridmapErrors", vec![]).await;
+    assert_eq!(errors, json!([]), "{view}: errors on the page");
+}
+
+async fn rendered(client: &Client, layer: &str) -> u64 {
+    js(
+        client,
+        "return window.gridmapMap.queryRenderedFeatures({ layers: [arguments[0]] }).length",
+        vec![json!(layer)],
+    )
+    .await
+    .as_u64()
+    .unwrap()
+}
+
+/// Clicks the map at a pixel of its canvas (a real pointer event).
+async fn click_map(client: &Client, x: f64, y: f64) {
+    let origin = js(
+        client,
+        "const r = window.gridmapMap.getCanvas().getBoundingClientRect(); return [r.left, r.top];",
+        vec![],
+    )
+    .await;
+    let (left, top) = (origin[0].as_f64().unwrap(), origin[1].as_f64().unwrap());
+    let mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: (left + x).round(),
+            y: (top + y).round(),
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    client.perform_actions(mouse).await.expect("click");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+}
+
+async fn screenshot(client: &Client, view: &str) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = client.screenshot().await.expect("screenshot");
+    assert!(
+        png.len() > 10_000,
+        "{view}: screenshot of {} bytes",
+        png.len()
+    );
+    std::fs::write(dir.join(format!("{view}.png")), png).unwrap();
+}
+
+async fn details(client: &Client) -> String {
+    js(
+        client,
+        "return document.getElementById('details').innerText",
+        vec![],
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_planner_and_dispatch_views_in_chromium() {
+    let (_dir, store) = common::fresh_gpkg().await;
+    common::partitioned_district(store.as_ref(), 30_000, 3).await;
+    gridmap::service::staffing::settle(store.as_ref())
+        .await
+        .unwrap();
+    let state = AppState::load(store.clone()).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(axum::serve(listener, app(state.clone())).into_future());
+    let planner = gridmap::auth::new_token();
+    store
+        .create_token(
+            &gridmap::auth::hash_token(&planner),
+            Role::Planner,
+            "规划员",
+        )
+        .await
+        .unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(profile.path()).await;
+
+    // Public map: communities and stations drawn from public tiles, no internal layer.
+    client.goto(&format!("{base}/")).await.unwrap();
+    wait_ready(&client).await;
+    no_errors(&client, "public").await;
+    assert_eq!(
+        js(&client, "return document.documentElement.lang", vec![]).await,
+        "zh-CN"
+    );
+    assert!(rendered(&client, "communities-fill").await > 0);
+    assert!(rendered(&client, "roads-line").await > 0);
+    assert_eq!(
+        js(
+            &client,
+            "return Boolean(window.gridmapMap.getSource('grids'))",
+            vec![]
+        )
+        .await,
+        json!(false),
+        "internal tiles on the public map"
+    );
+    // Zoom to a station and click it: its name and services show.
+    let station = {
+        let engine = read(&state.engine);
+        let (_, s) = engine
+            .station_info
+            .iter()
+            .min_by_key(|(id, _)| *id)
+            .unwrap();
+        s.clone()
+    };
+    js(
+        &client,
+        "window.gridmapMap.jumpTo({ center: arguments[0], zoom: 16 });",
+        vec![json!([station.location.x(), station.location.y()])],
+    )
+    .await;
+    idle(&client).await;
+    assert!(rendered(&client, "stations-circle").await > 0);
+    let at = js(
+        &client,
+        "const p = window.gridmapMap.project(arguments[0]); return [p.x, p.y];",
+        vec![json!([station.location.x(), station.location.y()])],
+    )
+    .await;
+    click_map(&client, at[0].as_f64().unwrap(), at[1].as_f64().unwrap()).await;
+    let shown = details(&client).await;
+    assert!(shown.contains(&station.name), "{shown}");
+    screenshot(&client, "public").await;
+    // English on request.
+    client
+        .find(fantoccini::Locator::Id("lang"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        js(
+            &client,
+            "return document.getElementById('title').textContent",
+            vec![]
+        )
+        .await,
+        "Grid governance"
+    );
+    js(
+        &client,
+        "localStorage.setItem('gridmap.lang', 'zh')",
+        vec![],
+    )
+    .await;
+
+    // Planner: grids coloured by deviation, histogram, a click on a grid shows its figures.
+    js(
+        &client,
+        "localStorage.setItem('gridmap.token', arguments[0])",
+        vec![json!(planner)],
+    )
+    .await;
+    client.goto(&format!("{base}/planner")).await.unwrap();
+    wait_ready(&client).await;
+    let (grid, point) = {
+        let engine = read(&state.engine);
+        let grid = engine
+            .grid_info
+            .iter()
+            .filter(|(_, i)| i.kind == GridKind::Base)
+            .map(|(g, _)| g)
+            .min()
+            .unwrap()
+            .clone();
+        let p = geo::InteriorPoint::interior_point(engine.grids.polygon(&grid).unwrap()).unwrap();
+        (grid, p)
+    };
+    js(
+        &client,
+        "window.gridmapMap.jumpTo({ center: arguments[0], zoom: 15 });",
+        vec![json!([point.x(), point.y()])],
+    )
+    .await;
+    idle(&client).await;
+    no_errors(&client, "planner").await;
+    assert!(rendered(&client, "grids-fill").await > 0);
+    assert!(rendered(&client, "buildings-fill").await > 0);
+    let histogram_grids = js(
+        &client,
+        "return Number(document.getElementById('stats').dataset.grids || 0)",
+        vec![],
+    )
+    .await;
+    let base_grids = read(&state.engine)
+        .grid_info
+        .values()
+        .filter(|i| i.kind == GridKind::Base)
+        .count();
+    assert_eq!(histogram_grids, json!(base_grids));
+    let at = js(
+        &client,
+        "const p = window.gridmapMap.project(arguments[0]); return [p.x, p.y];",
+        vec![json!([point.x(), point.y()])],
+    )
+    .await;
+    // Click beside any building: the grid itself.
+    js(
+        &client,
+        "window.gridmapMap.setLayoutProperty('buildings-fill', 'visibility', 'none')",
+        vec![],
+    )
+    .await;
+    click_map(&client, at[0].as_f64().unwrap(), at[1].as_f64().unwrap()).await;
+    let shown = details(&client).await;
+    let info = read(&state.engine).grid_info[&grid].clone();
+    assert!(shown.contains(grid.as_str()), "{shown}");
+    assert!(shown.contains(&info.households.to_string()), "{shown}");
+    js(
+        &client,
+        "window.gridmapMap.setLayoutProperty('buildings-fill', 'visibility', 'visible')",
+        vec![],
+    )
+    .await;
+    idle(&client).await;
+    screenshot(&client, "planner").await;
+
+    // Dispatcher: an open incident; a click lists the nearest on-duty workers; assign one.
+    js(
+        &client,
+        "localStorage.setItem('gridmap.token', arguments[0])",
+        vec![json!(planner)],
+    )
+    .await;
+    client.goto(&format!("{base}/dispatch")).await.unwrap();
+    wait_ready(&client).await;
+    let incident = {
+        let engine = read(&state.engine);
+        engine
+            .incidents
+            .open()
+            .filter(|i| {
+                matches!(
+                    i.status,
+                    IncidentStatus::Reported | IncidentStatus::Returned
+                )
+            })
+            .filter(|i| !engine.nearest_workers(i.location, 5).is_empty())
+            .min_by_key(|i| i.id.clone())
+            .expect("an incident waiting for a worker")
+            .clone()
+    };
+    js(
+        &client,
+        "window.gridmapMap.jumpTo({ center: arguments[0], zoom: 17 });",
+        vec![json!([incident.location.x(), incident.location.y()])],
+    )
+    .await;
+    idle(&client).await;
+    no_errors(&client, "dispatch").await;
+    assert!(rendered(&client, "incidents-circle").await > 0);
+    let at = js(
+        &client,
+        "const p = window.gridmapMap.project(arguments[0]); return [p.x, p.y];",
+        vec![json!([incident.location.x(), incident.location.y()])],
+    )
+    .await;
+    for layer in ["buildings-fill", "workers-circle"] {
+        js(
+            &client,
+            "window.gridmapMap.setLayoutProperty(arguments[0], 'visibility', 'none')",
+            vec![json!(layer)],
+        )
+        .await;
+    }
+    click_map(&client, at[0].as_f64().unwrap(), at[1].as_f64().unwrap()).await;
+    let started = Instant::now();
+    while js(
+        &client,
+        "return document.querySelectorAll('#nearest-workers button').length",
+        vec![],
+    )
+    .await
+        == json!(0)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no nearest workers: {}",
+            details(&client).await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let nearest = read(&state.engine).nearest_workers(incident.location, 5);
+    let first = js(
+        &client,
+        "return document.querySelector('#nearest-workers button').dataset.worker",
+        vec![],
+    )
+    .await;
+    assert_eq!(first, json!(nearest[0].worker.0));
+    screenshot(&client, "dispatch").await;
+    client
+        .find(fantoccini::Locator::Css("#nearest-workers button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        let assignee = read(&state.engine)
+            .incidents
+            .get(&incident.id)
+            .and_then(|i| i.assignee.clone());
+        if assignee.as_ref() == Some(&nearest[0].worker) {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            let page = js(
+                &client,
+                "return [window.gridmapErrors, document.getElementById('status').textContent]",
+                vec![],
+            )
+            .await;
+            panic!("not assigned: {assignee:?}; page: {page}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    no_errors(&client, "dispatch after assigning").await;
+    client.close().await.unwrap();
+}
