@@ -169,6 +169,11 @@ fn monaco() -> Dataset {
         &gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Roads),
     )
     .roads;
+    data.land_areas = read(
+        "monaco/monaco-2025-02-11.osm.pbf",
+        &gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Land),
+    )
+    .land_areas;
     data
 }
 
@@ -203,10 +208,12 @@ fn monaco_tiles_hold_exactly_the_features_under_them() {
         communities: data.communities.clone(),
         buildings: data.buildings.clone(),
         roads: data.roads.clone(),
+        land_areas: data.land_areas.clone(),
         ..EngineData::default()
     });
     let extent = engine.communities.extent().expect("communities");
     let mut checked = 0;
+    let mut land_drawn: BTreeMap<String, usize> = BTreeMap::new();
     for z in [14u8, 15, 16] {
         let nw = TileId::containing(extent.0[0], extent.1[1], z);
         let se = TileId::containing(extent.1[0], extent.0[1], z);
@@ -263,14 +270,34 @@ fn monaco_tiles_hold_exactly_the_features_under_them() {
                 if crossing > 0 {
                     assert!(roads > 0, "{tile}: {crossing} roads cross it, none drawn");
                 }
-                for f in basemap.values().flatten() {
-                    assert!(matches!(f.kind, GeomType::Linestring | GeomType::Point));
+                for (layer, features) in &basemap {
+                    for f in features {
+                        let expected = match layer.as_str() {
+                            "landuse" | "water" => GeomType::Polygon,
+                            "labels" => GeomType::Point,
+                            _ => GeomType::Linestring,
+                        };
+                        assert_eq!(f.kind, expected, "{layer} in {tile}");
+                        if z == 16 && expected == GeomType::Polygon {
+                            let class = f.properties["class"].as_str().unwrap().to_string();
+                            assert_eq!(class == "water", layer == "water", "{class} in {layer}");
+                            *land_drawn.entry(class).or_default() += 1;
+                        }
+                    }
                 }
                 checked += 1;
             }
         }
     }
     assert!(checked > 20, "{checked} tiles");
+    // Monaco's OSM land cover (the port's water, parks, gardens) is drawn at z16.
+    for class in ["water", "park", "grass"] {
+        assert!(
+            land_drawn.get(class).is_some_and(|&n| n > 0),
+            "{class}: {land_drawn:?}"
+        );
+    }
+    assert!(data.land_areas.len() > 100, "{}", data.land_areas.len());
 }
 
 /// Low zooms: buildings are left out (above their zoom), communities and the basemap stay
@@ -482,6 +509,32 @@ async fn tiles_over_http(store: Arc<dyn Store>) {
         assert_eq!(status, StatusCode::OK, "{layer}");
         decode_valid(&bytes);
     }
+
+    // The generated district's land cover (parks, schools, markets) in the public basemap.
+    let (name, inside) = {
+        let engine = gridmap::engine::read(&state.engine);
+        let (id, (_, name)) = engine
+            .land_info
+            .iter()
+            .min_by_key(|(id, _)| *id)
+            .expect("land");
+        let at = engine.land.polygon(id).unwrap().interior_point().unwrap();
+        (name.clone().unwrap(), at)
+    };
+    let (_, _, b) = call(
+        &state,
+        &path("basemap", TileId::containing(inside.x(), inside.y(), 16)),
+        None,
+        &[],
+    )
+    .await;
+    let basemap = decode_valid(&b);
+    assert!(
+        basemap["landuse"]
+            .iter()
+            .any(|f| f.properties.get("name") == Some(&json!(name))),
+        "{name} not in its basemap tile"
+    );
 
     // An edit shows in the next tile: a reported incident ...
     let incidents_before = {

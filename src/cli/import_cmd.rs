@@ -25,12 +25,13 @@ pub async fn run(database: &str, file: &Path, options: &ImportOptions) -> CliRes
             let written = write_with_progress(store.as_ref(), &data).await?;
             let households: u64 = data.buildings.iter().map(|b| u64::from(b.households)).sum();
             println!(
-                "imported {} features into {database}: {} buildings ({households} households), {} communities, {} districts, {} roads, {} stations ({written} rows)",
+                "imported {} features into {database}: {} buildings ({households} households), {} communities, {} districts, {} roads, {} land areas, {} stations ({written} rows)",
                 data.len(),
                 data.buildings.len(),
                 data.communities.len(),
                 data.districts.len(),
                 data.roads.len(),
+                data.land_areas.len(),
                 data.stations.len(),
             );
             if outside > 0 {

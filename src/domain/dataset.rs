@@ -1,6 +1,8 @@
 //! A set of entities written to the store together, in one transaction.
 
-use super::{Building, Community, District, Grid, Incident, Road, Station, Street, Worker};
+use super::{
+    Building, Community, District, Grid, Incident, LandArea, Road, Station, Street, Worker,
+};
 
 /// Entities to insert or replace (matched by code or id) in one all-or-nothing write.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -11,6 +13,7 @@ pub struct Dataset {
     pub grids: Vec<Grid>,
     pub buildings: Vec<Building>,
     pub roads: Vec<Road>,
+    pub land_areas: Vec<LandArea>,
     pub stations: Vec<Station>,
     pub workers: Vec<Worker>,
     pub incidents: Vec<Incident>,
@@ -25,6 +28,7 @@ impl Dataset {
             + self.grids.len()
             + self.buildings.len()
             + self.roads.len()
+            + self.land_areas.len()
             + self.stations.len()
             + self.workers.len()
             + self.incidents.len()

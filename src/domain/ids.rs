@@ -40,6 +40,10 @@ text_id!(
     RoadId
 );
 text_id!(
+    /// A land cover area's id as imported or generated.
+    LandAreaId
+);
+text_id!(
     /// A service station's id as imported or generated.
     StationId
 );

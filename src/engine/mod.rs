@@ -91,6 +91,9 @@ pub struct Engine {
     pub station_info: HashMap<StationId, Station>,
     /// Roads, rail and rivers (the basemap's lines).
     pub roads: LineIndex,
+    /// Water, parks, woods and land use (the basemap's areas), with class and name.
+    pub land: PolygonIndex<LandAreaId>,
+    pub land_info: HashMap<LandAreaId, (LandClass, Option<String>)>,
     revisions: Revisions,
 }
 
@@ -105,6 +108,7 @@ pub struct EngineData {
     pub stations: Vec<Station>,
     pub buildings: Vec<Building>,
     pub roads: Vec<Road>,
+    pub land_areas: Vec<LandArea>,
 }
 
 impl EngineData {
@@ -120,6 +124,7 @@ impl EngineData {
             stations: store.stations(&all).await?,
             buildings: store.buildings(&all).await?,
             roads: store.roads(&all).await?,
+            land_areas: store.land_areas(&all).await?,
         })
     }
 }
@@ -141,6 +146,7 @@ impl Engine {
         let (grids, grid_info) = grid_indexes(data.grids);
         let (communities, community_names) = community_indexes(data.communities);
         let (buildings, building_info) = building_indexes(data.buildings);
+        let (land, land_info) = land_indexes(data.land_areas);
         let mut engine = Self {
             grids,
             grid_info,
@@ -158,6 +164,8 @@ impl Engine {
                 .map(|s| (s.id.clone(), s))
                 .collect(),
             roads: LineIndex::new(data.roads),
+            land,
+            land_info,
             revisions: Revisions::default(),
         };
         engine.count_grid_buildings();
@@ -324,10 +332,11 @@ impl Engine {
         self.revisions.bump(Source::Buildings);
     }
 
-    /// Replaces the roads (after an import).
-    pub fn replace_roads(&mut self, roads: Vec<Road>) {
+    /// Replaces the basemap: roads and land areas (after an import).
+    pub fn replace_basemap(&mut self, roads: Vec<Road>, land_areas: Vec<LandArea>) {
         self.roads = LineIndex::new(roads);
-        self.revisions.bump(Source::Roads);
+        (self.land, self.land_info) = land_indexes(land_areas);
+        self.revisions.bump(Source::Basemap);
     }
 
     /// Replaces every worker.
@@ -359,6 +368,23 @@ impl Engine {
         self.incidents.upsert(incident);
         self.revisions.bump(Source::Incidents);
     }
+}
+
+/// The land areas' polygon index and their classes and names.
+#[allow(clippy::type_complexity)]
+fn land_indexes(
+    areas: Vec<LandArea>,
+) -> (
+    PolygonIndex<LandAreaId>,
+    HashMap<LandAreaId, (LandClass, Option<String>)>,
+) {
+    let mut info = HashMap::with_capacity(areas.len());
+    let mut polygons = Vec::with_capacity(areas.len());
+    for a in areas {
+        info.insert(a.id.clone(), (a.class, a.name));
+        polygons.push((a.id, a.boundary));
+    }
+    (PolygonIndex::new(polygons), info)
 }
 
 /// A point inside a footprint (its first vertex when it has no inside).

@@ -7,7 +7,8 @@ pub enum Source {
     Communities,
     Grids,
     Buildings,
-    Roads,
+    /// Roads and land areas.
+    Basemap,
     Stations,
     /// Workers' grids, roles and duty.
     Workers,
@@ -26,7 +27,7 @@ impl Revisions {
             Source::Communities => 0,
             Source::Grids => 1,
             Source::Buildings => 2,
-            Source::Roads => 3,
+            Source::Basemap => 3,
             Source::Stations => 4,
             Source::Workers => 5,
             Source::WorkerPositions => 6,

@@ -3,7 +3,7 @@
 //! tile.
 
 use super::{Engine, Source};
-use crate::domain::{DutyStatus, RoadClass};
+use crate::domain::{DutyStatus, LandClass, RoadClass};
 use crate::mvt::{LayerBuilder, TileFrame, TileGeometry, TileId, Value};
 use crate::partition::PartitionOptions;
 use geo::InteriorPoint;
@@ -86,7 +86,7 @@ impl TileLayer {
             Self::Incidents => &[Source::Incidents],
             Self::Workers => &[Source::Workers, Source::WorkerPositions],
             Self::Stations => &[Source::Stations],
-            Self::Basemap => &[Source::Roads, Source::Communities],
+            Self::Basemap => &[Source::Basemap, Source::Communities],
         }
     }
 
@@ -176,8 +176,10 @@ impl TileLayer {
                 ],
             )],
             Self::Basemap => vec![
-                ("roads", vec![("class", "String"), ("name", "String")]),
+                ("landuse", vec![("class", "String"), ("name", "String")]),
                 ("water", vec![("class", "String"), ("name", "String")]),
+                ("waterway", vec![("class", "String"), ("name", "String")]),
+                ("roads", vec![("class", "String"), ("name", "String")]),
                 (
                     "labels",
                     vec![("name", "String"), ("class", "String"), ("code", "String")],
@@ -236,9 +238,12 @@ impl Engine {
             TileLayer::Workers => self.workers_layer(&frame, min, max).write_to(&mut out),
             TileLayer::Stations => self.stations_layer(&frame, min, max).write_to(&mut out),
             TileLayer::Basemap => {
-                let (roads, water) = self.line_layers(&frame, min, max);
-                roads.write_to(&mut out);
+                let (landuse, water) = self.area_layers(&frame, min, max);
+                landuse.write_to(&mut out);
                 water.write_to(&mut out);
+                let (roads, waterway) = self.line_layers(&frame, min, max);
+                waterway.write_to(&mut out);
+                roads.write_to(&mut out);
                 self.labels_layer(&frame, min, max).write_to(&mut out);
             }
         }
@@ -450,14 +455,41 @@ impl Engine {
         layer
     }
 
-    /// Roads and rail in `roads`, rivers in `water`, each class from its zoom.
+    /// Water bodies in `water`, every other land area in `landuse`; areas under a pixel
+    /// vanish with simplification.
+    fn area_layers(
+        &self,
+        frame: &TileFrame,
+        min: [f64; 2],
+        max: [f64; 2],
+    ) -> (LayerBuilder, LayerBuilder) {
+        let (mut landuse, mut water) = (LayerBuilder::new("landuse"), LayerBuilder::new("water"));
+        for (i, (id, boundary)) in self.land.entries_in_box(min, max).into_iter().enumerate() {
+            let Some((class, name)) = self.land_info.get(id) else {
+                continue;
+            };
+            let mut properties: Vec<(&str, Value)> = vec![("class", class.as_str().into())];
+            if let Some(n) = name {
+                properties.push(("name", n.as_str().into()));
+            }
+            let layer = if *class == LandClass::Water {
+                &mut water
+            } else {
+                &mut landuse
+            };
+            layer.add(Some(i as u64 + 1), &frame.polygons(boundary), &properties);
+        }
+        (landuse, water)
+    }
+
+    /// Roads and rail in `roads`, rivers in `waterway`, each class from its zoom.
     fn line_layers(
         &self,
         frame: &TileFrame,
         min: [f64; 2],
         max: [f64; 2],
     ) -> (LayerBuilder, LayerBuilder) {
-        let (mut roads, mut water) = (LayerBuilder::new("roads"), LayerBuilder::new("water"));
+        let (mut roads, mut water) = (LayerBuilder::new("roads"), LayerBuilder::new("waterway"));
         let z = frame.tile().z();
         for (i, road) in self.roads.in_box(min, max).into_iter().enumerate() {
             if z < road_min_zoom(road.class) {

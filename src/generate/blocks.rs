@@ -48,6 +48,13 @@ impl UvRect {
     }
 
     /// A footprint at metres offsets (x, y) from the south-west corner, size (w, h).
+    /// The whole block, `inset_m` in from its edges (its land, off the roads around it).
+    pub fn land(&self, cell: &Cell, inset_m: f64) -> MultiPolygon<f64> {
+        let (w, h) = self.size_m(cell);
+        let inset = inset_m.min(w / 4.0).min(h / 4.0);
+        self.footprint(cell, inset, inset, w - 2.0 * inset, h - 2.0 * inset)
+    }
+
     fn footprint(&self, cell: &Cell, x: f64, y: f64, w: f64, h: f64) -> MultiPolygon<f64> {
         let (cw, ch) = cell.size_m();
         let u = |m: f64| self.u0 + m / cw;

@@ -384,6 +384,17 @@ fn fill_community(
                 ),
                 _ => format!("{community_name}公园"),
             };
+            data.land_areas.push(LandArea {
+                id: LandAreaId(format!("L{}-{k:02}", code.as_str())),
+                class: match kind {
+                    BuildingKind::Park => LandClass::Park,
+                    BuildingKind::Market => LandClass::Commercial,
+                    BuildingKind::Enterprise => LandClass::Industrial,
+                    _ => LandClass::Institutional,
+                },
+                name: Some(label.clone()),
+                boundary: rect.land(cell, 6.0),
+            });
             for (i, plan) in blocks::institution(cell, rect, kind, rng)
                 .into_iter()
                 .enumerate()

@@ -196,6 +196,17 @@ fn parse_feature(
                 location,
             )?);
         }
+        ImportKind::Land => {
+            let boundary = polygonal(geometry(raw, options)?)?;
+            if let Some(class) = mapping::land_class(p)? {
+                data.land_areas.push(mapping::land_area(
+                    p,
+                    LandAreaId(fallback_id()),
+                    class,
+                    boundary,
+                )?);
+            }
+        }
         ImportKind::Rosters => {
             return Err("rosters are CSV files, not GeoJSON".into());
         }

@@ -162,6 +162,41 @@ pub fn road_class(p: &Properties) -> Result<Option<RoadClass>, String> {
     Ok(None)
 }
 
+/// Land class from our `class` property (strict) or OSM tags; `None` for other areas.
+pub fn land_class(p: &Properties) -> Result<Option<LandClass>, String> {
+    if let Some(class) = p.text("class")? {
+        return LandClass::parse(&class)
+            .map(Some)
+            .ok_or_else(|| format!("property `class` {class:?} is not a land class"));
+    }
+    let tags: Vec<(String, String)> = [
+        "natural", "water", "waterway", "leisure", "landuse", "amenity",
+    ]
+    .iter()
+    .filter_map(|k| Some((k.to_string(), p.text(k).ok()??)))
+    .collect();
+    Ok(LandClass::from_osm(|k| {
+        tags.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    }))
+}
+
+/// Builds a land area.
+pub fn land_area(
+    p: &Properties,
+    id: LandAreaId,
+    class: LandClass,
+    boundary: MultiPolygon<f64>,
+) -> Result<LandArea, String> {
+    Ok(LandArea {
+        id,
+        class,
+        name: p.first_text(&["name", "name:zh"])?,
+        boundary,
+    })
+}
+
 /// Builds a road part.
 pub fn road(
     p: &Properties,

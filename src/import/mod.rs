@@ -27,6 +27,8 @@ pub enum ImportKind {
     Districts,
     Roads,
     Stations,
+    /// Water, parks, woods and land use areas (the basemap).
+    Land,
     Rosters,
 }
 
@@ -57,6 +59,8 @@ impl ImportOptions {
 
 /// What a file became.
 #[derive(Debug)]
+// One value per imported file: boxing the dataset would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Imported {
     Features(Dataset),
     Roster(Vec<RosterEntry>),

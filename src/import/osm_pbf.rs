@@ -1,5 +1,6 @@
 //! OpenStreetMap PBF extracts: buildings (closed ways and multipolygon relations), roads,
-//! rail and rivers, service-station POIs and admin boundaries (as communities).
+//! rail and rivers, land cover (water, parks, woods, land use), service-station POIs and
+//! admin boundaries (as communities).
 //!
 //! OSM's own ids are kept as `w<id>` / `r<id>` / `n<id>`. Elements whose geometry cannot be
 //! built (broken rings, missing nodes, invalid polygons) are skipped and listed in the
@@ -39,6 +40,9 @@ fn wanted_relation(kind: ImportKind, tags: &Map<String, Value>, admin_level: &st
         ImportKind::Communities | ImportKind::Districts => {
             tag("boundary") == Some("administrative") && tag("admin_level") == Some(admin_level)
         }
+        ImportKind::Land => {
+            tag("type") == Some("multipolygon") && LandClass::from_osm(tag).is_some()
+        }
         _ => false,
     }
 }
@@ -51,6 +55,7 @@ fn wanted_way(kind: ImportKind, tags: &Map<String, Value>) -> bool {
             tag("highway").is_some() || tag("railway").is_some() || tag("waterway").is_some()
         }
         ImportKind::Stations => tag("amenity").is_some(),
+        ImportKind::Land => tag("building").is_none() && LandClass::from_osm(tag).is_some(),
         _ => false,
     }
 }
@@ -248,6 +253,24 @@ pub fn read(path: &Path, options: &ImportOptions) -> Result<Dataset, ImportError
                 }
             }
         }
+        ImportKind::Land => {
+            for (id, tags, refs) in &ways {
+                let closed = refs.len() >= 4 && refs.first() == refs.last();
+                let Some(coords) = line_of(refs).filter(|_| closed) else {
+                    continue; // open ways (e.g. a riverbank's edge) are not areas
+                };
+                let area = MultiPolygon::new(vec![Polygon::new(LineString::new(coords), vec![])]);
+                push_land(&mut data, &mut skipped, format!("w{id}"), tags, area);
+            }
+            for r in &relations {
+                match relation_polygons(r, &way_refs, &line_of) {
+                    Ok(area) => {
+                        push_land(&mut data, &mut skipped, format!("r{}", r.id), &r.tags, area)
+                    }
+                    Err(reason) => skipped.push(format!("r{}: {reason}", r.id)),
+                }
+            }
+        }
         ImportKind::Rosters => {}
     }
     if !skipped.is_empty() {
@@ -259,6 +282,29 @@ pub fn read(path: &Path, options: &ImportOptions) -> Result<Dataset, ImportError
         );
     }
     Ok(data)
+}
+
+fn push_land(
+    data: &mut Dataset,
+    skipped: &mut Vec<String>,
+    id: String,
+    tags: &Map<String, Value>,
+    area: MultiPolygon<f64>,
+) {
+    let area = match valid_oriented(area) {
+        Ok(a) => a,
+        Err(reason) => {
+            skipped.push(format!("{id}: {reason}"));
+            return;
+        }
+    };
+    let p = Properties(tags);
+    if let Ok(Some(class)) = mapping::land_class(&p) {
+        match mapping::land_area(&p, LandAreaId(id.clone()), class, area) {
+            Ok(a) => data.land_areas.push(a),
+            Err(reason) => skipped.push(format!("{id}: {reason}")),
+        }
+    }
 }
 
 fn push_building(

@@ -48,7 +48,8 @@ pub async fn apply(
         }
         ChangedLayer::Roads => {
             let roads = store.roads(&LayerQuery::default()).await?;
-            write(engine).replace_roads(roads);
+            let land = store.land_areas(&LayerQuery::default()).await?;
+            write(engine).replace_basemap(roads, land);
         }
         ChangedLayer::Communities => {
             let communities = store.communities(&LayerQuery::default()).await?;

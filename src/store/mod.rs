@@ -13,8 +13,8 @@ pub use error::StoreError;
 
 use crate::domain::{
     Building, BuildingId, Community, CommunityCode, Dataset, District, Grid, GridCode, Incident,
-    IncidentEvent, IncidentId, IncidentStatus, PlanCommit, PlanState, PlanVersion, Road, Role,
-    RosterEntry, Station, Street, Worker,
+    IncidentEvent, IncidentId, IncidentStatus, LandArea, PlanCommit, PlanState, PlanVersion, Road,
+    Role, RosterEntry, Station, Street, Worker,
 };
 use async_trait::async_trait;
 use geo_types::Rect;
@@ -76,6 +76,7 @@ pub enum ChangedLayer {
     Incidents,
     Buildings,
     Stations,
+    /// Roads and land areas (the basemap).
     Roads,
     /// Communities and streets (imports; splits and merges come with `Grids`).
     Communities,
@@ -145,6 +146,8 @@ pub trait Store: Send + Sync {
     async fn grids(&self, query: &LayerQuery) -> Result<Vec<Grid>, StoreError>;
     async fn buildings(&self, query: &LayerQuery) -> Result<Vec<Building>, StoreError>;
     async fn roads(&self, query: &LayerQuery) -> Result<Vec<Road>, StoreError>;
+    /// Water, parks, woods and land use (the basemap's areas).
+    async fn land_areas(&self, query: &LayerQuery) -> Result<Vec<LandArea>, StoreError>;
     async fn stations(&self, query: &LayerQuery) -> Result<Vec<Station>, StoreError>;
     async fn workers(&self, query: &LayerQuery) -> Result<Vec<Worker>, StoreError>;
     async fn incidents(&self, query: &LayerQuery) -> Result<Vec<Incident>, StoreError>;

@@ -113,6 +113,7 @@ fn dataset_statements(
     push_rows(dialect, &data.grids, &mut out)?;
     push_rows(dialect, &data.buildings, &mut out)?;
     push_rows(dialect, &data.roads, &mut out)?;
+    push_rows(dialect, &data.land_areas, &mut out)?;
     push_rows(dialect, &data.stations, &mut out)?;
     push_rows(dialect, &data.workers, &mut out)?;
     push_rows(dialect, &data.incidents, &mut out)?;
@@ -171,7 +172,7 @@ impl<B: SqlBackend> Store for SqlStore<B> {
         if !data.stations.is_empty() {
             statements.extend(self.announce(ChangedLayer::Stations, None));
         }
-        if !data.roads.is_empty() {
+        if !data.roads.is_empty() || !data.land_areas.is_empty() {
             statements.extend(self.announce(ChangedLayer::Roads, None));
         }
         if !data.communities.is_empty() || !data.streets.is_empty() {
@@ -402,6 +403,9 @@ impl<B: SqlBackend> Store for SqlStore<B> {
         self.list(q).await
     }
     async fn roads(&self, q: &LayerQuery) -> Result<Vec<Road>, StoreError> {
+        self.list(q).await
+    }
+    async fn land_areas(&self, q: &LayerQuery) -> Result<Vec<LandArea>, StoreError> {
         self.list(q).await
     }
     async fn stations(&self, q: &LayerQuery) -> Result<Vec<Station>, StoreError> {

@@ -132,6 +132,11 @@ pub const ROADS: Table = Table {
     columns: &[("id", Text), ("class", Text), ("name", Text)],
     prefix_column: None,
 };
+pub const LAND_AREAS: Table = Table {
+    name: "land_areas",
+    columns: &[("id", Text), ("class", Text), ("name", Text)],
+    prefix_column: None,
+};
 pub const STATIONS: Table = Table {
     name: "stations",
     columns: &[
@@ -176,13 +181,14 @@ pub const INCIDENTS: Table = Table {
 };
 
 /// All feature tables, in write order (parents first).
-pub const ALL_TABLES: [&Table; 9] = [
+pub const ALL_TABLES: [&Table; 10] = [
     &DISTRICTS,
     &STREETS,
     &COMMUNITIES,
     &GRIDS,
     &BUILDINGS,
     &ROADS,
+    &LAND_AREAS,
     &STATIONS,
     &WORKERS,
     &INCIDENTS,
@@ -512,6 +518,20 @@ impl ToRow for Road {
     }
 }
 
+impl ToRow for LandArea {
+    const TABLE: &'static Table = &LAND_AREAS;
+    fn values(&self) -> Vec<SqlValue> {
+        vec![
+            text(self.id.as_str()),
+            text(self.class.as_str()),
+            opt_text(self.name.as_deref()),
+        ]
+    }
+    fn geometry(&self) -> Option<Geometry<f64>> {
+        Some(self.boundary.clone().into())
+    }
+}
+
 impl ToRow for Station {
     const TABLE: &'static Table = &STATIONS;
     fn values(&self) -> Vec<SqlValue> {
@@ -800,6 +820,18 @@ impl FromRow for Road {
             class: r.parsed(RoadClass::parse, "road class")?,
             name: r.opt_text()?,
             geometry: r.line()?,
+        })
+    }
+}
+
+impl FromRow for LandArea {
+    const TABLE: &'static Table = &LAND_AREAS;
+    fn from_row(r: &mut RowReader) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: LandAreaId(r.text()?),
+            class: r.parsed(LandClass::parse, "land class")?,
+            name: r.opt_text()?,
+            boundary: r.multipolygon()?,
         })
     }
 }
