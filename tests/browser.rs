@@ -355,6 +355,122 @@ async fn public_planner_and_dispatch_views_in_chromium() {
     idle(&client).await;
     screenshot(&client, "planner").await;
 
+    // Planner: merge two adjacent communities picked on the map; preview, then commit.
+    let (a, b, a_at, b_at) = {
+        let engine = read(&state.engine);
+        let codes: Vec<CommunityCode> = engine.community_names.keys().cloned().collect();
+        let mut codes = codes;
+        codes.sort();
+        let polygon = |c: &CommunityCode| engine.communities.polygon(c).unwrap().clone();
+        let (a, b) = codes
+            .iter()
+            .flat_map(|a| codes.iter().map(move |b| (a, b)))
+            .find(|(a, b)| a < b && geo::Intersects::intersects(&polygon(a), &polygon(b)))
+            .map(|(a, b)| (a.clone(), b.clone()))
+            .expect("two adjacent communities");
+        let at = |c: &CommunityCode| geo::InteriorPoint::interior_point(&polygon(c)).unwrap();
+        (a.clone(), b.clone(), at(&a), at(&b))
+    };
+    let head_before = store.plan_head().await.unwrap();
+    js(
+        &client,
+        "window.gridmapMap.fitBounds([arguments[0], arguments[1]], { padding: 120, duration: 0 });",
+        vec![json!([a_at.x(), a_at.y()]), json!([b_at.x(), b_at.y()])],
+    )
+    .await;
+    idle(&client).await;
+    client
+        .find(fantoccini::Locator::Id("rebalance-merge"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for p in [a_at, b_at] {
+        let at = js(
+            &client,
+            "const p = window.gridmapMap.project(arguments[0]); return [p.x, p.y];",
+            vec![json!([p.x(), p.y()])],
+        )
+        .await;
+        click_map(&client, at[0].as_f64().unwrap(), at[1].as_f64().unwrap()).await;
+    }
+    let said = js(
+        &client,
+        "return document.getElementById('rebalance-status').textContent",
+        vec![],
+    )
+    .await;
+    assert!(
+        said.as_str().unwrap().contains(a.as_str()) && said.as_str().unwrap().contains(b.as_str()),
+        "{said}"
+    );
+    client
+        .find(fantoccini::Locator::Id("rebalance-names"))
+        .await
+        .unwrap()
+        .send_keys("合并测试社区")
+        .await
+        .unwrap();
+    client
+        .find(fantoccini::Locator::Id("rebalance-preview"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while js(
+        &client,
+        "return document.getElementById('rebalance-commit').disabled",
+        vec![],
+    )
+    .await
+        != json!(false)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no preview: {}",
+            js(
+                &client,
+                "return document.getElementById('rebalance-status').textContent",
+                vec![]
+            )
+            .await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    idle(&client).await;
+    assert!(
+        rendered(&client, "rebalance-communities-line").await > 0,
+        "new boundary not drawn"
+    );
+    assert_eq!(
+        store.plan_head().await.unwrap(),
+        head_before,
+        "a preview wrote"
+    );
+    screenshot(&client, "planner-merge-preview").await;
+    client
+        .find(fantoccini::Locator::Id("rebalance-commit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while store.plan_head().await.unwrap() == head_before {
+        assert!(started.elapsed() < Duration::from_secs(20), "not committed");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let merged = read(&state.engine).community_names.clone();
+    assert!(
+        merged.values().any(|n| n == "合并测试社区"),
+        "merged community missing"
+    );
+    assert!(!(merged.contains_key(&a) && merged.contains_key(&b)));
+    no_errors(&client, "planner after merging").await;
+
     // Dispatcher: an open incident; a click lists the nearest on-duty workers; assign one.
     js(
         &client,

@@ -93,9 +93,7 @@ pub async fn tile(
             Audience::Internal => "private, no-cache",
         }),
     );
-    if let Ok(v) = HeaderValue::from_str(&cached.etag) {
-        h.insert(header::ETAG, v);
-    }
+    h.insert(header::ETAG, cached.etag_header.clone());
     h.insert(
         "x-tile-cache",
         HeaderValue::from_static(match outcome {

@@ -48,6 +48,7 @@ pub struct TileBenchReport {
     pub runs: Vec<Throughput>,
     pub uncached_vs_postgis: f64,
     pub warm_vs_postgis: f64,
+    pub warm_gzip_vs_postgis: f64,
     /// Making each z14 tile in the engine, one at a time (no HTTP): median and slowest.
     pub cold_z14_p50_ms: f64,
     pub cold_z14_max_ms: f64,
@@ -168,13 +169,30 @@ pub async fn run(
         .collect();
     let warm = http_load::run(
         "tiles warm: gridmap HTTP (cache)",
-        warm_requests,
+        warm_requests.clone(),
         options.concurrency,
         Some(&token),
         StatusCode::OK,
     )
     .await;
     say(&warm.throughput.line());
+    // As browsers ask for them: gzipped (made once per tile, then served from the cache).
+    let gzip_requests: Vec<LoadRequest> = warm_requests
+        .into_iter()
+        .map(|mut r| {
+            r.headers.push(("accept-encoding".into(), "gzip".into()));
+            r
+        })
+        .collect();
+    let warm_gzip = http_load::run(
+        "tiles warm, gzip: gridmap HTTP (cache)",
+        gzip_requests,
+        options.concurrency,
+        Some(&token),
+        StatusCode::OK,
+    )
+    .await;
+    say(&warm_gzip.throughput.line());
 
     // The same tiles from PostGIS.
     let (postgis, postgis_bytes) = postgis_tiles(pool, &tiles, options.concurrency).await?;
@@ -197,13 +215,19 @@ pub async fn run(
         tiles: tiles.len(),
         uncached_vs_postgis: ratio(&uncached.throughput),
         warm_vs_postgis: ratio(&warm.throughput),
-        runs: vec![uncached.throughput, warm.throughput, postgis],
+        warm_gzip_vs_postgis: ratio(&warm_gzip.throughput),
+        http_failures: uncached.failures + warm.failures + warm_gzip.failures,
+        runs: vec![
+            uncached.throughput,
+            warm.throughput,
+            warm_gzip.throughput,
+            postgis,
+        ],
         cold_z14_p50_ms,
         cold_z14_max_ms,
         largest_tile_bytes: largest,
         mean_tile_bytes: total_bytes as f64 / tiles.len().max(1) as f64,
         postgis_mean_tile_bytes: postgis_bytes as f64 / tiles.len().max(1) as f64,
-        http_failures: uncached.failures + warm.failures,
         edit_visible_ms,
     })
 }

@@ -129,11 +129,12 @@ pub async fn tiles(
         return Ok(());
     }
     println!(
-        "\n{} buildings, {} tiles; uncached {:.1}× and warm {:.0}× PostGIS ST_AsMVT; mean tile {:.1} KB (PostGIS {:.1} KB), largest {:.0} KB; {} HTTP failures",
+        "\n{} buildings, {} tiles; uncached {:.1}×, warm {:.0}× (gzip {:.0}×) PostGIS ST_AsMVT; mean tile {:.1} KB (PostGIS {:.1} KB), largest {:.0} KB; {} HTTP failures",
         report.buildings,
         report.tiles,
         report.uncached_vs_postgis,
         report.warm_vs_postgis,
+        report.warm_gzip_vs_postgis,
         report.mean_tile_bytes / 1024.0,
         report.postgis_mean_tile_bytes / 1024.0,
         report.largest_tile_bytes as f64 / 1024.0,

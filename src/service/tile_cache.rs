@@ -18,6 +18,8 @@ pub struct CachedTile {
     pub bytes: Bytes,
     /// A strong validator of the bytes (quoted, for `ETag`).
     pub etag: String,
+    /// The same, ready for the response header.
+    pub etag_header: axum::http::HeaderValue,
     gzip: OnceLock<Bytes>,
 }
 
@@ -25,9 +27,12 @@ impl CachedTile {
     fn new(revision: u64, bytes: Vec<u8>) -> Self {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         bytes.hash(&mut hasher);
+        let etag = format!("\"{:016x}-{}\"", hasher.finish(), bytes.len());
         Self {
             revision,
-            etag: format!("\"{:016x}-{}\"", hasher.finish(), bytes.len()),
+            etag_header: axum::http::HeaderValue::from_str(&etag)
+                .unwrap_or_else(|_| axum::http::HeaderValue::from_static("\"\"")),
+            etag,
             bytes: Bytes::from(bytes),
             gzip: OnceLock::new(),
         }
