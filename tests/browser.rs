@@ -140,6 +140,28 @@ async fn rendered(client: &Client, layer: &str) -> u64 {
     .unwrap()
 }
 
+/// Clicks the map where a lon/lat point is drawn.
+async fn click_lonlat(client: &Client, at: geo_types::Point<f64>) {
+    let p = js(
+        client,
+        "const p = window.gridmapMap.project(arguments[0]); return [p.x, p.y];",
+        vec![json!([at.x(), at.y()])],
+    )
+    .await;
+    click_map(client, p[0].as_f64().unwrap(), p[1].as_f64().unwrap()).await;
+}
+
+/// Clicks a page element by id.
+async fn click_id(client: &Client, id: &str) {
+    client
+        .find(fantoccini::Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click #{id}: {e}"));
+}
+
 /// Clicks the map at a pixel of its canvas (a real pointer event).
 async fn click_map(client: &Client, x: f64, y: f64) {
     let origin = js(
@@ -250,24 +272,12 @@ async fn public_planner_and_dispatch_views_in_chromium() {
     .await;
     idle(&client).await;
     assert!(rendered(&client, "stations-circle").await > 0);
-    let at = js(
-        &client,
-        "const p = window.gridmapMap.project(arguments[0]); return [p.x, p.y];",
-        vec![json!([station.location.x(), station.location.y()])],
-    )
-    .await;
-    click_map(&client, at[0].as_f64().unwrap(), at[1].as_f64().unwrap()).await;
+    click_lonlat(&client, station.location).await;
     let shown = details(&client).await;
     assert!(shown.contains(&station.name), "{shown}");
     screenshot(&client, "public").await;
     // English on request.
-    client
-        .find(fantoccini::Locator::Id("lang"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_id(&client, "lang").await;
     assert_eq!(
         js(
             &client,
@@ -328,12 +338,6 @@ async fn public_planner_and_dispatch_views_in_chromium() {
         .filter(|i| i.kind == GridKind::Base)
         .count();
     assert_eq!(histogram_grids, json!(base_grids));
-    let at = js(
-        &client,
-        "const p = window.gridmapMap.project(arguments[0]); return [p.x, p.y];",
-        vec![json!([point.x(), point.y()])],
-    )
-    .await;
     // Click beside any building: the grid itself.
     js(
         &client,
@@ -341,7 +345,7 @@ async fn public_planner_and_dispatch_views_in_chromium() {
         vec![],
     )
     .await;
-    click_map(&client, at[0].as_f64().unwrap(), at[1].as_f64().unwrap()).await;
+    click_lonlat(&client, point).await;
     let shown = details(&client).await;
     let info = read(&state.engine).grid_info[&grid].clone();
     assert!(shown.contains(grid.as_str()), "{shown}");
@@ -379,21 +383,9 @@ async fn public_planner_and_dispatch_views_in_chromium() {
     )
     .await;
     idle(&client).await;
-    client
-        .find(fantoccini::Locator::Id("rebalance-merge"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_id(&client, "rebalance-merge").await;
     for p in [a_at, b_at] {
-        let at = js(
-            &client,
-            "const p = window.gridmapMap.project(arguments[0]); return [p.x, p.y];",
-            vec![json!([p.x(), p.y()])],
-        )
-        .await;
-        click_map(&client, at[0].as_f64().unwrap(), at[1].as_f64().unwrap()).await;
+        click_lonlat(&client, p).await;
     }
     let said = js(
         &client,
@@ -412,13 +404,7 @@ async fn public_planner_and_dispatch_views_in_chromium() {
         .send_keys("合并测试社区")
         .await
         .unwrap();
-    client
-        .find(fantoccini::Locator::Id("rebalance-preview"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_id(&client, "rebalance-preview").await;
     let started = Instant::now();
     while js(
         &client,
@@ -451,13 +437,7 @@ async fn public_planner_and_dispatch_views_in_chromium() {
         "a preview wrote"
     );
     screenshot(&client, "planner-merge-preview").await;
-    client
-        .find(fantoccini::Locator::Id("rebalance-commit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_id(&client, "rebalance-commit").await;
     let started = Instant::now();
     while store.plan_head().await.unwrap() == head_before {
         assert!(started.elapsed() < Duration::from_secs(20), "not committed");
@@ -505,12 +485,6 @@ async fn public_planner_and_dispatch_views_in_chromium() {
     idle(&client).await;
     no_errors(&client, "dispatch").await;
     assert!(rendered(&client, "incidents-circle").await > 0);
-    let at = js(
-        &client,
-        "const p = window.gridmapMap.project(arguments[0]); return [p.x, p.y];",
-        vec![json!([incident.location.x(), incident.location.y()])],
-    )
-    .await;
     for layer in ["buildings-fill", "workers-circle"] {
         js(
             &client,
@@ -519,7 +493,7 @@ async fn public_planner_and_dispatch_views_in_chromium() {
         )
         .await;
     }
-    click_map(&client, at[0].as_f64().unwrap(), at[1].as_f64().unwrap()).await;
+    click_lonlat(&client, incident.location).await;
     let started = Instant::now();
     while js(
         &client,

@@ -145,31 +145,11 @@ fn partitioning_is_deterministic() {
 
 #[test]
 fn monaco_quartiers_partition_into_contiguous_grids_that_respect_barriers() {
-    let mut options = gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Communities);
-    options.parent = Some("990101001".parse().unwrap());
-    options.admin_level = Some("10".into());
-    let read =
-        |path: &str, options: &gridmap::import::ImportOptions| match gridmap::import::read_file(
-            &common::data(path),
-            options,
-        )
-        .unwrap()
-        {
-            gridmap::import::Imported::Features(d) => d,
-            other => panic!("{other:?}"),
-        };
-    let communities = read("monaco/admin.geojson", &options).communities;
-    let mut buildings = read(
-        "monaco/buildings.geojson",
-        &gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Buildings),
-    )
-    .buildings;
+    let data = common::monaco();
+    let communities = data.communities;
+    let mut buildings = data.buildings;
     gridmap::spatial::CommunityLookup::new(&communities).assign(&mut buildings);
-    let roads = read(
-        "monaco/roads.geojson",
-        &gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Roads),
-    )
-    .roads;
+    let roads = data.roads;
     let barriers: Vec<_> = roads
         .iter()
         .filter(|r| r.class.is_barrier())

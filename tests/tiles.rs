@@ -144,39 +144,6 @@ fn geometry(commands: &[u32], kind: GeomType) -> Vec<Vec<[i64; 2]>> {
     parts
 }
 
-fn monaco() -> Dataset {
-    let read =
-        |path: &str, options: &gridmap::import::ImportOptions| match gridmap::import::read_file(
-            &common::data(path),
-            options,
-        )
-        .unwrap()
-        {
-            gridmap::import::Imported::Features(d) => d,
-            other => panic!("{other:?}"),
-        };
-    let mut options = gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Communities);
-    options.parent = Some("990101001".parse().unwrap());
-    options.admin_level = Some("10".into());
-    let mut data = read("monaco/admin.geojson", &options);
-    data.buildings = read(
-        "monaco/buildings.geojson",
-        &gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Buildings),
-    )
-    .buildings;
-    data.roads = read(
-        "monaco/roads.geojson",
-        &gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Roads),
-    )
-    .roads;
-    data.land_areas = read(
-        "monaco/monaco-2025-02-11.osm.pbf",
-        &gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Land),
-    )
-    .land_areas;
-    data
-}
-
 /// Twice the area over the perimeter, in tile units: about the width of a thin shape.
 fn thickness_units(
     frame: &gridmap::mvt::TileFrame,
@@ -203,7 +170,7 @@ fn tile_rect(tile: TileId, margin: f64) -> Rect<f64> {
 /// in it and no building that misses its buffered square; roads likewise.
 #[test]
 fn monaco_tiles_hold_exactly_the_features_under_them() {
-    let data = monaco();
+    let data = common::monaco();
     let engine = Engine::new(EngineData {
         communities: data.communities.clone(),
         buildings: data.buildings.clone(),
@@ -304,7 +271,7 @@ fn monaco_tiles_hold_exactly_the_features_under_them() {
 /// valid and small.
 #[test]
 fn low_zoom_tiles_are_valid_and_small() {
-    let data = monaco();
+    let data = common::monaco();
     let engine = Engine::new(EngineData {
         communities: data.communities.clone(),
         buildings: data.buildings.clone(),

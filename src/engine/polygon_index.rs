@@ -60,13 +60,10 @@ impl<K: Clone + Ord> PolygonIndex<K> {
 
     /// Keys of the polygons whose bounding box meets `bbox` (lon/lat corners).
     pub fn in_box(&self, min: [f64; 2], max: [f64; 2]) -> Vec<&K> {
-        let mut found: Vec<usize> = self
-            .tree
-            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
-            .map(|e| e.data)
-            .collect();
-        found.sort_unstable();
-        found.into_iter().map(|i| &self.items[i].0).collect()
+        self.entries_in_box(min, max)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect()
     }
 
     /// The keys and polygons whose bounding box meets `bbox`, in key order.

@@ -131,3 +131,38 @@ pub async fn partitioned_district(
     .expect("partition");
     data
 }
+
+/// Monaco's real OSM data: its 9 quartiers as communities of street 990101001, buildings,
+/// roads and land cover (buildings not yet placed in communities).
+pub fn monaco() -> gridmap::domain::Dataset {
+    let read =
+        |path: &str, options: &gridmap::import::ImportOptions| match gridmap::import::read_file(
+            &data(path),
+            options,
+        )
+        .unwrap()
+        {
+            gridmap::import::Imported::Features(d) => d,
+            other => panic!("{other:?}"),
+        };
+    let mut options = gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Communities);
+    options.parent = Some("990101001".parse().unwrap());
+    options.admin_level = Some("10".into());
+    let mut data = read("monaco/admin.geojson", &options);
+    data.buildings = read(
+        "monaco/buildings.geojson",
+        &gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Buildings),
+    )
+    .buildings;
+    data.roads = read(
+        "monaco/roads.geojson",
+        &gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Roads),
+    )
+    .roads;
+    data.land_areas = read(
+        "monaco/monaco-2025-02-11.osm.pbf",
+        &gridmap::import::ImportOptions::new(gridmap::import::ImportKind::Land),
+    )
+    .land_areas;
+    data
+}
