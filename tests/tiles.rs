@@ -398,6 +398,20 @@ async fn tiles_over_http(store: Arc<dyn Store>) {
         assert!(!tj["vector_layers"].as_array().unwrap().is_empty());
     }
 
+    // The OpenAPI document lists every tile layer.
+    let (_, _, doc) = call(&state, "/api/openapi.json", None, &[]).await;
+    let doc: Value = serde_json::from_slice(&doc).unwrap();
+    let listed =
+        &doc["paths"]["/tiles/{layer}/{z}/{x}/{y}.mvt"]["get"]["parameters"][0]["schema"]["enum"];
+    let mut listed: Vec<String> = serde_json::from_value(listed.clone()).unwrap();
+    let mut known: Vec<String> = TileLayer::ALL
+        .iter()
+        .map(|l| l.as_str().to_string())
+        .collect();
+    listed.sort();
+    known.sort();
+    assert_eq!(listed, known);
+
     // A grid's tile at z16: the grid is in it with its figures.
     let (grid, at, households) = {
         let engine = gridmap::engine::read(&state.engine);

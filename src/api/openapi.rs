@@ -196,6 +196,21 @@ pub fn document() -> Value {
                 ],
                 "responses": {"200": {"description": "the findings"}, "400": problem, "401": problem, "403": problem}
             }},
+            "/tiles/{layer}/{z}/{x}/{y}.mvt": {"get": {
+                "summary": "A Mapbox Vector Tile 2.1 (extent 4096) of a layer: basemap, communities and stations are public; grids, buildings, incidents and workers need a dispatcher's token. Cached until the data under it changes; ETag/If-None-Match → 304; gzip when accepted",
+                "parameters": [
+                    {"name": "layer", "in": "path", "required": true, "schema": {"type": "string", "enum": ["basemap", "communities", "stations", "grids", "buildings", "incidents", "workers"]}},
+                    {"name": "z", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0, "maximum": 22}},
+                    {"name": "x", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}},
+                    {"name": "y", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}, "description": "the file name is `{y}.mvt`"}
+                ],
+                "responses": {"200": {"description": "the tile (empty when nothing is in it)", "content": {"application/vnd.mapbox-vector-tile": {}}}, "304": {"description": "unchanged"}, "400": problem, "401": problem, "403": problem, "404": problem}
+            }},
+            "/tiles/{layer}.json": {"get": {
+                "summary": "TileJSON 3.0 of a layer (its fields, zooms and bounds)",
+                "parameters": [{"name": "layer", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "TileJSON"}, "401": problem, "404": problem}
+            }},
             "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "text exposition format", "content": {"text/plain": {}}}}}}
         }
