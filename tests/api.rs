@@ -45,12 +45,7 @@ async fn get(
 }
 
 async fn token(store: &Arc<dyn Store>, role: Role) -> String {
-    let token = gridmap::auth::new_token();
-    store
-        .create_token(&gridmap::auth::hash_token(&token), role, "test")
-        .await
-        .unwrap();
-    token
+    common::token(store.as_ref(), role, "test").await
 }
 
 async fn serves_the_district(store: Arc<dyn Store>) {

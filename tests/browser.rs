@@ -222,15 +222,7 @@ async fn public_planner_and_dispatch_views_in_chromium() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(axum::serve(listener, app(state.clone())).into_future());
-    let planner = gridmap::auth::new_token();
-    store
-        .create_token(
-            &gridmap::auth::hash_token(&planner),
-            Role::Planner,
-            "规划员",
-        )
-        .await
-        .unwrap();
+    let planner = common::token(store.as_ref(), Role::Planner, "规划员").await;
     let profile = tempfile::tempdir().unwrap();
     let (_driver, client) = browser(profile.path()).await;
 

@@ -4,20 +4,17 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use geo::{Contains, Intersects};
 use geo_types::Point;
-use gridmap::api::{AppState, app};
+use gridmap::api::AppState;
 use gridmap::domain::*;
 use gridmap::engine::Engine;
 use gridmap::service::staffing;
 use gridmap::store::{LayerQuery, Store};
-use http_body_util::BodyExt;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 use std::sync::Arc;
-use tower::ServiceExt;
 
 /// A generated district of 30,000 households, written, partitioned and settled.
 async fn district(store: &dyn Store) {
@@ -33,26 +30,7 @@ async fn call(
     body: Option<Value>,
     headers: &[(&str, &str)],
 ) -> (StatusCode, Value) {
-    let mut request = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    for (k, v) in headers {
-        request = request.header(*k, *v);
-    }
-    let body = match body {
-        Some(b) => {
-            request = request.header(header::CONTENT_TYPE, "application/json");
-            Body::from(b.to_string())
-        }
-        None => Body::empty(),
-    };
-    let response = app(state.clone())
-        .oneshot(request.body(body).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let (status, _, bytes) = common::send(state, method, uri, token, headers, body).await;
     (
         status,
         serde_json::from_slice(&bytes).unwrap_or(Value::Null),
@@ -60,12 +38,7 @@ async fn call(
 }
 
 async fn token(store: &dyn Store, role: Role, label: &str) -> String {
-    let token = gridmap::auth::new_token();
-    store
-        .create_token(&gridmap::auth::hash_token(&token), role, label)
-        .await
-        .unwrap();
-    token
+    common::token(store, role, label).await
 }
 
 /// Random points over the district's extent (some fall outside every grid).

@@ -382,28 +382,8 @@ async fn call(
     axum::http::HeaderMap,
     serde_json::Value,
 ) {
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
-    let mut request = axum::http::Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("authorization", format!("Bearer {token}"));
-    for (k, v) in headers {
-        request = request.header(*k, *v);
-    }
-    let body = match body {
-        Some(b) => {
-            request = request.header("content-type", "application/json");
-            axum::body::Body::from(b.to_string())
-        }
-        None => axum::body::Body::empty(),
-    };
-    let response = gridmap::api::app(state.clone())
-        .oneshot(request.body(body).unwrap())
-        .await
-        .unwrap();
-    let (status, headers) = (response.status(), response.headers().clone());
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let (status, headers, bytes) =
+        common::send(state, method, uri, Some(token), headers, body).await;
     (
         status,
         headers,
@@ -416,24 +396,8 @@ async fn rebalancing_over_http(store: Arc<dyn Store>) {
     use serde_json::json;
     let data = district(store.as_ref()).await;
     let state = gridmap::api::AppState::load(store.clone()).await.unwrap();
-    let planner = gridmap::auth::new_token();
-    store
-        .create_token(
-            &gridmap::auth::hash_token(&planner),
-            Role::Planner,
-            "规划员",
-        )
-        .await
-        .unwrap();
-    let dispatcher = gridmap::auth::new_token();
-    store
-        .create_token(
-            &gridmap::auth::hash_token(&dispatcher),
-            Role::Dispatcher,
-            "调度员",
-        )
-        .await
-        .unwrap();
+    let planner = common::token(store.as_ref(), Role::Planner, "规划员").await;
+    let dispatcher = common::token(store.as_ref(), Role::Dispatcher, "调度员").await;
     let c = &data.communities[4];
     let rect = c.boundary.bounding_rect().unwrap();
     let centre = c.boundary.centroid().unwrap();

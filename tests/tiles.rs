@@ -5,21 +5,18 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use geo::{InteriorPoint, Intersects};
 use geo_types::{Point, Rect, coord};
 use geozero::mvt::{Message, Tile, tile::GeomType};
-use gridmap::api::{AppState, app};
+use gridmap::api::AppState;
 use gridmap::domain::*;
 use gridmap::engine::{Engine, EngineData, TileLayer};
 use gridmap::mvt::{BUFFER, EXTENT, TileId};
 use gridmap::store::Store;
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-use tower::ServiceExt;
 
 /// A decoded feature: its type and properties (its geometry is checked while decoding).
 #[derive(Debug)]
@@ -314,36 +311,11 @@ async fn request(
     headers: &[(&str, &str)],
     body: Option<Value>,
 ) -> (StatusCode, axum::http::HeaderMap, bytes::Bytes) {
-    let mut request = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    for (k, v) in headers {
-        request = request.header(*k, *v);
-    }
-    let body = match body {
-        Some(b) => {
-            request = request.header(header::CONTENT_TYPE, "application/json");
-            Body::from(b.to_string())
-        }
-        None => Body::empty(),
-    };
-    let response = app(state.clone())
-        .oneshot(request.body(body).unwrap())
-        .await
-        .unwrap();
-    let (status, headers) = (response.status(), response.headers().clone());
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, bytes)
+    common::send(state, method, uri, token, headers, body).await
 }
 
 async fn token(store: &dyn Store, role: Role) -> String {
-    let token = gridmap::auth::new_token();
-    store
-        .create_token(&gridmap::auth::hash_token(&token), role, role.as_str())
-        .await
-        .unwrap();
-    token
+    common::token(store, role, role.as_str()).await
 }
 
 fn path(layer: &str, tile: TileId) -> String {

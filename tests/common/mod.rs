@@ -166,3 +166,53 @@ pub fn monaco() -> gridmap::domain::Dataset {
     .land_areas;
     data
 }
+
+/// A new bearer token of `role`, stored hashed under `label`.
+pub async fn token(store: &dyn Store, role: gridmap::domain::Role, label: &str) -> String {
+    let token = gridmap::auth::new_token();
+    store
+        .create_token(&gridmap::auth::hash_token(&token), role, label)
+        .await
+        .expect("create token");
+    token
+}
+
+/// Sends one request through `app(state)` (no socket): status, headers and body bytes.
+pub async fn send(
+    state: &gridmap::api::AppState,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    headers: &[(&str, &str)],
+    body: Option<serde_json::Value>,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, bytes::Bytes) {
+    use axum::http::header;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut request = axum::http::Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let body = match body {
+        Some(b) => {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+            axum::body::Body::from(b.to_string())
+        }
+        None => axum::body::Body::empty(),
+    };
+    let response = gridmap::api::app(state.clone())
+        .oneshot(request.body(body).expect("request"))
+        .await
+        .expect("response");
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, headers, bytes)
+}
