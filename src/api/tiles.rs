@@ -19,7 +19,7 @@ pub const MVT_MIME: &str = "application/vnd.mapbox-vector-tile";
 
 fn layer_param(name: &str) -> Result<TileLayer, ApiError> {
     TileLayer::parse(name).map_err(|e| ApiError::NotFound {
-        what: format!("tile layer `{}` ({e})", e.0),
+        what: e.to_string(),
     })
 }
 

@@ -6,8 +6,44 @@ pub mod queries;
 pub mod rebalance;
 pub mod tiles;
 
+use crate::api::{AppState, app};
+use crate::domain::Role;
 use serde::Serialize;
 use std::time::Duration;
+
+/// A running server for a benchmark: its base URL and a dispatcher's token; aborted on drop.
+pub struct BenchServer {
+    pub base: String,
+    pub token: String,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl BenchServer {
+    /// Serves `app(state)` on a free loopback port and stores a dispatcher token.
+    pub async fn start(state: &AppState) -> Result<Self, String> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
+        let base = format!(
+            "http://{}",
+            listener.local_addr().map_err(|e| e.to_string())?
+        );
+        let task = tokio::spawn(axum::serve(listener, app(state.clone())).into_future());
+        let token = crate::auth::new_token();
+        state
+            .store
+            .create_token(&crate::auth::hash_token(&token), Role::Dispatcher, "bench")
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(Self { base, token, task })
+    }
+}
+
+impl Drop for BenchServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
 
 /// Throughput and latency of one measured workload.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -3,9 +3,9 @@
 //! `ORDER BY geom <-> point LIMIT k`) through the same connection pool, on the same data;
 //! then incident intake and worker position updates over HTTP into PostGIS.
 
-use super::Throughput;
 use super::http_load::{self, LoadRequest};
-use crate::api::{AppState, app};
+use super::{BenchServer, Throughput};
+use crate::api::AppState;
 use crate::domain::*;
 use crate::engine::Engine;
 use crate::store::{LayerQuery, Store};
@@ -216,23 +216,8 @@ pub async fn run(
     let state = AppState::load(store.clone())
         .await
         .map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| e.to_string())?;
-    let base = format!(
-        "http://{}",
-        listener.local_addr().map_err(|e| e.to_string())?
-    );
-    let server = tokio::spawn(axum::serve(listener, app(state.clone())).into_future());
-    let dispatcher = crate::auth::new_token();
-    store
-        .create_token(
-            &crate::auth::hash_token(&dispatcher),
-            Role::Dispatcher,
-            "bench",
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+    let server = BenchServer::start(&state).await?;
+    let (base, dispatcher) = (server.base.clone(), server.token.clone());
     let locate_requests = points
         .iter()
         .map(|p| LoadRequest::get(format!("{base}/api/locate?lon={}&lat={}", p.x(), p.y())))
@@ -369,7 +354,7 @@ pub async fn run(
             }
         }
     }
-    server.abort();
+    drop(server);
 
     let ratio = |a: &Throughput, b: &Throughput| a.per_second / b.per_second.max(1e-9);
     let report = QueryBenchReport {

@@ -4,10 +4,10 @@
 //! the same data; then the time from a roster commit in another store connection to the
 //! changed tile.
 
-use super::Throughput;
 use super::http_load::{self, LoadRequest};
-use crate::api::{AppState, app};
-use crate::domain::{Role, RosterEntry, RosterKey};
+use super::{BenchServer, Throughput};
+use crate::api::AppState;
+use crate::domain::{RosterEntry, RosterKey};
 use crate::engine::{TileLayer, read};
 use crate::mvt::TileId;
 use crate::store::Store;
@@ -137,22 +137,9 @@ pub async fn run(
         largest / 1024
     ));
 
-    // Over HTTP on a real socket, with a fresh cache.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| e.to_string())?;
-    let base = format!(
-        "http://{}",
-        listener.local_addr().map_err(|e| e.to_string())?
-    );
-    // The cold pass above bypassed the cache: it is still empty.
-    let served = state.clone();
-    let server = tokio::spawn(axum::serve(listener, app(served.clone())).into_future());
-    let token = crate::auth::new_token();
-    store
-        .create_token(&crate::auth::hash_token(&token), Role::Dispatcher, "bench")
-        .await
-        .map_err(|e| e.to_string())?;
+    // Over HTTP on a real socket, with a fresh cache (the cold pass above bypassed it).
+    let server = BenchServer::start(&state).await?;
+    let (base, token) = (server.base.clone(), server.token.clone());
     let url = |t: &TileId| format!("{base}/tiles/buildings/{}/{}/{}.mvt", t.z(), t.x(), t.y());
     let requests: Vec<LoadRequest> = tiles.iter().map(|t| LoadRequest::get(url(t))).collect();
     let uncached = http_load::run(
@@ -199,14 +186,14 @@ pub async fn run(
     say(&postgis.line());
 
     // An edit from another connection: a building's households change by roster.
-    let edit_visible_ms = edit_check(&served, second.as_ref(), &base, &token).await;
+    let edit_visible_ms = edit_check(&state, second.as_ref(), &base, &token).await;
     match edit_visible_ms {
         Some(ms) => say(&format!(
             "roster commit in another connection → changed tile in {ms:.0} ms"
         )),
         None => say("roster commit in another connection: tile did not change within 10 s"),
     }
-    server.abort();
+    drop(server);
 
     let ratio = |a: &Throughput| a.per_second / postgis.per_second.max(1e-9);
     Ok(TileBenchReport {

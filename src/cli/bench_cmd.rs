@@ -7,13 +7,22 @@ use crate::store::Store;
 use crate::store::postgis::PostgisStore;
 use std::sync::Arc;
 
-pub async fn queries(database: &str, options: QueryBenchOptions, json: bool) -> CliResult {
+/// The PostGIS store a comparison runs on, and its pool for the PostGIS side; any other
+/// location is refused, naming what the benchmark compares with.
+async fn postgis(
+    database: &str,
+    compares_with: &str,
+) -> Result<(Arc<dyn Store>, sqlx::PgPool), Box<dyn std::error::Error + Send + Sync>> {
     if !database.starts_with("postgres://") && !database.starts_with("postgresql://") {
-        return Err("bench queries compares with PostGIS: give --database postgres://…".into());
+        return Err(format!("{compares_with}: give --database postgres://…").into());
     }
     let postgis = PostgisStore::connect(database).await?;
     let pool = postgis.pool().clone();
-    let store: Arc<dyn Store> = Arc::new(postgis);
+    Ok((Arc::new(postgis), pool))
+}
+
+pub async fn queries(database: &str, options: QueryBenchOptions, json: bool) -> CliResult {
+    let (store, pool) = postgis(database, "bench queries compares with PostGIS").await?;
     if store.counts().await?.communities == 0 {
         serve_cmd::load_demo_if_empty(store.as_ref()).await?;
     } else if store.counts().await?.grids == 0 {
@@ -87,14 +96,7 @@ pub async fn tiles(
     json: bool,
 ) -> CliResult {
     use crate::generate::{DistrictProfile, GenerateOptions, generate};
-    if !database.starts_with("postgres://") && !database.starts_with("postgresql://") {
-        return Err(
-            "bench tiles compares with PostGIS ST_AsMVT: give --database postgres://…".into(),
-        );
-    }
-    let postgis = PostgisStore::connect(database).await?;
-    let pool = postgis.pool().clone();
-    let store: Arc<dyn Store> = Arc::new(postgis);
+    let (store, pool) = postgis(database, "bench tiles compares with PostGIS ST_AsMVT").await?;
     if store.counts().await?.communities == 0 {
         if !json {
             println!("empty store: generating a city of {households} households (seed 1)…");

@@ -1,14 +1,15 @@
 //! An R-tree over roads, rail and rivers by bounding box: the lines a tile needs.
 
+use super::polygon_index::{BoxTree, slots_in_box};
 use crate::domain::Road;
 use geo::BoundingRect;
+use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
 
 /// Roads with their bounding boxes in an R-tree.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
-    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    tree: BoxTree,
     roads: Vec<Road>,
 }
 
@@ -33,13 +34,10 @@ impl LineIndex {
 
     /// The roads whose bounding box meets a lon/lat box, in a stable order.
     pub fn in_box(&self, min: [f64; 2], max: [f64; 2]) -> Vec<&Road> {
-        let mut found: Vec<usize> = self
-            .tree
-            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
-            .map(|e| e.data)
-            .collect();
-        found.sort_unstable();
-        found.into_iter().map(|i| &self.roads[i]).collect()
+        slots_in_box(&self.tree, min, max)
+            .into_iter()
+            .map(|i| &self.roads[i])
+            .collect()
     }
 
     pub fn len(&self) -> usize {

@@ -6,11 +6,24 @@ use geo_types::{MultiPolygon, Point};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
+/// Bounding boxes with the slot of their item.
+pub(super) type BoxTree = RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>;
+
+/// The slots whose boxes meet a lon/lat box, in slot order (stable answers).
+pub(super) fn slots_in_box(tree: &BoxTree, min: [f64; 2], max: [f64; 2]) -> Vec<usize> {
+    let mut found: Vec<usize> = tree
+        .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
+        .map(|e| e.data)
+        .collect();
+    found.sort_unstable();
+    found
+}
+
 /// Polygons with a key each; the first polygon (in key order) holding a point wins, so
 /// answers are deterministic where polygons touch.
 #[derive(Debug, Clone)]
 pub struct PolygonIndex<K> {
-    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    tree: BoxTree,
     items: Vec<(K, MultiPolygon<f64>)>,
 }
 
@@ -68,13 +81,10 @@ impl<K: Clone + Ord> PolygonIndex<K> {
 
     /// The keys and polygons whose bounding box meets `bbox`, in key order.
     pub fn entries_in_box(&self, min: [f64; 2], max: [f64; 2]) -> Vec<&(K, MultiPolygon<f64>)> {
-        let mut found: Vec<usize> = self
-            .tree
-            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
-            .map(|e| e.data)
-            .collect();
-        found.sort_unstable();
-        found.into_iter().map(|i| &self.items[i]).collect()
+        slots_in_box(&self.tree, min, max)
+            .into_iter()
+            .map(|i| &self.items[i])
+            .collect()
     }
 
     /// The polygon of a key.

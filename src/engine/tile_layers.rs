@@ -27,7 +27,7 @@ pub enum TileLayer {
 /// Why a layer name was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown tile layer `{0}` (known: communities, grids, buildings, incidents, workers, stations, basemap)"
+    "tile layer `{0}` (known: communities, grids, buildings, incidents, workers, stations, basemap)"
 )]
 pub struct TileLayerError(pub String);
 
