@@ -616,15 +616,23 @@ fn a_fifteen_percent_household_change_moves_few_buildings() {
             let share = moved_share(&plan);
             uniform_worst = uniform_worst.max(share);
             // About one grid's worth of households must change grid when the count
-            // changes; what moves stays under two grids' worth of buildings.
+            // changes; what moves stays under two grids' worth of buildings, or under
+            // three when that brings every grid within the tolerance (tolerance comes
+            // before fewer moves).
             let grids = fresh
                 .grids
                 .iter()
                 .filter(|g| g.grid.kind == GridKind::Base)
                 .count() as f64;
+            let all_within = plan
+                .grids
+                .iter()
+                .filter(|g| g.grid.kind == GridKind::Base)
+                .all(|g| (f64::from(g.grid.households) - 300.0).abs() <= 30.0);
+            let bound = if all_within { 3.0 } else { 2.0 } / grids;
             assert!(
-                share < 2.0 / grids,
-                "community {} ×{factor}: {:.1}% of the buildings moved ({grids} grids)",
+                share < bound,
+                "community {} ×{factor}: {:.1}% of the buildings moved ({grids} grids, all within tolerance: {all_within})",
                 community.code,
                 share * 100.0
             );

@@ -2,20 +2,28 @@
 
 use super::AppState;
 use super::problem::ApiError;
-use crate::auth::hash_token;
 use crate::domain::Role;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
+use std::sync::{Arc, LazyLock};
 
 /// The authenticated role of a request, and who it is (the token's label, or the role).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller(pub Role, pub String);
+pub struct Caller(pub Role, pub Arc<str>);
+
+/// The label of callers without a token.
+static PUBLIC: LazyLock<Arc<str>> = LazyLock::new(|| Role::Public.as_str().into());
 
 impl Caller {
+    /// Whether the caller holds `needed` or a higher role.
+    pub fn has(&self, needed: Role) -> bool {
+        self.0 >= needed
+    }
+
     /// Refuses callers below `needed`, naming what they tried to reach.
     pub fn require(&self, needed: Role, what: &str) -> Result<(), ApiError> {
-        if self.0 >= needed {
+        if self.has(needed) {
             Ok(())
         } else if self.0 == Role::Public {
             Err(ApiError::Unauthorized { what: what.into() })
@@ -36,7 +44,7 @@ impl FromRequestParts<AppState> for Caller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return Ok(Caller(Role::Public, Role::Public.as_str().into()));
+            return Ok(Caller(Role::Public, PUBLIC.clone()));
         };
         let token = value
             .to_str()
@@ -49,11 +57,11 @@ impl FromRequestParts<AppState> for Caller {
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::BadToken)?;
         state
-            .token(&hash_token(token))
+            .token(token)
             .await?
             .map(|(role, label)| {
                 let who = if label.is_empty() {
-                    role.as_str().to_string()
+                    role.as_str().into()
                 } else {
                     label
                 };

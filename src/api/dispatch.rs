@@ -227,7 +227,7 @@ pub async fn report(
         })
         .transpose()?;
     let actor = Actor {
-        who: caller.1.clone(),
+        who: caller.1.to_string(),
         now: Utc::now(),
     };
     let (incident, reported) = dispatch::report(
@@ -308,7 +308,7 @@ pub async fn step(
         return Err(ApiError::invalid("note", "must be at most 2000 characters"));
     }
     let actor = Actor {
-        who: caller.1.clone(),
+        who: caller.1.to_string(),
         now: Utc::now(),
     };
     let incident = dispatch::step(

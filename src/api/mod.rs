@@ -33,24 +33,39 @@ use tower_http::trace::TraceLayer;
 /// Largest request body accepted (imports through the API are GeoJSON of a community or so).
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
-/// What every handler can reach.
+/// What every handler can reach; cloning it (once per request) is one reference count.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The state behind [`AppState`].
+pub struct Shared {
     pub store: Arc<dyn Store>,
     /// The in-memory indexes, kept in step with every write.
     pub engine: Arc<RwLock<Engine>>,
     pub taxonomy: Arc<Taxonomy>,
-    tokens: Arc<RwLock<HashMap<String, CachedToken>>>,
+    /// Roles of tokens seen lately, by the token itself (no hashing per request).
+    tokens: RwLock<HashMap<String, CachedToken>>,
     positions: Arc<positions::PositionWriter>,
     /// Vector tiles made so far, by layer revision.
     pub tiles: Arc<crate::service::tile_cache::TileCache>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 /// A token's role and label, and when they were read.
-type CachedToken = (Role, String, Instant);
+type CachedToken = (Role, Arc<str>, Instant);
 
 /// How long a token's role is trusted without asking the store again.
 const TOKEN_CACHE_TTL: Duration = Duration::from_secs(30);
+
+/// Tokens held in the cache before expired ones are swept.
+const MAX_CACHED_TOKENS: usize = 1024;
 
 impl AppState {
     /// Loads the engine from the store and starts the position writer (positions reach the
@@ -71,14 +86,14 @@ impl AppState {
             crate::service::engine_sync::follow(store.clone(), engine.clone(), changes);
         }
         let positions = positions::PositionWriter::start(store.clone(), engine.clone());
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             store,
             engine,
             taxonomy: Arc::new(taxonomy),
-            tokens: Arc::default(),
+            tokens: RwLock::default(),
             positions,
             tiles: Arc::default(),
-        })
+        })))
     }
 
     /// Writes pending worker positions to the store now.
@@ -86,30 +101,39 @@ impl AppState {
         self.positions.flush().await
     }
 
-    /// The role and label of a token hash, cached for [`TOKEN_CACHE_TTL`].
-    async fn token(&self, hash: &str) -> Result<Option<(Role, String)>, StoreError> {
+    /// The role and label of a token, cached for [`TOKEN_CACHE_TTL`] (the store holds only
+    /// its hash).
+    async fn token(&self, token: &str) -> Result<Option<(Role, Arc<str>)>, StoreError> {
         if let Some((role, label, at)) = self
             .tokens
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .get(hash)
+            .get(token)
             && at.elapsed() < TOKEN_CACHE_TTL
         {
             return Ok(Some((*role, label.clone())));
         }
-        let found = self.store.token(hash).await?;
-        if let Some((role, label)) = &found {
-            self.tokens
-                .write()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(hash.to_string(), (*role, label.clone(), Instant::now()));
+        let Some((role, label)) = self.store.token(&crate::auth::hash_token(token)).await? else {
+            return Ok(None);
+        };
+        let label: Arc<str> = label.into();
+        let mut tokens = self.tokens.write().unwrap_or_else(|e| e.into_inner());
+        // Expired entries go when the cache grows (tokens are few; revoked ones expire).
+        if tokens.len() >= MAX_CACHED_TOKENS {
+            tokens.retain(|_, (_, _, at)| at.elapsed() < TOKEN_CACHE_TTL);
         }
-        Ok(found)
+        tokens.insert(token.to_string(), (role, label.clone(), Instant::now()));
+        Ok(Some((role, label)))
     }
 }
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
+    Router::new().merge(api(state.clone())).merge(tiles(state))
+}
+
+/// The API, the web app and everything else but tiles: bodies limited, answers compressed.
+fn api(state: AppState) -> Router {
     Router::new()
         .route("/api/health", get(health::health))
         .route("/api/ready", get(health::ready))
@@ -148,7 +172,6 @@ pub fn app(state: AppState) -> Router {
         .route("/api/{layer}", get(layers::list))
         .route("/api/partition", axum::routing::post(partition::partition))
         .route("/metrics", get(metrics::render))
-        .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::tile))
         .route("/tiles/{file}", get(tiles::tilejson))
         .route("/styles/{name}", get(web::style))
         .fallback(web::serve)
@@ -159,5 +182,13 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Vector tiles: the hot path, with no middleware. Tiles are gzipped once in the cache (not
+/// per response), take no body, and the handler records its own request metrics.
+fn tiles(state: AppState) -> Router {
+    Router::new()
+        .route(tiles::TILE_ROUTE, get(tiles::tile))
         .with_state(state)
 }

@@ -9,7 +9,8 @@ use crate::engine::{Audience, TileLayer, read};
 use crate::mvt::{EXTENT, TileId};
 use crate::service::tile_cache::CacheOutcome;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::rejection::RawPathParamsRejection;
+use axum::extract::{Path, RawPathParams, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -26,6 +27,7 @@ fn layer_param(name: &str) -> Result<TileLayer, ApiError> {
 fn allow(caller: &Caller, layer: TileLayer) -> Result<(), ApiError> {
     match layer.audience() {
         Audience::Public => Ok(()),
+        Audience::Internal if caller.has(Role::Dispatcher) => Ok(()),
         Audience::Internal => {
             caller.require(Role::Dispatcher, &format!("the {} tiles", layer.as_str()))
         }
@@ -37,20 +39,49 @@ fn number(field: &str, text: &str) -> Result<u64, ApiError> {
         .map_err(|_| ApiError::invalid(field, format!("`{text}` is not a whole number ≥ 0")))
 }
 
-/// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`.
+/// The route of tiles (`{y}` is `{y}.mvt`).
+pub const TILE_ROUTE: &str = "/tiles/{layer}/{z}/{x}/{y}";
+
+/// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`, counted in the request metrics like every route.
 pub async fn tile(
     State(state): State<AppState>,
-    caller: Caller,
-    Path((layer, z, x, file)): Path<(String, String, String, String)>,
+    method: axum::http::Method,
+    caller: Result<Caller, ApiError>,
+    params: Result<RawPathParams, RawPathParamsRejection>,
     headers: HeaderMap,
+) -> Response {
+    let started = std::time::Instant::now();
+    let response = match caller {
+        Ok(caller) => tile_response(&state, &caller, params, &headers),
+        Err(e) => Err(e),
+    }
+    .into_response();
+    super::metrics::record(TILE_ROUTE, &method, response.status(), started.elapsed());
+    response
+}
+
+fn tile_response(
+    state: &AppState,
+    caller: &Caller,
+    params: Result<RawPathParams, RawPathParamsRejection>,
+    headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
-    let layer = layer_param(&layer)?;
+    let params = params.map_err(|e| ApiError::invalid("path", e.body_text()))?;
+    // The router matched `/tiles/{layer}/{z}/{x}/{y}`: four parameters, in that order.
+    let mut params = params.iter().map(|(_, value)| value);
+    let (layer, z, x, file) = (
+        params.next().unwrap_or_default(),
+        params.next().unwrap_or_default(),
+        params.next().unwrap_or_default(),
+        params.next().unwrap_or_default(),
+    );
+    let layer = layer_param(layer)?;
     let Some(y) = file.strip_suffix(".mvt") else {
         return Err(ApiError::NotFound {
             what: format!("`{file}` (tiles are named {{y}}.mvt)"),
         });
     };
-    let (z, x, y) = (number("z", &z)?, number("x", &x)?, number("y", y)?);
+    let (z, x, y) = (number("z", z)?, number("x", x)?, number("y", y)?);
     let z = u32::try_from(z).map_err(|_| ApiError::invalid("z", "zoom too deep"))?;
     let tile = TileId::new(z, x, y).map_err(|e| {
         let field = if matches!(e, crate::mvt::TileIdError::ZoomTooDeep { .. }) {
@@ -62,7 +93,7 @@ pub async fn tile(
         };
         ApiError::invalid(field, e.to_string())
     })?;
-    allow(&caller, layer)?;
+    allow(caller, layer)?;
     let (cached, outcome) = state.tiles.get(&state.engine, layer, tile);
     let mut response = if headers
         .get(header::IF_NONE_MATCH)
@@ -72,7 +103,7 @@ pub async fn tile(
                 .any(|t| t.trim() == cached.etag || t.trim() == "*")
         }) {
         StatusCode::NOT_MODIFIED.into_response()
-    } else if !cached.bytes.is_empty() && accepts_gzip(&headers) {
+    } else if !cached.bytes.is_empty() && accepts_gzip(headers) {
         let mut r = Body::from(cached.gzip()).into_response();
         r.headers_mut()
             .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));

@@ -49,6 +49,8 @@ pub struct TileBenchReport {
     pub uncached_vs_postgis: f64,
     pub warm_vs_postgis: f64,
     pub warm_gzip_vs_postgis: f64,
+    /// Warm throughput as a share of the bare-server ceiling on the same machine.
+    pub warm_vs_ceiling: f64,
     /// Making each z14 tile in the engine, one at a time (no HTTP): median and slowest.
     pub cold_z14_p50_ms: f64,
     pub cold_z14_max_ms: f64,
@@ -154,15 +156,43 @@ pub async fn run(
     let warm_requests: Vec<LoadRequest> = (0..options.warm_rounds)
         .flat_map(|_| requests.iter().cloned())
         .collect();
-    let warm = http_load::run(
-        "tiles warm: gridmap HTTP (cache)",
-        warm_requests.clone(),
-        options.concurrency,
-        Some(&token),
-        StatusCode::OK,
-    )
-    .await;
+    // Warm, alternating with the machine's ceiling: the same bytes served by a bare axum
+    // router from a HashMap (no auth, no cache checks, no headers) on the same loopback
+    // with the same client; the median of three rounds each (loopback figures on a shared
+    // 2-core machine vary by ±20% run to run).
+    let ceiling = CeilingServer::start(&state, &tiles).await?;
+    let ceiling_requests: Vec<LoadRequest> = warm_requests
+        .iter()
+        .map(|r| LoadRequest::get(r.uri.replacen(&base, &ceiling.base, 1)))
+        .collect();
+    let (mut warm_rounds, mut ceiling_rounds) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        warm_rounds.push(
+            http_load::run(
+                "tiles warm: gridmap HTTP (cache)",
+                warm_requests.clone(),
+                options.concurrency,
+                Some(&token),
+                StatusCode::OK,
+            )
+            .await,
+        );
+        ceiling_rounds.push(
+            http_load::run(
+                "ceiling: bare axum, same bytes from a HashMap",
+                ceiling_requests.clone(),
+                options.concurrency,
+                None,
+                StatusCode::OK,
+            )
+            .await,
+        );
+    }
+    drop(ceiling);
+    let warm = median_run(warm_rounds);
+    let ceiling = median_run(ceiling_rounds);
     say(&warm.throughput.line());
+    say(&ceiling.throughput.line());
     // As browsers ask for them: gzipped (made once per tile, then served from the cache).
     let gzip_requests: Vec<LoadRequest> = warm_requests
         .into_iter()
@@ -171,6 +201,17 @@ pub async fn run(
             r
         })
         .collect();
+    // Each tile is gzipped on its first gzip request, once: one unmeasured pass makes them.
+    let gzip_first_pass: Vec<LoadRequest> =
+        gzip_requests.iter().take(tiles.len()).cloned().collect();
+    http_load::run(
+        "gzip first pass",
+        gzip_first_pass,
+        options.concurrency,
+        Some(&token),
+        StatusCode::OK,
+    )
+    .await;
     let warm_gzip = http_load::run(
         "tiles warm, gzip: gridmap HTTP (cache)",
         gzip_requests,
@@ -203,10 +244,12 @@ pub async fn run(
         uncached_vs_postgis: ratio(&uncached.throughput),
         warm_vs_postgis: ratio(&warm.throughput),
         warm_gzip_vs_postgis: ratio(&warm_gzip.throughput),
-        http_failures: uncached.failures + warm.failures + warm_gzip.failures,
+        warm_vs_ceiling: warm.throughput.per_second / ceiling.throughput.per_second.max(1e-9),
+        http_failures: uncached.failures + warm.failures + warm_gzip.failures + ceiling.failures,
         runs: vec![
             uncached.throughput,
             warm.throughput,
+            ceiling.throughput,
             warm_gzip.throughput,
             postgis,
         ],
@@ -217,6 +260,58 @@ pub async fn run(
         postgis_mean_tile_bytes: postgis_bytes as f64 / tiles.len().max(1) as f64,
         edit_visible_ms,
     })
+}
+
+/// The run of median throughput.
+fn median_run(mut runs: Vec<http_load::LoadResult>) -> http_load::LoadResult {
+    runs.sort_by(|a, b| a.throughput.per_second.total_cmp(&b.throughput.per_second));
+    let middle = runs.len() / 2;
+    runs.swap_remove(middle)
+}
+
+/// A bare axum server answering each tile path with its cached bytes: what the machine's
+/// loopback HTTP can do with no work per request; aborted on drop.
+struct CeilingServer {
+    base: String,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl CeilingServer {
+    async fn start(state: &AppState, tiles: &[TileId]) -> Result<Self, String> {
+        use axum::routing::get;
+        use std::collections::HashMap;
+        let mut bytes: HashMap<String, bytes::Bytes> = HashMap::new();
+        for t in tiles {
+            let (tile, _) = state.tiles.get(&state.engine, TileLayer::Buildings, *t);
+            bytes.insert(
+                format!("/tiles/buildings/{}/{}/{}.mvt", t.z(), t.x(), t.y()),
+                tile.bytes.clone(),
+            );
+        }
+        let bytes = Arc::new(bytes);
+        let router = axum::Router::new().route(
+            "/tiles/buildings/{z}/{x}/{y}",
+            get(move |uri: axum::http::Uri| {
+                let found = bytes.get(uri.path()).cloned();
+                async move { found.ok_or(StatusCode::NOT_FOUND) }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
+        let base = format!(
+            "http://{}",
+            listener.local_addr().map_err(|e| e.to_string())?
+        );
+        let task = tokio::spawn(axum::serve(listener, router).into_future());
+        Ok(Self { base, task })
+    }
+}
+
+impl Drop for CeilingServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
 
 /// One `ST_AsMVT` query per tile, `concurrency` at a time; the figures and total bytes.

@@ -131,12 +131,13 @@ pub async fn tiles(
         return Ok(());
     }
     println!(
-        "\n{} buildings, {} tiles; uncached {:.1}×, warm {:.0}× (gzip {:.0}×) PostGIS ST_AsMVT; mean tile {:.1} KB (PostGIS {:.1} KB), largest {:.0} KB; {} HTTP failures",
+        "\n{} buildings, {} tiles; uncached {:.1}×, warm {:.0}× (gzip {:.0}×) PostGIS ST_AsMVT; warm at {:.0}% of the bare-server ceiling; mean tile {:.1} KB (PostGIS {:.1} KB), largest {:.0} KB; {} HTTP failures",
         report.buildings,
         report.tiles,
         report.uncached_vs_postgis,
         report.warm_vs_postgis,
         report.warm_gzip_vs_postgis,
+        report.warm_vs_ceiling * 100.0,
         report.mean_tile_bytes / 1024.0,
         report.postgis_mean_tile_bytes / 1024.0,
         report.largest_tile_bytes as f64 / 1024.0,

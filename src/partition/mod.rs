@@ -551,11 +551,13 @@ pub fn partition_community_with(
         {
             // Grids within the band around the target are left alone; a grid is added or
             // dissolved only when the households no longer fit the number of grids.
-            let parts = grid_count::adjust_part_count(&base_graph, parts, target, band);
-            let mut refiner =
-                refine::Refiner::new(&base_graph, &parts, target, band).keeping_existing();
-            refiner.run();
-            for part in refiner.parts() {
+            let site_sizes: Vec<u32> = site_buildings
+                .iter()
+                .map(|b| u32::try_from(b.len()).unwrap_or(u32::MAX))
+                .collect();
+            for part in
+                grid_count::rebalance_existing(&base_graph, parts, target, band, &site_sizes)
+            {
                 groups.push((Role::Base(GridFlag::Normal), part));
             }
             continue;
