@@ -18,17 +18,28 @@ pub struct BenchServer {
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
+/// A serving task and its base URL.
+type Served = (String, tokio::task::JoinHandle<std::io::Result<()>>);
+
+/// Serves `router` on a free loopback port.
+async fn serve_on_loopback(router: axum::Router) -> Result<Served, String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| e.to_string())?;
+    let base = format!(
+        "http://{}",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
+    Ok((
+        base,
+        tokio::spawn(axum::serve(listener, router).into_future()),
+    ))
+}
+
 impl BenchServer {
     /// Serves `app(state)` on a free loopback port and stores a dispatcher token.
     pub async fn start(state: &AppState) -> Result<Self, String> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| e.to_string())?;
-        let base = format!(
-            "http://{}",
-            listener.local_addr().map_err(|e| e.to_string())?
-        );
-        let task = tokio::spawn(axum::serve(listener, app(state.clone())).into_future());
+        let (base, task) = serve_on_loopback(app(state.clone())).await?;
         let token = crate::auth::new_token();
         state
             .store

@@ -296,14 +296,7 @@ impl CeilingServer {
                 async move { found.ok_or(StatusCode::NOT_FOUND) }
             }),
         );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| e.to_string())?;
-        let base = format!(
-            "http://{}",
-            listener.local_addr().map_err(|e| e.to_string())?
-        );
-        let task = tokio::spawn(axum::serve(listener, router).into_future());
+        let (base, task) = super::serve_on_loopback(router).await?;
         Ok(Self { base, task })
     }
 }
