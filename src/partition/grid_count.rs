@@ -67,8 +67,9 @@ fn reach_count(graph: &SiteGraph, parts: &mut Vec<Vec<usize>>, wanted: usize) {
 }
 
 /// Rebalances an existing partition with the fewest buildings moved: the part count is
-/// adjusted to the households (each candidate grid to seed from or dissolve is tried),
-/// then boundary moves bring parts within the band. `buildings[s]` is how many buildings
+/// adjusted to the households (each candidate grid to seed from or dissolve is tried, and
+/// keeping the count), then boundary moves bring parts within the band; the candidate with
+/// the fewest parts outside the band, then the fewest buildings moved, wins. `buildings[s]` is how many buildings
 /// site `s` holds.
 pub fn rebalance_existing(
     graph: &SiteGraph,
@@ -108,7 +109,13 @@ pub fn rebalance_existing(
         }
     }
     if candidates.is_empty() {
-        reach_count(graph, &mut start, wanted);
+        let mut parts = start.clone();
+        reach_count(graph, &mut parts, wanted);
+        candidates.push(parts);
+    }
+    // Keeping the number of grids is a candidate too: a grid is added or dissolved only
+    // when moves alone leave more grids outside the band.
+    if start.len() != wanted {
         candidates.push(start);
     }
     candidates
