@@ -435,11 +435,20 @@ async fn public_planner_and_dispatch_views_in_chromium() {
         assert!(started.elapsed() < Duration::from_secs(20), "not committed");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let merged = read(&state.engine).community_names.clone();
-    assert!(
-        merged.values().any(|n| n == "合并测试社区"),
-        "merged community missing"
-    );
+    // The store commits first; the engine takes the new plan right after (poll: the
+    // request may still be applying it).
+    let started = Instant::now();
+    let merged = loop {
+        let names = read(&state.engine).community_names.clone();
+        if names.values().any(|n| n == "合并测试社区") {
+            break names;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "merged community missing"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     assert!(!(merged.contains_key(&a) && merged.contains_key(&b)));
     no_errors(&client, "planner after merging").await;
 
