@@ -51,11 +51,9 @@ pub async fn tile(
     headers: HeaderMap,
 ) -> Response {
     let started = std::time::Instant::now();
-    let response = match caller {
-        Ok(caller) => tile_response(&state, &caller, params, &headers),
-        Err(e) => Err(e),
-    }
-    .into_response();
+    let response = caller
+        .and_then(|caller| tile_response(&state, &caller, params, &headers))
+        .into_response();
     super::metrics::record(TILE_ROUTE, &method, response.status(), started.elapsed());
     response
 }

@@ -11,48 +11,54 @@ use crate::domain::Role;
 use serde::Serialize;
 use std::time::Duration;
 
-/// A running server for a benchmark: its base URL and a dispatcher's token; aborted on drop.
-pub struct BenchServer {
+/// A router served on a free loopback port; aborted on drop.
+pub struct LoopbackServer {
     pub base: String,
-    pub token: String,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-/// A serving task and its base URL.
-type Served = (String, tokio::task::JoinHandle<std::io::Result<()>>);
+impl LoopbackServer {
+    pub async fn start(router: axum::Router) -> Result<Self, String> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
+        let base = format!(
+            "http://{}",
+            listener.local_addr().map_err(|e| e.to_string())?
+        );
+        let task = tokio::spawn(axum::serve(listener, router).into_future());
+        Ok(Self { base, task })
+    }
+}
 
-/// Serves `router` on a free loopback port.
-async fn serve_on_loopback(router: axum::Router) -> Result<Served, String> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| e.to_string())?;
-    let base = format!(
-        "http://{}",
-        listener.local_addr().map_err(|e| e.to_string())?
-    );
-    Ok((
-        base,
-        tokio::spawn(axum::serve(listener, router).into_future()),
-    ))
+impl Drop for LoopbackServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// `app(state)` on loopback, with a dispatcher's token.
+pub struct BenchServer {
+    pub base: String,
+    pub token: String,
+    _server: LoopbackServer,
 }
 
 impl BenchServer {
     /// Serves `app(state)` on a free loopback port and stores a dispatcher token.
     pub async fn start(state: &AppState) -> Result<Self, String> {
-        let (base, task) = serve_on_loopback(app(state.clone())).await?;
+        let server = LoopbackServer::start(app(state.clone())).await?;
         let token = crate::auth::new_token();
         state
             .store
             .create_token(&crate::auth::hash_token(&token), Role::Dispatcher, "bench")
             .await
             .map_err(|e| e.to_string())?;
-        Ok(Self { base, token, task })
-    }
-}
-
-impl Drop for BenchServer {
-    fn drop(&mut self) {
-        self.task.abort();
+        Ok(Self {
+            base: server.base.clone(),
+            token,
+            _server: server,
+        })
     }
 }
 

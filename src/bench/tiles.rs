@@ -5,7 +5,7 @@
 //! changed tile.
 
 use super::http_load::{self, LoadRequest};
-use super::{BenchServer, Throughput};
+use super::{BenchServer, LoopbackServer, Throughput};
 use crate::api::AppState;
 use crate::domain::{RosterEntry, RosterKey};
 use crate::engine::{TileLayer, read};
@@ -160,7 +160,7 @@ pub async fn run(
     // router from a HashMap (no auth, no cache checks, no headers) on the same loopback
     // with the same client; the median of three rounds each (loopback figures on a shared
     // 2-core machine vary by ±20% run to run).
-    let ceiling = CeilingServer::start(&state, &tiles).await?;
+    let ceiling = ceiling_server(&state, &tiles).await?;
     let ceiling_requests: Vec<LoadRequest> = warm_requests
         .iter()
         .map(|r| LoadRequest::get(r.uri.replacen(&base, &ceiling.base, 1)))
@@ -270,41 +270,27 @@ fn median_run(mut runs: Vec<http_load::LoadResult>) -> http_load::LoadResult {
 }
 
 /// A bare axum server answering each tile path with its cached bytes: what the machine's
-/// loopback HTTP can do with no work per request; aborted on drop.
-struct CeilingServer {
-    base: String,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
-}
-
-impl CeilingServer {
-    async fn start(state: &AppState, tiles: &[TileId]) -> Result<Self, String> {
-        use axum::routing::get;
-        use std::collections::HashMap;
-        let mut bytes: HashMap<String, bytes::Bytes> = HashMap::new();
-        for t in tiles {
-            let (tile, _) = state.tiles.get(&state.engine, TileLayer::Buildings, *t);
-            bytes.insert(
-                format!("/tiles/buildings/{}/{}/{}.mvt", t.z(), t.x(), t.y()),
-                tile.bytes.clone(),
-            );
-        }
-        let bytes = Arc::new(bytes);
-        let router = axum::Router::new().route(
-            "/tiles/buildings/{z}/{x}/{y}",
-            get(move |uri: axum::http::Uri| {
-                let found = bytes.get(uri.path()).cloned();
-                async move { found.ok_or(StatusCode::NOT_FOUND) }
-            }),
+/// loopback HTTP can do with no work per request.
+async fn ceiling_server(state: &AppState, tiles: &[TileId]) -> Result<LoopbackServer, String> {
+    use axum::routing::get;
+    use std::collections::HashMap;
+    let mut bytes: HashMap<String, bytes::Bytes> = HashMap::new();
+    for t in tiles {
+        let (tile, _) = state.tiles.get(&state.engine, TileLayer::Buildings, *t);
+        bytes.insert(
+            format!("/tiles/buildings/{}/{}/{}.mvt", t.z(), t.x(), t.y()),
+            tile.bytes.clone(),
         );
-        let (base, task) = super::serve_on_loopback(router).await?;
-        Ok(Self { base, task })
     }
-}
-
-impl Drop for CeilingServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    let bytes = Arc::new(bytes);
+    let router = axum::Router::new().route(
+        "/tiles/buildings/{z}/{x}/{y}",
+        get(move |uri: axum::http::Uri| {
+            let found = bytes.get(uri.path()).cloned();
+            async move { found.ok_or(StatusCode::NOT_FOUND) }
+        }),
+    );
+    LoopbackServer::start(router).await
 }
 
 /// One `ST_AsMVT` query per tile, `concurrency` at a time; the figures and total bytes.

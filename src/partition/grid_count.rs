@@ -69,8 +69,8 @@ fn reach_count(graph: &SiteGraph, parts: &mut Vec<Vec<usize>>, wanted: usize) {
 /// Rebalances an existing partition with the fewest buildings moved: the part count is
 /// adjusted to the households (each candidate grid to seed from or dissolve is tried, and
 /// keeping the count), then boundary moves bring parts within the band; the candidate with
-/// the fewest parts outside the band, then the fewest buildings moved, wins. `buildings[s]` is how many buildings
-/// site `s` holds.
+/// the fewest parts outside the band, then the fewest buildings moved, wins.
+/// `buildings[s]` is how many buildings site `s` holds.
 pub fn rebalance_existing(
     graph: &SiteGraph,
     parts: Vec<Vec<usize>>,

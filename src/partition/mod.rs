@@ -540,6 +540,11 @@ pub fn partition_community_with(
         }
     }
 
+    // Buildings per site: what a keep-existing rebalance counts as moves.
+    let site_sizes: Vec<u32> = site_buildings
+        .iter()
+        .map(|b| u32::try_from(b.len()).unwrap_or(u32::MAX))
+        .collect();
     for (component, cut) in components.into_iter().zip(cuts) {
         let households = base_graph.weight_of(&component) as f64;
         if households < minimum {
@@ -551,10 +556,6 @@ pub fn partition_community_with(
         {
             // Grids within the band around the target are left alone; a grid is added or
             // dissolved only when the households no longer fit the number of grids.
-            let site_sizes: Vec<u32> = site_buildings
-                .iter()
-                .map(|b| u32::try_from(b.len()).unwrap_or(u32::MAX))
-                .collect();
             for part in
                 grid_count::rebalance_existing(&base_graph, parts, target, band, &site_sizes)
             {
