@@ -1,14 +1,16 @@
-//! A closed-loop HTTP load generator: `concurrency` clients on keep-alive connections, each
-//! sending its next request as soon as the previous answer is read.
+//! A closed-loop HTTP load generator: `concurrency` clients, each on its own keep-alive
+//! HTTP/1.1 connection (no pool to check out from), sending its next request as soon as the
+//! previous answer is read.
 
 use super::Throughput;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::{Method, Request, StatusCode};
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
-use std::sync::Arc;
+use hyper::client::conn::http1::SendRequest;
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderName, HeaderValue};
+use hyper::{Method, Request, StatusCode, Uri};
+use hyper_util::rt::TokioIo;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// One request of a workload.
@@ -39,6 +41,55 @@ pub struct LoadResult {
     pub failures: u64,
 }
 
+/// A request ready to send: parsed once, before the clock starts.
+struct Prepared {
+    authority: String,
+    request: Request<Full<Bytes>>,
+}
+
+/// Parses the URI and headers of `r`; `None` when it cannot be sent.
+fn prepare(r: &LoadRequest, bearer: Option<&HeaderValue>) -> Option<Prepared> {
+    let uri: Uri = r.uri.parse().ok()?;
+    let authority = uri.authority()?.to_string();
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    let mut builder = Request::builder()
+        .method(r.method.clone())
+        .uri(path)
+        .header(HOST, authority.as_str());
+    if let Some(b) = bearer {
+        builder = builder.header(AUTHORIZATION, b.clone());
+    }
+    if r.body.is_some() {
+        builder = builder.header(CONTENT_TYPE, "application/json");
+    }
+    for (k, v) in &r.headers {
+        let name = HeaderName::from_bytes(k.as_bytes()).ok()?;
+        builder = builder.header(name, HeaderValue::from_str(v).ok()?);
+    }
+    let body = Full::new(Bytes::from(r.body.clone().unwrap_or_default()));
+    let request = builder.body(body).ok()?;
+    Some(Prepared { authority, request })
+}
+
+/// One client's connection to one server.
+struct Connection {
+    authority: String,
+    sender: SendRequest<Full<Bytes>>,
+}
+
+async fn connect(authority: &str) -> Option<Connection> {
+    let stream = tokio::net::TcpStream::connect(authority).await.ok()?;
+    stream.set_nodelay(true).ok()?;
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .ok()?;
+    tokio::spawn(connection);
+    Some(Connection {
+        authority: authority.to_string(),
+        sender,
+    })
+}
+
 /// Sends every request once, `concurrency` at a time; answers other than `expect` count
 /// as failures.
 pub async fn run(
@@ -48,44 +99,54 @@ pub async fn run(
     bearer: Option<&str>,
     expect: StatusCode,
 ) -> LoadResult {
-    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new())
-        .pool_max_idle_per_host(concurrency)
-        .build_http();
-    let requests = Arc::new(requests);
+    let bearer = bearer.and_then(|t| HeaderValue::from_str(&format!("Bearer {t}")).ok());
+    // One lock per request, taken once by whichever client draws its index.
+    let prepared: Arc<Vec<Mutex<Option<Prepared>>>> = Arc::new(
+        requests
+            .iter()
+            .map(|r| Mutex::new(prepare(r, bearer.as_ref())))
+            .collect(),
+    );
+    let total = requests.len();
+    drop(requests);
     let next = Arc::new(AtomicUsize::new(0));
-    let bearer = bearer.map(|t| format!("Bearer {t}"));
     let started = Instant::now();
     let mut tasks = Vec::with_capacity(concurrency);
     for _ in 0..concurrency.max(1) {
-        let (client, requests, next, bearer) = (
-            client.clone(),
-            requests.clone(),
-            next.clone(),
-            bearer.clone(),
-        );
+        let (prepared, next) = (prepared.clone(), next.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut failures = 0u64;
+            let mut connection: Option<Connection> = None;
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(r) = requests.get(i) else { break };
-                let mut builder = Request::builder().method(r.method.clone()).uri(&r.uri);
-                if let Some(b) = &bearer {
-                    builder = builder.header("authorization", b);
+                if i >= total {
+                    break;
                 }
-                if r.body.is_some() {
-                    builder = builder.header("content-type", "application/json");
-                }
-                for (k, v) in &r.headers {
-                    builder = builder.header(k, v);
-                }
-                let body = Full::new(Bytes::from(r.body.clone().unwrap_or_default()));
-                let Ok(request) = builder.body(body) else {
+                let taken = prepared
+                    .get(i)
+                    .and_then(|slot| slot.lock().ok().and_then(|mut p| p.take()));
+                let Some(Prepared { authority, request }) = taken else {
                     failures += 1;
                     continue;
                 };
                 let t = Instant::now();
-                match client.request(request).await {
+                if connection
+                    .as_ref()
+                    .is_none_or(|c| c.authority != authority || c.sender.is_closed())
+                {
+                    connection = connect(&authority).await;
+                }
+                let Some(c) = connection.as_mut() else {
+                    failures += 1;
+                    latencies.push(t.elapsed());
+                    continue;
+                };
+                let sent = match c.sender.ready().await {
+                    Ok(()) => c.sender.send_request(request).await,
+                    Err(e) => Err(e),
+                };
+                match sent {
                     Ok(response) => {
                         let ok = response.status() == expect;
                         let read = response.into_body().collect().await.is_ok();
@@ -93,14 +154,17 @@ pub async fn run(
                             failures += 1;
                         }
                     }
-                    Err(_) => failures += 1,
+                    Err(_) => {
+                        failures += 1;
+                        connection = None;
+                    }
                 }
                 latencies.push(t.elapsed());
             }
             (latencies, failures)
         }));
     }
-    let mut latencies: Vec<Duration> = Vec::with_capacity(requests.len());
+    let mut latencies: Vec<Duration> = Vec::with_capacity(total);
     let mut failures = 0;
     for task in tasks {
         if let Ok((l, f)) = task.await {

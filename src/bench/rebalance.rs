@@ -2,13 +2,25 @@
 //! district (time each), and how many buildings a ±15% household change moves.
 
 use crate::domain::*;
-use crate::partition::PartitionOptions;
+use crate::partition::{PartitionOptions, fewest_moves_bound};
 use crate::service::rebalance::{self, Operation};
 use crate::store::{LayerQuery, Store};
 use geo::{BoundingRect, Centroid, Intersects};
 use geo_types::{Geometry, LineString};
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
+
+/// The households of each building of `buildings`, grouped by their (base) grid.
+fn households_by_grid(buildings: &[Building], base_grids: &HashSet<GridCode>) -> Vec<Vec<u32>> {
+    let mut by: HashMap<&GridCode, Vec<u32>> = HashMap::new();
+    for b in buildings {
+        if let Some(g) = b.grid.as_ref().filter(|g| base_grids.contains(*g)) {
+            by.entry(g).or_default().push(b.households);
+        }
+    }
+    by.into_values().collect()
+}
 
 /// One measured preview.
 #[derive(Debug, Clone, Serialize)]
@@ -18,6 +30,9 @@ pub struct PreviewRun {
     pub buildings: usize,
     pub buildings_moved: usize,
     pub within_10_percent: f64,
+    /// For household changes: the fewest buildings any rebalancing within tolerance must
+    /// move ([`fewest_moves_bound`]); `None` when no number of grids fits the band.
+    pub fewest_possible: Option<usize>,
 }
 
 /// The figures of a run.
@@ -29,6 +44,12 @@ pub struct RebalanceBenchReport {
     /// Largest share of a community's buildings moved by +15% / −15% households.
     pub grow_moved_max: f64,
     pub shrink_moved_max: f64,
+    /// Household changes (both signs) run, and how many moved under 10% of the buildings.
+    pub changes: usize,
+    pub changes_under_10_percent: usize,
+    /// Changes where no rebalancing within tolerance can move under 10%: the bound is at
+    /// least 10% of the buildings, or no number of grids fits the band.
+    pub changes_impossible_under_10_percent: usize,
 }
 
 /// Runs the benchmark over the first `communities` communities of a partitioned store.
@@ -44,8 +65,13 @@ pub async fn run(
         .map_err(|e| e.to_string())?;
     let mut runs = Vec::new();
     let mut record = |run: PreviewRun| {
+        let bound = match (run.operation.starts_with("households"), run.fewest_possible) {
+            (false, _) => String::new(),
+            (true, Some(b)) => format!("  (at least {b} must move)"),
+            (true, None) => "  (no grid count fits the band)".to_string(),
+        };
         say(&format!(
-            "{:<60} {:>8.1} ms  moved {:>4} of {:>5} buildings ({:>4.1}%)  within ±10% {:>5.1}%",
+            "{:<60} {:>8.1} ms  moved {:>4} of {:>5} buildings ({:>4.1}%)  within ±10% {:>5.1}%{bound}",
             run.operation,
             run.ms,
             run.buildings_moved,
@@ -81,6 +107,7 @@ pub async fn run(
                 buildings: p.buildings,
                 buildings_moved: p.buildings_moved,
                 within_10_percent: p.metrics.within_10_percent,
+                fewest_possible: None,
             });
         }
         // Merge with a neighbour of the same street.
@@ -102,6 +129,7 @@ pub async fn run(
                     buildings: p.buildings,
                     buildings_moved: p.buildings_moved,
                     within_10_percent: p.metrics.within_10_percent,
+                    fewest_possible: None,
                 });
             }
         }
@@ -111,6 +139,14 @@ pub async fn run(
             ..LayerQuery::default()
         };
         let original = store.buildings(&q).await.map_err(|e| e.to_string())?;
+        let base_grids: HashSet<GridCode> = store
+            .grids(&q)
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .filter(|g| g.kind == GridKind::Base)
+            .map(|g| g.code)
+            .collect();
         for factor in [1.15, 0.85] {
             let changed: Vec<Building> = original
                 .iter()
@@ -123,6 +159,11 @@ pub async fn run(
                     ..b.clone()
                 })
                 .collect();
+            let fewest_possible = fewest_moves_bound(
+                &households_by_grid(&changed, &base_grids),
+                f64::from(options.target),
+                options.tolerance * f64::from(options.target),
+            );
             let write = |buildings: Vec<Building>| Dataset {
                 buildings,
                 ..Dataset::default()
@@ -148,6 +189,7 @@ pub async fn run(
                     buildings: p.buildings,
                     buildings_moved: p.buildings_moved,
                     within_10_percent: p.metrics.within_10_percent,
+                    fewest_possible,
                 });
             }
         }
@@ -159,7 +201,23 @@ pub async fn run(
             .fold(0.0, f64::max)
     };
     let share = |r: &PreviewRun| r.buildings_moved as f64 / r.buildings.max(1) as f64;
+    let changes: Vec<&PreviewRun> = runs
+        .iter()
+        .filter(|r| r.operation.starts_with("households"))
+        .collect();
+    let under_10 = |moved: usize, r: &PreviewRun| (moved as f64) < 0.1 * r.buildings as f64;
+    let changes_under_10_percent = changes
+        .iter()
+        .filter(|r| under_10(r.buildings_moved, r))
+        .count();
+    let changes_impossible_under_10_percent = changes
+        .iter()
+        .filter(|r| r.fewest_possible.is_none_or(|b| !under_10(b, r)))
+        .count();
     Ok(RebalanceBenchReport {
+        changes: changes.len(),
+        changes_under_10_percent,
+        changes_impossible_under_10_percent,
         split_ms_max: max("split", &|r| r.ms),
         merge_ms_max: max("merge", &|r| r.ms),
         grow_moved_max: runs

@@ -86,6 +86,10 @@ pub async fn rebalance(database: &str, communities: usize, json: bool) -> CliRes
         report.grow_moved_max * 100.0,
         report.shrink_moved_max * 100.0
     );
+    println!(
+        "±15% household changes: {} of {} moved under 10% of the community's buildings; in {} no rebalancing within tolerance can",
+        report.changes_under_10_percent, report.changes, report.changes_impossible_under_10_percent
+    );
     Ok(())
 }
 

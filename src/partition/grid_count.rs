@@ -7,7 +7,9 @@
 
 use super::choose_parts;
 use super::graph::SiteGraph;
+use super::identity::{buildings_moved, part_of};
 use super::refine::Refiner;
+use super::restore_moves::restore_moves;
 
 /// Grids tried as the one to seed from or dissolve (the heaviest or lightest first).
 const CANDIDATES: usize = 12;
@@ -86,7 +88,7 @@ pub fn rebalance_existing(
     let balance = |parts: &[Vec<usize>]| {
         let mut refiner = Refiner::new(graph, parts, target, band).keeping_existing();
         refiner.run();
-        refiner.parts()
+        restore_moves(graph, &original, refiner.parts(), target, band, buildings)
     };
     let mut order: Vec<usize> = (0..start.len()).collect();
     order.sort_by_key(|&p| (graph.weight_of(&start[p]), p));
@@ -135,52 +137,6 @@ pub fn rebalance_existing(
         })
         .map(|(_, parts)| parts)
         .unwrap_or_default()
-}
-
-/// Buildings that change part from `before` to `after`, each part of `after` taking the
-/// identity of the part of `before` it shares most buildings with (largest overlaps first,
-/// as grid codes are carried over).
-fn buildings_moved(
-    graph: &SiteGraph,
-    before: &[Vec<usize>],
-    after: &[Vec<usize>],
-    buildings: &[u32],
-) -> u64 {
-    let was = part_of(graph, before);
-    let mut overlaps: std::collections::BTreeMap<(usize, usize), u64> =
-        std::collections::BTreeMap::new();
-    let mut total = 0u64;
-    for (a, members) in after.iter().enumerate() {
-        for &n in members {
-            let count = u64::from(buildings.get(n).copied().unwrap_or(1));
-            total += count;
-            if was[n] != usize::MAX {
-                *overlaps.entry((a, was[n])).or_default() += count;
-            }
-        }
-    }
-    let mut pairs: Vec<((usize, usize), u64)> = overlaps.into_iter().collect();
-    pairs.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-    let (mut used_after, mut used_before) = (vec![false; after.len()], vec![false; before.len()]);
-    let mut kept = 0;
-    for ((a, b), count) in pairs {
-        if !used_after[a] && !used_before[b] {
-            used_after[a] = true;
-            used_before[b] = true;
-            kept += count;
-        }
-    }
-    total - kept
-}
-
-fn part_of(graph: &SiteGraph, parts: &[Vec<usize>]) -> Vec<usize> {
-    let mut of = vec![usize::MAX; graph.len()];
-    for (p, members) in parts.iter().enumerate() {
-        for &n in members {
-            of[n] = p;
-        }
-    }
-    of
 }
 
 /// A new part of one site, taken from the heaviest part where it borders the most other

@@ -18,13 +18,17 @@ mod band_reach;
 mod bisection;
 pub mod graph;
 mod grid_count;
+mod identity;
 mod metrics;
+mod move_bound;
 mod polygons;
 mod refine;
+mod restore_moves;
 mod tessellation;
 
 pub use band_reach::{BandReach, band_reach};
 pub use metrics::{GridMetrics, PartitionMetrics};
+pub use move_bound::fewest_moves_bound;
 
 use crate::domain::*;
 use crate::spatial::{LocalFrame, reading_order};

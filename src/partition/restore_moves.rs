@@ -1,0 +1,168 @@
+//! Undoes moves a rebalancing did not need: balancing moves sites by how much they help the
+//! balance, not by how few buildings change grid, so some end up away from their old grid
+//! for nothing (a site passed along and then balanced back by another). Each such site goes
+//! home — sites of many buildings first, then pairs that only go home together — when both
+//! grids keep their place in the tolerance band and stay connected.
+
+use super::graph::SiteGraph;
+use super::identity::{carried_identities, part_of, site_buildings};
+
+/// Sends moved sites of `after` back to the part carrying their old part's identity in
+/// `before` (singly, or two at a time across the same border) where that keeps every part
+/// connected and leaves no part further outside `target ± band`. `buildings[s]` is how
+/// many buildings site `s` holds. Returns the parts, fewer buildings moved or the same.
+pub fn restore_moves(
+    graph: &SiteGraph,
+    before: &[Vec<usize>],
+    after: Vec<Vec<usize>>,
+    target: f64,
+    band: f64,
+    buildings: &[u32],
+) -> Vec<Vec<usize>> {
+    let was = part_of(graph, before);
+    let carried = carried_identities(graph, before, &after, buildings);
+    // The part of `after` carrying each old part, if any.
+    let mut home_of = vec![usize::MAX; before.len()];
+    for (a, identity) in carried.iter().enumerate() {
+        if let Some(b) = identity {
+            home_of[*b] = a;
+        }
+    }
+    let home = |n: usize| {
+        was.get(n)
+            .and_then(|&b| home_of.get(b))
+            .copied()
+            .filter(|&h| h != usize::MAX)
+    };
+    let mut of = part_of(graph, &after);
+    let mut sizes: Vec<usize> = after.iter().map(Vec::len).collect();
+    let mut weights: Vec<f64> = after.iter().map(|p| graph.weight_of(p) as f64).collect();
+    let no_worse = |before: f64, after: f64| {
+        (after - target).abs() <= band + 1e-9 || (after - target).abs() <= (before - target).abs()
+    };
+    let borders =
+        |of: &[usize], n: usize, part: usize| graph.adjacency[n].iter().any(|&m| of[m] == part);
+    let mut moved: Vec<usize> = (0..graph.len())
+        .filter(|&n| of[n] != usize::MAX && home(n).is_some_and(|h| h != of[n]))
+        .collect();
+    // Sites of many buildings first: each return saves the most.
+    moved.sort_by_key(|&n| (std::cmp::Reverse(site_buildings(buildings, n)), n));
+    loop {
+        let mut changed = false;
+        // Singly.
+        for &n in &moved {
+            let (from, Some(to)) = (of[n], home(n)) else {
+                continue;
+            };
+            if from == to {
+                continue;
+            }
+            let w = f64::from(graph.weight[n]);
+            if no_worse(weights[from], weights[from] - w)
+                && no_worse(weights[to], weights[to] + w)
+                && borders(&of, n, to)
+                && graph.connected_without(&of, from, sizes[from], n)
+            {
+                of[n] = to;
+                sizes[from] -= 1;
+                sizes[to] += 1;
+                weights[from] -= w;
+                weights[to] += w;
+                changed = true;
+            }
+        }
+        // Two at a time: `n` home from `a` to `b` and `m` home from `b` to `a`, when
+        // neither can go alone because of the band.
+        for (i, &n) in moved.iter().enumerate() {
+            let (a, Some(b)) = (of[n], home(n)) else {
+                continue;
+            };
+            if a == b {
+                continue;
+            }
+            for &m in &moved[i + 1..] {
+                if of[m] != b || home(m) != Some(a) || of[n] != a {
+                    continue;
+                }
+                let delta = f64::from(graph.weight[n]) - f64::from(graph.weight[m]);
+                if !(no_worse(weights[a], weights[a] - delta)
+                    && no_worse(weights[b], weights[b] + delta))
+                {
+                    continue;
+                }
+                of[n] = b;
+                of[m] = a;
+                let connected = [a, b].iter().all(|&p| {
+                    let members: Vec<usize> = (0..graph.len()).filter(|&s| of[s] == p).collect();
+                    graph.components(&members).len() == 1
+                });
+                if connected {
+                    weights[a] -= delta;
+                    weights[b] += delta;
+                    changed = true;
+                    break;
+                }
+                of[n] = a;
+                of[m] = b;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut parts = vec![Vec::new(); after.len()];
+    for (n, &p) in of.iter().enumerate() {
+        if p != usize::MAX {
+            parts[p].push(n);
+        }
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::identity::buildings_moved;
+    use super::*;
+
+    #[test]
+    fn a_site_passed_along_for_nothing_goes_home() {
+        // A row of six sites of 100 households in two grids of three. Balancing moved site
+        // 2 into the second grid and site 3 back into the first: both grids hold 300 either
+        // way, so both sites go home and nothing has moved.
+        let graph = SiteGraph::row(&[100; 6]);
+        let before = vec![vec![0, 1, 2], vec![3, 4, 5]];
+        let after = vec![vec![0, 1, 3], vec![2, 4, 5]];
+        let ones = [1; 6];
+        // Site 3 is not next to the first grid once site 2 left: they return as a pair.
+        let restored = restore_moves(&graph, &before, after, 300.0, 30.0, &ones);
+        assert_eq!(restored, before);
+    }
+
+    #[test]
+    fn a_move_the_band_needs_stays() {
+        // Grids of 400 and 200 were balanced by moving site 3 (100 households) across:
+        // sending it back would put both outside the band again.
+        let graph = SiteGraph::row(&[100; 6]);
+        let before = vec![vec![0, 1, 2, 3], vec![4, 5]];
+        let after = vec![vec![0, 1, 2], vec![3, 4, 5]];
+        let ones = [1; 6];
+        let restored = restore_moves(&graph, &before, after.clone(), 300.0, 30.0, &ones);
+        assert_eq!(restored, after);
+        assert_eq!(buildings_moved(&graph, &before, &restored, &ones), 1);
+    }
+
+    #[test]
+    fn the_site_with_more_buildings_goes_home_first() {
+        // The first grid was 80 over (380) and balancing took both its sites 2 (three
+        // buildings) and 3 (a tower) into the second grid, now 180 over. Only one can go
+        // back without pushing the first grid out of the band again: the three buildings
+        // go, the tower stays.
+        let graph = SiteGraph::row(&[100, 100, 90, 90, 100, 100, 100]);
+        let before = vec![vec![0, 1, 2, 3], vec![4, 5, 6]];
+        let after = vec![vec![0, 1], vec![2, 3, 4, 5, 6]];
+        let buildings = [1, 1, 3, 1, 5, 5, 5];
+        let restored = restore_moves(&graph, &before, after, 300.0, 30.0, &buildings);
+        assert_eq!(restored, vec![vec![0, 1, 2], vec![3, 4, 5, 6]]);
+        assert_eq!(buildings_moved(&graph, &before, &restored, &buildings), 1);
+    }
+}
