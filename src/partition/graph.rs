@@ -133,6 +133,42 @@ impl SiteGraph {
 }
 
 #[cfg(test)]
+impl SiteGraph {
+    /// Sites on a lattice of `columns`, row by row, each the neighbour of the sites left,
+    /// right, above and below (for tests).
+    pub(crate) fn lattice(columns: usize, weights: &[u32]) -> Self {
+        let n = weights.len();
+        let columns = columns.max(1);
+        let adjacency: Vec<Vec<usize>> = (0..n)
+            .map(|i| {
+                let (c, r) = (i % columns, i / columns);
+                let mut a = Vec::new();
+                if r > 0 {
+                    a.push(i - columns);
+                }
+                if c > 0 {
+                    a.push(i - 1);
+                }
+                if c + 1 < columns && i + 1 < n {
+                    a.push(i + 1);
+                }
+                if i + columns < n {
+                    a.push(i + columns);
+                }
+                a
+            })
+            .collect();
+        Self {
+            x: (0..n).map(|i| (i % columns) as f64).collect(),
+            y: (0..n).map(|i| (i / columns) as f64).collect(),
+            weight: weights.to_vec(),
+            shared_m: adjacency.iter().map(|a| vec![1.0; a.len()]).collect(),
+            adjacency,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

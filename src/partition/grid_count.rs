@@ -14,6 +14,9 @@ use super::restore_moves::restore_moves;
 /// Grids tried as the one to seed from or dissolve (the heaviest or lightest first).
 const CANDIDATES: usize = 12;
 
+/// Sites of each candidate grid tried as the seed of a new grid.
+const SEEDS_PER_GRID: usize = 3;
+
 /// The number of parts that suits the households: the count nearest to the current one
 /// whose parts can average within the band (fewest grids added or dissolved); when none
 /// does, the best count for the households.
@@ -95,8 +98,12 @@ pub fn rebalance_existing(
     let mut candidates: Vec<Vec<Vec<usize>>> = Vec::new();
     if start.len() < wanted {
         for &p in order.iter().rev().take(CANDIDATES) {
-            let mut parts = start.clone();
-            if seed_new_part_from(graph, &mut parts, p) {
+            for seed in seed_sites(graph, &start, p)
+                .into_iter()
+                .take(SEEDS_PER_GRID)
+            {
+                let mut parts = start.clone();
+                seed_new_part_at(&mut parts, p, seed);
                 reach_count(graph, &mut parts, wanted);
                 candidates.push(parts);
             }
@@ -154,35 +161,49 @@ fn seed_new_part(graph: &SiteGraph, parts: &mut Vec<Vec<usize>>) -> bool {
 
 /// A new part of one site of part `heaviest`, where it borders the most other heavy parts.
 fn seed_new_part_from(graph: &SiteGraph, parts: &mut Vec<Vec<usize>>, heaviest: usize) -> bool {
-    if parts.get(heaviest).is_none_or(|p| p.len() < 2) {
-        return false;
+    match seed_sites(graph, parts, heaviest).first() {
+        Some(&seed) => {
+            seed_new_part_at(parts, heaviest, seed);
+            true
+        }
+        None => false,
     }
+}
+
+/// Sites of part `p` a new part can start from: on its border, removable without cutting
+/// it apart; those bordering the heaviest other parts first (the new grid can draw on
+/// several surpluses), then the heaviest sites.
+fn seed_sites(graph: &SiteGraph, parts: &[Vec<usize>], p: usize) -> Vec<usize> {
+    let Some(members) = parts.get(p).filter(|m| m.len() >= 2) else {
+        return Vec::new();
+    };
     let of = part_of(graph, parts);
-    let weight: Vec<u64> = parts.iter().map(|p| graph.weight_of(p)).collect();
-    // Candidate sites: on the heaviest part's border, removable without cutting it apart;
-    // best where the neighbouring parts are heavy.
-    let mut best: Option<(u64, usize)> = None;
-    for &n in &parts[heaviest] {
+    let weight: Vec<u64> = parts.iter().map(|q| graph.weight_of(q)).collect();
+    let mut ranked: Vec<(u64, u32, usize)> = Vec::new();
+    for &n in members {
         let mut neighbours: Vec<usize> = graph.adjacency[n]
             .iter()
             .map(|&m| of[m])
-            .filter(|&p| p != heaviest && p != usize::MAX)
+            .filter(|&q| q != p && q != usize::MAX)
             .collect();
         neighbours.sort_unstable();
         neighbours.dedup();
-        let pull: u64 = neighbours.iter().map(|&p| weight[p]).sum();
-        if best.is_none_or(|b| (pull, std::cmp::Reverse(n)) > (b.0, std::cmp::Reverse(b.1)))
-            && graph.connected_without(&of, heaviest, parts[heaviest].len(), n)
-        {
-            best = Some((pull, n));
+        if neighbours.is_empty() || !graph.connected_without(&of, p, members.len(), n) {
+            continue;
         }
+        let pull: u64 = neighbours.iter().map(|&q| weight[q]).sum();
+        ranked.push((pull, graph.weight[n], n));
     }
-    let Some((_, seed)) = best else {
-        return false;
-    };
-    parts[heaviest].retain(|&n| n != seed);
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    ranked.into_iter().map(|(_, _, n)| n).collect()
+}
+
+/// Moves `seed` out of part `from` into a new part of its own.
+fn seed_new_part_at(parts: &mut Vec<Vec<usize>>, from: usize, seed: usize) {
+    if let Some(members) = parts.get_mut(from) {
+        members.retain(|&n| n != seed);
+    }
     parts.push(vec![seed]);
-    true
 }
 
 /// Dissolves the lightest part.

@@ -1,7 +1,8 @@
 //! Undoes moves a rebalancing did not need: balancing moves sites by how much they help the
 //! balance, not by how few buildings change grid, so some end up away from their old grid
 //! for nothing (a site passed along and then balanced back by another). Each such site goes
-//! home — sites of many buildings first, then pairs that only go home together — when both
+//! home — sites of many buildings first, then pairs that only go home together, then the
+//! sites one grid took from another traded for one site costing fewer buildings — when both
 //! grids keep their place in the tolerance band and stay connected.
 
 use super::graph::SiteGraph;
@@ -42,12 +43,19 @@ pub fn restore_moves(
     };
     let borders =
         |of: &[usize], n: usize, part: usize| graph.adjacency[n].iter().any(|&m| of[m] == part);
-    let mut moved: Vec<usize> = (0..graph.len())
-        .filter(|&n| of[n] != usize::MAX && home(n).is_some_and(|h| h != of[n]))
-        .collect();
-    // Sites of many buildings first: each return saves the most.
-    moved.sort_by_key(|&n| (std::cmp::Reverse(site_buildings(buildings, n)), n));
+    // Buildings moved more if site `t` goes from part `from` to part `to`: its buildings
+    // when it leaves home; nothing when it returns home or is already away from it (or its
+    // old part is gone).
+    let added_cost = |t: usize, from: usize, to: usize| match home(t) {
+        Some(h) if h == from && h != to => site_buildings(buildings, t),
+        _ => 0,
+    };
     loop {
+        let mut moved: Vec<usize> = (0..graph.len())
+            .filter(|&n| of[n] != usize::MAX && home(n).is_some_and(|h| h != of[n]))
+            .collect();
+        // Sites of many buildings first: each return saves the most.
+        moved.sort_by_key(|&n| (std::cmp::Reverse(site_buildings(buildings, n)), n));
         let mut changed = false;
         // Singly.
         for &n in &moved {
@@ -106,6 +114,75 @@ pub fn restore_moves(
                 of[m] = b;
             }
         }
+        // Trades: the sites part `a` took from part `b` go back together, and one site of
+        // `b` costing fewer buildings goes to `a` instead (a tower block for a row of
+        // houses, or a site already away from home, which costs nothing more).
+        for a in 0..after.len() {
+            for b in 0..after.len() {
+                if a == b {
+                    continue;
+                }
+                let taken: Vec<usize> = moved
+                    .iter()
+                    .copied()
+                    .filter(|&n| of[n] == a && home(n) == Some(b))
+                    .collect();
+                let taken_buildings: u64 =
+                    taken.iter().map(|&n| site_buildings(buildings, n)).sum();
+                if taken_buildings < 2 {
+                    continue;
+                }
+                let taken_weight: f64 = taken.iter().map(|&n| f64::from(graph.weight[n])).sum();
+                for &n in &taken {
+                    of[n] = b;
+                }
+                let mut best: Option<(u64, f64, usize)> = None;
+                for t in 0..graph.len() {
+                    if of[t] != b || taken.contains(&t) || !borders(&of, t, a) {
+                        continue;
+                    }
+                    let cost = added_cost(t, b, a);
+                    if cost >= taken_buildings || best.is_some_and(|x| cost > x.0) {
+                        continue;
+                    }
+                    let w = f64::from(graph.weight[t]);
+                    let (wa, wb) = (weights[a] - taken_weight + w, weights[b] + taken_weight - w);
+                    if !(no_worse(weights[a], wa) && no_worse(weights[b], wb)) {
+                        continue;
+                    }
+                    let deviation = (wa - target).abs() + (wb - target).abs();
+                    if best.is_some_and(|x| (cost, deviation) >= (x.0, x.1)) {
+                        continue;
+                    }
+                    of[t] = a;
+                    let connected = [a, b].iter().all(|&p| {
+                        let members: Vec<usize> =
+                            (0..graph.len()).filter(|&s| of[s] == p).collect();
+                        graph.components(&members).len() == 1
+                    });
+                    of[t] = b;
+                    if connected {
+                        best = Some((cost, deviation, t));
+                    }
+                }
+                match best {
+                    Some((_, _, t)) => {
+                        of[t] = a;
+                        let w = f64::from(graph.weight[t]);
+                        weights[a] += w - taken_weight;
+                        weights[b] += taken_weight - w;
+                        sizes[a] = sizes[a] + 1 - taken.len();
+                        sizes[b] = sizes[b] + taken.len() - 1;
+                        changed = true;
+                    }
+                    None => {
+                        for &n in &taken {
+                            of[n] = a;
+                        }
+                    }
+                }
+            }
+        }
         if !changed {
             break;
         }
@@ -149,6 +226,21 @@ mod tests {
         let restored = restore_moves(&graph, &before, after.clone(), 300.0, 30.0, &ones);
         assert_eq!(restored, after);
         assert_eq!(buildings_moved(&graph, &before, &restored, &ones), 1);
+    }
+
+    #[test]
+    fn a_tower_goes_instead_of_a_row_of_houses() {
+        // 0 1 2      The first grid (0, 3: 250) took site 1 (four houses, 50 households)
+        // 3 4 5      from the second (1, 2, 4, 5: 350). Site 4, a tower of 50 households
+        //            bordering the first grid too, can go instead: one building moves.
+        let graph = SiteGraph::lattice(3, &[125, 50, 125, 125, 50, 125]);
+        let before = vec![vec![0, 3], vec![1, 2, 4, 5]];
+        let after = vec![vec![0, 1, 3], vec![2, 4, 5]];
+        let buildings = [5, 4, 5, 5, 1, 5];
+        assert_eq!(buildings_moved(&graph, &before, &after, &buildings), 4);
+        let restored = restore_moves(&graph, &before, after, 300.0, 30.0, &buildings);
+        assert_eq!(restored, vec![vec![0, 3, 4], vec![1, 2, 5]]);
+        assert_eq!(buildings_moved(&graph, &before, &restored, &buildings), 1);
     }
 
     #[test]
