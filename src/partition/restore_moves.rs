@@ -199,7 +199,68 @@ pub fn restore_moves(
 #[cfg(test)]
 mod tests {
     use super::super::identity::buildings_moved;
+    use super::super::refine::Refiner;
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// On a lattice balanced by the refiner from strips of about 300 households:
+        /// restoring never moves more buildings, never leaves more grids outside the band,
+        /// and every grid stays connected, with every site in one grid.
+        #[test]
+        fn restoring_moves_fewer_and_keeps_grids_whole(
+            households in proptest::collection::vec(10u32..120, 24..72),
+            buildings in proptest::collection::vec(1u32..12, 72),
+            factor in 0.85f64..1.15,
+        ) {
+            let columns = 6;
+            let changed: Vec<u32> = households
+                .iter()
+                .map(|&h| ((f64::from(h) * factor).round() as u32).max(1))
+                .collect();
+            let graph = SiteGraph::lattice(columns, &changed);
+            // Grids: runs of sites in row order (connected on the lattice) of ~300.
+            let mut before: Vec<Vec<usize>> = vec![Vec::new()];
+            let mut sum = 0;
+            for (i, &h) in households.iter().enumerate() {
+                if sum >= 280 && before.last().is_some_and(|p| p.len() >= columns) {
+                    before.push(Vec::new());
+                    sum = 0;
+                }
+                if let Some(last) = before.last_mut() {
+                    last.push(i);
+                }
+                sum += h;
+            }
+            let before: Vec<Vec<usize>> = before
+                .into_iter()
+                .filter(|p| graph.components(p).len() == 1)
+                .collect();
+            let mut refiner = Refiner::new(&graph, &before, 300.0, 30.0).keeping_existing();
+            refiner.run();
+            let after = refiner.parts();
+            let restored = restore_moves(&graph, &before, after.clone(), 300.0, 30.0, &buildings);
+            let outside = |parts: &[Vec<usize>]| {
+                parts
+                    .iter()
+                    .filter(|p| (graph.weight_of(p) as f64 - 300.0).abs() > 30.0 + 1e-9)
+                    .count()
+            };
+            prop_assert!(
+                buildings_moved(&graph, &before, &restored, &buildings)
+                    <= buildings_moved(&graph, &before, &after, &buildings)
+            );
+            prop_assert!(outside(&restored) <= outside(&after));
+            let mut sites: Vec<usize> = restored.iter().flatten().copied().collect();
+            let mut expected: Vec<usize> = after.iter().flatten().copied().collect();
+            sites.sort_unstable();
+            expected.sort_unstable();
+            prop_assert_eq!(sites, expected);
+            for p in &restored {
+                prop_assert_eq!(graph.components(p).len(), 1);
+            }
+        }
+    }
 
     #[test]
     fn a_site_passed_along_for_nothing_goes_home() {
