@@ -117,7 +117,7 @@ pub async fn list(
     let layer = Layer::parse(&layer).ok_or_else(|| ApiError::NotFound {
         what: format!("layer {layer:?}"),
     })?;
-    caller.require(layer.min_role(), &format!("layer {}", layer.as_str()))?;
+    caller.require(layer.min_role(), format_args!("layer {}", layer.as_str()))?;
     let query = parse_query(&params)?;
     let audience = if caller.0.sees_internal_data() {
         Audience::Internal

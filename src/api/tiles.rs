@@ -27,10 +27,10 @@ fn layer_param(name: &str) -> Result<TileLayer, ApiError> {
 fn allow(caller: &Caller, layer: TileLayer) -> Result<(), ApiError> {
     match layer.audience() {
         Audience::Public => Ok(()),
-        Audience::Internal if caller.has(Role::Dispatcher) => Ok(()),
-        Audience::Internal => {
-            caller.require(Role::Dispatcher, &format!("the {} tiles", layer.as_str()))
-        }
+        Audience::Internal => caller.require(
+            Role::Dispatcher,
+            format_args!("the {} tiles", layer.as_str()),
+        ),
     }
 }
 

@@ -215,16 +215,15 @@ fn dissolve_lightest(graph: &SiteGraph, parts: &mut Vec<Vec<usize>>) -> bool {
     dissolve_part(graph, parts, lightest)
 }
 
-/// Gives part `lightest`'s sites to the neighbouring parts, each to its lightest
+/// Gives part `dissolved`'s sites to the neighbouring parts, each to its lightest
 /// neighbour, growing inwards from the border so every part stays connected.
-fn dissolve_part(graph: &SiteGraph, parts: &mut Vec<Vec<usize>>, lightest: usize) -> bool {
-    if lightest >= parts.len() || parts.len() < 2 {
+fn dissolve_part(graph: &SiteGraph, parts: &mut Vec<Vec<usize>>, dissolved: usize) -> bool {
+    if dissolved >= parts.len() || parts.len() < 2 {
         return false;
     }
-    let weight: Vec<u64> = parts.iter().map(|p| graph.weight_of(p)).collect();
+    let mut weights: Vec<u64> = parts.iter().map(|p| graph.weight_of(p)).collect();
     let mut of = part_of(graph, parts);
-    let mut left: Vec<usize> = parts[lightest].clone();
-    let mut weights = weight.clone();
+    let mut left: Vec<usize> = parts[dissolved].clone();
     while !left.is_empty() {
         let mut progress = false;
         let mut i = 0;
@@ -233,7 +232,7 @@ fn dissolve_part(graph: &SiteGraph, parts: &mut Vec<Vec<usize>>, lightest: usize
             let receiver = graph.adjacency[n]
                 .iter()
                 .map(|&m| of[m])
-                .filter(|&p| p != lightest && p != usize::MAX)
+                .filter(|&p| p != dissolved && p != usize::MAX)
                 .min_by_key(|&p| (weights[p], p));
             if let Some(p) = receiver {
                 of[n] = p;
@@ -249,11 +248,11 @@ fn dissolve_part(graph: &SiteGraph, parts: &mut Vec<Vec<usize>>, lightest: usize
             return false;
         }
     }
-    parts.remove(lightest);
+    parts.remove(dissolved);
     let mut rebuilt = vec![Vec::new(); parts.len()];
-    let index_after = |p: usize| if p > lightest { p - 1 } else { p };
+    let index_after = |p: usize| if p > dissolved { p - 1 } else { p };
     for (n, &p) in of.iter().enumerate() {
-        if p != usize::MAX && p != lightest {
+        if p != usize::MAX && p != dissolved {
             rebuilt[index_after(p)].push(n);
         }
     }

@@ -61,8 +61,7 @@ pub(super) fn buildings_moved(
         .zip(&carried)
         .flat_map(|(members, identity)| members.iter().map(move |&n| (n, *identity)))
         .filter(|&(n, identity)| Some(was[n]) != identity)
-        .map(|(n, _)| n)
-        .map(|n| site_buildings(buildings, n))
+        .map(|(n, _)| site_buildings(buildings, n))
         .sum()
 }
 

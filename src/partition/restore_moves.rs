@@ -9,8 +9,9 @@ use super::graph::SiteGraph;
 use super::identity::{carried_identities, part_of, site_buildings};
 
 /// Sends moved sites of `after` back to the part carrying their old part's identity in
-/// `before` (singly, or two at a time across the same border) where that keeps every part
-/// connected and leaves no part further outside `target ± band`. `buildings[s]` is how
+/// `before` (singly, two at a time across the same border, or traded for one site costing
+/// fewer buildings) where that keeps every part connected and leaves no part further
+/// outside `target ± band`. `buildings[s]` is how
 /// many buildings site `s` holds. Returns the parts, fewer buildings moved or the same.
 pub fn restore_moves(
     graph: &SiteGraph,
@@ -43,6 +44,13 @@ pub fn restore_moves(
     };
     let borders =
         |of: &[usize], n: usize, part: usize| graph.adjacency[n].iter().any(|&m| of[m] == part);
+    // Whether parts `a` and `b` are each in one piece.
+    let whole = |of: &[usize], a: usize, b: usize| {
+        [a, b].iter().all(|&p| {
+            let members: Vec<usize> = (0..graph.len()).filter(|&s| of[s] == p).collect();
+            graph.components(&members).len() == 1
+        })
+    };
     // Buildings moved more if site `t` goes from part `from` to part `to`: its buildings
     // when it leaves home; nothing when it returns home or is already away from it (or its
     // old part is gone).
@@ -100,11 +108,7 @@ pub fn restore_moves(
                 }
                 of[n] = b;
                 of[m] = a;
-                let connected = [a, b].iter().all(|&p| {
-                    let members: Vec<usize> = (0..graph.len()).filter(|&s| of[s] == p).collect();
-                    graph.components(&members).len() == 1
-                });
-                if connected {
+                if whole(&of, a, b) {
                     weights[a] -= delta;
                     weights[b] += delta;
                     changed = true;
@@ -155,11 +159,7 @@ pub fn restore_moves(
                         continue;
                     }
                     of[t] = a;
-                    let connected = [a, b].iter().all(|&p| {
-                        let members: Vec<usize> =
-                            (0..graph.len()).filter(|&s| of[s] == p).collect();
-                        graph.components(&members).len() == 1
-                    });
+                    let connected = whole(&of, a, b);
                     of[t] = b;
                     if connected {
                         best = Some((cost, deviation, t));
