@@ -87,8 +87,13 @@ pub async fn rebalance(database: &str, communities: usize, json: bool) -> CliRes
         report.shrink_moved_max * 100.0
     );
     println!(
-        "±15% household changes: {} of {} moved under 10% of the community's buildings; in {} no rebalancing within tolerance can",
-        report.changes_under_10_percent, report.changes, report.changes_impossible_under_10_percent
+        "±15% household changes: {} of {} moved under 10% of the community's buildings with every grid within tolerance \
+         ({} moved under 10%, {} left a grid outside the band); in {} no rebalancing within tolerance can move under 10%",
+        report.changes_met,
+        report.changes,
+        report.changes_under_10_percent,
+        report.changes_outside_band,
+        report.changes_impossible_under_10_percent
     );
     Ok(())
 }

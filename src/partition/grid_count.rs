@@ -5,6 +5,7 @@
 //! is balanced by the refiner and the one moving the fewest buildings wins. Existing grids
 //! keep everything else.
 
+use super::anneal_moves::anneal_moves;
 use super::choose_parts;
 use super::graph::SiteGraph;
 use super::identity::{buildings_moved, part_of};
@@ -13,6 +14,13 @@ use super::restore_moves::restore_moves;
 
 /// Grids tried as the one to seed from or dissolve (the heaviest or lightest first).
 const CANDIDATES: usize = 12;
+
+/// Best balanced candidates annealed further.
+const ANNEALED: usize = 3;
+/// Annealing proposals per site of the component, and their floor and ceiling.
+const ANNEAL_STEPS_PER_SITE: usize = 200;
+const ANNEAL_STEPS_MIN: usize = 20_000;
+const ANNEAL_STEPS_MAX: usize = 200_000;
 
 /// Sites of each candidate grid tried as the seed of a new grid.
 const SEEDS_PER_GRID: usize = 3;
@@ -73,9 +81,12 @@ fn reach_count(graph: &SiteGraph, parts: &mut Vec<Vec<usize>>, wanted: usize) {
 
 /// Rebalances an existing partition with the fewest buildings moved: the part count is
 /// adjusted to the households (each candidate grid to seed from or dissolve is tried, and
-/// keeping the count), then boundary moves bring parts within the band; the candidate with
-/// the fewest parts outside the band, then the fewest buildings moved, wins.
-/// `buildings[s]` is how many buildings site `s` holds.
+/// keeping the count), boundary moves bring parts within the band, and the best candidates
+/// are annealed ([`anneal_moves`]); the candidate with the fewest parts outside the band,
+/// then the fewest buildings moved, wins. When every candidate leaves parts outside the
+/// band, the neighbouring counts whose mean fits the band are tried too: a grid is added
+/// or dissolved only when moves cannot balance. `buildings[s]` is how many buildings site
+/// `s` holds.
 pub fn rebalance_existing(
     graph: &SiteGraph,
     parts: Vec<Vec<usize>>,
@@ -88,62 +99,151 @@ pub fn rebalance_existing(
     let original = parts.clone();
     let mut start = parts;
     dissolve_scraps(graph, &mut start, target, band);
-    let balance = |parts: &[Vec<usize>]| {
+    let search = Search {
+        graph,
+        original: &original,
+        start: &start,
+        target,
+        band,
+        buildings,
+    };
+    let mut best = search.best_with_count(wanted);
+    if best.0.0 > 0 {
+        let fits = |k: usize| k > 0 && (households / k as f64 - target).abs() <= band + 1e-9;
+        let others = [start.len(), wanted + 1, wanted.saturating_sub(1)];
+        let mut tried = vec![wanted];
+        for count in others {
+            if tried.contains(&count) || !fits(count) {
+                continue;
+            }
+            tried.push(count);
+            let other = search.best_with_count(count);
+            if other.0 < best.0 {
+                best = other;
+            }
+        }
+    }
+    best.1
+}
+
+/// What [`rebalance_existing`] searches from.
+struct Search<'a> {
+    graph: &'a SiteGraph,
+    original: &'a [Vec<usize>],
+    /// The original parts without scraps.
+    start: &'a [Vec<usize>],
+    target: f64,
+    band: f64,
+    buildings: &'a [u32],
+}
+
+/// Parts outside the band, then buildings moved.
+type Rank = (usize, u64);
+
+impl Search<'_> {
+    fn rank(&self, parts: &[Vec<usize>]) -> Rank {
+        let outside = parts
+            .iter()
+            .filter(|p| (self.graph.weight_of(p) as f64 - self.target).abs() > self.band + 1e-9)
+            .count();
+        (
+            outside,
+            buildings_moved(self.graph, self.original, parts, self.buildings),
+        )
+    }
+
+    /// Boundary moves, then moved sites sent home.
+    fn balance(&self, parts: &[Vec<usize>]) -> Vec<Vec<usize>> {
+        let (graph, target, band) = (self.graph, self.target, self.band);
         let mut refiner = Refiner::new(graph, parts, target, band).keeping_existing();
         refiner.run();
-        restore_moves(graph, &original, refiner.parts(), target, band, buildings)
-    };
-    let mut order: Vec<usize> = (0..start.len()).collect();
-    order.sort_by_key(|&p| (graph.weight_of(&start[p]), p));
-    let mut candidates: Vec<Vec<Vec<usize>>> = Vec::new();
-    if start.len() < wanted {
-        for &p in order.iter().rev().take(CANDIDATES) {
-            for seed in seed_sites(graph, &start, p)
-                .into_iter()
-                .take(SEEDS_PER_GRID)
-            {
-                let mut parts = start.clone();
-                seed_new_part_at(&mut parts, p, seed);
-                reach_count(graph, &mut parts, wanted);
-                candidates.push(parts);
+        restore_moves(
+            graph,
+            self.original,
+            refiner.parts(),
+            target,
+            band,
+            self.buildings,
+        )
+    }
+
+    /// Starting points with `count` parts: each candidate grid to seed a new part from or
+    /// to dissolve, and keeping the count.
+    fn candidates(&self, count: usize) -> Vec<Vec<Vec<usize>>> {
+        let (graph, start) = (self.graph, self.start);
+        let mut order: Vec<usize> = (0..start.len()).collect();
+        order.sort_by_key(|&p| (graph.weight_of(&start[p]), p));
+        let mut candidates: Vec<Vec<Vec<usize>>> = Vec::new();
+        if start.len() < count {
+            for &p in order.iter().rev().take(CANDIDATES) {
+                for seed in seed_sites(graph, start, p).into_iter().take(SEEDS_PER_GRID) {
+                    let mut parts = start.to_vec();
+                    seed_new_part_at(&mut parts, p, seed);
+                    reach_count(graph, &mut parts, count);
+                    candidates.push(parts);
+                }
+            }
+        } else if start.len() > count.max(1) {
+            for &p in order.iter().take(CANDIDATES) {
+                let mut parts = start.to_vec();
+                if dissolve_part(graph, &mut parts, p) {
+                    reach_count(graph, &mut parts, count);
+                    candidates.push(parts);
+                }
             }
         }
-    } else if start.len() > wanted.max(1) {
-        for &p in order.iter().take(CANDIDATES) {
-            let mut parts = start.clone();
-            if dissolve_part(graph, &mut parts, p) {
-                reach_count(graph, &mut parts, wanted);
-                candidates.push(parts);
-            }
+        if candidates.is_empty() {
+            let mut parts = start.to_vec();
+            reach_count(graph, &mut parts, count);
+            candidates.push(parts);
         }
+        // Keeping the number of grids is a candidate too: a grid is added or dissolved
+        // only when moves alone leave more grids outside the band.
+        if start.len() != count {
+            candidates.push(start.to_vec());
+        }
+        candidates
     }
-    if candidates.is_empty() {
-        let mut parts = start.clone();
-        reach_count(graph, &mut parts, wanted);
-        candidates.push(parts);
+
+    /// The best balanced candidate for `count` parts, the best few annealed.
+    fn best_with_count(&self, count: usize) -> (Rank, Vec<Vec<usize>>) {
+        let mut balanced: Vec<(Rank, usize, Vec<Vec<usize>>)> = self
+            .candidates(count)
+            .iter()
+            .map(|c| self.balance(c))
+            .enumerate()
+            .map(|(i, parts)| (self.rank(&parts), i, parts))
+            .collect();
+        balanced.sort_by_key(|a| (a.0, a.1));
+        let sites: usize = self.original.iter().map(Vec::len).sum();
+        let steps = (sites * ANNEAL_STEPS_PER_SITE).clamp(ANNEAL_STEPS_MIN, ANNEAL_STEPS_MAX);
+        let (graph, target, band, buildings) = (self.graph, self.target, self.band, self.buildings);
+        balanced
+            .into_iter()
+            .take(ANNEALED)
+            .map(|(before, i, parts)| {
+                let annealed = anneal_moves(
+                    graph,
+                    self.original,
+                    parts.clone(),
+                    target,
+                    band,
+                    buildings,
+                    steps,
+                );
+                let annealed =
+                    restore_moves(graph, self.original, annealed, target, band, buildings);
+                let after = self.rank(&annealed);
+                if after < before {
+                    (after, i, annealed)
+                } else {
+                    (before, i, parts)
+                }
+            })
+            .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
+            .map(|(rank, _, parts)| (rank, parts))
+            .unwrap_or_else(|| ((usize::MAX, u64::MAX), self.start.to_vec()))
     }
-    // Keeping the number of grids is a candidate too: a grid is added or dissolved only
-    // when moves alone leave more grids outside the band.
-    if start.len() != wanted {
-        candidates.push(start);
-    }
-    candidates
-        .iter()
-        .map(|c| balance(c))
-        .enumerate()
-        .min_by_key(|(i, parts)| {
-            let outside = parts
-                .iter()
-                .filter(|p| (graph.weight_of(p) as f64 - target).abs() > band + 1e-9)
-                .count();
-            (
-                outside,
-                buildings_moved(graph, &original, parts, buildings),
-                *i,
-            )
-        })
-        .map(|(_, parts)| parts)
-        .unwrap_or_default()
 }
 
 /// A new part of one site, taken from the heaviest part where it borders the most other

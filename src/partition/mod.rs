@@ -14,6 +14,7 @@
 //! 5. Polygons: union of each grid's cells clipped to the community; codes numbered
 //!    west→east, north→south (base 001–899, dedicated 901–999).
 
+mod anneal_moves;
 mod band_reach;
 mod bisection;
 pub mod graph;
