@@ -23,6 +23,9 @@ const HOT: f64 = 1.0;
 const COLD: f64 = 0.02;
 /// Share of proposals that exchange two neighbouring sites rather than move one.
 const SWAP_SHARE: f64 = 0.25;
+/// Rounds of repair and polish at most, each from the best partition found; the walk
+/// stops after a round that found nothing better.
+const ROUNDS: usize = 4;
 /// Fixed seed: the same change always gives the same plan.
 const SEED: u64 = 0x0067_7269_646d_6170;
 
@@ -188,9 +191,11 @@ impl Walk<'_> {
 }
 
 /// Anneals `start` (a partition of some sites of `graph`, each part connected), whose old
-/// partition is `before`, for about `steps` proposals; returns the best partition seen:
-/// fewest parts outside `target ± band`, then fewest buildings moved (`buildings[s]` per
-/// site), then fewest households outside the band. Deterministic.
+/// partition is `before`: rounds of `steps` proposals (half repairing, half polishing),
+/// each round from the best partition so far, until a round finds nothing better or
+/// [`ROUNDS`] have run. Returns the best partition seen: fewest parts outside
+/// `target ± band`, then fewest buildings moved (`buildings[s]` per site), then fewest
+/// households outside the band. Deterministic.
 pub fn anneal_moves(
     graph: &SiteGraph,
     before: &[Vec<usize>],
@@ -239,17 +244,21 @@ pub fn anneal_moves(
     };
     let mut best = (walk.rank(), walk.of.clone());
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
-    for phase in [Phase::Repair, Phase::Polish] {
-        if phase == Phase::Polish {
-            // Polish from the best partition found.
+    for _ in 0..ROUNDS {
+        let at_start = best.0;
+        for phase in [Phase::Repair, Phase::Polish] {
+            // Each stretch starts from the best partition found.
             for &n in &members {
                 let p = best.1[n];
                 if walk.of[n] != p {
                     walk.apply(n, p);
                 }
             }
+            walk.run(phase, &members, steps / 2, &mut rng, &mut best);
         }
-        walk.run(phase, &members, steps / 2, &mut rng, &mut best);
+        if best.0 >= at_start {
+            break;
+        }
     }
     let mut parts = vec![Vec::new(); start.len()];
     for &n in &members {
