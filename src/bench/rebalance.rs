@@ -1,11 +1,14 @@
 //! `gridmap bench rebalance`: previews of splits and merges on the default generated
-//! district (time each), and how many buildings a ±15% household change moves.
+//! district (time each), and how many buildings a ±15% household change moves: every
+//! household of the community scaled, a new compound built, or a block vacated.
 
 use crate::domain::*;
-use crate::partition::{PartitionOptions, fewest_moves_bound};
+use crate::partition::{
+    CommunityPlan, GridFlag, PartitionOptions, Start, fewest_moves_bound, partition_community,
+};
 use crate::service::rebalance::{self, Operation};
 use crate::store::{LayerQuery, Store};
-use geo::{BoundingRect, Centroid, Intersects};
+use geo::{BoundingRect, Centroid, Intersects, MapCoords};
 use geo_types::{Geometry, LineString};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -20,6 +23,99 @@ fn households_by_grid(buildings: &[Building], base_grids: &HashSet<GridCode>) ->
         }
     }
     by.into_values().collect()
+}
+
+/// A new compound adding 15% of the community's households: copies of the residential
+/// buildings of the base grid with the fewest buildings (mid- and high-rise blocks), a few
+/// metres off, without a grid.
+fn new_compound(buildings: &[Building]) -> Vec<Building> {
+    let total: u32 = buildings.iter().map(|b| b.households).sum();
+    let mut per_grid: HashMap<&GridCode, usize> = HashMap::new();
+    for b in buildings.iter().filter(|b| b.kind.is_residential()) {
+        if let Some(g) = &b.grid {
+            *per_grid.entry(g).or_default() += 1;
+        }
+    }
+    let Some(grid) = per_grid
+        .into_iter()
+        .min_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)))
+        .map(|(g, _)| g.clone())
+    else {
+        return Vec::new();
+    };
+    let models: Vec<&Building> = buildings
+        .iter()
+        .filter(|b| b.grid.as_ref() == Some(&grid) && b.kind.is_residential() && b.households > 0)
+        .collect();
+    let mut compound = Vec::new();
+    let mut added = 0u32;
+    for (i, b) in models.iter().cycle().enumerate().take(10_000) {
+        if f64::from(added) >= 0.15 * f64::from(total) {
+            break;
+        }
+        let shift = 0.00003 * (1 + i % 7) as f64;
+        compound.push(Building {
+            id: BuildingId(format!("bench-compound-{i}")),
+            footprint: b
+                .footprint
+                .map_coords(|c| geo::coord! {x: c.x + shift, y: c.y - shift}),
+            grid: None,
+            ..(*b).clone()
+        });
+        added += b.households;
+    }
+    compound
+}
+
+/// The community without its westernmost residential buildings (a block demolished for
+/// redevelopment), until 15% of its households are gone.
+fn demolished_block(buildings: &[Building]) -> Vec<Building> {
+    let total: u32 = buildings.iter().map(|b| b.households).sum();
+    let mut west_first: Vec<(f64, usize)> = buildings
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.kind.is_residential() && b.households > 0)
+        .filter_map(|(i, b)| b.footprint.centroid().map(|c| (c.x(), i)))
+        .collect();
+    west_first.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut demolished = HashSet::new();
+    let mut removed = 0u32;
+    for (_, i) in west_first {
+        if f64::from(removed) >= 0.15 * f64::from(total) {
+            break;
+        }
+        removed += buildings[i].households;
+        demolished.insert(i);
+    }
+    buildings
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !demolished.contains(i))
+        .map(|(_, b)| b.clone())
+        .collect()
+}
+
+/// How many of `before`'s buildings still standing `plan` puts in another grid, and the
+/// share of the plan's balanced base grids within `band` of `target`.
+fn plan_outcome(before: &[Building], plan: &CommunityPlan, target: f64, band: f64) -> (usize, f64) {
+    let after: HashMap<BuildingId, GridCode> = plan.assignments().into_iter().collect();
+    let moved = before
+        .iter()
+        .filter(|b| {
+            b.grid.is_some() && after.get(&b.id).is_some_and(|a| Some(a) != b.grid.as_ref())
+        })
+        .count();
+    let balanced: Vec<u32> = plan
+        .grids
+        .iter()
+        .filter(|g| g.grid.kind == GridKind::Base && g.flag == GridFlag::Normal)
+        .map(|g| g.grid.households)
+        .collect();
+    let within = balanced
+        .iter()
+        .filter(|&&h| (f64::from(h) - target).abs() <= band + 1e-9)
+        .count();
+    (moved, within as f64 / balanced.len().max(1) as f64)
 }
 
 /// One measured preview.
@@ -54,6 +150,10 @@ pub struct RebalanceBenchReport {
     /// Changes where no rebalancing within tolerance can move under 10%: the bound is at
     /// least 10% of the buildings, or no number of grids fits the band.
     pub changes_impossible_under_10_percent: usize,
+    /// New compounds (+15% of households in new buildings) and demolished blocks (−15%) run,
+    /// and how many moved under 10% of the buildings with every grid within the band.
+    pub local_changes: usize,
+    pub local_changes_met: usize,
 }
 
 /// Runs the benchmark over the first `communities` communities of a partitioned store.
@@ -67,6 +167,17 @@ pub async fn run(
         .communities(&LayerQuery::default())
         .await
         .map_err(|e| e.to_string())?;
+    let barriers = crate::service::partition_job::barriers(store)
+        .await
+        .map_err(|e| e.to_string())?;
+    let keep = PartitionOptions {
+        start: Start::KeepExisting,
+        ..options
+    };
+    let (target, band) = (
+        f64::from(options.target),
+        options.tolerance * f64::from(options.target),
+    );
     let mut runs = Vec::new();
     let mut record = |run: PreviewRun| {
         let bound = match (run.operation.starts_with("households"), run.fewest_possible) {
@@ -197,6 +308,30 @@ pub async fn run(
                 });
             }
         }
+        // A new compound and a demolished block: the same partitioning a preview runs.
+        let compound = new_compound(&original);
+        let with_compound: Vec<Building> = original.iter().chain(&compound).cloned().collect();
+        for (label, changed) in [
+            ("new compound +15%", with_compound),
+            ("demolished block −15%", demolished_block(&original)),
+        ] {
+            let refs: Vec<&Building> = changed.iter().collect();
+            let t = Instant::now();
+            let plan =
+                tokio::task::block_in_place(|| partition_community(c, &refs, &barriers, &keep));
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            if let Ok(plan) = plan {
+                let (moved, within) = plan_outcome(&original, &plan, target, band);
+                record(PreviewRun {
+                    operation: format!("{label} in {}", c.code),
+                    ms,
+                    buildings: original.len(),
+                    buildings_moved: moved,
+                    within_10_percent: within,
+                    fewest_possible: None,
+                });
+            }
+        }
     }
     let max = |prefix: &str, f: &dyn Fn(&PreviewRun) -> f64| {
         runs.iter()
@@ -224,7 +359,19 @@ pub async fn run(
         .iter()
         .filter(|r| r.fewest_possible.is_none_or(|b| !under_10(b, r)))
         .count();
+    let local: Vec<&PreviewRun> = runs
+        .iter()
+        .filter(|r| {
+            r.operation.starts_with("new compound") || r.operation.starts_with("demolished")
+        })
+        .collect();
+    let local_changes_met = local
+        .iter()
+        .filter(|r| in_band(r) && under_10(r.buildings_moved, r))
+        .count();
     Ok(RebalanceBenchReport {
+        local_changes: local.len(),
+        local_changes_met,
         changes: changes.len(),
         changes_under_10_percent,
         changes_outside_band,
@@ -244,4 +391,75 @@ pub async fn run(
             .fold(0.0, f64::max),
         runs,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row of buildings west to east: `households` each, the first `in_small_grid` in grid
+    /// A (the grid of fewest buildings), the rest in grid B.
+    fn row(households: &[u32], in_small_grid: usize) -> Vec<Building> {
+        households
+            .iter()
+            .enumerate()
+            .map(|(i, &h)| {
+                let x = 110.0 + 0.001 * i as f64;
+                let ring = vec![
+                    (x, 39.8),
+                    (x + 0.0002, 39.8),
+                    (x + 0.0002, 39.8002),
+                    (x, 39.8),
+                ];
+                Building {
+                    id: BuildingId(format!("b{i}")),
+                    footprint: geo::MultiPolygon::new(vec![geo::Polygon::new(ring.into(), vec![])]),
+                    households: h,
+                    residents: h * 2,
+                    floors: None,
+                    kind: BuildingKind::Apartments,
+                    name: None,
+                    address: None,
+                    building_head: None,
+                    community: None,
+                    grid: if i < in_small_grid {
+                        "150602001001001"
+                    } else {
+                        "150602001001002"
+                    }
+                    .parse()
+                    .ok(),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_new_compound_copies_the_grid_of_fewest_buildings_until_15_percent_more() {
+        // 1,000 households: grid A of two towers of 100, grid B of twenty houses of 40.
+        let mut households = vec![100, 100];
+        households.extend([40; 20]);
+        let compound = new_compound(&row(&households, 2));
+        // 150 households: two copies of the towers reach 200.
+        assert_eq!(compound.len(), 2);
+        assert!(
+            compound
+                .iter()
+                .all(|b| b.grid.is_none() && b.households == 100)
+        );
+        assert!(
+            compound
+                .iter()
+                .all(|b| b.id.0.starts_with("bench-compound-"))
+        );
+    }
+
+    #[test]
+    fn a_demolished_block_is_the_westernmost_15_percent_of_households() {
+        let buildings = row(&[50; 20], 5);
+        let left = demolished_block(&buildings);
+        // 1,000 households: the three westernmost buildings (150) go.
+        assert_eq!(left.len(), 17);
+        assert_eq!(left[0].id, BuildingId("b3".into()));
+    }
 }
