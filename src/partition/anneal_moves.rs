@@ -322,28 +322,7 @@ mod tests {
             buildings in proptest::collection::vec(1u32..12, 72),
             factor in 0.85f64..1.15,
         ) {
-            let columns = 6;
-            let changed: Vec<u32> = households
-                .iter()
-                .map(|&h| ((f64::from(h) * factor).round() as u32).max(1))
-                .collect();
-            let graph = SiteGraph::lattice(columns, &changed);
-            let mut before: Vec<Vec<usize>> = vec![Vec::new()];
-            let mut sum = 0;
-            for (i, &h) in households.iter().enumerate() {
-                if sum >= 280 && before.last().is_some_and(|p| p.len() >= columns) {
-                    before.push(Vec::new());
-                    sum = 0;
-                }
-                if let Some(last) = before.last_mut() {
-                    last.push(i);
-                }
-                sum += h;
-            }
-            let before: Vec<Vec<usize>> = before
-                .into_iter()
-                .filter(|p| graph.components(p).len() == 1)
-                .collect();
+            let (graph, before) = SiteGraph::lattice_strips(6, &households, factor);
             let after = anneal_moves(&graph, &before, before.clone(), 300.0, 30.0, &buildings, 5_000);
             let again = anneal_moves(&graph, &before, before.clone(), 300.0, 30.0, &buildings, 5_000);
             prop_assert_eq!(&after, &again);

@@ -134,6 +134,41 @@ impl SiteGraph {
 
 #[cfg(test)]
 impl SiteGraph {
+    /// A lattice of `columns` (see [`SiteGraph::lattice`]) whose sites hold `households`
+    /// scaled by `factor`, and the old grids: runs of sites in row order of about 300 of
+    /// the unscaled households, each connected (for tests of rebalancing).
+    pub(crate) fn lattice_strips(
+        columns: usize,
+        households: &[u32],
+        factor: f64,
+    ) -> (Self, Vec<Vec<usize>>) {
+        let changed: Vec<u32> = households
+            .iter()
+            .map(|&h| ((f64::from(h) * factor).round() as u32).max(1))
+            .collect();
+        let graph = Self::lattice(columns, &changed);
+        let mut before: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut sum = 0;
+        for (i, &h) in households.iter().enumerate() {
+            if sum >= 280 && before.last().is_some_and(|p| p.len() >= columns) {
+                before.push(Vec::new());
+                sum = 0;
+            }
+            if let Some(last) = before.last_mut() {
+                last.push(i);
+            }
+            sum += h;
+        }
+        let before = before
+            .into_iter()
+            .filter(|p| graph.components(p).len() == 1)
+            .collect();
+        (graph, before)
+    }
+}
+
+#[cfg(test)]
+impl SiteGraph {
     /// Sites on a lattice of `columns`, row by row, each the neighbour of the sites left,
     /// right, above and below (for tests).
     pub(crate) fn lattice(columns: usize, weights: &[u32]) -> Self {
