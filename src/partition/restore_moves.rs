@@ -6,7 +6,7 @@
 //! grids keep their place in the tolerance band and stay connected.
 
 use super::graph::SiteGraph;
-use super::identity::{carried_identities, part_of, site_buildings};
+use super::identity::{buildings_moved, carried_identities, part_of, site_buildings};
 
 /// Sends moved sites of `after` back to the part carrying their old part's identity in
 /// `before` (singly, two at a time across the same border, or traded for one site costing
@@ -193,12 +193,18 @@ pub fn restore_moves(
             parts[p].push(n);
         }
     }
+    // The returns were chosen by the identities of `after`; once sites are home, another
+    // part may carry an old grid's code (largest overlap), and that count is what counts.
+    if buildings_moved(graph, before, &parts, buildings)
+        > buildings_moved(graph, before, &after, buildings)
+    {
+        return after;
+    }
     parts
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::identity::buildings_moved;
     use super::super::refine::Refiner;
     use super::*;
     use proptest::prelude::*;
