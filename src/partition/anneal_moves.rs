@@ -77,11 +77,14 @@ impl Walk<'_> {
     }
 
     fn rank(&self) -> Rank {
-        let distances: Vec<f64> = self.weights.iter().map(|&w| self.outside(w)).collect();
+        let (outside, distance) = self.weights.iter().fold((0, 0.0), |(count, sum), &w| {
+            let d = self.outside(w);
+            (count + usize::from(d > 1e-9), sum + d)
+        });
         Rank {
-            outside: distances.iter().filter(|&&d| d > 1e-9).count(),
+            outside,
             moved: self.moved,
-            distance: distances.iter().sum(),
+            distance,
         }
     }
 
@@ -113,6 +116,7 @@ impl Walk<'_> {
             .collect();
         !inside.is_empty() && self.graph.components(&inside).len() == 1
     }
+
     /// `steps` proposals of `phase`, cooling from [`HOT`] to [`COLD`]; `best` keeps the
     /// best partition seen.
     fn run(
