@@ -9,7 +9,7 @@
 //! grid connected and non-empty, so the result is as valid as the start, and never worse.
 
 use super::graph::SiteGraph;
-use super::identity::{carried_identities, part_of, site_buildings};
+use super::identity::{home_parts, part_of, site_buildings};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -213,23 +213,8 @@ pub fn anneal_moves(
     if start.len() < 2 || members.is_empty() {
         return start;
     }
-    let was = part_of(graph, before);
-    let carried = carried_identities(graph, before, &start, buildings);
-    let mut part_carrying = vec![usize::MAX; before.len()];
-    for (a, identity) in carried.iter().enumerate() {
-        if let Some(b) = identity {
-            part_carrying[*b] = a;
-        }
-    }
+    let home = home_parts(graph, before, &start, buildings);
     let of = part_of(graph, &start);
-    let home: Vec<usize> = (0..graph.len())
-        .map(|n| {
-            was.get(n)
-                .and_then(|&b| part_carrying.get(b))
-                .copied()
-                .unwrap_or(usize::MAX)
-        })
-        .collect();
     let moved = members
         .iter()
         .filter(|&&n| of[n] != home[n])

@@ -46,6 +46,29 @@ pub(super) fn carried_identities(
     carried
 }
 
+/// For each site, the part of `after` carrying its old part's identity in `before`
+/// ([`carried_identities`]); `usize::MAX` when its old part is gone or it had none.
+pub(super) fn home_parts(
+    graph: &SiteGraph,
+    before: &[Vec<usize>],
+    after: &[Vec<usize>],
+    buildings: &[u32],
+) -> Vec<usize> {
+    let was = part_of(graph, before);
+    let mut part_carrying = vec![usize::MAX; before.len()];
+    for (a, identity) in carried_identities(graph, before, after, buildings)
+        .into_iter()
+        .enumerate()
+    {
+        if let Some(b) = identity {
+            part_carrying[b] = a;
+        }
+    }
+    was.iter()
+        .map(|&b| part_carrying.get(b).copied().unwrap_or(usize::MAX))
+        .collect()
+}
+
 /// Buildings that change part from `before` to `after`, each part of `after` carrying the
 /// identity given by [`carried_identities`].
 pub(super) fn buildings_moved(

@@ -6,7 +6,7 @@
 //! grids keep their place in the tolerance band and stay connected.
 
 use super::graph::SiteGraph;
-use super::identity::{buildings_moved, carried_identities, part_of, site_buildings};
+use super::identity::{buildings_moved, home_parts, part_of, site_buildings};
 
 /// Sends moved sites of `after` back to the part carrying their old part's identity in
 /// `before` (singly, two at a time across the same border, or traded for one site costing
@@ -21,21 +21,8 @@ pub fn restore_moves(
     band: f64,
     buildings: &[u32],
 ) -> Vec<Vec<usize>> {
-    let was = part_of(graph, before);
-    let carried = carried_identities(graph, before, &after, buildings);
-    // The part of `after` carrying each old part, if any.
-    let mut home_of = vec![usize::MAX; before.len()];
-    for (a, identity) in carried.iter().enumerate() {
-        if let Some(b) = identity {
-            home_of[*b] = a;
-        }
-    }
-    let home = |n: usize| {
-        was.get(n)
-            .and_then(|&b| home_of.get(b))
-            .copied()
-            .filter(|&h| h != usize::MAX)
-    };
+    let home_part = home_parts(graph, before, &after, buildings);
+    let home = |n: usize| home_part.get(n).copied().filter(|&h| h != usize::MAX);
     let mut of = part_of(graph, &after);
     let mut sizes: Vec<usize> = after.iter().map(Vec::len).collect();
     let mut weights: Vec<f64> = after.iter().map(|p| graph.weight_of(p) as f64).collect();
