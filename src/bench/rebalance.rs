@@ -1,10 +1,11 @@
 //! `gridmap bench rebalance`: previews of splits and merges on the default generated
 //! district (time each), and how many buildings a ±15% household change moves: every
-//! household of the community scaled, a new compound built, or a block vacated.
+//! household of the community scaled, a new compound built, or a block demolished.
 
 use crate::domain::*;
 use crate::partition::{
-    CommunityPlan, GridFlag, PartitionOptions, Start, fewest_moves_bound, partition_community,
+    CommunityPlan, PartitionMetrics, PartitionOptions, Start, fewest_moves_bound,
+    partition_community,
 };
 use crate::service::rebalance::{self, Operation};
 use crate::store::{LayerQuery, Store};
@@ -95,27 +96,15 @@ fn demolished_block(buildings: &[Building]) -> Vec<Building> {
         .collect()
 }
 
-/// How many of `before`'s buildings still standing `plan` puts in another grid, and the
-/// share of the plan's balanced base grids within `band` of `target`.
-fn plan_outcome(before: &[Building], plan: &CommunityPlan, target: f64, band: f64) -> (usize, f64) {
+/// How many of `before`'s buildings still standing `plan` puts in another grid.
+fn buildings_moved(before: &[Building], plan: &CommunityPlan) -> usize {
     let after: HashMap<BuildingId, GridCode> = plan.assignments().into_iter().collect();
-    let moved = before
+    before
         .iter()
         .filter(|b| {
             b.grid.is_some() && after.get(&b.id).is_some_and(|a| Some(a) != b.grid.as_ref())
         })
-        .count();
-    let balanced: Vec<u32> = plan
-        .grids
-        .iter()
-        .filter(|g| g.grid.kind == GridKind::Base && g.flag == GridFlag::Normal)
-        .map(|g| g.grid.households)
-        .collect();
-    let within = balanced
-        .iter()
-        .filter(|&&h| (f64::from(h) - target).abs() <= band + 1e-9)
-        .count();
-    (moved, within as f64 / balanced.len().max(1) as f64)
+        .count()
 }
 
 /// One measured preview.
@@ -276,11 +265,8 @@ pub async fn run(
                     ..b.clone()
                 })
                 .collect();
-            let fewest_possible = fewest_moves_bound(
-                &households_by_grid(&changed, &base_grids),
-                f64::from(options.target),
-                options.tolerance * f64::from(options.target),
-            );
+            let fewest_possible =
+                fewest_moves_bound(&households_by_grid(&changed, &base_grids), target, band);
             let write = |buildings: Vec<Building>| Dataset {
                 buildings,
                 ..Dataset::default()
@@ -328,13 +314,18 @@ pub async fn run(
                 tokio::task::block_in_place(|| partition_community(c, &refs, &barriers, &keep));
             let ms = t.elapsed().as_secs_f64() * 1e3;
             if let Ok(plan) = plan {
-                let (moved, within) = plan_outcome(&original, &plan, target, band);
+                let metrics = PartitionMetrics::of(
+                    std::slice::from_ref(&plan),
+                    options.target,
+                    options.tolerance,
+                    ms,
+                );
                 record(PreviewRun {
                     operation: format!("{label} in {}", c.code),
                     ms,
                     buildings: original.len(),
-                    buildings_moved: moved,
-                    within_10_percent: within,
+                    buildings_moved: buildings_moved(&original, &plan),
+                    within_10_percent: metrics.within_10_percent,
                     fewest_possible,
                 });
             }
@@ -358,28 +349,22 @@ pub async fn run(
         .count();
     let in_band = |r: &PreviewRun| r.within_10_percent >= 1.0 - 1e-9;
     let changes_outside_band = changes.iter().filter(|r| !in_band(r)).count();
-    let changes_met = changes
-        .iter()
-        .filter(|r| in_band(r) && under_10(r.buildings_moved, r))
-        .count();
-    let changes_impossible_under_10_percent = changes
-        .iter()
-        .filter(|r| r.fewest_possible.is_none_or(|b| !under_10(b, r)))
-        .count();
+    // Moved under 10% with every grid in the band; no plan within tolerance can.
+    let met = |r: &&&PreviewRun| in_band(r) && under_10(r.buildings_moved, r);
+    let impossible = |r: &&&PreviewRun| r.fewest_possible.is_none_or(|b| !under_10(b, r));
+    let changes_met = changes.iter().filter(met).count();
+    let changes_impossible_under_10_percent = changes.iter().filter(impossible).count();
     let local: Vec<&PreviewRun> = runs
         .iter()
         .filter(|r| {
             r.operation.starts_with("new compound") || r.operation.starts_with("demolished")
         })
         .collect();
-    let local_changes_met = local
-        .iter()
-        .filter(|r| in_band(r) && under_10(r.buildings_moved, r))
-        .count();
+    let local_changes_met = local.iter().filter(met).count();
     let demolished_impossible_under_10_percent = local
         .iter()
         .filter(|r| r.operation.starts_with("demolished"))
-        .filter(|r| r.fewest_possible.is_none_or(|b| !under_10(b, r)))
+        .filter(impossible)
         .count();
     Ok(RebalanceBenchReport {
         demolished_impossible_under_10_percent,
