@@ -1,12 +1,17 @@
-//! Simulated annealing over site moves and swaps between bordering grids, minimising first
-//! the grids outside the tolerance band and then the buildings moved from their old grids.
+//! Simulated annealing over site moves, swaps between bordering grids and two-move chains,
+//! minimising first the grids outside the tolerance band and then the buildings moved from
+//! their old grids.
 //!
 //! Greedy balancing fixes one grid at a time and cannot see that a surplus is better passed
 //! along a chain of grids of tower blocks than into the row of houses next door, nor undo a
 //! choice that boxed a grid in. Annealing walks through such detours: a move that costs one
 //! building or pushes a grid a little out of the band is taken now and then, less often as
-//! the walk cools, and the best partition seen is kept. Every visited partition keeps each
-//! grid connected and non-empty, so the result is as valid as the start, and never worse.
+//! the walk cools, and the best partition seen is kept. A chain moves a site into a
+//! bordering grid and, in the same step, a site of similar households from that grid on to
+//! a grid it borders (or back): tower blocks trade places across a grid without the
+//! detour through two grids far outside the band that single moves would need. Every
+//! visited partition keeps each grid connected and non-empty, so the result is as valid as
+//! the start, and never worse.
 
 use super::graph::SiteGraph;
 use super::identity::{home_parts, part_of, site_buildings};
@@ -23,6 +28,10 @@ const HOT: f64 = 1.0;
 const COLD: f64 = 0.02;
 /// Share of proposals that exchange two neighbouring sites rather than move one.
 const SWAP_SHARE: f64 = 0.25;
+/// Share of proposals that pass a site on along a chain of two moves.
+const CHAIN_SHARE: f64 = 0.2;
+/// Sites of the receiving part sampled for the second move of a chain.
+const CHAIN_TRIES: usize = 16;
 /// Rounds of repair and polish at most, each from the best partition found; the walk
 /// stops after a round that found nothing better.
 const ROUNDS: usize = 4;
@@ -56,7 +65,9 @@ struct Walk<'a> {
     /// The part carrying each site's old grid (`usize::MAX`: retired, every place is a move).
     home: Vec<usize>,
     weights: Vec<f64>,
-    sizes: Vec<usize>,
+    /// Sites of each part, and where each site sits in its part's list.
+    lists: Vec<Vec<usize>>,
+    slot: Vec<usize>,
     low: f64,
     high: f64,
     moved: u64,
@@ -103,18 +114,58 @@ impl Walk<'_> {
         self.of[n] = to;
         self.weights[from] -= w;
         self.weights[to] += w;
-        self.sizes[from] -= 1;
-        self.sizes[to] += 1;
+        let at = self.slot[n];
+        self.lists[from].swap_remove(at);
+        if let Some(&moved_in) = self.lists[from].get(at) {
+            self.slot[moved_in] = at;
+        }
+        self.slot[n] = self.lists[to].len();
+        self.lists[to].push(n);
     }
 
     /// Whether part `p` is in one piece.
-    fn whole(&self, p: usize, members: &[usize]) -> bool {
-        let inside: Vec<usize> = members
-            .iter()
-            .copied()
-            .filter(|&n| self.of[n] == p)
-            .collect();
-        !inside.is_empty() && self.graph.components(&inside).len() == 1
+    fn whole(&self, p: usize) -> bool {
+        !self.lists[p].is_empty() && self.graph.components(&self.lists[p]).len() == 1
+    }
+
+    /// A proposal from site `n`: move it to the part of its neighbour `m` and, for a swap,
+    /// `m` to `n`'s part, or, for a chain, another site `k` of `m`'s part on to a third part
+    /// (or back to `n`'s) that `k` borders, the site whose households come nearest `n`'s of
+    /// [`CHAIN_TRIES`] sampled.
+    fn propose(
+        &self,
+        n: usize,
+        m: usize,
+        kind: Proposal,
+        rng: &mut ChaCha8Rng,
+    ) -> Option<Vec<(usize, usize)>> {
+        let (from, to) = (self.of[n], self.of[m]);
+        match kind {
+            Proposal::Move => Some(vec![(n, to)]),
+            Proposal::Swap => Some(vec![(n, to), (m, from)]),
+            Proposal::Chain => {
+                let wn = i64::from(self.graph.weight[n]);
+                let mut chosen: Option<(i64, usize, usize)> = None;
+                let receiving = &self.lists[to];
+                for _ in 0..CHAIN_TRIES {
+                    let k = receiving[rng.random_range(0..receiving.len())];
+                    let onward: Vec<usize> = self.graph.adjacency[k]
+                        .iter()
+                        .map(|&j| self.of[j])
+                        .filter(|&c| c != to && c != usize::MAX)
+                        .collect();
+                    if onward.is_empty() {
+                        continue;
+                    }
+                    let c = onward[rng.random_range(0..onward.len())];
+                    let gap = (i64::from(self.graph.weight[k]) - wn).abs();
+                    if chosen.is_none_or(|(g, _, _)| gap < g) {
+                        chosen = Some((gap, k, c));
+                    }
+                }
+                chosen.map(|(_, k, c)| vec![(n, to), (k, c)])
+            }
+        }
     }
 
     /// `steps` proposals of `phase`, cooling from [`HOT`] to [`COLD`]; `best` keeps the
@@ -148,43 +199,67 @@ impl Walk<'_> {
                 Some(&m) if rng.random_bool(0.5) => m,
                 _ => neighbours[rng.random_range(0..neighbours.len())],
             };
-            let to = self.of[m];
-            let swap = rng.random_bool(SWAP_SHARE);
-            let (wn, wm) = (f64::from(graph.weight[n]), f64::from(graph.weight[m]));
-            let (new_from, new_to) = if swap {
-                (self.weights[from] - wn + wm, self.weights[to] + wn - wm)
+            let roll: f64 = rng.random();
+            let kind = if roll < SWAP_SHARE {
+                Proposal::Swap
+            } else if roll < SWAP_SHARE + CHAIN_SHARE {
+                Proposal::Chain
             } else {
-                (self.weights[from] - wn, self.weights[to] + wn)
+                Proposal::Move
             };
+            let Some(plan) = self.propose(n, m, kind, rng) else {
+                continue;
+            };
+            // The parts the proposal touches, with their households after it.
+            let mut touched: Vec<(usize, f64)> = Vec::with_capacity(3);
+            let mut delta = 0.0;
+            {
+                let mut shift =
+                    |part: usize, by: f64| match touched.iter_mut().find(|t| t.0 == part) {
+                        Some(t) => t.1 += by,
+                        None => touched.push((part, self.weights[part] + by)),
+                    };
+                for &(site, to) in &plan {
+                    let w = f64::from(graph.weight[site]);
+                    shift(self.of[site], -w);
+                    shift(to, w);
+                }
+            }
             if phase == Phase::Polish
-                && (self.outside(new_from) > self.outside(self.weights[from]) + 1e-9
-                    || self.outside(new_to) > self.outside(self.weights[to]) + 1e-9)
+                && touched
+                    .iter()
+                    .any(|&(p, w)| self.outside(w) > self.outside(self.weights[p]) + 1e-9)
             {
                 continue;
             }
-            let mut delta = self.part_cost(new_from) + self.part_cost(new_to)
-                - self.part_cost(self.weights[from])
-                - self.part_cost(self.weights[to]);
-            delta += self.moved_delta(n, to) as f64;
-            if swap {
-                delta += self.moved_delta(m, from) as f64;
+            for &(p, w) in &touched {
+                delta += self.part_cost(w) - self.part_cost(self.weights[p]);
+            }
+            for &(site, to) in &plan {
+                delta += self.moved_delta(site, to) as f64;
             }
             if delta > 0.0 && !rng.random_bool((-delta / temperature).exp().clamp(0.0, 1.0)) {
                 continue;
             }
-            if swap {
-                self.apply(n, to);
-                self.apply(m, from);
-                if !self.whole(from, members) || !self.whole(to, members) {
-                    self.apply(m, to);
-                    self.apply(n, from);
+            if let [(site, to)] = plan[..] {
+                if !graph.connected_without(&self.of, from, self.lists[from].len(), site) {
                     continue;
                 }
+                self.apply(site, to);
             } else {
-                if !graph.connected_without(&self.of, from, self.sizes[from], n) {
+                let back: Vec<(usize, usize)> = plan
+                    .iter()
+                    .map(|&(site, _)| (site, self.of[site]))
+                    .collect();
+                for &(site, to) in &plan {
+                    self.apply(site, to);
+                }
+                if !touched.iter().all(|&(p, _)| self.whole(p)) {
+                    for &(site, to) in back.iter().rev() {
+                        self.apply(site, to);
+                    }
                     continue;
                 }
-                self.apply(n, to);
             }
             let rank = self.rank();
             if rank < best.0 {
@@ -192,6 +267,17 @@ impl Walk<'_> {
             }
         }
     }
+}
+
+/// What a step of the walk proposes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proposal {
+    /// One site to a bordering part.
+    Move,
+    /// Two neighbouring sites of bordering parts trade places.
+    Swap,
+    /// A site to a bordering part, and a site of that part on to a part it borders.
+    Chain,
 }
 
 /// Anneals `start` (a partition of some sites of `graph`, each part connected), whose old
@@ -215,6 +301,12 @@ pub fn anneal_moves(
     }
     let home = home_parts(graph, before, &start, buildings);
     let of = part_of(graph, &start);
+    let mut slot = vec![usize::MAX; graph.len()];
+    for p in &start {
+        for (i, &n) in p.iter().enumerate() {
+            slot[n] = i;
+        }
+    }
     let moved = members
         .iter()
         .filter(|&&n| of[n] != home[n])
@@ -224,7 +316,8 @@ pub fn anneal_moves(
         graph,
         buildings,
         weights: start.iter().map(|p| graph.weight_of(p) as f64).collect(),
-        sizes: start.iter().map(Vec::len).collect(),
+        lists: start.clone(),
+        slot,
         of,
         home,
         low: target - band - 1e-9,
@@ -282,6 +375,24 @@ mod tests {
         let ones = [1; 9];
         let after = anneal_moves(&graph, &before, before.clone(), 300.0, 30.0, &ones, 20_000);
         assert_eq!(after, vec![vec![0, 1, 2], vec![3, 4, 5], vec![6, 7, 8]]);
+        assert_eq!(buildings_moved(&graph, &before, &after, &ones), 2);
+    }
+
+    #[test]
+    fn a_tower_trades_places_with_a_site_it_does_not_border() {
+        // Rows of a 3×3 lattice are grids: 340, 300 and 300 households.
+        //   140 100 100     A
+        //    60 120 120     B
+        //   100 100 100     C
+        // A must give up its 140 corner tower and take back one of 110–130. B's only site
+        // of that size that A could take without splitting is B's far corner (120), which
+        // does not border the tower: no move or swap of neighbours balances A, and every
+        // step towards it pushes two grids far outside the band. A chain does it at once.
+        let graph = SiteGraph::lattice(3, &[140, 100, 100, 60, 120, 120, 100, 100, 100]);
+        let before = vec![vec![0, 1, 2], vec![3, 4, 5], vec![6, 7, 8]];
+        let ones = [1; 9];
+        let after = anneal_moves(&graph, &before, before.clone(), 300.0, 30.0, &ones, 20_000);
+        assert_eq!(after, vec![vec![1, 2, 5], vec![0, 3, 4], vec![6, 7, 8]]);
         assert_eq!(buildings_moved(&graph, &before, &after, &ones), 2);
     }
 
