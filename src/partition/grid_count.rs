@@ -5,7 +5,7 @@
 //! is balanced by the refiner and the one moving the fewest buildings wins. Existing grids
 //! keep everything else.
 
-use super::anneal_moves::{Schedule, anneal_moves};
+use super::anneal_moves::anneal_moves;
 use super::choose_parts;
 use super::graph::SiteGraph;
 use super::identity::{buildings_moved, part_of};
@@ -15,8 +15,7 @@ use super::restore_moves::restore_moves;
 /// Grids tried as the one to seed from or dissolve (the heaviest or lightest first).
 const CANDIDATES: usize = 12;
 
-/// Walks annealing the best balanced candidates further: one each of the best, or, with
-/// fewer candidates, several attempts each.
+/// Best balanced candidates annealed further.
 const ANNEALED: usize = 3;
 /// Annealing proposals per site of the component, and their floor and ceiling.
 const ANNEAL_STEPS_PER_SITE: usize = 200;
@@ -219,14 +218,10 @@ impl Search<'_> {
         let sites: usize = self.original.iter().map(Vec::len).sum();
         let steps = (sites * ANNEAL_STEPS_PER_SITE).clamp(ANNEAL_STEPS_MIN, ANNEAL_STEPS_MAX);
         let (graph, target, band, buildings) = (self.graph, self.target, self.band, self.buildings);
-        let walks = ANNEALED.min(balanced.len() * ANNEALED);
-        (0..walks)
-            .map(|w| {
-                let (before, i, parts) = &balanced[w % balanced.len()];
-                let schedule = Schedule {
-                    steps,
-                    attempt: (w / balanced.len()) as u64,
-                };
+        balanced
+            .into_iter()
+            .take(ANNEALED)
+            .map(|(before, i, parts)| {
                 let annealed = anneal_moves(
                     graph,
                     self.original,
@@ -234,15 +229,15 @@ impl Search<'_> {
                     target,
                     band,
                     buildings,
-                    schedule,
+                    steps,
                 );
                 let annealed =
                     restore_moves(graph, self.original, annealed, target, band, buildings);
                 let after = self.rank(&annealed);
-                if after < *before {
-                    (after, *i, annealed)
+                if after < before {
+                    (after, i, annealed)
                 } else {
-                    (*before, *i, parts.clone())
+                    (before, i, parts)
                 }
             })
             .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
