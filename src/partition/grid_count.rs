@@ -6,11 +6,11 @@
 //! keep everything else.
 
 use super::anneal_moves::anneal_moves;
-use super::choose_parts;
 use super::graph::SiteGraph;
 use super::identity::{buildings_moved, part_of};
 use super::refine::Refiner;
 use super::restore_moves::restore_moves;
+use super::{choose_parts, count_fits, within_band};
 
 /// Grids tried as the one to seed from or dissolve (the heaviest or lightest first).
 const CANDIDATES: usize = 12;
@@ -29,7 +29,7 @@ const SEEDS_PER_GRID: usize = 3;
 /// whose parts can average within the band (fewest grids added or dissolved); when none
 /// does, the best count for the households.
 fn wanted_count(households: f64, current: usize, target: f64, band: f64) -> usize {
-    let fits = |k: usize| k > 0 && (households / k as f64 - target).abs() <= band;
+    let fits = |k: usize| count_fits(households, k, target, band);
     let best = choose_parts(households, target);
     (0..=current.abs_diff(best))
         .flat_map(|d| [current + d, current.saturating_sub(d)])
@@ -109,11 +109,10 @@ pub fn rebalance_existing(
     };
     let mut best = search.best_with_count(wanted);
     if best.0.0 > 0 {
-        let fits = |k: usize| k > 0 && (households / k as f64 - target).abs() <= band + 1e-9;
         let others = [start.len(), wanted + 1, wanted.saturating_sub(1)];
         let mut tried = vec![wanted];
         for count in others {
-            if tried.contains(&count) || !fits(count) {
+            if tried.contains(&count) || !count_fits(households, count, target, band) {
                 continue;
             }
             tried.push(count);
@@ -144,7 +143,7 @@ impl Search<'_> {
     fn rank(&self, parts: &[Vec<usize>]) -> Rank {
         let outside = parts
             .iter()
-            .filter(|p| (self.graph.weight_of(p) as f64 - self.target).abs() > self.band + 1e-9)
+            .filter(|p| !within_band(self.graph.weight_of(p) as f64, self.target, self.band))
             .count();
         (
             outside,

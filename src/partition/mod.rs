@@ -232,7 +232,7 @@ impl Cutter for RecursiveBisection {
             let parts = refiner.parts();
             let within = parts
                 .iter()
-                .filter(|p| (graph.weight_of(p) as f64 - target).abs() <= band + 1e-9)
+                .filter(|p| within_band(graph.weight_of(p) as f64, target, band))
                 .count();
             let score = (within, -(boundary_length(graph, &parts) as i64));
             if best.as_ref().is_none_or(|b| score > b.0) {
@@ -806,7 +806,7 @@ fn cut_balanced(
         *cut_ms += cut_started.elapsed().as_secs_f64() * 1e3;
         let within = parts
             .iter()
-            .filter(|p| (graph.weight_of(p) as f64 - target).abs() <= band + 1e-9)
+            .filter(|p| within_band(graph.weight_of(p) as f64, target, band))
             .count();
         let spread: i64 = parts
             .iter()
@@ -956,7 +956,18 @@ fn existing_parts(
 /// ```
 pub fn can_balance(households: f64, target: f64, tolerance: f64) -> bool {
     let k = choose_parts(households, target) as f64;
-    (households / k - target).abs() <= tolerance * target + 1e-9
+    within_band(households / k, target, tolerance * target)
+}
+
+/// Whether `households` (of a grid, or a mean) lies within `band` of `target`, up to float
+/// rounding.
+fn within_band(households: f64, target: f64, band: f64) -> bool {
+    (households - target).abs() <= band + 1e-9
+}
+
+/// Whether `k` grids of `households` can average within `band` of `target`.
+fn count_fits(households: f64, k: usize, target: f64, band: f64) -> bool {
+    k > 0 && within_band(households / k as f64, target, band)
 }
 
 /// The number of grids for `households`: floor or ceil of households / target, whichever

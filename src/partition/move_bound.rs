@@ -9,6 +9,8 @@
 //! mean fits the band and over how many grids are retired, which keeps the bound valid
 //! whatever shape the grids take (contiguity only adds moves).
 
+use super::count_fits;
+
 /// The least number of buildings any rebalancing of `grids` (the households of each
 /// building, grid by grid) must move so that every grid holds between `target − band` and
 /// `target + band` households; `None` when no number of grids can average within the band.
@@ -70,10 +72,7 @@ pub fn fewest_moves_bound(grids: &[Vec<u32>], target: f64, band: f64) -> Option<
     let receive_total: usize = receive.iter().fold(0, |a, &r| a.saturating_add(r));
 
     let counts = (1..=pool.len().max(1))
-        .filter(|&k| {
-            let mean = total / k as f64;
-            mean >= low - 1e-9 && mean <= high + 1e-9
-        })
+        .filter(|&k| count_fits(total, k, target, band))
         .collect::<Vec<_>>();
     counts
         .into_iter()

@@ -7,6 +7,7 @@
 
 use super::graph::SiteGraph;
 use super::identity::{buildings_moved, home_parts, part_of, site_buildings};
+use super::within_band;
 
 /// Sends moved sites of `after` back to the part carrying their old part's identity in
 /// `before` (singly, two at a time across the same border, or traded for one site costing
@@ -27,7 +28,7 @@ pub fn restore_moves(
     let mut sizes: Vec<usize> = after.iter().map(Vec::len).collect();
     let mut weights: Vec<f64> = after.iter().map(|p| graph.weight_of(p) as f64).collect();
     let no_worse = |before: f64, after: f64| {
-        (after - target).abs() <= band + 1e-9 || (after - target).abs() <= (before - target).abs()
+        within_band(after, target, band) || (after - target).abs() <= (before - target).abs()
     };
     let borders =
         |of: &[usize], n: usize, part: usize| graph.adjacency[n].iter().any(|&m| of[m] == part);
