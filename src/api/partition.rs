@@ -87,6 +87,7 @@ pub async fn partition(
         } else {
             Start::Fresh
         },
+        ..defaults
     };
     let commit = if request.dry_run {
         Commit::DryRun

@@ -456,6 +456,7 @@ pub async fn run(cli: Cli) -> CliResult {
                 } else {
                     crate::partition::Start::Fresh
                 },
+                ..Default::default()
             };
             partition_cmd::run(&db.database, &scope, &options, dry_run, json).await
         }

@@ -6,11 +6,12 @@
 //! keep everything else.
 
 use super::anneal_moves::anneal_moves;
+use super::ejection_chain::repair_with_chains;
 use super::graph::SiteGraph;
-use super::identity::{buildings_moved, part_of};
+use super::identity::{buildings_moved, part_of, site_buildings};
 use super::refine::Refiner;
 use super::restore_moves::restore_moves;
-use super::{choose_parts, count_fits, within_band};
+use super::{Effort, choose_parts, count_fits, within_band};
 
 /// Grids tried as the one to seed from or dissolve (the heaviest or lightest first).
 const CANDIDATES: usize = 12;
@@ -21,6 +22,9 @@ const ANNEALED: usize = 3;
 const ANNEAL_STEPS_PER_SITE: usize = 200;
 const ANNEAL_STEPS_MIN: usize = 20_000;
 const ANNEAL_STEPS_MAX: usize = 200_000;
+
+/// Annealing steps of a thorough search, as a multiple of the usual.
+const THOROUGH_ANNEAL_SCALE: usize = 10;
 
 /// Sites of each candidate grid tried as the seed of a new grid.
 const SEEDS_PER_GRID: usize = 3;
@@ -93,33 +97,34 @@ pub fn rebalance_existing(
     target: f64,
     band: f64,
     buildings: &[u32],
+    effort: Effort,
 ) -> Vec<Vec<usize>> {
     let households = parts.iter().map(|p| graph.weight_of(p)).sum::<u64>() as f64;
     let wanted = wanted_count(households, parts.len(), target, band);
     let original = parts.clone();
     let mut start = parts;
     dissolve_scraps(graph, &mut start, target, band);
-    let search = Search {
+    let mut search = Search {
         graph,
         original: &original,
         start: &start,
         target,
         band,
         buildings,
+        anneal_scale: 1,
     };
-    let mut best = search.best_with_count(wanted);
-    if best.0.0 > 0 {
-        let others = [start.len(), wanted + 1, wanted.saturating_sub(1)];
-        let mut tried = vec![wanted];
-        for count in others {
-            if tried.contains(&count) || !count_fits(households, count, target, band) {
-                continue;
-            }
-            tried.push(count);
-            let other = search.best_with_count(count);
-            if other.0 < best.0 {
-                best = other;
-            }
+    let mut best = search.best(wanted, households);
+    let all_buildings: u64 = original
+        .iter()
+        .flatten()
+        .map(|&n| site_buildings(buildings, n))
+        .sum();
+    let disruptive = |rank: Rank| rank.0 > 0 || rank.1 * 10 >= all_buildings;
+    if effort == Effort::Thorough && disruptive(best.0) {
+        search.anneal_scale = THOROUGH_ANNEAL_SCALE;
+        let longer = search.best(wanted, households);
+        if longer.0 < best.0 {
+            best = longer;
         }
     }
     best.1
@@ -134,6 +139,8 @@ struct Search<'a> {
     target: f64,
     band: f64,
     buildings: &'a [u32],
+    /// Annealing steps, as a multiple of the usual.
+    anneal_scale: usize,
 }
 
 /// Parts outside the band, then buildings moved.
@@ -164,6 +171,35 @@ impl Search<'_> {
             band,
             self.buildings,
         )
+    }
+
+    /// The best balanced partition with `wanted` parts or, when that leaves parts outside
+    /// the band, with a neighbouring count whose mean fits the band.
+    fn best(&self, wanted: usize, households: f64) -> (Rank, Vec<Vec<usize>>) {
+        let (target, band) = (self.target, self.band);
+        let mut best = self.best_with_count(wanted);
+        if best.0.0 > 0 {
+            let others = [self.start.len(), wanted + 1, wanted.saturating_sub(1)];
+            let mut tried = vec![wanted];
+            for count in others {
+                if tried.contains(&count) || !count_fits(households, count, target, band) {
+                    continue;
+                }
+                tried.push(count);
+                let other = self.best_with_count(count);
+                if other.0 < best.0 {
+                    best = other;
+                }
+            }
+        }
+        best
+    }
+
+    /// Ejection chains for the parts still outside the band, then moved sites sent home.
+    fn repair(&self, parts: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
+        let (graph, target, band, buildings) = (self.graph, self.target, self.band, self.buildings);
+        let repaired = repair_with_chains(graph, self.original, parts, target, band, buildings);
+        restore_moves(graph, self.original, repaired, target, band, buildings)
     }
 
     /// Starting points with `count` parts: each candidate grid to seed a new part from or
@@ -215,7 +251,8 @@ impl Search<'_> {
             .collect();
         balanced.sort_by_key(|a| (a.0, a.1));
         let sites: usize = self.original.iter().map(Vec::len).sum();
-        let steps = (sites * ANNEAL_STEPS_PER_SITE).clamp(ANNEAL_STEPS_MIN, ANNEAL_STEPS_MAX);
+        let steps = (sites * ANNEAL_STEPS_PER_SITE).clamp(ANNEAL_STEPS_MIN, ANNEAL_STEPS_MAX)
+            * self.anneal_scale;
         let (graph, target, band, buildings) = (self.graph, self.target, self.band, self.buildings);
         balanced
             .into_iter()
@@ -230,9 +267,16 @@ impl Search<'_> {
                     buildings,
                     steps,
                 );
-                let annealed =
+                let mut annealed =
                     restore_moves(graph, self.original, annealed, target, band, buildings);
-                let after = self.rank(&annealed);
+                let mut after = self.rank(&annealed);
+                if after.0 > 0 {
+                    let repaired = self.repair(annealed.clone());
+                    let rank = self.rank(&repaired);
+                    if rank < after {
+                        (annealed, after) = (repaired, rank);
+                    }
+                }
                 if after < before {
                     (after, i, annealed)
                 } else {
@@ -384,7 +428,7 @@ mod tests {
         assert_eq!(adjust_part_count(&graph, parts.clone(), 345.0, 34.5), parts);
         let ones = [1; 12];
         assert_eq!(
-            rebalance_existing(&graph, parts.clone(), 345.0, 34.5, &ones),
+            rebalance_existing(&graph, parts.clone(), 345.0, 34.5, &ones, Effort::Quick),
             parts
         );
     }
@@ -409,7 +453,14 @@ mod tests {
                 adjust_part_count(&graph, parts.clone(), target, band),
                 target,
             );
-            let chosen = rebalance_existing(&graph, parts.clone(), target, band, &buildings);
+            let chosen = rebalance_existing(
+                &graph,
+                parts.clone(),
+                target,
+                band,
+                &buildings,
+                Effort::Quick,
+            );
             assert_eq!((chosen.len(), plain.len()), (grids, grids));
             assert_eq!(chosen.iter().map(Vec::len).sum::<usize>(), 12);
             for p in &chosen {
@@ -438,7 +489,14 @@ mod tests {
         }
         // Dissolving the towers' grid: its 3 towers plus two sites of houses passed along
         // the row (3 + 40 + 20 = 63), not a grid of sixty houses.
-        let chosen = rebalance_existing(&graph, parts.clone(), 460.0, 46.0, &buildings);
+        let chosen = rebalance_existing(
+            &graph,
+            parts.clone(),
+            460.0,
+            46.0,
+            &buildings,
+            Effort::Quick,
+        );
         assert_eq!(buildings_moved(&graph, &parts, &chosen, &buildings), 63);
     }
 }

@@ -17,6 +17,7 @@
 mod anneal_moves;
 mod band_reach;
 mod bisection;
+mod ejection_chain;
 pub mod graph;
 mod grid_count;
 mod identity;
@@ -28,6 +29,7 @@ mod restore_moves;
 mod tessellation;
 
 pub use band_reach::{BandReach, band_reach};
+pub use ejection_chain::repair_with_chains;
 pub use metrics::{GridMetrics, PartitionMetrics};
 pub use move_bound::fewest_moves_bound;
 
@@ -83,6 +85,19 @@ pub enum Start {
     KeepExisting,
 }
 
+/// How hard a rebalance of existing grids searches when its first plan disrupts much (a
+/// grid left outside the band, or a tenth of the buildings moved).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effort {
+    /// Anneals that plan again, ten times as long (a few seconds for a hard community):
+    /// household and building changes, partitioning that keeps existing grids.
+    #[default]
+    Thorough,
+    /// Keeps the first plan: interactive previews of splits and merges (under a second).
+    Quick,
+}
+
 /// Parameters of a partition.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct PartitionOptions {
@@ -93,6 +108,8 @@ pub struct PartitionOptions {
     /// Seed; the algorithm is deterministic, the seed breaks ties in future variants.
     pub seed: u64,
     pub start: Start,
+    /// Search effort when starting from existing grids.
+    pub effort: Effort,
 }
 
 impl Default for PartitionOptions {
@@ -102,6 +119,7 @@ impl Default for PartitionOptions {
             tolerance: 0.1,
             seed: 1,
             start: Start::Fresh,
+            effort: Effort::Thorough,
         }
     }
 }
@@ -561,9 +579,14 @@ pub fn partition_community_with(
         {
             // Grids within the band around the target are left alone; a grid is added or
             // dissolved only when the households no longer fit the number of grids.
-            for part in
-                grid_count::rebalance_existing(&base_graph, parts, target, band, &site_sizes)
-            {
+            for part in grid_count::rebalance_existing(
+                &base_graph,
+                parts,
+                target,
+                band,
+                &site_sizes,
+                options.effort,
+            ) {
                 groups.push((Role::Base(GridFlag::Normal), part));
             }
             continue;

@@ -123,6 +123,7 @@ fn fewest_summing_to(sorted_desc: &[u32], amount: f64) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Effort;
     use super::super::graph::SiteGraph;
     use super::super::grid_count::rebalance_existing;
     use super::super::identity::buildings_moved;
@@ -156,7 +157,7 @@ mod tests {
                 .collect();
             let graph = SiteGraph::row(&changed);
             let ones = vec![1; changed.len()];
-            let after = rebalance_existing(&graph, parts.clone(), 300.0, 30.0, &ones);
+            let after = rebalance_existing(&graph, parts.clone(), 300.0, 30.0, &ones, Effort::Quick);
             let all_within = after
                 .iter()
                 .all(|p| (graph.weight_of(p) as f64 - 300.0).abs() <= 30.0 + 1e-9);

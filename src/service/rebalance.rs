@@ -5,8 +5,8 @@
 
 use crate::domain::*;
 use crate::partition::{
-    CommunityPlan, DEDICATED_SEQUENCE_START, PartitionError, PartitionMetrics, PartitionOptions,
-    Start, partition_community,
+    CommunityPlan, DEDICATED_SEQUENCE_START, Effort, PartitionError, PartitionMetrics,
+    PartitionOptions, Start, partition_community,
 };
 use crate::spatial::CommunityLookup;
 use crate::store::{LayerQuery, Store, StoreError};
@@ -185,8 +185,14 @@ pub async fn preview(
         }
     };
     let barriers = crate::service::partition_job::barriers(store).await?;
+    // Splits and merges are previewed while the planner draws: the quick search.
+    let effort = match operation {
+        Operation::Adjust { .. } => options.effort,
+        Operation::Split { .. } | Operation::Merge { .. } => Effort::Quick,
+    };
     let keep = PartitionOptions {
         start: Start::KeepExisting,
+        effort,
         ..*options
     };
     let plans: Vec<CommunityPlan> = tokio::task::block_in_place(|| {
