@@ -18,9 +18,13 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
 /// Chains expanded at most per grid outside the band.
-const EXPANSIONS: usize = 4_000;
+const EXPANSIONS: usize = 1_500;
 /// Moves in one chain at most.
 const CHAIN_MOVES: usize = 12;
+/// Chains expanded at most to send one moved site home.
+const RESTORE_EXPANSIONS: usize = 100;
+/// Passes over the moved sites at most.
+const RESTORE_ROUNDS: usize = 2;
 /// Parts a chain may leave outside the band on its way, at most.
 const OPEN_PARTS: usize = 2;
 
@@ -86,7 +90,7 @@ pub fn repair_with_chains(
         // Furthest outside first.
         outside.sort_by_key(|&p| (Reverse(state.distance(state.weights[p])), p));
         let found = outside.into_iter().find_map(|p| {
-            let chain = state.cheapest_chain(p);
+            let chain = state.cheapest_chain(vec![(p, state.weights[p])], i64::MAX, EXPANSIONS);
             stuck[p] = chain.is_none();
             chain
         });
@@ -95,13 +99,80 @@ pub fn repair_with_chains(
             None => break,
         }
     }
-    let mut repaired = vec![Vec::new(); parts.len()];
-    for (n, &p) in state.of.iter().enumerate() {
-        if let Some(members) = repaired.get_mut(p) {
-            members.push(n);
+    state.into_parts(parts.len())
+}
+
+/// Sends moved sites of `parts` home (to the part carrying their old grid's identity in
+/// `before`) when a chain costing fewer buildings than the site holds brings both parts
+/// back within the band: a tower goes home and the houses it displaces travel on. Only
+/// parts within the band are left within it, and none ends further outside.
+pub(super) fn restore_with_chains(
+    graph: &SiteGraph,
+    before: &[Vec<usize>],
+    parts: Vec<Vec<usize>>,
+    target: f64,
+    band: f64,
+    buildings: &[u32],
+) -> Vec<Vec<usize>> {
+    let mut state = State::new(graph, before, &parts, target, band, buildings);
+    for _ in 0..RESTORE_ROUNDS {
+        let mut moved: Vec<usize> = (0..graph.len())
+            .filter(|&n| {
+                let (at, home) = (state.of[n], state.home[n]);
+                at != usize::MAX && home != usize::MAX && at != home
+            })
+            .collect();
+        moved.sort_by_key(|&n| (Reverse(site_buildings(buildings, n)), n));
+        let mut restored = false;
+        for n in moved {
+            let (at, home) = (state.of[n], state.home[n]);
+            let weights_before = [at, home].map(|p| state.weights[p]);
+            if at == home
+                || !graph.adjacency[n].iter().any(|&m| state.of[m] == home)
+                || !graph.connected_without(&state.of, at, state.sizes[at], n)
+            {
+                continue;
+            }
+            let back = [Move {
+                site: n,
+                from: at,
+                to: home,
+            }];
+            state.apply(&back);
+            let open: Open = [at, home]
+                .into_iter()
+                .filter(|&p| !state.within(state.weights[p]))
+                .map(|p| (p, state.weights[p]))
+                .collect();
+            // A part already outside the band may stay outside, no further out; a part
+            // the move pushes out must be brought back by a chain.
+            let pushed_out = [at, home].iter().zip(weights_before).any(|(&p, w)| {
+                let now = state.weights[p];
+                !state.within(now) && (state.within(w) || state.distance(now) > state.distance(w))
+            });
+            let gain = site_buildings(buildings, n) as i64;
+            let chain = if pushed_out {
+                state.cheapest_chain(open, gain, RESTORE_EXPANSIONS)
+            } else {
+                Some(Chain {
+                    moves: Vec::new(),
+                    open,
+                    cost: 0,
+                })
+            };
+            match chain {
+                Some(chain) => {
+                    state.apply(&chain.moves);
+                    restored = true;
+                }
+                None => state.undo(&back),
+            }
+        }
+        if !restored {
+            break;
         }
     }
-    repaired
+    state.into_parts(parts.len())
 }
 
 /// The partition the chains are searched on.
@@ -141,6 +212,17 @@ impl<'a> State<'a> {
             seen: vec![0; graph.len()],
             stamp: 0,
         }
+    }
+
+    /// The sites of each of the `count` parts.
+    fn into_parts(self, count: usize) -> Vec<Vec<usize>> {
+        let mut parts = vec![Vec::new(); count];
+        for (n, &p) in self.of.iter().enumerate() {
+            if let Some(members) = parts.get_mut(p) {
+                members.push(n);
+            }
+        }
+        parts
     }
 
     fn within(&self, w: i64) -> bool {
@@ -183,12 +265,13 @@ impl<'a> State<'a> {
         self.sizes[to] += 1;
     }
 
-    /// The chain moving the fewest buildings that brings part `start` within the band and
-    /// leaves every other part it touches within it.
-    fn cheapest_chain(&mut self, start: usize) -> Option<Chain> {
+    /// The chain moving the fewest buildings (fewer than `limit`) that brings the parts of
+    /// `open` within the band and leaves every other part it touches within it, expanding
+    /// at most `budget` chains.
+    fn cheapest_chain(&mut self, open: Open, limit: i64, budget: usize) -> Option<Chain> {
         let mut chains = vec![Chain {
             moves: Vec::new(),
-            open: vec![(start, self.weights[start])],
+            open,
             cost: 0,
         }];
         let mut queue = BinaryHeap::from([Reverse((0_i64, 0_usize))]);
@@ -197,7 +280,7 @@ impl<'a> State<'a> {
         let mut best: Option<Chain> = None;
         let mut expansions = 0;
         while let Some(Reverse((cost, id))) = queue.pop() {
-            if best.as_ref().is_some_and(|b| cost >= b.cost) || expansions >= EXPANSIONS {
+            if best.as_ref().map_or(limit, |b| b.cost) <= cost || expansions >= budget {
                 break;
             }
             expansions += 1;
@@ -390,6 +473,8 @@ impl<'a> State<'a> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::identity::buildings_moved;
+    use super::super::restore_moves::restore_moves;
     use super::*;
     use proptest::prelude::*;
 
@@ -410,6 +495,22 @@ mod tests {
         let ones = vec![1; graph.len()];
         let after = repair_with_chains(&graph, &before, before.clone(), 300.0, 30.0, &ones);
         assert_eq!(after, vec![vec![0, 1, 3], vec![2, 4, 5], vec![6, 7, 8]]);
+    }
+
+    #[test]
+    fn a_site_goes_home_and_its_grid_takes_back_its_own() {
+        // Before: 0–2 | 3–5 | 6–8. A plan left site 2 (40) in the middle grid and site 5
+        // (40) in the last: 280 | 300 | 330. Neither can go home alone (the middle grid
+        // would end at 260 or 340), and they are not a pair between two grids; sending 2
+        // home and the middle grid taking 5 back is a chain, two buildings fewer moved.
+        let graph = SiteGraph::row(&[140, 140, 40, 130, 130, 40, 100, 100, 90]);
+        let before = vec![vec![0, 1, 2], vec![3, 4, 5], vec![6, 7, 8]];
+        let after = vec![vec![0, 1], vec![2, 3, 4], vec![5, 6, 7, 8]];
+        let ones = [1; 9];
+        let restored = restore_moves(&graph, &before, after.clone(), 300.0, 30.0, &ones);
+        assert_eq!(restored, after);
+        let homed = restore_with_chains(&graph, &before, after, 300.0, 30.0, &ones);
+        assert_eq!(homed, before);
     }
 
     #[test]
@@ -444,6 +545,19 @@ mod tests {
             }
             let outside = |parts: &[Vec<usize>]| parts.iter().filter(|p| !within(&graph, p)).count();
             prop_assert!(outside(&after) <= outside(&before));
+            // Sending home what the repair moved: no more buildings moved, grids within the
+            // band stay within it, grids stay whole.
+            let homed = restore_with_chains(&graph, &before, after.clone(), 300.0, 30.0, &buildings);
+            prop_assert!(
+                buildings_moved(&graph, &before, &homed, &buildings)
+                    <= buildings_moved(&graph, &before, &after, &buildings)
+            );
+            for (was, now) in after.iter().zip(&homed) {
+                if within(&graph, was) {
+                    prop_assert!(within(&graph, now));
+                }
+                prop_assert_eq!(graph.components(now).len(), 1);
+            }
             let mut sites: Vec<usize> = after.iter().flatten().copied().collect();
             let mut expected: Vec<usize> = before.iter().flatten().copied().collect();
             sites.sort_unstable();

@@ -6,7 +6,7 @@
 //! keep everything else.
 
 use super::anneal_moves::anneal_moves;
-use super::ejection_chain::repair_with_chains;
+use super::ejection_chain::{repair_with_chains, restore_with_chains};
 use super::graph::SiteGraph;
 use super::identity::{buildings_moved, part_of, site_buildings};
 use super::refine::Refiner;
@@ -192,6 +192,20 @@ impl Search<'_> {
                 }
             }
         }
+        // Moved sites sent home with chains carrying on what they displace.
+        let (graph, buildings) = (self.graph, self.buildings);
+        let homed = restore_with_chains(
+            graph,
+            self.original,
+            best.1.clone(),
+            target,
+            band,
+            buildings,
+        );
+        let rank = self.rank(&homed);
+        if rank < best.0 {
+            best = (rank, homed);
+        }
         best
     }
 
@@ -277,6 +291,7 @@ impl Search<'_> {
                         (annealed, after) = (repaired, rank);
                     }
                 }
+
                 if after < before {
                     (after, i, annealed)
                 } else {
