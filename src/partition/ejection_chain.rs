@@ -145,7 +145,8 @@ pub(super) fn restore_with_chains(
                 .map(|p| (p, state.weights[p]))
                 .collect();
             // A part already outside the band may stay outside, no further out; a part
-            // the move pushes out must be brought back by a chain.
+            // the move pushes out must be brought back by a chain (which then brings back
+            // every part left outside by the move).
             let pushed_out = [at, home].iter().zip(weights_before).any(|(&p, w)| {
                 let now = state.weights[p];
                 !state.within(now) && (state.within(w) || state.distance(now) > state.distance(w))
@@ -340,8 +341,10 @@ impl<'a> State<'a> {
                 border.push((n, others));
             }
         }
-        for (n, others) in &border {
-            let mut removable = None;
+        // Whether each own border site can leave without cutting the open part apart
+        // (worked out once, for the gives and the exchanges).
+        let mut own_removable: Vec<Option<bool>> = vec![None; border.len()];
+        for (i, (n, others)) in border.iter().enumerate() {
             for &other in others {
                 let give = [Move {
                     site: *n,
@@ -351,15 +354,13 @@ impl<'a> State<'a> {
                 let Some(next) = self.classify(open_before, open, other, &give) else {
                     continue;
                 };
-                if *removable.get_or_insert_with(|| {
+                if *own_removable[i].get_or_insert_with(|| {
                     graph.connected_without(&self.of, open, self.sizes[open], *n)
                 }) {
                     steps.push((give.to_vec(), next));
                 }
             }
         }
-        // Whether each own border site can leave without cutting the open part apart.
-        let mut own_removable: Vec<Option<bool>> = vec![None; border.len()];
         let mut exchanges: Vec<(usize, u32, u32, i64)> = Vec::new();
         for &(n, _) in &border {
             for &m in &graph.adjacency[n] {
@@ -373,11 +374,13 @@ impl<'a> State<'a> {
                     from: other,
                     to: open,
                 };
+                // Whether `m` can leave its part without cutting it apart (once, for the take
+                // and the exchanges).
+                let other_removable =
+                    || graph.connected_without(&self.of, other, self.sizes[other], m);
                 let mut removable = None;
                 if let Some(next) = self.classify(open_before, open, other, &[take])
-                    && *removable.get_or_insert_with(|| {
-                        graph.connected_without(&self.of, other, self.sizes[other], m)
-                    })
+                    && *removable.get_or_insert_with(other_removable)
                 {
                     steps.push((vec![take], next));
                 }
@@ -411,9 +414,7 @@ impl<'a> State<'a> {
                     if exchanges.contains(&key)
                         || !borders_without(m, open, *t)
                         || !borders_without(*t, other, m)
-                        || !*removable.get_or_insert_with(|| {
-                            graph.connected_without(&self.of, other, self.sizes[other], m)
-                        })
+                        || !*removable.get_or_insert_with(other_removable)
                         || !*own_removable[i].get_or_insert_with(|| {
                             graph.connected_without(&self.of, open, self.sizes[open], *t)
                         })

@@ -291,7 +291,6 @@ impl Search<'_> {
                         (annealed, after) = (repaired, rank);
                     }
                 }
-
                 if after < before {
                     (after, i, annealed)
                 } else {
