@@ -13,7 +13,7 @@
 //! was outside the band nearer to it.
 
 use super::graph::SiteGraph;
-use super::identity::{home_parts, part_of, site_buildings};
+use super::identity::{buildings_moved, home_parts, part_of, site_buildings};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
@@ -99,13 +99,14 @@ pub fn repair_with_chains(
             None => break,
         }
     }
-    state.into_parts(parts.len())
+    state.parts(parts.len())
 }
 
 /// Sends moved sites of `parts` home (to the part carrying their old grid's identity in
 /// `before`) when a chain costing fewer buildings than the site holds brings both parts
 /// back within the band: a tower goes home and the houses it displaces travel on. Only
-/// parts within the band are left within it, and none ends further outside.
+/// parts within the band are left within it, none ends further outside, and never are more
+/// buildings moved (identities carried anew).
 pub(super) fn restore_with_chains(
     graph: &SiteGraph,
     before: &[Vec<usize>],
@@ -173,7 +174,16 @@ pub(super) fn restore_with_chains(
             break;
         }
     }
-    state.into_parts(parts.len())
+    // Chains count moves against the identities the parts carried at the start; sending
+    // sites home can shift which part carries which old grid, and then the count with
+    // identities carried anew may be higher: the parts as they came are kept.
+    let homed = state.parts(parts.len());
+    if buildings_moved(graph, before, &homed, buildings)
+        > buildings_moved(graph, before, &parts, buildings)
+    {
+        return parts;
+    }
+    homed
 }
 
 /// The partition the chains are searched on.
@@ -216,7 +226,7 @@ impl<'a> State<'a> {
     }
 
     /// The sites of each of the `count` parts.
-    fn into_parts(self, count: usize) -> Vec<Vec<usize>> {
+    fn parts(&self, count: usize) -> Vec<Vec<usize>> {
         let mut parts = vec![Vec::new(); count];
         for (n, &p) in self.of.iter().enumerate() {
             if let Some(members) = parts.get_mut(p) {
@@ -474,7 +484,6 @@ impl<'a> State<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::identity::buildings_moved;
     use super::super::restore_moves::restore_moves;
     use super::*;
     use proptest::prelude::*;
