@@ -114,7 +114,10 @@ pub struct PreviewRun {
     pub ms: f64,
     pub buildings: usize,
     pub buildings_moved: usize,
+    /// Share of the balanced base grids within ±10% (grids flagged unbalanceable left out).
     pub within_10_percent: f64,
+    /// Base grids flagged unbalanceable: proven outside the band in every partition.
+    pub unbalanceable: usize,
     /// For household changes: the fewest buildings any rebalancing within tolerance must
     /// move ([`fewest_moves_bound`]); `None` when no number of grids fits the band.
     pub fewest_possible: Option<usize>,
@@ -137,14 +140,16 @@ pub struct RebalanceBenchReport {
     pub changes_outside_band: usize,
     pub changes_met: usize,
     /// Changes where no rebalancing within tolerance can move under 10%: the bound is at
-    /// least 10% of the buildings, or no number of grids fits the band.
+    /// least 10% of the buildings, no number of grids fits the band, or a grid is proven
+    /// unbalanceable (no rebalancing within tolerance exists).
     pub changes_impossible_under_10_percent: usize,
     /// New compounds (+15% of households in new buildings) and demolished blocks (−15%) run,
-    /// how many moved under 10% of the buildings with every grid within the band, and of
-    /// the demolished blocks how many no rebalancing within tolerance can do under 10%.
+    /// how many moved under 10% of the buildings with every grid within the band, and how
+    /// many no rebalancing within tolerance can do under 10% (the bound, for demolished
+    /// blocks; for both, a grid proven unbalanceable).
     pub local_changes: usize,
     pub local_changes_met: usize,
-    pub demolished_impossible_under_10_percent: usize,
+    pub local_changes_impossible_under_10_percent: usize,
 }
 
 /// Runs the benchmark over the first `communities` communities of a partitioned store.
@@ -175,6 +180,14 @@ pub async fn run(
             (_, Some(b)) => format!("  (at least {b} must move)"),
             (true, None) => "  (no grid count fits the band)".to_string(),
             (false, None) => String::new(),
+        };
+        let bound = if run.unbalanceable > 0 {
+            format!(
+                "{bound}  ({} grid(s) no partition can balance)",
+                run.unbalanceable
+            )
+        } else {
+            bound
         };
         say(&format!(
             "{:<60} {:>8.1} ms  moved {:>4} of {:>5} buildings ({:>4.1}%)  within ±10% {:>5.1}%{bound}",
@@ -213,6 +226,7 @@ pub async fn run(
                 buildings: p.buildings,
                 buildings_moved: p.buildings_moved,
                 within_10_percent: p.metrics.within_10_percent,
+                unbalanceable: p.metrics.unbalanceable,
                 fewest_possible: None,
             });
         }
@@ -235,6 +249,7 @@ pub async fn run(
                     buildings: p.buildings,
                     buildings_moved: p.buildings_moved,
                     within_10_percent: p.metrics.within_10_percent,
+                    unbalanceable: p.metrics.unbalanceable,
                     fewest_possible: None,
                 });
             }
@@ -292,6 +307,7 @@ pub async fn run(
                     buildings: p.buildings,
                     buildings_moved: p.buildings_moved,
                     within_10_percent: p.metrics.within_10_percent,
+                    unbalanceable: p.metrics.unbalanceable,
                     fewest_possible,
                 });
             }
@@ -326,6 +342,7 @@ pub async fn run(
                     buildings: original.len(),
                     buildings_moved: buildings_moved(&original, &plan),
                     within_10_percent: metrics.within_10_percent,
+                    unbalanceable: metrics.unbalanceable,
                     fewest_possible,
                 });
             }
@@ -347,11 +364,13 @@ pub async fn run(
         .iter()
         .filter(|r| under_10(r.buildings_moved, r))
         .count();
-    let in_band = |r: &PreviewRun| r.within_10_percent >= 1.0 - 1e-9;
+    // Every grid: grids flagged unbalanceable are outside the band too.
+    let in_band = |r: &PreviewRun| r.within_10_percent >= 1.0 - 1e-9 && r.unbalanceable == 0;
     let changes_outside_band = changes.iter().filter(|r| !in_band(r)).count();
     // Moved under 10% with every grid in the band; no plan within tolerance can.
     let met = |r: &&&PreviewRun| in_band(r) && under_10(r.buildings_moved, r);
-    let impossible = |r: &&&PreviewRun| r.fewest_possible.is_none_or(|b| !under_10(b, r));
+    let impossible =
+        |r: &&&PreviewRun| r.unbalanceable > 0 || r.fewest_possible.is_none_or(|b| !under_10(b, r));
     let changes_met = changes.iter().filter(met).count();
     let changes_impossible_under_10_percent = changes.iter().filter(impossible).count();
     let local: Vec<&PreviewRun> = runs
@@ -361,13 +380,15 @@ pub async fn run(
         })
         .collect();
     let local_changes_met = local.iter().filter(met).count();
-    let demolished_impossible_under_10_percent = local
+    // Only demolished blocks have a bound; a new compound is impossible when a grid is
+    // proven unbalanceable.
+    let local_changes_impossible_under_10_percent = local
         .iter()
-        .filter(|r| r.operation.starts_with("demolished"))
+        .filter(|r| r.operation.starts_with("demolished") || r.unbalanceable > 0)
         .filter(impossible)
         .count();
     Ok(RebalanceBenchReport {
-        demolished_impossible_under_10_percent,
+        local_changes_impossible_under_10_percent,
         local_changes: local.len(),
         local_changes_met,
         changes: changes.len(),

@@ -97,10 +97,10 @@ pub async fn rebalance(database: &str, communities: usize, json: bool) -> CliRes
     );
     println!(
         "new compounds (+15%) and demolished blocks (−15%): {} of {} moved under 10% of the community's buildings with every grid within tolerance; \
-         {} demolished blocks no rebalancing within tolerance can do under 10%",
+         in {} no rebalancing within tolerance can do under 10%",
         report.local_changes_met,
         report.local_changes,
-        report.demolished_impossible_under_10_percent
+        report.local_changes_impossible_under_10_percent
     );
     Ok(())
 }

@@ -23,6 +23,7 @@ mod grid_count;
 mod identity;
 mod metrics;
 mod move_bound;
+mod pocket;
 mod polygons;
 mod refine;
 mod restore_moves;
@@ -32,6 +33,7 @@ pub use band_reach::{BandReach, band_reach};
 pub use ejection_chain::repair_with_chains;
 pub use metrics::{GridMetrics, PartitionMetrics};
 pub use move_bound::fewest_moves_bound;
+pub use pocket::{Pocket, pocket_tileable, untileable_pockets};
 
 use crate::domain::*;
 use crate::spatial::{LocalFrame, reading_order};
@@ -165,7 +167,9 @@ pub enum GridFlag {
     SmallEnclave,
     /// Outside the tolerance band because of building sizes: it holds a building that no
     /// contiguous grid within the band can hold (above the band alone, or below it with
-    /// every way of growing it overshooting), as an exhaustive search proves.
+    /// every way of growing it overshooting), as an exhaustive search proves; or it meets
+    /// a pocket (sites reached only through one building) whose households no number of
+    /// grids can hold.
     Unbalanceable,
 }
 
@@ -847,7 +851,8 @@ fn cut_balanced(
 const BAND_REACH_BUDGET: usize = 20_000;
 
 /// Flags base grids outside the band that hold a site no contiguous grid of the
-/// community's base sites (`graph`, barriers as crossed) can hold within the band.
+/// community's base sites (`graph`, barriers as crossed) can hold within the band, or that
+/// meet a pocket no number of grids can hold ([`untileable_pockets`]).
 fn flag_unbalanceable(
     groups: &mut [(Role, Vec<usize>)],
     graph: &SiteGraph,
@@ -858,9 +863,24 @@ fn flag_unbalanceable(
     let low = (target - band).ceil().max(0.0) as u64;
     let high = (target + band).floor() as u64;
     let allowed = |s: usize| roles[s] == Role::Base(GridFlag::Normal);
+    let mut in_untileable_pocket = vec![false; graph.len()];
+    if groups.iter().any(|(role, sites)| {
+        *role == Role::Base(GridFlag::Normal) && !(low..=high).contains(&graph.weight_of(sites))
+    }) {
+        for pocket in untileable_pockets(graph, &allowed, low, high) {
+            in_untileable_pocket[pocket.cut_site] = true;
+            for s in pocket.sites {
+                in_untileable_pocket[s] = true;
+            }
+        }
+    }
     for (role, sites) in groups.iter_mut() {
         let weight = graph.weight_of(sites);
         if *role != Role::Base(GridFlag::Normal) || (low..=high).contains(&weight) {
+            continue;
+        }
+        if sites.iter().any(|&s| in_untileable_pocket[s]) {
+            *role = Role::Base(GridFlag::Unbalanceable);
             continue;
         }
         let mut heaviest_first = sites.clone();
