@@ -863,10 +863,11 @@ fn flag_unbalanceable(
     let low = (target - band).ceil().max(0.0) as u64;
     let high = (target + band).floor() as u64;
     let allowed = |s: usize| roles[s] == Role::Base(GridFlag::Normal);
-    let mut in_untileable_pocket = vec![false; graph.len()];
-    if groups.iter().any(|(role, sites)| {
+    let outside_band = |role: &Role, sites: &[usize]| {
         *role == Role::Base(GridFlag::Normal) && !(low..=high).contains(&graph.weight_of(sites))
-    }) {
+    };
+    let mut in_untileable_pocket = vec![false; graph.len()];
+    if groups.iter().any(|(role, sites)| outside_band(role, sites)) {
         for pocket in untileable_pockets(graph, &allowed, low, high) {
             in_untileable_pocket[pocket.cut_site] = true;
             for s in pocket.sites {
@@ -875,8 +876,7 @@ fn flag_unbalanceable(
         }
     }
     for (role, sites) in groups.iter_mut() {
-        let weight = graph.weight_of(sites);
-        if *role != Role::Base(GridFlag::Normal) || (low..=high).contains(&weight) {
+        if !outside_band(role, sites) {
             continue;
         }
         if sites.iter().any(|&s| in_untileable_pocket[s]) {

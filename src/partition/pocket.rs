@@ -62,15 +62,22 @@ pub fn untileable_pockets(
         .filter(|&s| allowed(s))
         .collect();
     cut_sites.sort_unstable();
+    let base_sites: Vec<usize> = (0..graph.len()).filter(|&s| allowed(s)).collect();
     let mut pockets = Vec::new();
-    let mut seen = vec![usize::MAX; graph.len()];
     for cut_site in cut_sites {
-        seen[cut_site] = cut_site;
-        for &start in &graph.adjacency[cut_site] {
-            if !allowed(start) || seen[start] == cut_site {
+        let without_cut: Vec<usize> = base_sites
+            .iter()
+            .copied()
+            .filter(|&s| s != cut_site)
+            .collect();
+        // The sides the cut site separates: components of the rest it borders.
+        for sites in graph.components(&without_cut) {
+            if !graph.adjacency[cut_site]
+                .iter()
+                .any(|t| sites.binary_search(t).is_ok())
+            {
                 continue;
             }
-            let sites = flood(graph, allowed, start, cut_site, &mut seen);
             let households = graph.weight_of(&sites);
             if !pocket_tileable(households, u64::from(graph.weight[cut_site]), low, high) {
                 pockets.push(Pocket {
@@ -82,30 +89,6 @@ pub fn untileable_pockets(
         }
     }
     pockets
-}
-
-/// The allowed sites connected to `start` without passing `cut_site`, marked in `seen`.
-fn flood(
-    graph: &SiteGraph,
-    allowed: &dyn Fn(usize) -> bool,
-    start: usize,
-    cut_site: usize,
-    seen: &mut [usize],
-) -> Vec<usize> {
-    seen[start] = cut_site;
-    let mut sites = vec![start];
-    let mut next = 0;
-    while let Some(&s) = sites.get(next) {
-        next += 1;
-        for &t in &graph.adjacency[s] {
-            if allowed(t) && seen[t] != cut_site {
-                seen[t] = cut_site;
-                sites.push(t);
-            }
-        }
-    }
-    sites.sort_unstable();
-    sites
 }
 
 #[cfg(test)]
