@@ -125,7 +125,7 @@ impl Walk<'_> {
 
     /// Whether part `p` is in one piece.
     fn whole(&self, p: usize) -> bool {
-        !self.lists[p].is_empty() && self.graph.components(&self.lists[p]).len() == 1
+        self.graph.is_connected(&self.lists[p])
     }
 
     /// A proposal from site `n`: move it to the part of its neighbour `m` and, for a swap,

@@ -69,7 +69,34 @@ impl SiteGraph {
         components
     }
 
-    /// Whether the nodes labelled `part` in `assignment` stay connected without `removed`.
+    /// Whether `nodes` (no duplicates) form one connected piece; an empty set does not.
+    /// The yes-or-no of `components(nodes).len() == 1`, without building the pieces.
+    pub fn is_connected(&self, nodes: &[usize]) -> bool {
+        let Some(&start) = nodes.first() else {
+            return false;
+        };
+        // Sites of `nodes` not reached yet.
+        let mut waiting = vec![false; self.len()];
+        for &n in nodes {
+            waiting[n] = true;
+        }
+        waiting[start] = false;
+        let mut reached = 1;
+        let mut stack = vec![start];
+        while let Some(n) = stack.pop() {
+            for &m in &self.adjacency[n] {
+                if waiting[m] {
+                    waiting[m] = false;
+                    reached += 1;
+                    stack.push(m);
+                }
+            }
+        }
+        reached == nodes.len()
+    }
+
+    /// Whether the nodes labelled `part` in `assignment` (a connected part) stay connected
+    /// without `removed`.
     /// `size` is the number of nodes in the part.
     pub fn connected_without(
         &self,
@@ -87,6 +114,9 @@ impl SiteGraph {
         else {
             return size == 1;
         };
+        if self.neighbours_joined_without(assignment, part, removed) {
+            return true;
+        }
         let mut seen = vec![false; self.len()];
         seen[removed] = true;
         seen[start] = true;
@@ -102,6 +132,38 @@ impl SiteGraph {
             }
         }
         count == size - 1
+    }
+
+    /// Whether the neighbours of `removed` in `part` are joined to each other by edges
+    /// among themselves: then any path through `removed` can go round it, and the part
+    /// stays connected without it (a quick answer before a search of the whole part).
+    fn neighbours_joined_without(&self, assignment: &[usize], part: usize, removed: usize) -> bool {
+        let around = &self.adjacency[removed];
+        if around.len() > 64 {
+            return false;
+        }
+        let in_part = around
+            .iter()
+            .enumerate()
+            .filter(|&(_, &m)| assignment[m] == part)
+            .fold(0_u64, |mask, (i, _)| mask | (1 << i));
+        // Grow the set reached from the lowest neighbour in the part, one bit per neighbour.
+        let mut reached = in_part & in_part.wrapping_neg();
+        let mut frontier = reached;
+        while frontier != 0 {
+            let i = frontier.trailing_zeros() as usize;
+            frontier &= frontier - 1;
+            let mut waiting = in_part & !reached;
+            while waiting != 0 {
+                let j = waiting.trailing_zeros() as usize;
+                waiting &= waiting - 1;
+                if self.adjacency[around[i]].binary_search(&around[j]).is_ok() {
+                    reached |= 1 << j;
+                    frontier |= 1 << j;
+                }
+            }
+        }
+        reached == in_part
     }
 }
 
@@ -234,5 +296,67 @@ mod tests {
             !g.connected_without(&assignment, 1, 1, 4),
             "a part never empties"
         );
+    }
+
+    /// Sites on a 5×5 lattice joined to all eight neighbours (so a site's neighbours
+    /// often border each other, the case the quick answer of `connected_without` takes),
+    /// with some links `dropped`.
+    fn lattice_with_diagonals(dropped: &[bool]) -> SiteGraph {
+        let side = 5_usize;
+        let mut adjacency = vec![Vec::new(); side * side];
+        let mut link = 0;
+        for i in 0..side * side {
+            let (c, r) = (i % side, i / side);
+            for (dc, dr) in [(1, 0), (0, 1), (1, 1), (-1, 1)] {
+                let (c2, r2) = (c as i64 + dc, r as i64 + dr);
+                if !(0..side as i64).contains(&c2) || r2 >= side as i64 {
+                    continue;
+                }
+                let j = r2 as usize * side + c2 as usize;
+                link += 1;
+                if dropped.get(link).copied().unwrap_or(false) {
+                    continue;
+                }
+                adjacency[i].push(j);
+                adjacency[j].push(i);
+            }
+        }
+        for a in &mut adjacency {
+            a.sort_unstable();
+        }
+        SiteGraph {
+            x: vec![0.0; side * side],
+            y: vec![0.0; side * side],
+            weight: vec![1; side * side],
+            shared_m: adjacency.iter().map(|a| vec![1.0; a.len()]).collect(),
+            adjacency,
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn quick_connectivity_answers_agree_with_the_components(
+            labels in proptest::collection::vec(0_usize..3, 25),
+            dropped in proptest::collection::vec(proptest::bool::weighted(0.2), 80),
+        ) {
+            let g = lattice_with_diagonals(&dropped);
+            for part in 0..3 {
+                let members: Vec<usize> = (0..25).filter(|&n| labels[n] == part).collect();
+                let whole = g.components(&members).len() == 1;
+                proptest::prop_assert_eq!(g.is_connected(&members), whole);
+                if !whole {
+                    continue;
+                }
+                for &removed in &members {
+                    let rest: Vec<usize> =
+                        members.iter().copied().filter(|&n| n != removed).collect();
+                    proptest::prop_assert_eq!(
+                        g.connected_without(&labels, part, members.len(), removed),
+                        g.components(&rest).len() == 1,
+                        "part {} without {}", part, removed
+                    );
+                }
+            }
+        }
     }
 }

@@ -315,8 +315,8 @@ impl<'a> Refiner<'a> {
     fn swap_keeps_connected(&mut self, a: usize, b: usize) -> bool {
         let (pa, pb) = (self.assignment[a], self.assignment[b]);
         self.swap(a, b);
-        let ok = self.graph.components(&self.members(pa)).len() == 1
-            && self.graph.components(&self.members(pb)).len() == 1;
+        let ok = self.graph.is_connected(&self.members(pa))
+            && self.graph.is_connected(&self.members(pb));
         self.swap(a, b);
         ok
     }

@@ -36,7 +36,7 @@ pub fn restore_moves(
     let whole = |of: &[usize], a: usize, b: usize| {
         [a, b].iter().all(|&p| {
             let members: Vec<usize> = (0..graph.len()).filter(|&s| of[s] == p).collect();
-            graph.components(&members).len() == 1
+            graph.is_connected(&members)
         })
     };
     // Buildings moved more if site `t` goes from part `from` to part `to`: its buildings

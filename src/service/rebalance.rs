@@ -195,16 +195,29 @@ pub async fn preview(
         effort,
         ..*options
     };
+    // The communities of a split are partitioned side by side, one thread each.
     let plans: Vec<CommunityPlan> = tokio::task::block_in_place(|| {
-        targets
-            .communities
-            .iter()
-            .zip(&targets.buildings)
-            .map(|(c, b)| {
-                let refs: Vec<&Building> = b.iter().collect();
-                partition_community(c, &refs, &barriers, &keep)
-            })
-            .collect::<Result<_, _>>()
+        std::thread::scope(|scope| {
+            let running: Vec<_> = targets
+                .communities
+                .iter()
+                .zip(&targets.buildings)
+                .map(|(c, b)| {
+                    let (barriers, keep) = (&barriers, &keep);
+                    scope.spawn(move || {
+                        let refs: Vec<&Building> = b.iter().collect();
+                        partition_community(c, &refs, barriers, keep)
+                    })
+                })
+                .collect();
+            running
+                .into_iter()
+                .map(|t| {
+                    t.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect::<Result<_, _>>()
+        })
     })?;
     let workers = store.workers(&LayerQuery::default()).await?;
     Ok(compare(
