@@ -423,6 +423,16 @@ async fn public_planner_and_dispatch_views_in_chromium() {
         rendered(&client, "rebalance-communities-line").await > 0,
         "new boundary not drawn"
     );
+    let status = js(
+        &client,
+        "return document.getElementById('rebalance-status').textContent",
+        vec![],
+    )
+    .await;
+    assert!(
+        status.as_str().is_some_and(|s| s.contains("容差")),
+        "the preview says whether grids stay within the tolerance: {status}"
+    );
     assert_eq!(
         store.plan_head().await.unwrap(),
         head_before,

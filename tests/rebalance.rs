@@ -7,7 +7,7 @@ mod common;
 use geo::{Area, BoundingRect, Centroid, Intersects};
 use geo_types::{Geometry, LineString};
 use gridmap::domain::*;
-use gridmap::partition::PartitionOptions;
+use gridmap::partition::{GridFlag, PartitionOptions};
 use gridmap::service::rebalance::{self, Operation, RebalanceError};
 use gridmap::store::{LayerQuery, Store, StoreError};
 use std::collections::HashSet;
@@ -172,6 +172,48 @@ async fn rebalancing(store: Arc<dyn Store>) {
         "a split moves no building outside the split community"
     );
     assert!(!preview.code_map.is_empty());
+    // Grids left outside the band are listed, and the changed ones say so on the map.
+    let households_target = f64::from(options.target);
+    let outside = |h: u32| {
+        (f64::from(h) - households_target).abs() > options.tolerance * households_target + 1e-9
+    };
+    for o in &preview.outside_band {
+        assert!(outside(o.households), "{o:?} is within the band");
+        assert!(
+            preview
+                .totals
+                .iter()
+                .any(|t| t.grid == o.grid && t.after == o.households),
+            "{o:?} has no total"
+        );
+    }
+    assert_eq!(
+        preview
+            .outside_band
+            .iter()
+            .filter(|o| o.flag == GridFlag::Unbalanceable)
+            .count(),
+        preview.metrics.unbalanceable
+    );
+    let mut marked = 0;
+    for f in &preview.grids.features {
+        let p = f.properties.as_ref().unwrap();
+        let Some(within) = p.get("within_band").and_then(|v| v.as_bool()) else {
+            continue;
+        };
+        marked += 1;
+        let households = u32::try_from(p["households"].as_u64().unwrap()).unwrap();
+        assert_eq!(within, !outside(households), "{p:?}");
+        let listed = preview
+            .outside_band
+            .iter()
+            .any(|o| Some(o.grid.as_str()) == p["code"].as_str());
+        assert_eq!(!within, listed, "{p:?}");
+    }
+    assert!(
+        marked > 0,
+        "changed base grids say whether they are within the band"
+    );
     let (_, v3) = rebalance::commit(store.as_ref(), &split, &options, 2, "规划员甲")
         .await
         .unwrap();

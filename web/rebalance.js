@@ -59,6 +59,15 @@ async function post(body, headers = {}) {
   return { status: response.status, json };
 }
 
+/// How many grids the change leaves outside the tolerance band, and how many of them no
+/// plan can bring within it.
+function outsideBand(outside) {
+  if (outside.length === 0) return t('allWithinBand');
+  const stuck = outside.filter((o) => o.flag === 'unbalanceable').length;
+  const codes = outside.map((o) => `${o.grid} (${o.households})`).join(', ');
+  return `${outside.length} ${t('gridsOutsideBand')}${stuck ? ` (${stuck} ${t('unbalanceableGrids')})` : ''}: ${codes}`;
+}
+
 async function runPreview(map) {
   const body = request();
   say(t('loading'));
@@ -71,7 +80,7 @@ async function runPreview(map) {
   if (map.getLayer('buildings-moved')) map.setFilter('buildings-moved', ['in', ['get', 'id'], ['literal', moved]]);
   say(`${t('previewOf')} v${json.base_version}: ${json.buildings_moved}/${json.buildings} ${t('buildingsMoved')}, `
     + `${json.grids.features.length} ${t('gridsChanged')}, ${json.retired.length} ${t('gridsRetired')}, `
-    + `${json.affected_workers.length} ${t('workersAffected')}`);
+    + `${json.affected_workers.length} ${t('workersAffected')}, ${outsideBand(json.outside_band || [])}`);
   el('rebalance-commit').disabled = false;
 }
 
@@ -92,7 +101,7 @@ export function setupRebalance(map, reload) {
   map.addSource('rebalance-grids', { type: 'geojson', data: EMPTY });
   map.addSource('rebalance-communities', { type: 'geojson', data: EMPTY });
   map.addLayer({ id: 'rebalance-picked', type: 'line', source: 'communities', 'source-layer': 'communities', filter: ['in', ['get', 'code'], ['literal', []]], paint: { 'line-color': '#8e44ad', 'line-width': 4 } });
-  map.addLayer({ id: 'rebalance-grids-fill', type: 'fill', source: 'rebalance-grids', paint: { 'fill-color': ['match', ['get', 'change'], 'new', '#f39c12', '#f7dc6f'], 'fill-opacity': 0.45 } });
+  map.addLayer({ id: 'rebalance-grids-fill', type: 'fill', source: 'rebalance-grids', paint: { 'fill-color': ['case', ['==', ['get', 'within_band'], false], '#e74c3c', ['match', ['get', 'change'], 'new', '#f39c12', '#f7dc6f']], 'fill-opacity': 0.45 } });
   map.addLayer({ id: 'rebalance-grids-line', type: 'line', source: 'rebalance-grids', paint: { 'line-color': '#d35400', 'line-width': 1.5 } });
   map.addLayer({ id: 'rebalance-communities-line', type: 'line', source: 'rebalance-communities', paint: { 'line-color': '#1e8449', 'line-width': 3, 'line-dasharray': [2, 1] } });
   map.addLayer({ id: 'rebalance-line-layer', type: 'line', source: 'rebalance-line', paint: { 'line-color': '#c0392b', 'line-width': 3 } });

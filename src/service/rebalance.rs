@@ -5,7 +5,7 @@
 
 use crate::domain::*;
 use crate::partition::{
-    CommunityPlan, DEDICATED_SEQUENCE_START, Effort, PartitionError, PartitionMetrics,
+    CommunityPlan, DEDICATED_SEQUENCE_START, Effort, GridFlag, PartitionError, PartitionMetrics,
     PartitionOptions, Start, partition_community,
 };
 use crate::spatial::CommunityLookup;
@@ -88,6 +88,16 @@ pub struct Totals {
     pub after: u32,
 }
 
+/// A base grid the change leaves outside the tolerance band.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutsideBand {
+    pub grid: GridCode,
+    pub households: u32,
+    /// `unbalanceable` when no partition can bring it within the band (building sizes),
+    /// `normal` when a better plan might.
+    pub flag: GridFlag,
+}
+
 /// What a change does, before it is made.
 #[derive(Debug, Clone, Serialize)]
 pub struct Preview {
@@ -100,11 +110,15 @@ pub struct Preview {
     /// Old grids that no longer exist.
     pub retired: Vec<GridCode>,
     /// New, changed and renamed grids (GeoJSON, with `change`: new, changed or renamed,
-    /// and `households_before`).
+    /// `households_before`, `within_band` for base grids, and `flag` when building sizes
+    /// set the grid apart).
     pub grids: geojson::FeatureCollection,
     /// The communities after the change (split and merge).
     pub communities: geojson::FeatureCollection,
     pub totals: Vec<Totals>,
+    /// Base grids of the changed communities left outside the tolerance band (changed or
+    /// not), each with its households and whether building sizes keep it there.
+    pub outside_band: Vec<OutsideBand>,
     /// Workers whose grids change (renamed or retired).
     pub affected_workers: Vec<WorkerId>,
     pub metrics: PartitionMetrics,
@@ -600,8 +614,20 @@ fn compare(
     let mut features = Vec::new();
     let mut totals = Vec::new();
     let mut snapshots = Vec::new();
+    let mut outside_band = Vec::new();
+    let target = f64::from(options.target);
+    let band = options.tolerance * target;
     for plan in &plans {
         for g in &plan.grids {
+            let base = g.grid.kind == GridKind::Base;
+            let within_band = (f64::from(g.grid.households) - target).abs() <= band + 1e-9;
+            if base && !within_band {
+                outside_band.push(OutsideBand {
+                    grid: g.grid.code.clone(),
+                    households: g.grid.households,
+                    flag: g.flag,
+                });
+            }
             let members: BTreeSet<&BuildingId> = g.buildings.iter().collect();
             for b in &g.buildings {
                 let from = before.get(b).cloned().flatten();
@@ -636,6 +662,12 @@ fn compare(
                         "households_before".into(),
                         serde_json::json!(old_households.get(&g.grid.code)),
                     );
+                    if base {
+                        p.insert("within_band".into(), within_band.into());
+                    }
+                    if g.flag != GridFlag::Normal {
+                        p.insert("flag".into(), serde_json::json!(g.flag));
+                    }
                 }
                 features.push(f);
             }
@@ -701,6 +733,7 @@ fn compare(
             foreign_members: None,
         },
         totals,
+        outside_band,
         affected_workers: affected,
         metrics,
         buildings,
