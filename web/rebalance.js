@@ -60,10 +60,10 @@ async function post(body, headers = {}) {
 }
 
 /// How many grids the change leaves outside the tolerance band, and how many of them no
-/// plan can bring within it.
+/// plan can bring within it (flagged: building sizes, an oversized building, an enclave).
 function outsideBand(outside) {
   if (outside.length === 0) return t('allWithinBand');
-  const stuck = outside.filter((o) => o.flag === 'unbalanceable').length;
+  const stuck = outside.filter((o) => o.flag !== 'normal').length;
   const codes = outside.map((o) => `${o.grid} (${o.households})`).join(', ');
   return `${outside.length} ${t('gridsOutsideBand')}${stuck ? ` (${stuck} ${t('unbalanceableGrids')})` : ''}: ${codes}`;
 }

@@ -93,8 +93,8 @@ pub struct Totals {
 pub struct OutsideBand {
     pub grid: GridCode,
     pub households: u32,
-    /// `unbalanceable` when no partition can bring it within the band (building sizes),
-    /// `normal` when a better plan might.
+    /// Why no plan can bring it within the band (`unbalanceable`: building sizes,
+    /// `oversized_building`, `small_enclave`), or `normal` when a better plan might.
     pub flag: GridFlag,
 }
 
