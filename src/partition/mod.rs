@@ -127,6 +127,12 @@ impl Default for PartitionOptions {
 }
 
 impl PartitionOptions {
+    /// Whether a grid of `households` is within the tolerance band around the target.
+    pub fn within_tolerance(&self, households: u32) -> bool {
+        let target = f64::from(self.target);
+        within_band(f64::from(households), target, self.tolerance * target)
+    }
+
     fn check(&self) -> Result<(), PartitionError> {
         if self.target == 0 {
             return Err(PartitionError::InvalidTarget(self.target));

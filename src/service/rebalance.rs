@@ -615,12 +615,10 @@ fn compare(
     let mut totals = Vec::new();
     let mut snapshots = Vec::new();
     let mut outside_band = Vec::new();
-    let target = f64::from(options.target);
-    let band = options.tolerance * target;
     for plan in &plans {
         for g in &plan.grids {
             let base = g.grid.kind == GridKind::Base;
-            let within_band = (f64::from(g.grid.households) - target).abs() <= band + 1e-9;
+            let within_band = options.within_tolerance(g.grid.households);
             if base && !within_band {
                 outside_band.push(OutsideBand {
                     grid: g.grid.code.clone(),
