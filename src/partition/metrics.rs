@@ -1,6 +1,6 @@
 //! Partition quality: household balance, contiguity, compactness, tiling, runtime.
 
-use super::{CommunityPlan, GridFlag};
+use super::plan::{CommunityPlan, GridFlag};
 use crate::domain::GridKind;
 use serde::Serialize;
 

@@ -2,7 +2,7 @@
 //! and which sites are neighbours — their cells share an edge inside the community that
 //! does not cross a barrier (major road, rail, river).
 
-use super::PartitionError;
+use super::error::PartitionError;
 use geo::{BooleanOps, BoundingRect, Contains, Euclidean, Intersects, Length};
 use geo_types::{Coord, Line, LineString, MultiLineString, MultiPolygon, Point, Polygon};
 use rstar::{AABB, RTree, primitives::GeomWithData};

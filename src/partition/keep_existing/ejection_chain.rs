@@ -12,8 +12,8 @@
 //! to it, or exchanges a tower for a smaller site, and brings every grid it touches that
 //! was outside the band nearer to it.
 
-use super::graph::SiteGraph;
 use super::identity::{buildings_moved, home_parts, part_of, site_buildings};
+use crate::partition::graph::SiteGraph;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
@@ -484,8 +484,8 @@ impl<'a> State<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::restore_moves::restore_moves;
     use super::*;
+    use crate::partition::keep_existing::restore_moves::restore_moves;
     use proptest::prelude::*;
 
     fn within(graph: &SiteGraph, part: &[usize]) -> bool {

@@ -2,7 +2,7 @@
 //! largest overlap in buildings first, as grid codes are carried over; and how many
 //! buildings end up in a part that does not carry their old part's identity (moved).
 
-use super::graph::SiteGraph;
+use crate::partition::graph::SiteGraph;
 use std::collections::BTreeMap;
 
 /// The part of each site (`usize::MAX` for sites in no part).

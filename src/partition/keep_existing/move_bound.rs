@@ -9,7 +9,7 @@
 //! mean fits the band and over how many grids are retired, which keeps the bound valid
 //! whatever shape the grids take (contiguity only adds moves).
 
-use super::count_fits;
+use crate::partition::band::count_fits;
 
 /// The least number of buildings any rebalancing of `grids` (the households of each
 /// building, grid by grid) must move so that every grid holds between `target − band` and
@@ -123,11 +123,11 @@ fn fewest_summing_to(sorted_desc: &[u32], amount: f64) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Effort;
-    use super::super::graph::SiteGraph;
-    use super::super::grid_count::rebalance_existing;
-    use super::super::identity::buildings_moved;
     use super::*;
+    use crate::partition::graph::SiteGraph;
+    use crate::partition::keep_existing::identity::buildings_moved;
+    use crate::partition::keep_existing::rebalance_existing::rebalance_existing;
+    use crate::partition::options::Effort;
     use proptest::prelude::*;
 
     proptest! {

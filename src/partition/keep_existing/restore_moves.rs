@@ -5,9 +5,9 @@
 //! sites one grid took from another traded for one site costing fewer buildings — when both
 //! grids keep their place in the tolerance band and stay connected.
 
-use super::graph::SiteGraph;
 use super::identity::{buildings_moved, home_parts, part_of, site_buildings};
-use super::within_band;
+use crate::partition::band::within_band;
+use crate::partition::graph::SiteGraph;
 
 /// Sends moved sites of `after` back to the part carrying their old part's identity in
 /// `before` (singly, two at a time across the same border, or traded for one site costing
@@ -193,8 +193,8 @@ pub fn restore_moves(
 
 #[cfg(test)]
 mod tests {
-    use super::super::refine::Refiner;
     use super::*;
+    use crate::partition::refine::Refiner;
     use proptest::prelude::*;
 
     proptest! {

@@ -7,11 +7,12 @@
 
 use super::anneal_moves::anneal_moves;
 use super::ejection_chain::{repair_with_chains, restore_with_chains};
-use super::graph::SiteGraph;
 use super::identity::{buildings_moved, part_of, site_buildings};
-use super::refine::Refiner;
 use super::restore_moves::restore_moves;
-use super::{Effort, choose_parts, count_fits, within_band};
+use crate::partition::band::{choose_parts, count_fits, within_band};
+use crate::partition::graph::SiteGraph;
+use crate::partition::options::Effort;
+use crate::partition::refine::Refiner;
 
 /// Grids tried as the one to seed from or dissolve (the heaviest or lightest first).
 const CANDIDATES: usize = 12;

@@ -13,8 +13,8 @@
 //! visited partition keeps each grid connected and non-empty, so the result is as valid as
 //! the start, and never worse.
 
-use super::graph::SiteGraph;
 use super::identity::{home_parts, part_of, site_buildings};
+use crate::partition::graph::SiteGraph;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -354,8 +354,8 @@ pub fn anneal_moves(
 
 #[cfg(test)]
 mod tests {
-    use super::super::identity::buildings_moved;
     use super::*;
+    use crate::partition::keep_existing::identity::buildings_moved;
     use proptest::prelude::*;
 
     fn outside(graph: &SiteGraph, parts: &[Vec<usize>]) -> usize {

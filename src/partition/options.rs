@@ -1,0 +1,88 @@
+//! The parameters of a partition: target, tolerance, seed, where it starts and how hard a
+//! rebalance searches.
+
+use super::band::within_band;
+use super::error::PartitionError;
+use serde::Serialize;
+
+/// Where a partition starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Start {
+    /// Cut from scratch.
+    #[default]
+    Fresh,
+    /// Start from the buildings' current grids: grids within tolerance keep their buildings
+    /// and codes; the others are fixed with the fewest building moves.
+    KeepExisting,
+}
+
+/// How hard a rebalance of existing grids searches when its first plan disrupts much (a
+/// grid left outside the band, or a tenth of the buildings moved).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effort {
+    /// Anneals that plan again, ten times as long (a few seconds for a hard community):
+    /// household and building changes, partitioning that keeps existing grids.
+    #[default]
+    Thorough,
+    /// Keeps the first plan: interactive previews of splits and merges (under a second).
+    Quick,
+}
+
+/// Parameters of a partition.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PartitionOptions {
+    /// Households per base grid.
+    pub target: u32,
+    /// Accepted relative deviation from the target (0.1 = ±10%).
+    pub tolerance: f64,
+    /// Seed; the algorithm is deterministic, the seed breaks ties in future variants.
+    pub seed: u64,
+    pub start: Start,
+    /// Search effort when starting from existing grids.
+    pub effort: Effort,
+}
+
+impl Default for PartitionOptions {
+    fn default() -> Self {
+        Self {
+            target: 300,
+            tolerance: 0.1,
+            seed: 1,
+            start: Start::Fresh,
+            effort: Effort::Thorough,
+        }
+    }
+}
+
+impl PartitionOptions {
+    /// Whether a grid of `households` is within the tolerance band around the target.
+    ///
+    /// ```
+    /// use gridmap::partition::PartitionOptions;
+    /// let options = PartitionOptions::default(); // 300 households ± 10%
+    /// assert!(options.within_tolerance(270) && options.within_tolerance(330));
+    /// assert!(!options.within_tolerance(331));
+    /// ```
+    pub fn within_tolerance(&self, households: u32) -> bool {
+        let target = f64::from(self.target);
+        within_band(f64::from(households), target, self.band())
+    }
+
+    /// The accepted deviation in households (tolerance × target).
+    pub fn band(&self) -> f64 {
+        self.tolerance * f64::from(self.target)
+    }
+
+    /// Refuses a target of 0 and a tolerance outside (0, 1).
+    pub(crate) fn check(&self) -> Result<(), PartitionError> {
+        if self.target == 0 {
+            return Err(PartitionError::InvalidTarget(self.target));
+        }
+        if !(self.tolerance > 0.0 && self.tolerance < 1.0) {
+            return Err(PartitionError::InvalidTolerance(self.tolerance));
+        }
+        Ok(())
+    }
+}
