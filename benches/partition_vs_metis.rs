@@ -143,7 +143,10 @@ fn monaco() -> Case {
         ImportOptions::new(ImportKind::Buildings),
     )
     .buildings;
-    gridmap::spatial::CommunityLookup::new(&communities).assign(&mut buildings);
+    gridmap::spatial::assign_communities(
+        &gridmap::spatial::community_index(&communities),
+        &mut buildings,
+    );
     let roads = data("roads.geojson", ImportOptions::new(ImportKind::Roads)).roads;
     Case {
         name: "Monaco (9 quartiers, OSM)",

@@ -5,15 +5,6 @@ use crate::domain::*;
 use geojson::{Feature, FeatureCollection, JsonObject, JsonValue};
 use serde_json::json;
 
-/// Who a feature is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
-    /// No token: public attributes only.
-    Public,
-    /// Staff with a token that sees internal data.
-    Internal,
-}
-
 /// A layer that can be listed and exported.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Deserialize, serde::Serialize,

@@ -183,7 +183,7 @@ async fn gcj02_input_lands_within_a_metre_of_its_wgs84_twin() {
     )
     .unwrap();
     let originals: Vec<_> = data.buildings.iter().take(200).cloned().collect();
-    let fc = gridmap::features::collection(&originals, gridmap::features::Audience::Internal);
+    let fc = gridmap::features::collection(&originals, gridmap::domain::Audience::Internal);
     let mut value = serde_json::to_value(&fc).unwrap();
     for f in value["features"].as_array_mut().unwrap() {
         for polygon in f["geometry"]["coordinates"].as_array_mut().unwrap() {

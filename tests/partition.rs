@@ -148,7 +148,10 @@ fn monaco_quartiers_partition_into_contiguous_grids_that_respect_barriers() {
     let data = common::monaco();
     let communities = data.communities;
     let mut buildings = data.buildings;
-    gridmap::spatial::CommunityLookup::new(&communities).assign(&mut buildings);
+    gridmap::spatial::assign_communities(
+        &gridmap::spatial::community_index(&communities),
+        &mut buildings,
+    );
     let roads = data.roads;
     let barriers: Vec<_> = roads
         .iter()

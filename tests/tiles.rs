@@ -345,8 +345,8 @@ async fn tiles_over_http(store: Arc<dyn Store>) {
         let uri = format!("/tiles/{}.json", layer.as_str());
         let (status, _, body) = call(&state, &uri, None, &[("host", "gridmap.test")]).await;
         let (status, body) = match layer.audience() {
-            gridmap::engine::Audience::Public => (status, body),
-            gridmap::engine::Audience::Internal => {
+            gridmap::domain::Audience::Public => (status, body),
+            gridmap::domain::Audience::Internal => {
                 assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}");
                 let (s, _, _) = call(&state, &uri, Some(&worker), &[]).await;
                 assert_eq!(s, StatusCode::FORBIDDEN, "{uri}");

@@ -3,7 +3,8 @@
 use super::AppState;
 use super::auth::Caller;
 use super::problem::ApiError;
-use crate::features::{Audience, Layer, collection};
+use crate::domain::Audience;
+use crate::features::{Layer, collection};
 use crate::store::LayerQuery;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};

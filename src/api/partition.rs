@@ -4,8 +4,9 @@
 use super::AppState;
 use super::auth::Caller;
 use super::problem::ApiError;
+use crate::domain::Audience;
 use crate::domain::Role;
-use crate::features::{Audience, collection};
+use crate::features::collection;
 use crate::partition::{PartitionError, PartitionOptions, Start};
 use crate::service::partition_job::{self, Commit, PartitionJobError, Scope};
 use axum::Json;

@@ -2,7 +2,7 @@
 //! answers use it immediately) and the store in batches, the latest position per worker,
 //! every [`FLUSH_INTERVAL`] — thousands of updates a second cost one transaction each tick.
 
-use crate::domain::{Dataset, WorkerId};
+use crate::domain::WorkerId;
 use crate::engine::Engine;
 use crate::engine::read;
 use crate::store::{Store, StoreError};
@@ -60,17 +60,13 @@ impl PositionWriter {
         if ids.is_empty() {
             return Ok(0);
         }
-        let workers = {
+        let workers: Vec<_> = {
             let engine = read(&self.engine);
             ids.iter()
                 .filter_map(|id| engine.workers.get(id).cloned())
                 .collect()
         };
-        let data = Dataset {
-            workers,
-            ..Dataset::default()
-        };
-        match self.store.write(&data, None).await {
+        match self.store.save_workers(&workers).await {
             Ok(n) => Ok(n),
             Err(e) => {
                 // Keep them for the next tick.

@@ -6,9 +6,10 @@
 use super::AppState;
 use super::auth::Caller;
 use super::problem::ApiError;
+use crate::domain::Audience;
 use crate::domain::{CommunityCode, Role};
 use crate::engine::write;
-use crate::features::{Audience, ToFeature};
+use crate::features::ToFeature;
 use crate::partition::PartitionOptions;
 use crate::service::rebalance::{self, Operation, RebalanceError};
 use crate::store::LayerQuery;

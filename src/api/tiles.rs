@@ -4,8 +4,9 @@
 use super::AppState;
 use super::auth::Caller;
 use super::problem::ApiError;
+use crate::domain::Audience;
 use crate::domain::Role;
-use crate::engine::{Audience, TileLayer, read};
+use crate::engine::{TileLayer, read};
 use crate::mvt::{EXTENT, TileId};
 use crate::service::tile_cache::CacheOutcome;
 use axum::body::Body;

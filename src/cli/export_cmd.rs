@@ -1,9 +1,10 @@
 //! `gridmap export`: one layer to a GeoJSON or GeoPackage file.
 
 use super::{CliResult, ExportFormat};
+use crate::domain::Audience;
 use crate::domain::Dataset;
-use crate::features::{Audience, Layer, collection};
-use crate::store::{self, LayerQuery, Store, geopackage::GeoPackageStore};
+use crate::features::{Layer, collection};
+use crate::store::{self, DatasetStore, LayerQuery, Store, geopackage::GeoPackageStore};
 use std::path::Path;
 
 /// Reads a whole layer into a dataset holding only that layer.

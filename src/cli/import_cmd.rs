@@ -3,7 +3,7 @@
 use super::{CliResult, progress};
 use crate::domain::Dataset;
 use crate::import::{ImportOptions, Imported, read_file};
-use crate::spatial::CommunityLookup;
+use crate::spatial;
 use crate::store::{self, LayerQuery, Store};
 use std::path::Path;
 
@@ -52,7 +52,10 @@ pub async fn assign_communities(
         return Ok(0);
     }
     let communities = store.communities(&LayerQuery::default()).await?;
-    Ok(CommunityLookup::new(&communities).assign(&mut data.buildings))
+    Ok(spatial::assign_communities(
+        &spatial::community_index(&communities),
+        &mut data.buildings,
+    ))
 }
 
 /// Writes a dataset in one transaction with a progress bar.

@@ -2,6 +2,7 @@
 //! Pure data and validation, no I/O.
 
 pub mod area;
+pub mod audience;
 pub mod building;
 pub mod codes;
 pub mod dataset;
@@ -17,6 +18,7 @@ pub mod taxonomy;
 pub mod worker;
 
 pub use area::{Community, District, Street};
+pub use audience::Audience;
 pub use building::{Building, BuildingKind};
 pub use codes::{CodeError, CommunityCode, DistrictCode, GridCode, StreetCode};
 pub use dataset::{Dataset, RosterEntry, RosterKey};

@@ -1,7 +1,7 @@
 //! An R-tree over roads, rail and rivers by bounding box: the lines a tile needs.
 
-use super::polygon_index::{BoxTree, slots_in_box};
 use crate::domain::Road;
+use crate::spatial::{BoxTree, slots_in_box};
 use geo::BoundingRect;
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};

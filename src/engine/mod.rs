@@ -7,18 +7,17 @@ mod incident_book;
 mod line_index;
 mod metres;
 mod point_index;
-mod polygon_index;
 mod revisions;
 mod tile_layers;
 mod worker_index;
 
+use crate::spatial::PolygonIndex;
 pub use incident_book::{AreaLevel, AreaStats, DEFAULT_H3_RESOLUTION, IncidentBook};
 pub use line_index::LineIndex;
 pub use metres::MetricFrame;
 pub use point_index::PointIndex;
-pub use polygon_index::PolygonIndex;
 pub use revisions::{Revisions, Source};
-pub use tile_layers::{Audience, INCIDENT_POINTS_FROM_ZOOM, TileLayer, TileLayerError};
+pub use tile_layers::{INCIDENT_POINTS_FROM_ZOOM, TileLayer, TileLayerError};
 pub use worker_index::{NearestWorker, PositionError, WorkerIndex};
 
 use crate::domain::*;

@@ -3,7 +3,7 @@
 //! tile.
 
 use super::{Engine, Source};
-use crate::domain::{DutyStatus, LandClass, RoadClass};
+use crate::domain::{Audience, DutyStatus, LandClass, RoadClass};
 use crate::mvt::{LayerBuilder, TileFrame, TileGeometry, TileId, Value};
 use crate::partition::PartitionOptions;
 use geo::InteriorPoint;
@@ -30,15 +30,6 @@ pub enum TileLayer {
     "tile layer `{0}` (known: communities, grids, buildings, incidents, workers, stations, basemap)"
 )]
 pub struct TileLayerError(pub String);
-
-/// Whom a layer is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
-    /// Anyone, without a token.
-    Public,
-    /// Staff with a token.
-    Internal,
-}
 
 impl TileLayer {
     pub const ALL: [TileLayer; 7] = [

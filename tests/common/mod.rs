@@ -99,7 +99,10 @@ pub async fn import(
                     .communities(&Default::default())
                     .await
                     .expect("communities");
-                gridmap::spatial::CommunityLookup::new(&communities).assign(&mut data.buildings);
+                gridmap::spatial::assign_communities(
+                    &gridmap::spatial::community_index(&communities),
+                    &mut data.buildings,
+                );
             }
             store.write(&data, None).await.expect("write")
         }

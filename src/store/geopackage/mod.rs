@@ -1,7 +1,7 @@
 //! The embedded default store: an OGC GeoPackage 1.4 file (SQLite) that GDAL and QGIS open.
 
-use super::sql_store::{SqlBackend, SqlStore, execute_all, fetch_values};
-use super::tables::{ColumnType, Dialect, SqlValue, Statement};
+use super::schema::{ColumnType, Dialect, SqlValue, Statement};
+use super::sql::{SqlBackend, SqlStore, execute_all, fetch_values};
 use super::{Progress, StoreError, StoreKind};
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
@@ -107,7 +107,7 @@ impl SqlBackend for GeoPackageBackend {
 
 /// Refreshes `gpkg_contents` extents from each feature table's indexed `bbox_*` columns.
 async fn update_contents(pool: &SqlitePool) -> Result<(), sqlx::Error> {
-    for table in super::tables::ALL_TABLES {
+    for table in super::schema::ALL_TABLES {
         let name = table.name;
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE gpkg_contents SET \

@@ -1,7 +1,7 @@
 //! The production store: PostgreSQL with PostGIS (and Citus for scale-out by district).
 
-use super::sql_store::{CHANGES_CHANNEL, SqlBackend, SqlStore, execute_all, fetch_values};
-use super::tables::{ColumnType, Dialect, SqlValue, Statement};
+use super::schema::{ColumnType, Dialect, SqlValue, Statement};
+use super::sql::{CHANGES_CHANNEL, SqlBackend, SqlStore, execute_all, fetch_values};
 use super::{Change, ChangedLayer, Progress, StoreError, StoreKind};
 use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgPoolOptions};

@@ -7,10 +7,10 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
 /// Bounding boxes with the slot of their item.
-pub(super) type BoxTree = RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>;
+pub(crate) type BoxTree = RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>;
 
 /// The slots whose boxes meet a lon/lat box, in slot order (stable answers).
-pub(super) fn slots_in_box(tree: &BoxTree, min: [f64; 2], max: [f64; 2]) -> Vec<usize> {
+pub(crate) fn slots_in_box(tree: &BoxTree, min: [f64; 2], max: [f64; 2]) -> Vec<usize> {
     let mut found: Vec<usize> = tree
         .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
         .map(|e| e.data)
@@ -51,7 +51,7 @@ impl<K: Clone + Ord> PolygonIndex<K> {
     /// The key of the polygon holding `point` (boundary points count as held).
     ///
     /// ```
-    /// use gridmap::engine::PolygonIndex;
+    /// use gridmap::spatial::PolygonIndex;
     /// use geo_types::{MultiPolygon, Point, polygon};
     /// let square = MultiPolygon::new(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)]]);
     /// let index = PolygonIndex::new(vec![("a", square)]);
@@ -67,6 +67,27 @@ impl<K: Clone + Ord> PolygonIndex<K> {
                 let polygon = &self.items[i].1;
                 polygon.contains(&point) || geo::Intersects::intersects(polygon, &point)
             })
+            .min()
+            .map(|i| &self.items[i].0)
+    }
+
+    /// The key of the polygon whose interior holds `point` (boundary points are not held),
+    /// e.g. which community a building's interior point is in.
+    ///
+    /// ```
+    /// use gridmap::spatial::PolygonIndex;
+    /// use geo_types::{MultiPolygon, Point, polygon};
+    /// let square = MultiPolygon::new(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)]]);
+    /// let index = PolygonIndex::new(vec![("a", square)]);
+    /// assert_eq!(index.locate_inside(Point::new(0.5, 0.5)), Some(&"a"));
+    /// assert_eq!(index.locate_inside(Point::new(1.0, 0.5)), None);
+    /// ```
+    pub fn locate_inside(&self, point: Point<f64>) -> Option<&K> {
+        let p = [point.x(), point.y()];
+        self.tree
+            .locate_all_at_point(&p)
+            .map(|e| e.data)
+            .filter(|&i| self.items[i].1.contains(&point))
             .min()
             .map(|i| &self.items[i].0)
     }

@@ -1,0 +1,105 @@
+//! What a planner asks to change — household adjustments, a split or a merge — and why a
+//! change is refused.
+
+use crate::domain::{CommunityCode, StreetCode};
+use crate::partition::PartitionError;
+use crate::store::StoreError;
+use geo_types::Geometry;
+
+/// What to change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operation {
+    /// Rebalance the grids of communities whose households or buildings changed.
+    Adjust { communities: Vec<CommunityCode> },
+    /// Cut a community along a line (or around a polygon) into new communities.
+    Split {
+        community: CommunityCode,
+        blade: Geometry<f64>,
+        codes: Vec<CommunityCode>,
+        names: Vec<String>,
+    },
+    /// Join adjacent communities into one.
+    Merge {
+        communities: Vec<CommunityCode>,
+        code: CommunityCode,
+        name: String,
+    },
+}
+
+/// Why a rebalancing was refused; nothing is written.
+#[derive(Debug, thiserror::Error)]
+pub enum RebalanceError {
+    #[error("community {0} not found")]
+    UnknownCommunity(CommunityCode),
+    #[error("the split line does not cross community {0}")]
+    BladeMisses(CommunityCode),
+    #[error(
+        "the split cuts community {community} into {parts} parts; give {parts} codes (got {codes})"
+    )]
+    PartsMismatch {
+        community: CommunityCode,
+        parts: usize,
+        codes: usize,
+    },
+    #[error("community code {code} is taken")]
+    CodeTaken { code: CommunityCode },
+    #[error("community code {code} is not under street {street}")]
+    WrongStreet {
+        code: CommunityCode,
+        street: StreetCode,
+    },
+    #[error("communities {0} are not adjacent")]
+    NotAdjacent(String),
+    #[error("communities {0} overlap")]
+    Overlap(String),
+    #[error("merge needs at least two communities")]
+    TooFew,
+    #[error(transparent)]
+    Partition(#[from] PartitionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Operation {
+    /// The communities the operation starts from.
+    pub fn communities(&self) -> Vec<CommunityCode> {
+        match self {
+            Operation::Adjust { communities } => communities.clone(),
+            Operation::Split { community, .. } => vec![community.clone()],
+            Operation::Merge { communities, .. } => communities.clone(),
+        }
+    }
+
+    /// The communities a commit touches: those it starts from and, for a split, the new codes.
+    pub fn touched(&self) -> Vec<&CommunityCode> {
+        match self {
+            Operation::Adjust { communities } | Operation::Merge { communities, .. } => {
+                communities.iter().collect()
+            }
+            Operation::Split {
+                community, codes, ..
+            } => std::iter::once(community).chain(codes).collect(),
+        }
+    }
+
+    /// The operation as recorded with its plan version.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Operation::Adjust { communities } => serde_json::json!({"adjust": communities}),
+            Operation::Split {
+                community,
+                blade,
+                codes,
+                names,
+            } => serde_json::json!({
+                "split": community, "codes": codes, "names": names,
+                "blade": geojson::Geometry::new(geojson::Value::from(blade)),
+            }),
+            Operation::Merge {
+                communities,
+                code,
+                name,
+            } => serde_json::json!({"merge": communities, "code": code, "name": name}),
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! The incidents' closed loop as stored: reports (idempotent), checked transitions, steps.
+
+use super::StoreError;
+use crate::domain::{Incident, IncidentEvent, IncidentId, IncidentStatus};
+use async_trait::async_trait;
+
+/// What recording a report did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reported {
+    Created,
+    /// The idempotency key was used before, by this incident.
+    Duplicate(IncidentId),
+}
+
+/// Incidents and their steps.
+#[async_trait]
+pub trait IncidentStore: Send + Sync {
+    /// Records a new incident with its first events, in one transaction. With an
+    /// idempotency key already used, nothing is written and the first incident's id is
+    /// returned as a duplicate.
+    async fn report_incident(
+        &self,
+        incident: &Incident,
+        events: &[IncidentEvent],
+        idempotency_key: Option<&str>,
+    ) -> Result<Reported, StoreError>;
+
+    /// Moves an incident on (status, assignee, closing time) and records the step, in one
+    /// transaction, only if its status is still `from`: otherwise [`StoreError::Conflict`]
+    /// and nothing is written.
+    async fn transition_incident(
+        &self,
+        from: IncidentStatus,
+        incident: &Incident,
+        event: &IncidentEvent,
+    ) -> Result<(), StoreError>;
+
+    /// The steps of an incident, oldest first.
+    async fn incident_events(&self, id: &IncidentId) -> Result<Vec<IncidentEvent>, StoreError>;
+}

@@ -1,0 +1,175 @@
+//! Incidents on SQL: idempotent reports, transitions guarded by the status they start
+//! from, and their steps.
+
+use super::upsert::push_rows;
+use super::{SqlBackend, SqlStore};
+use crate::domain::*;
+use crate::store::schema::{self, ColumnType, Dialect, SqlValue, Statement};
+use crate::store::{ChangedLayer, IncidentStore, Reported, StoreError};
+use async_trait::async_trait;
+use std::sync::Arc;
+
+#[async_trait]
+impl<B: SqlBackend> IncidentStore for SqlStore<B> {
+    async fn report_incident(
+        &self,
+        incident: &Incident,
+        events: &[IncidentEvent],
+        idempotency_key: Option<&str>,
+    ) -> Result<Reported, StoreError> {
+        // The key goes first: a repeated key fails the transaction at once (unique key),
+        // with no extra round trip for the common case of a new report.
+        let mut statements = Vec::with_capacity(4);
+        if let Some(key) = idempotency_key {
+            statements.push(Statement::new(
+                Arc::from("INSERT INTO incident_keys (key, incident_id) VALUES ($1, $2)"),
+                vec![
+                    SqlValue::Text(Some(key.to_string())),
+                    SqlValue::Text(Some(incident.id.as_str().to_string())),
+                ],
+            ));
+        }
+        push_rows(B::DIALECT, std::slice::from_ref(incident), &mut statements)?;
+        statements.extend(events.iter().map(|e| event_statement(B::DIALECT, e)));
+        statements
+            .extend(self.announce(ChangedLayer::Incidents, Some(vec![incident.id.to_string()])));
+        match self.backend.execute_in_transaction(&statements, None).await {
+            Ok(_) => Ok(Reported::Created),
+            Err(source) => {
+                // The key was used before (or concurrently): the first report stands.
+                if let Some(key) = idempotency_key
+                    && let Some(first) = self.incident_for_key(key).await?
+                {
+                    return Ok(Reported::Duplicate(first));
+                }
+                Err(StoreError::Write {
+                    what: format!("incident {}", incident.id),
+                    source,
+                })
+            }
+        }
+    }
+
+    async fn transition_incident(
+        &self,
+        from: IncidentStatus,
+        incident: &Incident,
+        event: &IncidentEvent,
+    ) -> Result<(), StoreError> {
+        let text = |v: Option<&str>| SqlValue::Text(v.map(str::to_string));
+        let closed = B::DIALECT.param(ColumnType::Timestamp, 3);
+        let update = Statement::new(
+            Arc::from(format!(
+                "UPDATE incidents SET status = $1, assignee = $2, closed_at = {closed} WHERE id = $4 AND status = $5"
+            )),
+            vec![
+                text(Some(incident.status.as_str())),
+                text(incident.assignee.as_ref().map(WorkerId::as_str)),
+                text(incident.closed_at.map(|t| schema::format_timestamp(&t)).as_deref()),
+                text(Some(incident.id.as_str())),
+                text(Some(from.as_str())),
+            ],
+        )
+        .exactly_one_row();
+        let mut statements = vec![update, event_statement(B::DIALECT, event)];
+        statements
+            .extend(self.announce(ChangedLayer::Incidents, Some(vec![incident.id.to_string()])));
+        match self.backend.execute_in_transaction(&statements, None).await {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::RowNotFound) => Err(StoreError::Conflict {
+                what: format!("incident {}", incident.id),
+                now: format!("not {}", from.as_str()),
+            }),
+            Err(source) => Err(StoreError::Write {
+                what: format!("incident {}", incident.id),
+                source,
+            }),
+        }
+    }
+
+    async fn incident_events(&self, id: &IncidentId) -> Result<Vec<IncidentEvent>, StoreError> {
+        let at = B::DIALECT.select_column("at", ColumnType::Timestamp);
+        let sql = format!(
+            "SELECT action, status, {at}, actor, worker, note FROM incident_events WHERE incident_id = $1 ORDER BY fid"
+        );
+        let rows = self
+            .backend
+            .fetch(
+                &sql,
+                &[SqlValue::Text(Some(id.as_str().to_string()))],
+                &[ColumnType::Text; 6],
+            )
+            .await
+            .map_err(StoreError::query("incident_events"))?;
+        let corrupt = |reason: &str| StoreError::Corrupt {
+            table: "incident_events",
+            key: id.to_string(),
+            reason: reason.to_string(),
+        };
+        rows.into_iter()
+            .map(|row| {
+                let t = |i: usize| match row.get(i) {
+                    Some(SqlValue::Text(v)) => v.clone(),
+                    _ => None,
+                };
+                Ok(IncidentEvent {
+                    incident: id.clone(),
+                    action: t(0)
+                        .as_deref()
+                        .and_then(IncidentAction::parse)
+                        .ok_or_else(|| corrupt("bad action"))?,
+                    status: t(1)
+                        .as_deref()
+                        .and_then(IncidentStatus::parse)
+                        .ok_or_else(|| corrupt("bad status"))?,
+                    at: t(2)
+                        .as_deref()
+                        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+                        .map(|d| d.with_timezone(&chrono::Utc))
+                        .ok_or_else(|| corrupt("bad time"))?,
+                    actor: t(3).unwrap_or_default(),
+                    worker: t(4).map(WorkerId),
+                    note: t(5),
+                })
+            })
+            .collect()
+    }
+}
+
+impl<B: SqlBackend> SqlStore<B> {
+    /// The incident first recorded under an idempotency key.
+    async fn incident_for_key(&self, key: &str) -> Result<Option<IncidentId>, StoreError> {
+        let rows = self
+            .backend
+            .fetch(
+                "SELECT incident_id FROM incident_keys WHERE key = $1",
+                &[SqlValue::Text(Some(key.to_string()))],
+                &[ColumnType::Text],
+            )
+            .await
+            .map_err(StoreError::query("incident_keys"))?;
+        Ok(rows.first().and_then(|r| match r.first() {
+            Some(SqlValue::Text(Some(id))) => Some(IncidentId(id.clone())),
+            _ => None,
+        }))
+    }
+}
+/// The statement recording one step of an incident.
+fn event_statement(dialect: Dialect, e: &IncidentEvent) -> Statement {
+    let at = dialect.param(ColumnType::Timestamp, 4);
+    let text = |v: Option<&str>| SqlValue::Text(v.map(str::to_string));
+    Statement::new(
+        Arc::from(format!(
+            "INSERT INTO incident_events (incident_id, action, status, at, actor, worker, note) VALUES ($1, $2, $3, {at}, $5, $6, $7)"
+        )),
+        vec![
+            text(Some(e.incident.as_str())),
+            text(Some(e.action.as_str())),
+            text(Some(e.status.as_str())),
+            text(Some(&schema::format_timestamp(&e.at))),
+            text(Some(&e.actor)),
+            text(e.worker.as_ref().map(WorkerId::as_str)),
+            text(e.note.as_deref()),
+        ],
+    )
+}
