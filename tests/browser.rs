@@ -250,7 +250,7 @@ async fn public_planner_and_dispatch_views_in_chromium() {
     let station = {
         let engine = read(&state.engine);
         let (_, s) = engine
-            .station_info
+            .station_info()
             .iter()
             .min_by_key(|(id, _)| *id)
             .unwrap();
@@ -298,14 +298,14 @@ async fn public_planner_and_dispatch_views_in_chromium() {
     let (grid, point) = {
         let engine = read(&state.engine);
         let grid = engine
-            .grid_info
+            .grid_info()
             .iter()
             .filter(|(_, i)| i.kind == GridKind::Base)
             .map(|(g, _)| g)
             .min()
             .unwrap()
             .clone();
-        let p = geo::InteriorPoint::interior_point(engine.grids.polygon(&grid).unwrap()).unwrap();
+        let p = geo::InteriorPoint::interior_point(engine.grids().polygon(&grid).unwrap()).unwrap();
         (grid, p)
     };
     js(
@@ -325,7 +325,7 @@ async fn public_planner_and_dispatch_views_in_chromium() {
     )
     .await;
     let base_grids = read(&state.engine)
-        .grid_info
+        .grid_info()
         .values()
         .filter(|i| i.kind == GridKind::Base)
         .count();
@@ -339,7 +339,7 @@ async fn public_planner_and_dispatch_views_in_chromium() {
     .await;
     click_lonlat(&client, point).await;
     let shown = details(&client).await;
-    let info = read(&state.engine).grid_info[&grid].clone();
+    let info = read(&state.engine).grid_info()[&grid].clone();
     assert!(shown.contains(grid.as_str()), "{shown}");
     assert!(shown.contains(&info.households.to_string()), "{shown}");
     js(
@@ -354,10 +354,10 @@ async fn public_planner_and_dispatch_views_in_chromium() {
     // Planner: merge two adjacent communities picked on the map; preview, then commit.
     let (a, b, a_at, b_at) = {
         let engine = read(&state.engine);
-        let codes: Vec<CommunityCode> = engine.community_names.keys().cloned().collect();
+        let codes: Vec<CommunityCode> = engine.community_names().keys().cloned().collect();
         let mut codes = codes;
         codes.sort();
-        let polygon = |c: &CommunityCode| engine.communities.polygon(c).unwrap().clone();
+        let polygon = |c: &CommunityCode| engine.communities().polygon(c).unwrap().clone();
         let (a, b) = codes
             .iter()
             .flat_map(|a| codes.iter().map(move |b| (a, b)))
@@ -449,7 +449,7 @@ async fn public_planner_and_dispatch_views_in_chromium() {
     // request may still be applying it).
     let started = Instant::now();
     let merged = loop {
-        let names = read(&state.engine).community_names.clone();
+        let names = read(&state.engine).community_names().clone();
         if names.values().any(|n| n == "合并测试社区") {
             break names;
         }
@@ -474,7 +474,7 @@ async fn public_planner_and_dispatch_views_in_chromium() {
     let incident = {
         let engine = read(&state.engine);
         engine
-            .incidents
+            .incidents()
             .open()
             .filter(|i| {
                 matches!(
@@ -540,7 +540,7 @@ async fn public_planner_and_dispatch_views_in_chromium() {
     let started = Instant::now();
     loop {
         let assignee = read(&state.engine)
-            .incidents
+            .incidents()
             .get(&incident.id)
             .and_then(|i| i.assignee.clone());
         if assignee.as_ref() == Some(&nearest[0].worker) {

@@ -43,10 +43,10 @@ async fn token(store: &dyn Store, role: Role, label: &str) -> String {
 
 /// Random points over the district's extent (some fall outside every grid).
 fn points(engine: &Engine, n: usize, seed: u64) -> Vec<Point<f64>> {
-    let grids: Vec<&GridCode> = engine.grids.in_box([-180.0, -90.0], [180.0, 90.0]);
+    let grids: Vec<&GridCode> = engine.grids().in_box([-180.0, -90.0], [180.0, 90.0]);
     let boxes: Vec<_> = grids
         .iter()
-        .filter_map(|g| geo::BoundingRect::bounding_rect(engine.grids.polygon(g)?))
+        .filter_map(|g| geo::BoundingRect::bounding_rect(engine.grids().polygon(g)?))
         .collect();
     let (mut min, mut max) = ([f64::MAX; 2], [f64::MIN; 2]);
     for r in &boxes {
@@ -92,13 +92,13 @@ async fn engine_answers_match_brute_force(store: Arc<dyn Store>) {
 
     // Nearest on-duty workers: own grid first (by distance), then by distance.
     let workers = store.workers(&LayerQuery::default()).await.unwrap();
-    let frame = engine.workers.frame();
+    let frame = engine.workers().frame();
     let dist = |a: Point<f64>, b: Point<f64>| {
         let (a, b) = (frame.to_metres(a), frame.to_metres(b));
         ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
     };
     for p in points(&engine, 200, 2) {
-        let grid = engine.grids.locate(p).cloned();
+        let grid = engine.grids().locate(p).cloned();
         let mut expected: Vec<(bool, f64, &WorkerId)> = workers
             .iter()
             .filter(|w| w.duty == DutyStatus::OnDuty)
@@ -220,18 +220,18 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
     let (grid, point) = {
         let engine = gridmap::engine::read(&state.engine);
         let grid = engine
-            .grid_info
+            .grid_info()
             .keys()
             .filter(|g| {
                 engine
-                    .workers
+                    .workers()
                     .serving(g)
                     .any(|w| w.duty == DutyStatus::OnDuty)
             })
             .min()
             .cloned()
             .expect("a staffed grid");
-        let p = geo::InteriorPoint::interior_point(engine.grids.polygon(&grid).unwrap()).unwrap();
+        let p = geo::InteriorPoint::interior_point(engine.grids().polygon(&grid).unwrap()).unwrap();
         (grid, p)
     };
     let (status, located) = call(
@@ -270,7 +270,7 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
     let assignee: String = serde_json::from_value(p["assignee"].clone()).unwrap();
     {
         let engine = gridmap::engine::read(&state.engine);
-        let own: Vec<&WorkerId> = engine.workers.serving(&grid).map(|w| &w.id).collect();
+        let own: Vec<&WorkerId> = engine.workers().serving(&grid).map(|w| &w.id).collect();
         assert!(own.contains(&&WorkerId(assignee.clone())));
     }
     let reported: chrono::DateTime<chrono::Utc> =
@@ -515,7 +515,7 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
     let mover = {
         let engine = gridmap::engine::read(&state.engine);
         engine
-            .workers
+            .workers()
             .all()
             .iter()
             .find(|w| w.duty == DutyStatus::OnDuty && !w.grids.contains(&grid))
@@ -610,8 +610,8 @@ async fn a_write_in_one_process_reaches_the_others() {
     let dispatcher = token(first.as_ref(), Role::Dispatcher, "调度员").await;
     let (grid, point) = {
         let engine = gridmap::engine::read(&a.engine);
-        let grid = engine.grid_info.keys().min().cloned().unwrap();
-        let p = geo::InteriorPoint::interior_point(engine.grids.polygon(&grid).unwrap()).unwrap();
+        let grid = engine.grid_info().keys().min().cloned().unwrap();
+        let p = geo::InteriorPoint::interior_point(engine.grids().polygon(&grid).unwrap()).unwrap();
         (grid, p)
     };
     // An incident reported through the first process.
@@ -631,7 +631,7 @@ async fn a_write_in_one_process_reaches_the_others() {
     let id = IncidentId(incident["properties"]["id"].as_str().unwrap().to_string());
     let seen = within_a_second(|| {
         gridmap::engine::read(&b.engine)
-            .incidents
+            .incidents()
             .get(&id)
             .is_some_and(|i| i.grid.as_ref() == Some(&grid))
     })
@@ -651,7 +651,7 @@ async fn a_write_in_one_process_reaches_the_others() {
     assert!(status == StatusCode::OK, "{status}");
     let seen = within_a_second(|| {
         gridmap::engine::read(&a.engine)
-            .incidents
+            .incidents()
             .get(&id)
             .is_some_and(|i| i.status == IncidentStatus::Assigned)
     })
@@ -659,7 +659,9 @@ async fn a_write_in_one_process_reaches_the_others() {
     assert!(seen, "the first process did not hear of the step");
 
     // A position update: the first process writes it behind (≤ 250 ms), the second hears.
-    let mover = gridmap::engine::read(&a.engine).workers.all()[0].id.clone();
+    let mover = gridmap::engine::read(&a.engine).workers().all()[0]
+        .id
+        .clone();
     let target = Point::new(point.x() + 0.0002, point.y());
     let (status, _) = call(
         &a,
@@ -673,7 +675,7 @@ async fn a_write_in_one_process_reaches_the_others() {
     assert_eq!(status, StatusCode::NO_CONTENT);
     let seen = within_a_second(|| {
         gridmap::engine::read(&b.engine)
-            .workers
+            .workers()
             .get(&mover)
             .and_then(|w| w.position)
             .is_some_and(|p| (p.x() - target.x()).abs() < 1e-9)

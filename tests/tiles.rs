@@ -175,7 +175,7 @@ fn monaco_tiles_hold_exactly_the_features_under_them() {
         land_areas: data.land_areas.clone(),
         ..EngineData::default()
     });
-    let extent = engine.communities.extent().expect("communities");
+    let extent = engine.communities().extent().expect("communities");
     let mut checked = 0;
     let mut land_drawn: BTreeMap<String, usize> = BTreeMap::new();
     for z in [14u8, 15, 16] {
@@ -387,14 +387,14 @@ async fn tiles_over_http(store: Arc<dyn Store>) {
     // A grid's tile at z16: the grid is in it with its figures.
     let (grid, at, households) = {
         let engine = gridmap::engine::read(&state.engine);
-        let grid = engine.grid_info.keys().min().unwrap().clone();
+        let grid = engine.grid_info().keys().min().unwrap().clone();
         let at: Point<f64> = engine
-            .grids
+            .grids()
             .polygon(&grid)
             .unwrap()
             .interior_point()
             .unwrap();
-        (grid.clone(), at, engine.grid_info[&grid].households)
+        (grid.clone(), at, engine.grid_info()[&grid].households)
     };
     let tile = TileId::containing(at.x(), at.y(), 16);
     let (status, headers, bytes) = call(&state, &path("grids", tile), Some(&planner), &[]).await;
@@ -416,7 +416,7 @@ async fn tiles_over_http(store: Arc<dyn Store>) {
         all.iter()
             .filter(|b| {
                 let at = b.footprint.interior_point().unwrap();
-                engine.grids.locate(at) == Some(&grid)
+                engine.grids().locate(at) == Some(&grid)
             })
             .count()
     };
@@ -467,11 +467,11 @@ async fn tiles_over_http(store: Arc<dyn Store>) {
     let (name, inside) = {
         let engine = gridmap::engine::read(&state.engine);
         let (id, (_, name)) = engine
-            .land_info
+            .land_info()
             .iter()
             .min_by_key(|(id, _)| *id)
             .expect("land");
-        let at = engine.land.polygon(id).unwrap().interior_point().unwrap();
+        let at = engine.land().polygon(id).unwrap().interior_point().unwrap();
         (name.clone().unwrap(), at)
     };
     let (_, _, b) = call(

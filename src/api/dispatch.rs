@@ -137,8 +137,8 @@ pub async fn nearest(
     let p = query_point(&params)?;
     let k = k_param(&params, 5)?;
     let engine = read(&state.engine);
-    let grid = engine.grids.locate(p).cloned();
-    let workers = engine.workers.nearest(p, grid.as_ref(), k);
+    let grid = engine.grids().locate(p).cloned();
+    let workers = engine.workers().nearest(p, grid.as_ref(), k);
     Ok(Json(json!({ "grid": grid, "workers": workers })))
 }
 
@@ -169,7 +169,7 @@ pub async fn position(
     {
         let mut engine = write(&state.engine);
         if let Some(duty) = update.duty
-            && let Some(mut w) = engine.workers.get(&id).cloned()
+            && let Some(mut w) = engine.workers().get(&id).cloned()
         {
             w.duty = duty;
             engine.upsert_worker(w);
@@ -261,7 +261,7 @@ pub async fn show(
     caller.require(Role::Dispatcher, "incidents")?;
     let id = IncidentId(id);
     let incident = read(&state.engine)
-        .incidents
+        .incidents()
         .get(&id)
         .cloned()
         .ok_or_else(|| ApiError::NotFound {
@@ -335,7 +335,12 @@ pub async fn overdue(
     caller.require(Role::Dispatcher, "overdue incidents")?;
     let now = Utc::now();
     let engine = read(&state.engine);
-    let list: Vec<Incident> = engine.incidents.overdue(now).into_iter().cloned().collect();
+    let list: Vec<Incident> = engine
+        .incidents()
+        .overdue(now)
+        .into_iter()
+        .cloned()
+        .collect();
     Ok(Json(
         serde_json::to_value(collection(&list, Audience::Internal)).unwrap_or(Value::Null),
     ))
@@ -355,7 +360,7 @@ pub async fn stats(
         .ok_or_else(|| ApiError::invalid("by", "must be grid, community or street"))?;
     let (from, to) = (time_param(&params, "from")?, time_param(&params, "to")?);
     let stats = read(&state.engine)
-        .incidents
+        .incidents()
         .stats(level, from, to, Utc::now());
     Ok(Json(
         json!({ "by": level, "from": from, "to": to, "areas": stats }),
@@ -379,7 +384,7 @@ pub async fn h3_counts(
     let res = h3o::Resolution::try_from(resolution)
         .map_err(|_| ApiError::invalid("resolution", "must be an integer 5..=12"))?;
     let (from, to) = (time_param(&params, "from")?, time_param(&params, "to")?);
-    let cells = read(&state.engine).incidents.per_h3_cell(res, from, to);
+    let cells = read(&state.engine).incidents().per_h3_cell(res, from, to);
     Ok(Json(json!({ "resolution": resolution, "cells": cells })))
 }
 

@@ -8,6 +8,7 @@ use crate::domain::Audience;
 use crate::domain::Role;
 use crate::features::collection;
 use crate::partition::{PartitionError, PartitionOptions, Start};
+use crate::service::engine_sync;
 use crate::service::partition_job::{self, Commit, PartitionJobError, Scope};
 use axum::Json;
 use axum::extract::State;
@@ -99,11 +100,7 @@ pub async fn partition(
         partition_job::run(state.store.as_ref(), &scope, &options, commit, &|_, _| {}).await?;
     if report.committed {
         // The engine locates in the new grids from the next request on.
-        let grids = state
-            .store
-            .grids(&crate::store::LayerQuery::default())
-            .await?;
-        crate::engine::write(&state.engine).replace_grids(grids);
+        engine_sync::reload_plan(state.store.as_ref(), &state.engine, &[]).await?;
     }
     let mut body = json!({
         "scope": report.scope,

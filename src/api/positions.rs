@@ -63,7 +63,7 @@ impl PositionWriter {
         let workers: Vec<_> = {
             let engine = read(&self.engine);
             ids.iter()
-                .filter_map(|id| engine.workers.get(id).cloned())
+                .filter_map(|id| engine.workers().get(id).cloned())
                 .collect()
         };
         match self.store.save_workers(&workers).await {

@@ -8,11 +8,10 @@ use super::auth::Caller;
 use super::problem::ApiError;
 use crate::domain::Audience;
 use crate::domain::{CommunityCode, Role};
-use crate::engine::write;
 use crate::features::ToFeature;
 use crate::partition::PartitionOptions;
+use crate::service::engine_sync;
 use crate::service::rebalance::{self, Operation, RebalanceError};
-use crate::store::LayerQuery;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
@@ -205,16 +204,7 @@ pub async fn rebalance(
     })?;
     let (preview, version) =
         rebalance::commit(state.store.as_ref(), &op, &options, base, &caller.1).await?;
-    let grids = state.store.grids(&LayerQuery::default()).await?;
-    let communities = state.store.communities(&LayerQuery::default()).await?;
-    {
-        let mut engine = write(&state.engine);
-        engine.replace_grids(grids);
-        engine.replace_communities(communities);
-        for w in &preview.commit.workers {
-            engine.upsert_worker(w.clone());
-        }
-    }
+    engine_sync::reload_plan(state.store.as_ref(), &state.engine, &preview.commit.workers).await?;
     let mut body = serde_json::to_value(&preview).unwrap_or(Value::Null);
     body["committed"] = json!(true);
     body["version"] = json!(version);
@@ -345,11 +335,6 @@ pub async fn restore(
         )
     })?;
     let new = rebalance::restore(state.store.as_ref(), version, base, &caller.1).await?;
-    let grids = state.store.grids(&LayerQuery::default()).await?;
-    let communities = state.store.communities(&LayerQuery::default()).await?;
-    let mut engine = write(&state.engine);
-    engine.replace_grids(grids);
-    engine.replace_communities(communities);
-    drop(engine);
+    engine_sync::reload_plan(state.store.as_ref(), &state.engine, &[]).await?;
     Ok(tagged(json!({"restored": version, "version": new}), new))
 }

@@ -163,7 +163,7 @@ pub async fn tilejson(
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("http");
-    let extent = read(&state.engine).communities.extent();
+    let extent = read(&state.engine).communities().extent();
     let bounds = extent.map_or([-180.0, -85.05, 180.0, 85.05], |(min, max)| {
         [min[0], min[1], max[0], max[1]]
     });

@@ -72,8 +72,8 @@ pub struct QueryBenchReport {
 fn random_points(engine: &Engine, n: usize, seed: u64) -> Vec<Point<f64>> {
     let mut min = [f64::MAX; 2];
     let mut max = [f64::MIN; 2];
-    for g in engine.grids.in_box([-180.0, -90.0], [180.0, 90.0]) {
-        if let Some(r) = engine.grids.polygon(g).and_then(|p| p.bounding_rect()) {
+    for g in engine.grids().in_box([-180.0, -90.0], [180.0, 90.0]) {
+        if let Some(r) = engine.grids().polygon(g).and_then(|p| p.bounding_rect()) {
             min = [min[0].min(r.min().x), min[1].min(r.min().y)];
             max = [max[0].max(r.max().x), max[1].max(r.max().y)];
         }
@@ -176,7 +176,7 @@ pub async fn run(
 
     // Point in grid.
     let engine_locate = engine_run("locate: engine (R-tree + point in polygon)", &points, |p| {
-        engine.grids.locate(p).cloned()
+        engine.grids().locate(p).cloned()
     });
     say(&engine_locate.line());
     let (postgis_locate, postgis_grids) = postgis_run(
@@ -192,7 +192,7 @@ pub async fn run(
     let locate_mismatches = points
         .iter()
         .zip(&postgis_grids)
-        .filter(|(p, g)| engine.grids.locate(**p).map(|c| c.as_str()) != g.as_deref())
+        .filter(|(p, g)| engine.grids().locate(**p).map(|c| c.as_str()) != g.as_deref())
         .count() as u64;
 
     // k nearest on-duty workers (the engine also puts the point's grid workers first).
@@ -293,7 +293,12 @@ pub async fn run(
     let after = store.counts().await.map_err(|e| e.to_string())?.incidents;
 
     // Worker position updates, then nearest answers checked against brute force.
-    let workers: Vec<WorkerId> = engine.workers.all().iter().map(|w| w.id.clone()).collect();
+    let workers: Vec<WorkerId> = engine
+        .workers()
+        .all()
+        .iter()
+        .map(|w| w.id.clone())
+        .collect();
     let moves = random_points(&engine, options.positions, 13);
     let position_requests = moves
         .iter()
@@ -325,9 +330,9 @@ pub async fn run(
     let (mut checked, mut wrong) = (0u64, 0u64);
     {
         let live = crate::engine::read(&state.engine);
-        let frame = live.workers.frame();
+        let frame = live.workers().frame();
         for p in random_points(&engine, 200, 17) {
-            let grid = live.grids.locate(p).cloned();
+            let grid = live.grids().locate(p).cloned();
             let here = frame.to_metres(p);
             let mut expected: Vec<(bool, f64)> = stored
                 .iter()
@@ -359,8 +364,8 @@ pub async fn run(
     let ratio = |a: &Throughput, b: &Throughput| a.per_second / b.per_second.max(1e-9);
     let report = QueryBenchReport {
         options,
-        grids: engine.grids.len(),
-        workers: engine.workers.all().len(),
+        grids: engine.grids().len(),
+        workers: engine.workers().all().len(),
         locate_engine_vs_postgis: ratio(&engine_locate, &postgis_locate),
         locate_http_vs_postgis: ratio(&http_locate.throughput, &postgis_locate),
         nearest_engine_vs_postgis: ratio(&engine_nearest, &postgis_nearest),

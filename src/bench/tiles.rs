@@ -101,7 +101,7 @@ pub async fn run(
         .map_err(|e| e.to_string())?;
     let (buildings, extent) = {
         let engine = read(&state.engine);
-        (engine.buildings.len(), engine.buildings.extent())
+        (engine.buildings().len(), engine.buildings().extent())
     };
     let extent = extent.ok_or("the store has no buildings")?;
     say(&format!(
@@ -334,8 +334,8 @@ async fn postgis_tiles(
 async fn edit_check(state: &AppState, second: &dyn Store, base: &str, token: &str) -> Option<f64> {
     let (id, households, tile) = {
         let engine = read(&state.engine);
-        let (id, info) = engine.building_info.iter().min_by_key(|(id, _)| *id)?;
-        let footprint = engine.buildings.polygon(id)?;
+        let (id, info) = engine.building_info().iter().min_by_key(|(id, _)| *id)?;
+        let footprint = engine.buildings().polygon(id)?;
         let at = geo::InteriorPoint::interior_point(footprint)?;
         (
             id.clone(),

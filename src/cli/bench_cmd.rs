@@ -1,7 +1,8 @@
 //! `gridmap bench …`: end-to-end figures side by side with PostGIS.
 
-use super::{CliResult, serve_cmd};
+use super::{CliResult, progress};
 use crate::bench::queries::{self, QueryBenchOptions};
+use crate::service::demo;
 use crate::service::staffing;
 use crate::store::Store;
 use crate::store::postgis::PostgisStore;
@@ -24,7 +25,7 @@ async fn postgis(
 pub async fn queries(database: &str, options: QueryBenchOptions, json: bool) -> CliResult {
     let (store, pool) = postgis(database, "bench queries compares with PostGIS").await?;
     if store.counts().await?.communities == 0 {
-        serve_cmd::load_demo_if_empty(store.as_ref()).await?;
+        demo::load_demo_if_empty(store.as_ref(), &progress::DemoBars::default()).await?;
     } else if store.counts().await?.grids == 0 {
         return Err(
             "the database has communities but no grids: run gridmap partition first".into(),
@@ -66,7 +67,7 @@ pub async fn queries(database: &str, options: QueryBenchOptions, json: bool) -> 
 
 pub async fn rebalance(database: &str, communities: usize, json: bool) -> CliResult {
     let store = crate::store::open(database).await?;
-    serve_cmd::load_demo_if_empty(store.as_ref()).await?;
+    demo::load_demo_if_empty(store.as_ref(), &progress::DemoBars::default()).await?;
     let say = |line: &str| {
         if !json {
             println!("{line}");

@@ -1,12 +1,8 @@
 //! `gridmap generate`: a synthetic district into the store.
 
 use super::{CliResult, Profile, import_cmd, progress};
-use crate::generate::{DistrictProfile, GenerateOptions, generate};
+use crate::generate::{DONGSHENG_HOUSEHOLDS, DistrictProfile, GenerateOptions, generate};
 use crate::store;
-
-/// Default households of the Dongsheng profile: 56.16万 urban residents at 2.62 per household
-/// is ~214,000; the field reports round this to ~200,000.
-pub const DONGSHENG_HOUSEHOLDS: u32 = 200_000;
 
 pub async fn run(
     database: &str,

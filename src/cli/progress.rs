@@ -21,3 +21,29 @@ pub fn spinner(what: &str) -> ProgressBar {
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     spinner
 }
+
+/// The demo loader's progress: a spinner while generating, a bar while writing.
+#[derive(Default)]
+pub struct DemoBars {
+    spinner: std::sync::Mutex<Option<ProgressBar>>,
+    bar: std::sync::OnceLock<ProgressBar>,
+}
+
+impl crate::service::demo::DemoProgress for DemoBars {
+    fn generating(&self, done: bool) {
+        let mut spinner = self.spinner.lock().unwrap_or_else(|e| e.into_inner());
+        match (done, spinner.take()) {
+            (false, _) => *spinner = Some(self::spinner("generating")),
+            (true, Some(s)) => s.finish_and_clear(),
+            (true, None) => {}
+        }
+    }
+
+    fn writing(&self, written: u64, total: u64) {
+        let bar = self.bar.get_or_init(|| bar(total, "writing"));
+        bar.set_position(written);
+        if written >= total {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,11 +1,9 @@
 //! `gridmap serve`: the API and web app; an empty store first gets the demo district.
 
-use super::{CliResult, generate_cmd, import_cmd, progress};
+use super::{CliResult, progress};
 use crate::api::{AppState, app};
 use crate::domain::Taxonomy;
-use crate::generate::{DistrictProfile, GenerateOptions, generate};
-use crate::service::partition_job::{self, Commit, Scope};
-use crate::service::staffing;
+use crate::service::demo;
 use crate::store::{self, Store};
 
 pub async fn run(
@@ -43,29 +41,19 @@ pub async fn run(
     Ok(())
 }
 
-/// Generates and writes the default Dongsheng district when the store has no communities.
-pub async fn load_demo_if_empty(store: &dyn Store) -> CliResult {
+/// Loads the demo district into an empty store, with progress bars.
+async fn load_demo_if_empty(store: &dyn Store) -> CliResult {
     if store.counts().await?.communities > 0 {
         return Ok(());
     }
     println!("empty store: loading the demo district 东胜区 (generated, seed 1)…");
-    let spinner = progress::spinner("generating");
-    let options = GenerateOptions {
-        households: generate_cmd::DONGSHENG_HOUSEHOLDS,
-        seed: 1,
-    };
-    let data = DistrictProfile::dongsheng().and_then(|p| generate(&p, &options));
-    spinner.finish_and_clear();
-    import_cmd::write_with_progress(store, &data?).await?;
-    let options = crate::partition::PartitionOptions::default();
-    let report =
-        partition_job::run(store, &Scope::All, &options, Commit::Write, &|_, _| {}).await?;
-    println!(
-        "demo district partitioned: {} grids, {:.1}% within ±10% of {} households",
-        report.metrics.grids,
-        report.metrics.within_10_percent * 100.0,
-        options.target
-    );
-    staffing::settle(store).await?;
+    if let Some(loaded) = demo::load_demo_if_empty(store, &progress::DemoBars::default()).await? {
+        println!(
+            "demo district partitioned: {} grids, {:.1}% within ±10% of {} households",
+            loaded.grids,
+            loaded.within_10_percent * 100.0,
+            loaded.target
+        );
+    }
     Ok(())
 }

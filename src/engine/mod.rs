@@ -76,23 +76,23 @@ pub struct BuildingInfo {
 /// bumps the [`Revisions`] of what it changed, so that tiles made before it are not served.
 #[derive(Debug, Clone)]
 pub struct Engine {
-    pub grids: PolygonIndex<GridCode>,
-    pub grid_info: HashMap<GridCode, GridInfo>,
-    pub communities: PolygonIndex<CommunityCode>,
-    pub community_names: HashMap<CommunityCode, String>,
-    pub street_names: HashMap<StreetCode, String>,
-    pub workers: WorkerIndex,
-    pub incidents: IncidentBook,
+    grids: PolygonIndex<GridCode>,
+    grid_info: HashMap<GridCode, GridInfo>,
+    communities: PolygonIndex<CommunityCode>,
+    community_names: HashMap<CommunityCode, String>,
+    street_names: HashMap<StreetCode, String>,
+    workers: WorkerIndex,
+    incidents: IncidentBook,
     /// Building footprints: which building a point is in.
-    pub buildings: PolygonIndex<BuildingId>,
-    pub building_info: HashMap<BuildingId, BuildingInfo>,
-    pub stations: PointIndex<StationId>,
-    pub station_info: HashMap<StationId, Station>,
+    buildings: PolygonIndex<BuildingId>,
+    building_info: HashMap<BuildingId, BuildingInfo>,
+    stations: PointIndex<StationId>,
+    station_info: HashMap<StationId, Station>,
     /// Roads, rail and rivers (the basemap's lines).
-    pub roads: LineIndex,
+    roads: LineIndex,
     /// Water, parks, woods and land use (the basemap's areas), with class and name.
-    pub land: PolygonIndex<LandAreaId>,
-    pub land_info: HashMap<LandAreaId, (LandClass, Option<String>)>,
+    land: PolygonIndex<LandAreaId>,
+    land_info: HashMap<LandAreaId, (LandClass, Option<String>)>,
     revisions: Revisions,
 }
 
@@ -264,9 +264,76 @@ impl Engine {
         }
     }
 
+    // Read access to the indexes; every change goes through the methods below.
+
+    pub fn grids(&self) -> &PolygonIndex<GridCode> {
+        &self.grids
+    }
+
+    pub fn grid_info(&self) -> &HashMap<GridCode, GridInfo> {
+        &self.grid_info
+    }
+
+    pub fn communities(&self) -> &PolygonIndex<CommunityCode> {
+        &self.communities
+    }
+
+    pub fn community_names(&self) -> &HashMap<CommunityCode, String> {
+        &self.community_names
+    }
+
+    pub fn street_names(&self) -> &HashMap<StreetCode, String> {
+        &self.street_names
+    }
+
+    pub fn workers(&self) -> &WorkerIndex {
+        &self.workers
+    }
+
+    pub fn incidents(&self) -> &IncidentBook {
+        &self.incidents
+    }
+
+    /// Building footprints: which building a point is in.
+    pub fn buildings(&self) -> &PolygonIndex<BuildingId> {
+        &self.buildings
+    }
+
+    pub fn building_info(&self) -> &HashMap<BuildingId, BuildingInfo> {
+        &self.building_info
+    }
+
+    pub fn stations(&self) -> &PointIndex<StationId> {
+        &self.stations
+    }
+
+    pub fn station_info(&self) -> &HashMap<StationId, Station> {
+        &self.station_info
+    }
+
+    /// Roads, rail and rivers (the basemap's lines).
+    pub fn roads(&self) -> &LineIndex {
+        &self.roads
+    }
+
+    /// Water, parks, woods and land use (the basemap's areas), with class and name.
+    pub fn land(&self) -> &PolygonIndex<LandAreaId> {
+        &self.land
+    }
+
+    pub fn land_info(&self) -> &HashMap<LandAreaId, (LandClass, Option<String>)> {
+        &self.land_info
+    }
+
     /// How many times each source has changed (tiles are keyed by these).
     pub fn revisions(&self) -> Revisions {
         self.revisions
+    }
+
+    /// Replaces the street names (after an import of streets).
+    pub fn replace_street_names(&mut self, streets: Vec<Street>) {
+        self.street_names = streets.into_iter().map(|s| (s.code, s.name)).collect();
+        self.revisions.bump(Source::Communities);
     }
 
     /// Replaces the communities (after a split or merge).

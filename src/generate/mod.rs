@@ -8,7 +8,7 @@ mod names;
 mod profile;
 
 pub use names::chinese_number;
-pub use profile::{DistrictProfile, StreetProfile};
+pub use profile::{DONGSHENG_HOUSEHOLDS, DistrictProfile, StreetProfile};
 
 use crate::domain::*;
 use crate::spatial::LocalFrame;

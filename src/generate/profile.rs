@@ -5,6 +5,10 @@ use crate::domain::{CommunityCode, DistrictCode, StreetCode};
 use geo::Contains;
 use geo_types::{Geometry, MultiPolygon, Point};
 
+/// Default households of the Dongsheng profile: 56.16万 urban residents at 2.62 per household
+/// is ~214,000; the field reports round this to ~200,000.
+pub const DONGSHENG_HOUSEHOLDS: u32 = 200_000;
+
 const DONGSHENG_BOUNDARY_GCJ02: &str = include_str!("../../data/dongsheng/boundary_gcj02.geojson");
 const DONGSHENG_STREETS: &str = include_str!("../../data/dongsheng/streets.csv");
 const DONGSHENG_COMMUNITIES: &str = include_str!("../../data/dongsheng/communities.csv");

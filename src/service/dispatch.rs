@@ -3,7 +3,8 @@
 //! or return, each step checked, recorded with who and when, and applied to the engine.
 
 use crate::domain::*;
-use crate::engine::{Engine, read, write};
+use crate::engine::{Engine, read};
+use crate::service::engine_sync;
 use crate::store::{Reported, Store, StoreError};
 use chrono::{DateTime, Utc};
 use geo_types::Point;
@@ -82,10 +83,10 @@ pub async fn report(
     let id = IncidentId(new_incident_id(actor.now));
     let (grid, assignee) = {
         let engine = read(engine);
-        let grid = engine.grids.locate(new.location).cloned();
+        let grid = engine.grids().locate(new.location).cloned();
         let assignee = grid.as_ref().and_then(|g| {
             engine
-                .workers
+                .workers()
                 .nearest(new.location, Some(g), 1)
                 .into_iter()
                 .find(|w| w.serves_grid)
@@ -133,11 +134,11 @@ pub async fn report(
         .await?
     {
         Reported::Created => {
-            write(engine).upsert_incident(incident.clone());
+            engine_sync::incident_committed(engine, incident.clone());
             Ok((incident, Reported::Created))
         }
         Reported::Duplicate(first) => {
-            let existing = read(engine).incidents.get(&first).cloned();
+            let existing = read(engine).incidents().get(&first).cloned();
             let existing = match existing {
                 Some(i) => i,
                 None => store
@@ -163,13 +164,13 @@ pub async fn step(
     let (before, worker) = {
         let engine = read(engine);
         let before = engine
-            .incidents
+            .incidents()
             .get(id)
             .cloned()
             .ok_or_else(|| DispatchError::UnknownIncident(id.clone()))?;
         let worker = match (&step.worker, step.action) {
             (Some(w), _) => {
-                if engine.workers.get(w).is_none() {
+                if engine.workers().get(w).is_none() {
                     return Err(DispatchError::UnknownWorker(w.clone()));
                 }
                 Some(w.clone())
@@ -220,7 +221,7 @@ pub async fn step(
     store
         .transition_incident(before.status, &after, &event)
         .await?;
-    write(engine).upsert_incident(after.clone());
+    engine_sync::incident_committed(engine, after.clone());
     Ok(after)
 }
 

@@ -1,6 +1,9 @@
-//! Keeps an engine in step with changes other gridmap processes commit to the same
-//! database: each announced change is read back from the store and applied.
+//! Keeps an engine in step with the store: after this process commits a plan (partition,
+//! rebalance, restore), and when other gridmap processes announce changes to the same
+//! database. Each change is read back from the store and applied; nothing else writes to
+//! the engine's plan.
 
+use crate::domain::{Incident, Worker};
 use crate::engine::Engine;
 use crate::engine::write;
 use crate::store::{Change, ChangedLayer, LayerQuery, Store, StoreError};
@@ -18,15 +21,7 @@ pub async fn apply(
         ..LayerQuery::default()
     };
     match change.layer {
-        ChangedLayer::Grids => {
-            // Grids change with partitions and plan commits, which may move community
-            // boundaries too.
-            let grids = store.grids(&LayerQuery::default()).await?;
-            let communities = store.communities(&LayerQuery::default()).await?;
-            let mut engine = write(engine);
-            engine.replace_grids(grids);
-            engine.replace_communities(communities);
-        }
+        ChangedLayer::Grids => reload_plan(store, engine, &[]).await?,
         ChangedLayer::Workers => {
             let workers = store.workers(&query).await?;
             if change.ids.is_none() {
@@ -56,7 +51,7 @@ pub async fn apply(
             let streets = store.streets(&LayerQuery::default()).await?;
             let mut engine = write(engine);
             engine.replace_communities(communities);
-            engine.street_names = streets.into_iter().map(|s| (s.code, s.name)).collect();
+            engine.replace_street_names(streets);
         }
         ChangedLayer::Stations => {
             let stations = store.stations(&LayerQuery::default()).await?;
@@ -71,6 +66,30 @@ pub async fn apply(
         }
     }
     Ok(())
+}
+
+/// Reloads the grids and communities after a plan was committed (a partition, rebalance or
+/// restore may move community boundaries too), and puts in the workers whose grid lists
+/// the commit changed.
+pub async fn reload_plan(
+    store: &dyn Store,
+    engine: &RwLock<Engine>,
+    workers: &[Worker],
+) -> Result<(), StoreError> {
+    let grids = store.grids(&LayerQuery::default()).await?;
+    let communities = store.communities(&LayerQuery::default()).await?;
+    let mut engine = write(engine);
+    engine.replace_grids(grids);
+    engine.replace_communities(communities);
+    for w in workers {
+        engine.upsert_worker(w.clone());
+    }
+    Ok(())
+}
+
+/// Puts in an incident this process has just committed (a report or a step).
+pub fn incident_committed(engine: &RwLock<Engine>, incident: Incident) {
+    write(engine).upsert_incident(incident);
 }
 
 /// Follows the changes until the store closes.

@@ -1,6 +1,7 @@
 //! Application services: jobs that combine the pure algorithms with the store, shared by the
 //! CLI and the API.
 
+pub mod demo;
 pub mod dispatch;
 pub mod engine_sync;
 pub mod partition_job;

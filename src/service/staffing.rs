@@ -61,7 +61,7 @@ pub struct StaffingReport {
 /// Runs the checks on the engine's grids and workers.
 pub fn check(engine: &Engine, options: &StaffingOptions) -> StaffingReport {
     let mut base: Vec<&GridCode> = engine
-        .grid_info
+        .grid_info()
         .iter()
         .filter(|(_, i)| i.kind == GridKind::Base)
         .map(|(c, _)| c)
@@ -72,18 +72,18 @@ pub fn check(engine: &Engine, options: &StaffingOptions) -> StaffingReport {
         .iter()
         .filter(|g| {
             !engine
-                .workers
+                .workers()
                 .serving(g)
                 .any(|w| w.role == WorkerRole::GridWorker)
         })
         .map(|g| (*g).clone())
         .collect();
     let mut residents: BTreeMap<CommunityCode, u64> = BTreeMap::new();
-    for info in engine.grid_info.values() {
+    for info in engine.grid_info().values() {
         *residents.entry(info.community.clone()).or_default() += u64::from(info.residents);
     }
     let mut staff: BTreeMap<CommunityCode, BTreeSet<&WorkerId>> = BTreeMap::new();
-    for w in engine.workers.all() {
+    for w in engine.workers().all() {
         for g in &w.grids {
             staff.entry(g.community()).or_default().insert(&w.id);
         }
@@ -96,7 +96,7 @@ pub fn check(engine: &Engine, options: &StaffingOptions) -> StaffingReport {
             let ratio = workers as f64 * 10_000.0 / r as f64;
             (ratio < options.workers_per_10k_residents).then(|| Understaffed {
                 community: c.clone(),
-                name: engine.community_names.get(c).cloned(),
+                name: engine.community_names().get(c).cloned(),
                 workers,
                 residents: r,
                 workers_per_10k_residents: ratio,
@@ -107,7 +107,7 @@ pub fn check(engine: &Engine, options: &StaffingOptions) -> StaffingReport {
         .collect();
     let limit = f64::from(options.target_households) * options.overload_factor;
     let mut overloaded_grids: Vec<Overloaded> = engine
-        .grid_info
+        .grid_info()
         .iter()
         .filter(|(_, i)| i.kind == GridKind::Base && f64::from(i.households) > limit)
         .map(|(g, i)| Overloaded {
@@ -130,7 +130,7 @@ pub fn check(engine: &Engine, options: &StaffingOptions) -> StaffingReport {
 /// that community. Workers outside every grid keep theirs. Returns the changed workers.
 pub fn assign_by_position(engine: &Engine) -> Vec<Worker> {
     let mut base_of: BTreeMap<CommunityCode, Vec<GridCode>> = BTreeMap::new();
-    for (code, info) in &engine.grid_info {
+    for (code, info) in engine.grid_info() {
         if info.kind == GridKind::Base {
             base_of
                 .entry(info.community.clone())
@@ -142,11 +142,11 @@ pub fn assign_by_position(engine: &Engine) -> Vec<Worker> {
         list.sort();
     }
     engine
-        .workers
+        .workers()
         .all()
         .iter()
         .filter_map(|w| {
-            let grid = engine.grids.locate(w.position?)?.clone();
+            let grid = engine.grids().locate(w.position?)?.clone();
             let grids = match w.role {
                 WorkerRole::GridLeader => base_of.get(&grid.community()).cloned()?,
                 _ => vec![grid],
@@ -162,10 +162,10 @@ pub async fn settle(store: &dyn Store) -> Result<u64, StoreError> {
     let engine = Engine::load(store).await?;
     let workers = assign_by_position(&engine);
     let incidents: Vec<Incident> = engine
-        .incidents
+        .incidents()
         .all()
         .filter_map(|i| {
-            let grid = engine.grids.locate(i.location)?.clone();
+            let grid = engine.grids().locate(i.location)?.clone();
             (i.grid.as_ref() != Some(&grid)).then(|| Incident {
                 grid: Some(grid),
                 ..i.clone()
