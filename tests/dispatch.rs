@@ -94,7 +94,7 @@ async fn engine_answers_match_brute_force(store: Arc<dyn Store>) {
     let workers = store.workers(&LayerQuery::default()).await.unwrap();
     let frame = engine.workers().frame();
     let dist = |a: Point<f64>, b: Point<f64>| {
-        let (a, b) = (frame.to_metres(a), frame.to_metres(b));
+        let (a, b) = (frame.point_metres(a), frame.point_metres(b));
         ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
     };
     for p in points(&engine, 200, 2) {

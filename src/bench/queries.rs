@@ -333,17 +333,12 @@ pub async fn run(
         let frame = live.workers().frame();
         for p in random_points(&engine, 200, 17) {
             let grid = live.grids().locate(p).cloned();
-            let here = frame.to_metres(p);
             let mut expected: Vec<(bool, f64)> = stored
                 .iter()
                 .filter(|w| w.duty == DutyStatus::OnDuty)
                 .filter_map(|w| {
-                    let m = frame.to_metres(w.position?);
                     let own = grid.as_ref().is_some_and(|g| w.grids.contains(g));
-                    Some((
-                        !own,
-                        ((m[0] - here[0]).powi(2) + (m[1] - here[1]).powi(2)).sqrt(),
-                    ))
+                    Some((!own, frame.distance_m(p, w.position?)))
                 })
                 .collect();
             expected.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));

@@ -1,8 +1,7 @@
 //! `gridmap bench …`: end-to-end figures side by side with PostGIS.
 
-use super::{CliResult, progress};
+use super::{CliResult, demo_load};
 use crate::bench::queries::{self, QueryBenchOptions};
-use crate::service::demo;
 use crate::service::staffing;
 use crate::store::Store;
 use crate::store::postgis::PostgisStore;
@@ -25,7 +24,7 @@ async fn postgis(
 pub async fn queries(database: &str, options: QueryBenchOptions, json: bool) -> CliResult {
     let (store, pool) = postgis(database, "bench queries compares with PostGIS").await?;
     if store.counts().await?.communities == 0 {
-        demo::load_demo_if_empty(store.as_ref(), &progress::DemoBars::default()).await?;
+        demo_load::load_demo_if_empty(store.as_ref()).await?;
     } else if store.counts().await?.grids == 0 {
         return Err(
             "the database has communities but no grids: run gridmap partition first".into(),
@@ -67,7 +66,7 @@ pub async fn queries(database: &str, options: QueryBenchOptions, json: bool) -> 
 
 pub async fn rebalance(database: &str, communities: usize, json: bool) -> CliResult {
     let store = crate::store::open(database).await?;
-    demo::load_demo_if_empty(store.as_ref(), &progress::DemoBars::default()).await?;
+    demo_load::load_demo_if_empty(store.as_ref()).await?;
     let say = |line: &str| {
         if !json {
             println!("{line}");

@@ -1,6 +1,7 @@
 //! The `gridmap` command line: argument parsing and the subcommands.
 
 mod bench_cmd;
+mod demo_load;
 mod export_cmd;
 mod generate_cmd;
 mod import_cmd;

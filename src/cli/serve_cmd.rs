@@ -1,10 +1,9 @@
 //! `gridmap serve`: the API and web app; an empty store first gets the demo district.
 
-use super::{CliResult, progress};
+use super::{CliResult, demo_load};
 use crate::api::{AppState, app};
 use crate::domain::Taxonomy;
-use crate::service::demo;
-use crate::store::{self, Store};
+use crate::store;
 
 pub async fn run(
     database: &str,
@@ -22,7 +21,7 @@ pub async fn run(
     };
     let store = store::open(database).await?;
     if demo {
-        load_demo_if_empty(store.as_ref()).await?;
+        demo_load::load_demo_if_empty(store.as_ref()).await?;
     }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -38,22 +37,5 @@ pub async fn run(
         .await?;
     state.flush_positions().await?;
     store.close().await;
-    Ok(())
-}
-
-/// Loads the demo district into an empty store, with progress bars.
-async fn load_demo_if_empty(store: &dyn Store) -> CliResult {
-    if store.counts().await?.communities > 0 {
-        return Ok(());
-    }
-    println!("empty store: loading the demo district 东胜区 (generated, seed 1)…");
-    if let Some(loaded) = demo::load_demo_if_empty(store, &progress::DemoBars::default()).await? {
-        println!(
-            "demo district partitioned: {} grids, {:.1}% within ±10% of {} households",
-            loaded.grids,
-            loaded.within_10_percent * 100.0,
-            loaded.target
-        );
-    }
     Ok(())
 }

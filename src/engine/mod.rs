@@ -5,16 +5,14 @@
 
 mod incident_book;
 mod line_index;
-mod metres;
 mod point_index;
 mod revisions;
 mod tile_layers;
 mod worker_index;
 
-use crate::spatial::PolygonIndex;
+use crate::spatial::{LocalFrame, PolygonIndex};
 pub use incident_book::{AreaLevel, AreaStats, DEFAULT_H3_RESOLUTION, IncidentBook};
 pub use line_index::LineIndex;
-pub use metres::MetricFrame;
 pub use point_index::PointIndex;
 pub use revisions::{Revisions, Source};
 pub use tile_layers::{INCIDENT_POINTS_FROM_ZOOM, TileLayer, TileLayerError};
@@ -152,11 +150,11 @@ impl Engine {
             communities,
             community_names,
             street_names: data.streets.into_iter().map(|s| (s.code, s.name)).collect(),
-            workers: WorkerIndex::new(MetricFrame::new(latitude), data.workers),
+            workers: WorkerIndex::new(LocalFrame::new(0.0, latitude), data.workers),
             incidents: IncidentBook::new(data.incidents),
             buildings,
             building_info,
-            stations: station_index(MetricFrame::new(latitude), &data.stations),
+            stations: station_index(LocalFrame::new(0.0, latitude), &data.stations),
             station_info: data
                 .stations
                 .into_iter()
@@ -524,7 +522,7 @@ fn grid_indexes(grids: Vec<Grid>) -> (PolygonIndex<GridCode>, HashMap<GridCode, 
     (index, info)
 }
 
-fn station_index(frame: MetricFrame, stations: &[Station]) -> PointIndex<StationId> {
+fn station_index(frame: LocalFrame, stations: &[Station]) -> PointIndex<StationId> {
     PointIndex::new(
         frame,
         stations

@@ -1,7 +1,7 @@
 //! An R-tree over points in local metres: the k nearest to a point (optionally filtered),
 //! and the points in a box.
 
-use super::metres::MetricFrame;
+use crate::spatial::LocalFrame;
 use geo_types::Point;
 use rstar::primitives::GeomWithData;
 use rstar::{AABB, RTree};
@@ -9,17 +9,17 @@ use rstar::{AABB, RTree};
 /// Points with a key each.
 #[derive(Debug, Clone)]
 pub struct PointIndex<K> {
-    frame: MetricFrame,
+    frame: LocalFrame,
     tree: RTree<GeomWithData<[f64; 2], usize>>,
     items: Vec<(K, Point<f64>)>,
 }
 
 impl<K: Clone> PointIndex<K> {
-    pub fn new(frame: MetricFrame, items: Vec<(K, Point<f64>)>) -> Self {
+    pub fn new(frame: LocalFrame, items: Vec<(K, Point<f64>)>) -> Self {
         let entries = items
             .iter()
             .enumerate()
-            .map(|(i, (_, p))| GeomWithData::new(frame.to_metres(*p), i))
+            .map(|(i, (_, p))| GeomWithData::new(frame.point_metres(*p), i))
             .collect();
         Self {
             frame,
@@ -31,17 +31,18 @@ impl<K: Clone> PointIndex<K> {
     /// Up to `k` keys nearest to `point` among those `keep` accepts, with distances (m).
     ///
     /// ```
-    /// use gridmap::engine::{MetricFrame, PointIndex};
+    /// use gridmap::engine::PointIndex;
+    /// use gridmap::spatial::LocalFrame;
     /// use geo_types::Point;
-    /// let index = PointIndex::new(MetricFrame::new(39.8), vec![
+    /// let index = PointIndex::new(LocalFrame::new(110.0, 39.8), vec![
     ///     ("far", Point::new(110.0, 39.8)), ("near", Point::new(109.99, 39.8)),
     /// ]);
     /// let found = index.nearest(Point::new(109.98, 39.8), 1, |_| true);
     /// assert_eq!(found[0].0, "near");
-    /// assert!((found[0].1 - 855.3).abs() < 1.0);
+    /// assert!((found[0].1 - 855.6).abs() < 1.0);
     /// ```
     pub fn nearest(&self, point: Point<f64>, k: usize, keep: impl Fn(&K) -> bool) -> Vec<(K, f64)> {
-        let here = self.frame.to_metres(point);
+        let here = self.frame.point_metres(point);
         self.tree
             .nearest_neighbor_iter_with_distance_2(&here)
             .filter(|(e, _)| keep(&self.items[e.data].0))
@@ -53,8 +54,8 @@ impl<K: Clone> PointIndex<K> {
     /// Keys of the points inside a lon/lat box.
     pub fn in_box(&self, min: [f64; 2], max: [f64; 2]) -> Vec<&K> {
         let (a, b) = (
-            self.frame.to_metres(Point::new(min[0], min[1])),
-            self.frame.to_metres(Point::new(max[0], max[1])),
+            self.frame.point_metres(Point::new(min[0], min[1])),
+            self.frame.point_metres(Point::new(max[0], max[1])),
         );
         let mut found: Vec<usize> = self
             .tree

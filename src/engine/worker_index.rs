@@ -1,8 +1,8 @@
 //! On-duty workers' positions in an R-tree over local metres, updated in place as positions
 //! arrive; nearest-worker queries put the incident's own grid workers first.
 
-use super::metres::MetricFrame;
 use crate::domain::{DutyStatus, GridCode, Worker, WorkerId};
+use crate::spatial::LocalFrame;
 use chrono::{DateTime, Utc};
 use geo_types::Point;
 use rstar::RTree;
@@ -35,7 +35,7 @@ pub enum PositionError {
 /// Workers by id, with an R-tree of the on-duty ones that have a position.
 #[derive(Debug, Clone)]
 pub struct WorkerIndex {
-    frame: MetricFrame,
+    frame: LocalFrame,
     slots: Vec<Worker>,
     slot_of: HashMap<WorkerId, u32>,
     by_grid: HashMap<GridCode, Vec<u32>>,
@@ -43,7 +43,7 @@ pub struct WorkerIndex {
 }
 
 impl WorkerIndex {
-    pub fn new(frame: MetricFrame, mut workers: Vec<Worker>) -> Self {
+    pub fn new(frame: LocalFrame, mut workers: Vec<Worker>) -> Self {
         workers.sort_by(|a, b| a.id.cmp(&b.id));
         let mut index = Self {
             frame,
@@ -72,11 +72,11 @@ impl WorkerIndex {
         (w.duty == DutyStatus::OnDuty)
             .then_some(w.position)
             .flatten()
-            .map(|p| GeomWithData::new(self.frame.to_metres(p), slot))
+            .map(|p| GeomWithData::new(self.frame.point_metres(p), slot))
     }
 
     /// The frame distances are measured in.
-    pub fn frame(&self) -> MetricFrame {
+    pub fn frame(&self) -> LocalFrame {
         self.frame
     }
 
@@ -161,12 +161,12 @@ impl WorkerIndex {
         grid: Option<&GridCode>,
         k: usize,
     ) -> Vec<NearestWorker> {
-        let here = self.frame.to_metres(point);
+        let here = self.frame.point_metres(point);
         let distance = |slot: u32| {
             let w = &self.slots[slot as usize];
             w.position
                 .map(|p| {
-                    let m = self.frame.to_metres(p);
+                    let m = self.frame.point_metres(p);
                     ((m[0] - here[0]).powi(2) + (m[1] - here[1]).powi(2)).sqrt()
                 })
                 .unwrap_or(f64::INFINITY)
