@@ -1,4 +1,8 @@
 //! The HTTP API through `app(state)` with `oneshot`, on both stores.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly at the first value that is not what it expects"
+)]
 
 mod common;
 

@@ -3,6 +3,10 @@
 //! the details the engine holds for that place. One screenshot per view is saved under
 //! `target/browser-artifacts/`. Needs `chromium` and `chromium-driver` (`.ci/run` installs
 //! them); without them the test fails, it is never skipped.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly at the first value that is not what it expects"
+)]
 
 mod common;
 

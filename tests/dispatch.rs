@@ -1,6 +1,10 @@
 //! The spatial engine and the incidents' closed loop on a generated, partitioned district,
 //! on both stores: answers checked against brute force over the same data, and the API
 //! driven through `app(state)` with `oneshot`.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly at the first value that is not what it expects"
+)]
 
 mod common;
 

@@ -1,4 +1,8 @@
 //! Imports of real files: Monaco's GeoJSON and OSM PBF, broken inputs, GCJ-02 inputs, rosters.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly at the first value that is not what it expects"
+)]
 
 mod common;
 

@@ -1,6 +1,10 @@
 //! Rebalancing on a generated, partitioned district, on both stores: household changes,
 //! splits and merges previewed and committed as plan versions, stale commits refused,
 //! versions diffed and restored.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly at the first value that is not what it expects"
+)]
 
 mod common;
 

@@ -1,4 +1,8 @@
 //! The store contract, run against both backends: GeoPackage and a real PostGIS.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly at the first value that is not what it expects"
+)]
 
 mod common;
 

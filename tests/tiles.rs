@@ -2,6 +2,10 @@
 //! types) into valid geometry; tiles hold exactly the features under them (brute force over
 //! real Monaco data); over HTTP: TileJSON, tokens, ETag/304, gzip, bad input, and an edit
 //! showing in the next tile.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly at the first value that is not what it expects"
+)]
 
 mod common;
 

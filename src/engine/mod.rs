@@ -435,7 +435,10 @@ impl Engine {
 }
 
 /// The land areas' polygon index and their classes and names.
-#[allow(clippy::type_complexity)]
+#[expect(
+    clippy::type_complexity,
+    reason = "a pair of an index and its lookup table, named once here"
+)]
 fn land_indexes(
     areas: Vec<LandArea>,
 ) -> (

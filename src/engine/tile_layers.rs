@@ -312,7 +312,7 @@ impl Engine {
             .enumerate()
         {
             let geometry = frame.polygons(footprint);
-            let mut properties: Vec<(&str, Value)> = vec![("id", id.0.as_str().into())];
+            let mut properties: Vec<(&str, Value<'_>)> = vec![("id", id.0.as_str().into())];
             if let Some(info) = self.building_info.get(id) {
                 properties.push(("households", info.households.into()));
                 properties.push(("kind", info.kind.as_str().into()));
@@ -332,7 +332,7 @@ impl Engine {
                 continue;
             };
             let reported_at = incident.reported_at.to_rfc3339();
-            let mut properties: Vec<(&str, Value)> = vec![
+            let mut properties: Vec<(&str, Value<'_>)> = vec![
                 ("id", id.0.as_str().into()),
                 ("status", incident.status.as_str().into()),
                 ("category", incident.category.as_str().into()),
@@ -425,7 +425,7 @@ impl Engine {
                 continue;
             };
             let services = s.services.join("、");
-            let mut properties: Vec<(&str, Value)> = vec![
+            let mut properties: Vec<(&str, Value<'_>)> = vec![
                 ("id", s.id.0.as_str().into()),
                 ("name", s.name.as_str().into()),
                 ("kind", s.kind.as_str().into()),
@@ -459,7 +459,7 @@ impl Engine {
             let Some((class, name)) = self.land_info.get(id) else {
                 continue;
             };
-            let mut properties: Vec<(&str, Value)> = vec![("class", class.as_str().into())];
+            let mut properties: Vec<(&str, Value<'_>)> = vec![("class", class.as_str().into())];
             if let Some(n) = name {
                 properties.push(("name", n.as_str().into()));
             }
@@ -487,7 +487,8 @@ impl Engine {
                 continue;
             }
             let geometry = frame.lines([&road.geometry]);
-            let mut properties: Vec<(&str, Value)> = vec![("class", road.class.as_str().into())];
+            let mut properties: Vec<(&str, Value<'_>)> =
+                vec![("class", road.class.as_str().into())];
             if let Some(n) = &road.name {
                 properties.push(("name", n.as_str().into()));
             }

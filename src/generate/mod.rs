@@ -304,7 +304,10 @@ fn apportion(weights: &[f64], total: usize) -> Vec<usize> {
 }
 
 /// Blocks of one community: institutions, compounds and low-rise areas.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the community's cell, codes, names and targets, and the generator's running state"
+)]
 fn fill_community(
     data: &mut Dataset,
     cell: &Cell,

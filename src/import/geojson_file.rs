@@ -121,7 +121,7 @@ fn polygonal(g: Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
 
 fn parse_feature(
     raw: &Value,
-    p: &Properties,
+    p: &Properties<'_>,
     id: Option<String>,
     index: usize,
     options: &ImportOptions,

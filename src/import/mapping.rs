@@ -10,7 +10,7 @@ use geo_types::{LineString, MultiPolygon, Point};
 pub const MAX_HOUSEHOLDS_PER_BUILDING: u32 = 100_000;
 
 /// Building kind from our `kind` property (strict) or OSM `building`/`amenity` tags.
-fn building_kind(p: &Properties) -> Result<BuildingKind, String> {
+fn building_kind(p: &Properties<'_>) -> Result<BuildingKind, String> {
     if let Some(kind) = p.text("kind")? {
         return kind.parse().map_err(|_| {
             let names: Vec<&str> = BuildingKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -35,13 +35,13 @@ fn building_kind(p: &Properties) -> Result<BuildingKind, String> {
 }
 
 /// A lenient number from a free-form OSM tag (`"3"`, `"3.5"`, `"12 m"`); unparsable is unknown.
-fn osm_number(p: &Properties, key: &str) -> Option<f64> {
+fn osm_number(p: &Properties<'_>, key: &str) -> Option<f64> {
     p.number(key).ok().flatten()
 }
 
 /// Builds a building; households are estimated when not given (see [`HouseholdModel`]).
 pub fn building(
-    p: &Properties,
+    p: &Properties<'_>,
     id: BuildingId,
     footprint: MultiPolygon<f64>,
     model: &HouseholdModel,
@@ -104,7 +104,7 @@ pub fn building(
 
 /// Builds a community; the code is required unless codes are assigned afterwards.
 pub fn community(
-    p: &Properties,
+    p: &Properties<'_>,
     boundary: MultiPolygon<f64>,
     code_required: bool,
 ) -> Result<Option<Community>, String> {
@@ -128,7 +128,7 @@ pub fn community(
 }
 
 /// Builds a district from `code` or `adcode`.
-pub fn district(p: &Properties, boundary: MultiPolygon<f64>) -> Result<District, String> {
+pub fn district(p: &Properties<'_>, boundary: MultiPolygon<f64>) -> Result<District, String> {
     let code = p
         .first_text(&["code", "adcode"])?
         .ok_or("property `code` (6-digit district code) is missing")?;
@@ -141,7 +141,7 @@ pub fn district(p: &Properties, boundary: MultiPolygon<f64>) -> Result<District,
 
 /// Road class from our `class` property (strict) or OSM `highway`/`railway`/`waterway`.
 /// `None` for lines that are none of these (e.g. `highway=bus_stop` ways).
-pub fn road_class(p: &Properties) -> Result<Option<RoadClass>, String> {
+pub fn road_class(p: &Properties<'_>) -> Result<Option<RoadClass>, String> {
     if let Some(class) = p.text("class")? {
         return RoadClass::parse(&class)
             .map(Some)
@@ -163,7 +163,7 @@ pub fn road_class(p: &Properties) -> Result<Option<RoadClass>, String> {
 }
 
 /// Land class from our `class` property (strict) or OSM tags; `None` for other areas.
-pub fn land_class(p: &Properties) -> Result<Option<LandClass>, String> {
+pub fn land_class(p: &Properties<'_>) -> Result<Option<LandClass>, String> {
     if let Some(class) = p.text("class")? {
         return LandClass::parse(&class)
             .map(Some)
@@ -184,7 +184,7 @@ pub fn land_class(p: &Properties) -> Result<Option<LandClass>, String> {
 
 /// Builds a land area.
 pub fn land_area(
-    p: &Properties,
+    p: &Properties<'_>,
     id: LandAreaId,
     class: LandClass,
     boundary: MultiPolygon<f64>,
@@ -199,7 +199,7 @@ pub fn land_area(
 
 /// Builds a road part.
 pub fn road(
-    p: &Properties,
+    p: &Properties<'_>,
     id: RoadId,
     class: RoadClass,
     line: LineString<f64>,
@@ -214,7 +214,7 @@ pub fn road(
 
 /// Station kind from our `kind` property (strict), or from OSM `amenity`/`social_facility`.
 /// `None` for POIs that are not service stations.
-pub fn station_kind(p: &Properties) -> Result<Option<StationKind>, String> {
+pub fn station_kind(p: &Properties<'_>) -> Result<Option<StationKind>, String> {
     if let Some(kind) = p.text("kind")? {
         return StationKind::parse(&kind).map(Some).ok_or_else(|| {
             let names: Vec<&str> = StationKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -235,7 +235,7 @@ pub fn station_kind(p: &Properties) -> Result<Option<StationKind>, String> {
 
 /// Builds a station; a station needs a name.
 pub fn station(
-    p: &Properties,
+    p: &Properties<'_>,
     id: StationId,
     kind: StationKind,
     location: Point<f64>,

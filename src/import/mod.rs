@@ -59,8 +59,10 @@ impl ImportOptions {
 
 /// What a file became.
 #[derive(Debug)]
-// One value per imported file: boxing the dataset would buy nothing.
-#[allow(clippy::large_enum_variant)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per imported file: boxing the dataset would buy nothing"
+)]
 pub enum Imported {
     Features(Dataset),
     Roster(Vec<RosterEntry>),

@@ -98,7 +98,12 @@ impl LayerBuilder {
     }
 
     /// Adds a feature; an empty geometry is skipped (MVT forbids empty features).
-    pub fn add(&mut self, id: Option<u64>, geometry: &TileGeometry, properties: &[(&str, Value)]) {
+    pub fn add(
+        &mut self,
+        id: Option<u64>,
+        geometry: &TileGeometry,
+        properties: &[(&str, Value<'_>)],
+    ) {
         let (kind, commands) = match geometry {
             TileGeometry::Points(points) if !points.is_empty() => (1, point_commands(points)),
             TileGeometry::Lines(lines) if lines.iter().any(|l| l.len() >= 2) => {
@@ -143,7 +148,7 @@ impl LayerBuilder {
         i
     }
 
-    fn value(&mut self, value: &Value) -> u32 {
+    fn value(&mut self, value: &Value<'_>) -> u32 {
         let found = match value {
             Value::String(s) => self.strings.get(*s).copied(),
             Value::Int(v) => self.ints.get(v).copied(),

@@ -1,5 +1,12 @@
 //! Shared test helpers: fresh stores of both kinds and paths to the real data.
-#![allow(dead_code)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly at the first value that is not what it expects"
+)]
+#![allow(
+    dead_code,
+    reason = "each test crate uses some of these helpers; an expect would fail in the others"
+)]
 
 use gridmap::store::{self, Store};
 use std::path::PathBuf;

@@ -17,7 +17,7 @@ pub(super) struct PlanRecord<'a> {
 }
 
 /// The statements recording a plan version and its snapshot.
-pub(super) fn plan_statements(dialect: Dialect, r: &PlanRecord) -> Vec<Statement> {
+pub(super) fn plan_statements(dialect: Dialect, r: &PlanRecord<'_>) -> Vec<Statement> {
     let text = |v: String| SqlValue::Text(Some(v));
     let int = |v: u64| SqlValue::Int(Some(i64::try_from(v).unwrap_or(i64::MAX)));
     let mut codes: Vec<String> = r
