@@ -138,6 +138,43 @@ async fn serves_the_district(store: Arc<dyn Store>) {
 }
 both_stores!(layers, serves_the_district);
 
+/// The web app's first question: the band it draws grids against is the partitioner's
+/// own, and the map opens on the store's data (nothing when the store is empty).
+async fn config_names_the_band_and_the_extent_of_the_data(store: Arc<dyn Store>) {
+    let (status, _, empty) = get(&store, "/api/config", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(empty["extent"].is_null(), "{empty}");
+    let profile = DistrictProfile::dongsheng().unwrap();
+    let data = generate(
+        &profile,
+        &GenerateOptions {
+            households: 20_000,
+            seed: 3,
+        },
+    )
+    .unwrap();
+    store.write(&data, None).await.unwrap();
+    let (status, _, config) = get(&store, "/api/config", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let options = gridmap::partition::PartitionOptions::default();
+    assert_eq!(config["target_households"], options.target);
+    assert_eq!(config["tolerance"], options.tolerance);
+    let (low, high) = (
+        config["within_band"]["low"].as_u64().unwrap() as u32,
+        config["within_band"]["high"].as_u64().unwrap() as u32,
+    );
+    assert!(options.within_tolerance(low) && !options.within_tolerance(low - 1));
+    assert!(options.within_tolerance(high) && !options.within_tolerance(high + 1));
+    let extent: Vec<f64> = serde_json::from_value(config["extent"].clone()).unwrap();
+    for c in &data.communities {
+        let r = geo::BoundingRect::bounding_rect(&c.boundary).unwrap();
+        assert!(r.min().x >= extent[0] && r.min().y >= extent[1], "{extent:?}");
+        assert!(r.max().x <= extent[2] && r.max().y <= extent[3], "{extent:?}");
+    }
+}
+
+both_stores!(config, config_names_the_band_and_the_extent_of_the_data);
+
 #[tokio::test]
 async fn bad_requests_are_problem_json_naming_the_field() {
     let (_dir, store) = common::fresh_gpkg().await;

@@ -23,7 +23,7 @@ export const STRINGS = {
     gridsRetired: '个网格撤销', workersAffected: '名网格员受影响',
     gridsOutsideBand: '个网格超出容差', unbalanceableGrids: '个无法调平（楼栋规模或地块所限）', allWithinBand: '所有网格均在容差内', conflict: '版本冲突，请重新预览', committed: '已提交为版本',
     basemap: '底图', deviation: '偏离目标', gridBuildings: '建筑数', gridWorkers: '网格员数', stats: '统计',
-    histogramTitle: '各网格户数分布', gridsWithin: '在±10%以内', partitionPreview: '划网预览', partitionOf: '划网预览：',
+    histogramTitle: '各网格户数分布', gridsWithin: '在±{pct}%以内', partitionPreview: '划网预览', partitionOf: '划网预览：',
     nearestWorkers: '最近的在岗网格员', assign: '派遣', assignedTo: '已派遣给', reportedAt: '上报时间', incidentCells: '事件数',
     count: '数量', metres: '米', servesGrid: '本网格',
   },
@@ -50,7 +50,7 @@ export const STRINGS = {
     gridsRetired: 'grids retired', workersAffected: 'workers affected',
     gridsOutsideBand: 'grids outside the tolerance', unbalanceableGrids: 'of them cannot be balanced (building sizes or an enclave)', allWithinBand: 'every grid within the tolerance', conflict: 'Version conflict: preview again', committed: 'Committed as version',
     basemap: 'Basemap', deviation: 'Off target', gridBuildings: 'Buildings', gridWorkers: 'Workers', stats: 'Statistics',
-    histogramTitle: 'Households per grid', gridsWithin: 'within ±10%', partitionPreview: 'Partition preview', partitionOf: 'Partition preview: ',
+    histogramTitle: 'Households per grid', gridsWithin: 'within ±{pct}%', partitionPreview: 'Partition preview', partitionOf: 'Partition preview: ',
     nearestWorkers: 'Nearest on-duty workers', assign: 'Assign', assignedTo: 'Assigned to', reportedAt: 'Reported at', incidentCells: 'Incidents',
     count: 'Count', metres: 'm', servesGrid: 'own grid',
   },
@@ -60,9 +60,11 @@ export function currentLanguage() {
   return localStorage.getItem('gridmap.lang') === 'en' ? 'en' : 'zh';
 }
 
-export function t(key) {
+/// The string for `key` in the current language, with `{name}` replaced from `vars`.
+export function t(key, vars = {}) {
   const lang = currentLanguage();
-  return STRINGS[lang][key] ?? STRINGS.zh[key] ?? key;
+  const text = STRINGS[lang][key] ?? STRINGS.zh[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
 }
 
 export function toggleLanguage() {

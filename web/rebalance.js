@@ -2,6 +2,7 @@
 // map; preview the change (new and changed grids, new boundaries, moved buildings) and
 // commit it against the plan version it was previewed on (a stale one is refused: 409).
 import { t } from '/i18n.js';
+import { request } from '/api.js';
 
 const EMPTY = { type: 'FeatureCollection', features: [] };
 let mode = null; // 'split' | 'merge' | null
@@ -48,15 +49,8 @@ function request() {
   };
 }
 
-async function post(body, headers = {}) {
-  const token = localStorage.getItem('gridmap.token') || '';
-  const response = await fetch('/api/rebalance', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, ...headers },
-    body: JSON.stringify(body),
-  });
-  const json = await response.json().catch(() => ({}));
-  return { status: response.status, json };
+function post(body) {
+  return request('/api/rebalance', { method: 'POST', body });
 }
 
 /// How many grids the change leaves outside the tolerance band, and how many of them no

@@ -2,6 +2,7 @@
 //! `app(state)` builds the router; tests drive it with `oneshot`.
 
 mod auth;
+mod config;
 mod dispatch;
 mod health;
 mod layers;
@@ -137,6 +138,7 @@ fn api(state: AppState) -> Router {
     Router::new()
         .route("/api/health", get(health::health))
         .route("/api/ready", get(health::ready))
+        .route("/api/config", get(config::config))
         .route("/api/openapi.json", get(openapi::openapi))
         .route("/api/docs", get(web::serve))
         .route("/api/locate", get(dispatch::locate))

@@ -60,6 +60,10 @@ pub fn document() -> Value {
                 "summary": "Readiness: 200 once the store answers",
                 "responses": {"200": {"description": "ready"}, "500": problem}
             }},
+            "/api/config": {"get": {
+                "summary": "What the web app needs first: households per base grid (`target_households`), `tolerance`, the band of households `within_band` (low, high) and the `extent` of the store's data ([minLon, minLat, maxLon, maxLat], null when empty)",
+                "responses": {"200": {"description": "the configuration", "content": {"application/json": {}}}}
+            }},
             "/api/{layer}": {"get": {
                 "summary": "Features of a layer as GeoJSON, filtered and paginated",
                 "description": "Public layers: districts, streets, communities, grids (without household figures), roads, stations. Internal layers (token of role dispatcher or above): buildings, workers, incidents.",

@@ -1,0 +1,143 @@
+// What every view shares: the side panel (language, layer toggles, summary, details,
+// status line) and small helpers. The views fill in what is theirs.
+import { t, toggleLanguage, currentLanguage } from '/i18n.js';
+import { api } from '/api.js';
+
+export const EMPTY = { type: 'FeatureCollection', features: [] };
+
+// Toggles: each names the source it shows and the views that list it.
+export const LAYERS = [
+  { id: 'communities', colour: '#f5b7b1', views: ['public', 'planner', 'dispatch'] },
+  { id: 'grids', colour: '#a9cce3', views: ['planner', 'dispatch'] },
+  { id: 'basemap', colour: '#999999', views: ['public', 'planner', 'dispatch'] },
+  { id: 'buildings', colour: '#d5a26c', views: ['planner', 'dispatch'] },
+  { id: 'stations', colour: '#c0392b', views: ['public', 'planner', 'dispatch'] },
+  { id: 'incidents', colour: '#e67e22', views: ['dispatch'] },
+  { id: 'workers', colour: '#16a085', views: ['dispatch'] },
+];
+
+export function status(text) { document.getElementById('status').textContent = text; }
+
+export function escapeHtml(s) {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+
+/// Puts the page's fixed texts in the current language and marks the active view.
+export function applyLanguage(view) {
+  document.documentElement.lang = currentLanguage() === 'zh' ? 'zh-CN' : 'en';
+  document.getElementById('title').textContent = t('title');
+  document.title = `${t('title')} · gridmap`;
+  document.getElementById('lang').textContent = t('language');
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of document.querySelectorAll('#views a')) {
+    el.textContent = t(`view_${el.dataset.view}`);
+    el.classList.toggle('active', el.dataset.view === view);
+  }
+}
+
+/// The language button: switches and redraws what depends on the language.
+export function setupLanguage(view, redraw) {
+  document.getElementById('lang').addEventListener('click', () => { toggleLanguage(); applyLanguage(view); redraw(); });
+  applyLanguage(view);
+}
+
+/// The ids of the style layers drawing a source.
+function layerIds(map, id) {
+  return map.getStyle().layers.filter((l) => l.source === id).map((l) => l.id);
+}
+
+/// The layer toggles of a view; `visible` holds the ids switched on.
+export function renderLayerList(map, view, visible) {
+  const list = document.getElementById('layer-list');
+  list.innerHTML = '';
+  for (const layer of LAYERS.filter((l) => l.views.includes(view))) {
+    const li = document.createElement('li');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = visible.has(layer.id);
+    box.id = `layer-${layer.id}`;
+    box.addEventListener('change', () => {
+      if (box.checked) visible.add(layer.id); else visible.delete(layer.id);
+      for (const id of layerIds(map, layer.id)) map.setLayoutProperty(id, 'visibility', box.checked ? 'visible' : 'none');
+    });
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = layer.colour;
+    const label = document.createElement('label');
+    label.htmlFor = box.id;
+    label.textContent = t(layer.id);
+    li.append(box, swatch, label);
+    list.append(li);
+  }
+}
+
+/// Makes the map fetch a tile source again (after a commit changed what is under it).
+export function reloadSource(map, id) {
+  const source = map.getSource(id);
+  if (source && source.setUrl) source.setUrl(`/tiles/${id}.json`);
+}
+
+/// The counts of the store (health) in the summary panel.
+export async function loadSummary() {
+  try {
+    const health = await api('/api/health');
+    const dl = document.getElementById('summary');
+    dl.innerHTML = '';
+    for (const key of ['streets', 'communities', 'grids', 'buildings', 'stations', 'workers', 'incidents']) {
+      const dt = document.createElement('dt');
+      dt.textContent = t(key);
+      const dd = document.createElement('dd');
+      dd.textContent = (health.counts[key] ?? 0).toLocaleString();
+      dl.append(dt, dd);
+    }
+  } catch (error) {
+    status(error.message);
+  }
+}
+
+/// The table of a clicked feature's properties.
+function detailsTable(layer, properties) {
+  const rows = [];
+  const add = (key, value) => {
+    if (value === null || value === undefined || value === '' || value === '[]') return;
+    rows.push(`<tr><td>${t(key)}</td><td>${escapeHtml(String(value))}</td></tr>`);
+  };
+  add('name', properties.name);
+  add('code', properties.code);
+  add('kind', properties.kind && t(properties.kind));
+  add('category', properties.category);
+  add('status', properties.status && t(properties.status));
+  add('households', properties.households);
+  add('residents', properties.residents);
+  if (layer === 'grids') {
+    add('gridBuildings', properties.buildings);
+    add('gridWorkers', properties.workers);
+    if (properties.deviation !== undefined) add('deviation', `${(properties.deviation * 100).toFixed(1)}%`);
+  }
+  add('incidentCells', properties.count);
+  add('floors', properties.floors);
+  add('services', properties.services);
+  add('hours', properties.opening_hours);
+  add('address', properties.address);
+  add('reportedAt', properties.reported_at && new Date(properties.reported_at).toLocaleString());
+  add('assignedTo', properties.assignee);
+  return `<h2>${t(layer)}</h2><table>${rows.join('')}</table>`;
+}
+
+/// Shows a feature in the details panel; the box is returned for the view to add to.
+export function showDetails(layer, properties) {
+  const box = document.getElementById('details');
+  box.innerHTML = detailsTable(layer, properties);
+  box.dataset.layer = layer;
+  box.dataset.code = properties.code || properties.id || '';
+  return box;
+}
+
+/// The bounds of a feature collection.
+export function boundsOf(maplibregl, fc) {
+  const b = new maplibregl.LngLatBounds();
+  const visit = (c) => (typeof c[0] === 'number' ? b.extend(c) : c.forEach(visit));
+  for (const f of fc.features) if (f.geometry) visit(f.geometry.coordinates);
+  return b;
+}
