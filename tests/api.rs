@@ -168,8 +168,14 @@ async fn config_names_the_band_and_the_extent_of_the_data(store: Arc<dyn Store>)
     let extent: Vec<f64> = serde_json::from_value(config["extent"].clone()).unwrap();
     for c in &data.communities {
         let r = geo::BoundingRect::bounding_rect(&c.boundary).unwrap();
-        assert!(r.min().x >= extent[0] && r.min().y >= extent[1], "{extent:?}");
-        assert!(r.max().x <= extent[2] && r.max().y <= extent[3], "{extent:?}");
+        assert!(
+            r.min().x >= extent[0] && r.min().y >= extent[1],
+            "{extent:?}"
+        );
+        assert!(
+            r.max().x <= extent[2] && r.max().y <= extent[3],
+            "{extent:?}"
+        );
     }
 }
 

@@ -609,14 +609,7 @@ fn a_fifteen_percent_household_change_moves_few_buildings() {
         for factor in [1.15, 0.85] {
             let changed: Vec<Building> = buildings
                 .iter()
-                .map(|b| Building {
-                    households: if b.kind.is_residential() {
-                        ((f64::from(b.households) * factor).round() as u32).max(1)
-                    } else {
-                        b.households
-                    },
-                    ..b.clone()
-                })
+                .map(|b| b.with_households_scaled(factor))
                 .collect();
             let refs: Vec<&Building> = changed.iter().collect();
             let plan = partition_community(community, &refs, &[], &keep).unwrap();

@@ -7,7 +7,7 @@ use crate::partition::{
     CommunityPlan, PartitionMetrics, PartitionOptions, Start, fewest_moves_bound,
     partition_community,
 };
-use crate::service::rebalance::{self, Operation};
+use crate::service::rebalance::{self, Operation, Preview};
 use crate::store::{LayerQuery, Store};
 use geo::{BoundingRect, Centroid, Intersects, MapCoords};
 use geo_types::{Geometry, LineString};
@@ -123,6 +123,21 @@ pub struct PreviewRun {
     pub fewest_possible: Option<usize>,
 }
 
+impl PreviewRun {
+    /// The run of a preview that took `ms`.
+    fn of(operation: String, ms: f64, p: &Preview, fewest_possible: Option<usize>) -> Self {
+        Self {
+            operation,
+            ms,
+            buildings: p.buildings,
+            buildings_moved: p.buildings_moved,
+            within_10_percent: p.metrics.within_10_percent,
+            unbalanceable: p.metrics.unbalanceable,
+            fewest_possible,
+        }
+    }
+}
+
 /// The figures of a run.
 #[derive(Debug, Clone, Serialize)]
 pub struct RebalanceBenchReport {
@@ -220,15 +235,13 @@ pub async fn run(
         };
         let t = Instant::now();
         if let Ok(p) = rebalance::preview(store, &split, &options).await {
-            record(PreviewRun {
-                operation: format!("split {} in two", c.code),
-                ms: t.elapsed().as_secs_f64() * 1e3,
-                buildings: p.buildings,
-                buildings_moved: p.buildings_moved,
-                within_10_percent: p.metrics.within_10_percent,
-                unbalanceable: p.metrics.unbalanceable,
-                fewest_possible: None,
-            });
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            record(PreviewRun::of(
+                format!("split {} in two", c.code),
+                ms,
+                &p,
+                None,
+            ));
         }
         // Merge with a neighbour of the same street.
         if let Some(other) = all.iter().find(|o| {
@@ -243,15 +256,9 @@ pub async fn run(
             };
             let t = Instant::now();
             if let Ok(p) = rebalance::preview(store, &merge, &options).await {
-                record(PreviewRun {
-                    operation: format!("merge {} + {}", c.code, other.code),
-                    ms: t.elapsed().as_secs_f64() * 1e3,
-                    buildings: p.buildings,
-                    buildings_moved: p.buildings_moved,
-                    within_10_percent: p.metrics.within_10_percent,
-                    unbalanceable: p.metrics.unbalanceable,
-                    fewest_possible: None,
-                });
+                let ms = t.elapsed().as_secs_f64() * 1e3;
+                let operation = format!("merge {} + {}", c.code, other.code);
+                record(PreviewRun::of(operation, ms, &p, None));
             }
         }
         // Households ±15% in every residential building, then back.
@@ -271,14 +278,7 @@ pub async fn run(
         for factor in [1.15, 0.85] {
             let changed: Vec<Building> = original
                 .iter()
-                .map(|b| Building {
-                    households: if b.kind.is_residential() {
-                        ((f64::from(b.households) * factor).round() as u32).max(1)
-                    } else {
-                        b.households
-                    },
-                    ..b.clone()
-                })
+                .map(|b| b.with_households_scaled(factor))
                 .collect();
             let fewest_possible =
                 fewest_moves_bound(&households_by_grid(&changed, &base_grids), target, band);
@@ -301,15 +301,8 @@ pub async fn run(
                 .await
                 .map_err(|e| e.to_string())?;
             if let Ok(p) = result {
-                record(PreviewRun {
-                    operation: format!("households ×{factor} in {}", c.code),
-                    ms,
-                    buildings: p.buildings,
-                    buildings_moved: p.buildings_moved,
-                    within_10_percent: p.metrics.within_10_percent,
-                    unbalanceable: p.metrics.unbalanceable,
-                    fewest_possible,
-                });
+                let operation = format!("households ×{factor} in {}", c.code);
+                record(PreviewRun::of(operation, ms, &p, fewest_possible));
             }
         }
         // A new compound and a demolished block: the same partitioning a preview runs.

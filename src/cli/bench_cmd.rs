@@ -32,15 +32,10 @@ pub async fn queries(database: &str, options: QueryBenchOptions, json: bool) -> 
     } else {
         staffing::settle(store.as_ref()).await?;
     }
-    let say = |line: &str| {
-        if !json {
-            println!("{line}");
-        }
-    };
+    let say = progress_lines(json);
     let report = queries::run(store.clone(), &pool, options, &say).await?;
     store.close().await;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+    if printed_as_json(&report, json)? {
         return Ok(());
     }
     println!(
@@ -67,16 +62,11 @@ pub async fn queries(database: &str, options: QueryBenchOptions, json: bool) -> 
 pub async fn rebalance(database: &str, communities: usize, json: bool) -> CliResult {
     let store = crate::store::open(database).await?;
     demo_load::load_demo_if_empty(store.as_ref()).await?;
-    let say = |line: &str| {
-        if !json {
-            println!("{line}");
-        }
-    };
+    let say = progress_lines(json);
     let report = crate::bench::rebalance::run(store.as_ref(), communities, &say).await;
     store.close().await;
     let report = report?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+    if printed_as_json(&report, json)? {
         return Ok(());
     }
     println!(
@@ -132,18 +122,13 @@ pub async fn tiles(
         sqlx::query("ANALYZE buildings").execute(&pool).await?;
     }
     let second = crate::store::open(database).await?;
-    let say = |line: &str| {
-        if !json {
-            println!("{line}");
-        }
-    };
+    let say = progress_lines(json);
     let report =
         crate::bench::tiles::run(store.clone(), second.clone(), &pool, options, &say).await;
     second.close().await;
     store.close().await;
     let report = report?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+    if printed_as_json(&report, json)? {
         return Ok(());
     }
     println!(
@@ -160,4 +145,21 @@ pub async fn tiles(
         report.http_failures
     );
     Ok(())
+}
+
+/// Progress lines for the terminal, silent when the report goes out as JSON.
+fn progress_lines(json: bool) -> impl Fn(&str) {
+    move |line: &str| {
+        if !json {
+            println!("{line}");
+        }
+    }
+}
+
+/// Prints the report as JSON when asked; whether it did.
+fn printed_as_json(report: &impl serde::Serialize, json: bool) -> Result<bool, serde_json::Error> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(report)?);
+    }
+    Ok(json)
 }

@@ -142,3 +142,30 @@ pub struct Building {
     /// The grid the building belongs to, once partitioned.
     pub grid: Option<GridCode>,
 }
+
+impl Building {
+    /// This building with its households scaled by `factor`, rounded and at least 1, for
+    /// residential kinds (others keep theirs): a household change, as benchmarks and tests
+    /// make them.
+    ///
+    /// ```
+    /// use gridmap::domain::{Building, BuildingId, BuildingKind};
+    /// use geo_types::MultiPolygon;
+    /// let b = Building { id: BuildingId("b".into()), kind: BuildingKind::Apartments, households: 40,
+    ///     residents: 100, floors: None, name: None, address: None, building_head: None,
+    ///     community: None, grid: None, footprint: MultiPolygon::new(vec![]) };
+    /// assert_eq!(b.with_households_scaled(1.15).households, 46);
+    /// assert_eq!(b.with_households_scaled(0.0).households, 1);
+    /// ```
+    pub fn with_households_scaled(&self, factor: f64) -> Building {
+        let households = if self.kind.is_residential() {
+            ((f64::from(self.households) * factor).round() as u32).max(1)
+        } else {
+            self.households
+        };
+        Building {
+            households,
+            ..self.clone()
+        }
+    }
+}
