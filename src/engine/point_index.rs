@@ -39,7 +39,7 @@ impl<K: Clone> PointIndex<K> {
     /// ]);
     /// let found = index.nearest(Point::new(109.98, 39.8), 1, |_| true);
     /// assert_eq!(found[0].0, "near");
-    /// assert!((found[0].1 - 855.6).abs() < 1.0);
+    /// assert!((found[0].1 - 856.4).abs() < 0.1);
     /// ```
     pub fn nearest(&self, point: Point<f64>, k: usize, keep: impl Fn(&K) -> bool) -> Vec<(K, f64)> {
         let here = self.frame.point_metres(point);
