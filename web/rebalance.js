@@ -2,7 +2,7 @@
 // map; preview the change (new and changed grids, new boundaries, moved buildings) and
 // commit it against the plan version it was previewed on (a stale one is refused: 409).
 import { t } from '/i18n.js';
-import { request } from '/api.js';
+import { request as send } from '/api.js';
 
 const EMPTY = { type: 'FeatureCollection', features: [] };
 let mode = null; // 'split' | 'merge' | null
@@ -50,7 +50,7 @@ function request() {
 }
 
 function post(body) {
-  return request('/api/rebalance', { method: 'POST', body });
+  return send('/api/rebalance', { method: 'POST', body });
 }
 
 /// How many grids the change leaves outside the tolerance band, and how many of them no
