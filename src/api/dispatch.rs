@@ -6,12 +6,11 @@ use super::AppState;
 use super::auth::Caller;
 use super::problem::ApiError;
 use crate::crs::Crs;
-use crate::domain::Audience;
 use crate::domain::*;
 use crate::engine::{AreaLevel, DEFAULT_H3_RESOLUTION};
 use crate::engine::{read, write};
 use crate::features::{ToFeature, collection};
-use crate::service::dispatch::{self, Actor, DispatchError, NewIncident, Step};
+use crate::service::dispatch::{self, Actor, DispatchError, MAX_TEXT_CHARS, NewIncident, Step};
 use crate::service::staffing::{self, StaffingOptions};
 use crate::store::Reported;
 use axum::Json;
@@ -33,7 +32,9 @@ impl From<DispatchError> for ApiError {
         match e {
             DispatchError::Store(s) => ApiError::Store(s),
             DispatchError::UnknownCategory(_) => ApiError::invalid("category", e.to_string()),
-            DispatchError::BadDescription => ApiError::invalid("description", e.to_string()),
+            DispatchError::BadText { field, reason } => {
+                ApiError::invalid(field, reason.to_string())
+            }
             DispatchError::UnknownIncident(_) => ApiError::NotFound {
                 what: e.to_string().replace(" not found", ""),
             },
@@ -301,12 +302,9 @@ pub async fn step(
     if matches!(action, IncidentAction::Assign | IncidentAction::Close) {
         caller.require(Role::Dispatcher, "assigning and closing incidents")?;
     }
-    if request
-        .note
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > 2000)
-    {
-        return Err(ApiError::invalid("note", "must be at most 2000 characters"));
+    if let Some(note) = &request.note {
+        check_text(note, MAX_TEXT_CHARS, Lines::Multi)
+            .map_err(|reason| ApiError::invalid("note", reason.to_string()))?;
     }
     let actor = Actor {
         who: caller.1.to_string(),

@@ -35,6 +35,9 @@ impl From<RebalanceError> for ApiError {
             RebalanceError::NotAdjacent(_)
             | RebalanceError::Overlap(_)
             | RebalanceError::TooFew => ApiError::invalid("communities", e.to_string()),
+            RebalanceError::BadName { field, reason } => {
+                ApiError::invalid(field, reason.to_string())
+            }
             RebalanceError::Partition(p) => ApiError::Unprocessable {
                 detail: p.to_string(),
             },

@@ -15,6 +15,7 @@ pub mod road;
 pub mod role;
 pub mod station;
 pub mod taxonomy;
+pub mod text;
 pub mod worker;
 
 pub use area::{Community, District, Street};
@@ -31,4 +32,5 @@ pub use road::{Road, RoadClass};
 pub use role::Role;
 pub use station::{Station, StationKind};
 pub use taxonomy::{Category, Taxonomy, TaxonomyError};
+pub use text::{Lines, TextError, check_required_text, check_text};
 pub use worker::{DutyStatus, Worker, WorkerRole};

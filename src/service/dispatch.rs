@@ -27,11 +27,17 @@ pub enum DispatchError {
     },
     #[error("cannot assign incident {0}: no worker given and no on-duty worker nearby")]
     NoWorker(IncidentId),
-    #[error("description must be 1 to 2000 characters")]
-    BadDescription,
+    #[error("{field} {reason}")]
+    BadText {
+        field: &'static str,
+        reason: TextError,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+/// Longest description or step note, in characters.
+pub const MAX_TEXT_CHARS: usize = 2000;
 
 /// A new report.
 #[derive(Debug, Clone)]
@@ -76,10 +82,12 @@ pub async fn report(
         .get(&new.category)
         .map(|c| c.name.clone())
         .unwrap_or(new.category);
-    let length = new.description.chars().count();
-    if length == 0 || length > 2000 {
-        return Err(DispatchError::BadDescription);
-    }
+    check_required_text(&new.description, MAX_TEXT_CHARS, Lines::Multi).map_err(|reason| {
+        DispatchError::BadText {
+            field: "description",
+            reason,
+        }
+    })?;
     let id = IncidentId(new_incident_id(actor.now));
     let (grid, assignee) = {
         let engine = read(engine);

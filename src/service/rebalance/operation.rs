@@ -1,7 +1,7 @@
 //! What a planner asks to change — household adjustments, a split or a merge — and why a
 //! change is refused.
 
-use crate::domain::{CommunityCode, StreetCode};
+use crate::domain::{CommunityCode, Lines, StreetCode, TextError, check_text};
 use crate::partition::PartitionError;
 use crate::store::StoreError;
 use geo_types::Geometry;
@@ -54,13 +54,36 @@ pub enum RebalanceError {
     Overlap(String),
     #[error("merge needs at least two communities")]
     TooFew,
+    #[error("{field}: {reason}")]
+    BadName {
+        field: &'static str,
+        reason: TextError,
+    },
     #[error(transparent)]
     Partition(#[from] PartitionError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
+/// Longest community name, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+
 impl Operation {
+    /// Refuses names with control characters or longer than [`MAX_NAME_CHARS`] (before any
+    /// work: nothing is written).
+    pub fn check_names(&self) -> Result<(), RebalanceError> {
+        let (field, names): (&'static str, Vec<&String>) = match self {
+            Operation::Adjust { .. } => return Ok(()),
+            Operation::Split { names, .. } => ("names", names.iter().collect()),
+            Operation::Merge { name, .. } => ("name", vec![name]),
+        };
+        for name in names {
+            check_text(name, MAX_NAME_CHARS, Lines::Single)
+                .map_err(|reason| RebalanceError::BadName { field, reason })?;
+        }
+        Ok(())
+    }
+
     /// The communities the operation starts from.
     pub fn communities(&self) -> Vec<CommunityCode> {
         match self {

@@ -18,6 +18,7 @@ pub async fn preview(
     operation: &Operation,
     options: &PartitionOptions,
 ) -> Result<Preview, RebalanceError> {
+    operation.check_names()?;
     let base_version = store.plan_head().await?;
     let all_communities = store.communities(&LayerQuery::default()).await?;
     let mut old_communities = Vec::new();
@@ -121,6 +122,12 @@ pub async fn commit(
     // A stale preview is a conflict before anything else (the operation may not even
     // apply any more); the store checks again inside the transaction.
     let head = store.plan_head().await?;
+    if base_version > head {
+        return Err(RebalanceError::Store(StoreError::Conflict {
+            what: "the plan".into(),
+            now: format!("at version {head}; version {base_version} does not exist"),
+        }));
+    }
     if head > base_version {
         let touched = operation.touched();
         let newer = store

@@ -261,7 +261,19 @@ impl<B: SqlBackend> PlanStore for SqlStore<B> {
     }
 
     async fn commit_plan(&self, plan: &PlanCommit) -> Result<u64, StoreError> {
-        let version = self.plan_head().await? + 1;
+        let head = self.plan_head().await?;
+        // A base from the future is as stale as one from the past (the head only grows, so
+        // a base at or below it now stays so).
+        if plan.base_version > head {
+            return Err(StoreError::Conflict {
+                what: "the plan".into(),
+                now: format!(
+                    "at version {head}; version {} does not exist",
+                    plan.base_version
+                ),
+            });
+        }
+        let version = head + 1;
         let text = |v: &str| SqlValue::Text(Some(v.to_string()));
         let int = |v: u64| SqlValue::Int(Some(i64::try_from(v).unwrap_or(i64::MAX)));
         let mut touched: Vec<&CommunityCode> = plan

@@ -1,0 +1,218 @@
+//! Regression tests for what was found by trying the server as an attacker or a careless
+//! client would (issue: hardening), each on both stores.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly at the first value that is not what it expects"
+)]
+
+mod common;
+
+use axum::http::StatusCode;
+use gridmap::api::AppState;
+use gridmap::domain::Role;
+use gridmap::store::{LayerQuery, Store};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+async fn call(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    token: &str,
+    body: Option<Value>,
+    headers: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let (status, _, bytes) = common::send(state, method, uri, Some(token), headers, body).await;
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// The field a 400 names.
+fn field(problem: &Value) -> &str {
+    problem["invalid-params"][0]["name"]
+        .as_str()
+        .unwrap_or_default()
+}
+
+/// Text with a NUL or another control character is refused with 400 naming the field on
+/// both stores (PostgreSQL cannot store NUL: it was a 500 there), and nothing is written.
+async fn control_characters_are_refused_naming_the_field(store: Arc<dyn Store>) {
+    let data = common::partitioned_district(store.as_ref(), 20_000, 7).await;
+    let state = AppState::load(store.clone()).await.unwrap();
+    let dispatcher = common::token(store.as_ref(), Role::Dispatcher, "调度员").await;
+    let planner = common::token(store.as_ref(), Role::Planner, "规划员").await;
+    let incidents_before = store.counts().await.unwrap().incidents;
+    let grid = store.grids(&LayerQuery::default()).await.unwrap()[0].clone();
+    let at = geo::InteriorPoint::interior_point(&grid.boundary).unwrap();
+    let report = |description: &str| json!({"lon": at.x(), "lat": at.y(), "category": "环境卫生", "description": description, "source": "hotline"});
+    for bad in ["a\u{0}b", "bell\u{7}", "escape\u{1b}[31m", "c1\u{85}"] {
+        let (status, problem) = call(
+            &state,
+            "POST",
+            "/api/incidents",
+            &dispatcher,
+            Some(report(bad)),
+            &[],
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad:?}: {problem}");
+        assert_eq!(field(&problem), "description", "{problem}");
+    }
+    assert_eq!(store.counts().await.unwrap().incidents, incidents_before);
+
+    // Line breaks and tabs are text: stored as given, and read back the same.
+    let given = "东门口井盖缺失\n\t请尽快处理";
+    let (status, created) = call(
+        &state,
+        "POST",
+        "/api/incidents",
+        &dispatcher,
+        Some(report(given)),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    let stored = store
+        .incidents(&LayerQuery {
+            ids: Some(vec![id.clone()]),
+            ..LayerQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(stored[0].description, given);
+
+    // A step's note.
+    let (status, problem) = call(
+        &state,
+        "POST",
+        &format!("/api/incidents/{id}/steps"),
+        &dispatcher,
+        Some(json!({"action": "close", "note": "done\u{0}"})),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(field(&problem), "note");
+    let events = store
+        .incident_events(&gridmap::domain::IncidentId(id.clone()))
+        .await
+        .unwrap();
+    assert!(
+        events.iter().all(|e| e.action.as_str() != "close"),
+        "{events:?}"
+    );
+
+    // A merged community's name: refused before anything is computed, nothing written.
+    let (a, b) = (&data.communities[0], &data.communities[1]);
+    let head = store.plan_head().await.unwrap();
+    let (status, problem) = call(
+        &state,
+        "POST",
+        "/api/rebalance",
+        &planner,
+        Some(json!({
+            "operation": "merge", "communities": [a.code, b.code], "name": "新社区\u{0}",
+            "commit": true, "base_version": head,
+        })),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(field(&problem), "name");
+    // And a split's names: one line each.
+    let (status, problem) = call(
+        &state,
+        "POST",
+        "/api/rebalance",
+        &planner,
+        Some(json!({
+            "operation": "split", "community": a.code,
+            "line": {"type": "LineString", "coordinates": [[0.0, 0.0], [1.0, 1.0]]},
+            "codes": [a.code, format!("{}990", &a.code.as_str()[..9])],
+            "names": ["东\n区", "西区"],
+        })),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(field(&problem), "names");
+    assert_eq!(store.plan_head().await.unwrap(), head);
+}
+
+both_stores!(
+    control_characters,
+    control_characters_are_refused_naming_the_field
+);
+
+/// A base version from the future cannot skip the stale-plan check: rebalance commits (in
+/// the body or If-Match) and restores with a version past the head are 409, nothing
+/// written; the current version still commits.
+async fn future_base_versions_are_conflicts(store: Arc<dyn Store>) {
+    let data = common::partitioned_district(store.as_ref(), 20_000, 7).await;
+    let state = AppState::load(store.clone()).await.unwrap();
+    let planner = common::token(store.as_ref(), Role::Planner, "规划员").await;
+    let head = store.plan_head().await.unwrap();
+    assert_eq!(head, 1);
+    let community = data.communities[0].code.to_string();
+    let adjust = |base: Option<u64>| {
+        let mut body = json!({"operation": "adjust", "communities": [community], "commit": true});
+        if let Some(b) = base {
+            body["base_version"] = json!(b);
+        }
+        body
+    };
+    for future in [head + 1, 9, 999_999] {
+        let (status, problem) = call(
+            &state,
+            "POST",
+            "/api/rebalance",
+            &planner,
+            Some(adjust(Some(future))),
+            &[],
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "base {future}: {problem}");
+        let if_match = format!("\"v{future}\"");
+        let (status, problem) = call(
+            &state,
+            "POST",
+            "/api/rebalance",
+            &planner,
+            Some(adjust(None)),
+            &[("if-match", if_match.as_str())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "If-Match {future}: {problem}");
+        let (status, problem) = call(
+            &state,
+            "POST",
+            "/api/plan/versions/1/restore",
+            &planner,
+            Some(json!({"base_version": future})),
+            &[],
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::CONFLICT,
+            "restore on {future}: {problem}"
+        );
+    }
+    assert_eq!(store.plan_head().await.unwrap(), head, "nothing committed");
+    let (status, done) = call(
+        &state,
+        "POST",
+        "/api/rebalance",
+        &planner,
+        Some(adjust(Some(head))),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["version"], json!(head + 1));
+}
+
+both_stores!(future_versions, future_base_versions_are_conflicts);
