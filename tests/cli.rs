@@ -323,6 +323,22 @@ fn serve_loads_the_demo_district_into_an_empty_store() {
             break rest.split('/').next().unwrap().to_string();
         }
     };
+    // A second server on the same GeoPackage would drift apart from the first: refused.
+    let second = gridmap(&[
+        "serve",
+        "--database",
+        db.to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+        "--no-demo",
+    ]);
+    assert!(!second.status.success(), "{}", text(&second));
+    assert!(
+        text(&second).contains("already served by another gridmap process")
+            && text(&second).contains(&child.id().to_string()),
+        "{}",
+        text(&second)
+    );
     let mut stream = std::net::TcpStream::connect(&address).unwrap();
     write!(
         stream,

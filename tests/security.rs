@@ -216,3 +216,32 @@ async fn future_base_versions_are_conflicts(store: Arc<dyn Store>) {
 }
 
 both_stores!(future_versions, future_base_versions_are_conflicts);
+
+/// One server per GeoPackage: a second claim on the same file is refused while the first
+/// holds it, and the file is free again once the first is gone.
+#[tokio::test]
+async fn a_geopackage_is_served_by_one_process() {
+    use gridmap::store::StoreError;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one.gpkg");
+    let path = path.to_str().unwrap();
+    let first = gridmap::store::open(path).await.unwrap();
+    first.claim_serving().unwrap();
+    first.claim_serving().unwrap(); // claiming again in the same store is no change
+    let second = gridmap::store::open(path).await.unwrap();
+    match second.claim_serving() {
+        Err(StoreError::AlreadyServed { holder, .. }) => {
+            assert!(holder.contains(&std::process::id().to_string()), "{holder}")
+        }
+        other => panic!("a second server was let in: {other:?}"),
+    }
+    // PostGIS serves any number of processes (kept in step by NOTIFY).
+    let url = common::fresh_postgis_url().await;
+    let a = gridmap::store::open(&url).await.unwrap();
+    let b = gridmap::store::open(&url).await.unwrap();
+    a.claim_serving().unwrap();
+    b.claim_serving().unwrap();
+    first.close().await;
+    drop(first);
+    second.claim_serving().unwrap();
+}

@@ -20,6 +20,7 @@ pub async fn run(
         }
     };
     let store = store::open(database).await?;
+    store.claim_serving()?;
     if demo {
         demo_load::load_demo_if_empty(store.as_ref()).await?;
     }

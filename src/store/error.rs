@@ -37,6 +37,16 @@ pub enum StoreError {
     Roster { line: usize, reason: String },
     #[error("{what} changed meanwhile (now {now}); reload and try again")]
     Conflict { what: String, now: String },
+    #[error(
+        "{location} is already served by another gridmap process ({holder}); stop it first, or use PostGIS for several processes on one database"
+    )]
+    AlreadyServed { location: String, holder: String },
+    #[error("cannot claim {location} for serving: {source}")]
+    Claim {
+        location: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("unsupported database location {0:?}: use a .gpkg path or a postgres:// URL")]
     UnsupportedLocation(String),
 }

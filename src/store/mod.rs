@@ -48,6 +48,14 @@ pub trait Store:
     /// The backend kind.
     fn kind(&self) -> StoreKind;
 
+    /// Claims the database for this process's server, held until the process ends. A
+    /// GeoPackage is served by one process only (a second would drift apart from the
+    /// first): a second claim on the same file is [`StoreError::AlreadyServed`]. PostGIS
+    /// serves any number of processes, kept in step by NOTIFY.
+    fn claim_serving(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Flushes and closes the store (a GeoPackage's WAL is folded into the file, so GIS
     /// tools reading the file alone see everything).
     async fn close(&self);

@@ -5,7 +5,7 @@ use super::sql::{SqlBackend, SqlStore, execute_all, fetch_values};
 use super::{Progress, StoreError, StoreKind};
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// `PRAGMA application_id` of a GeoPackage: ASCII "GPKG".
@@ -18,6 +18,10 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 /// A GeoPackage file behind a SQLite pool.
 pub struct GeoPackageBackend {
     pool: SqlitePool,
+    /// The file, for naming it and its serving lock.
+    path: PathBuf,
+    /// The lock file held while this process serves the GeoPackage.
+    serving: std::sync::Mutex<Option<std::fs::File>>,
 }
 
 /// The GeoPackage store.
@@ -66,7 +70,11 @@ impl GeoPackageStore {
             .execute(&pool)
             .await
             .map_err(open_error)?;
-        Ok(SqlStore::new(GeoPackageBackend { pool }))
+        Ok(SqlStore::new(GeoPackageBackend {
+            pool,
+            path: path.as_ref().to_path_buf(),
+            serving: std::sync::Mutex::new(None),
+        }))
     }
 }
 
@@ -82,6 +90,51 @@ impl SqlBackend for GeoPackageBackend {
         columns: &[ColumnType],
     ) -> Result<Vec<Vec<SqlValue>>, sqlx::Error> {
         fetch_values!(self.pool, sql, params, columns)
+    }
+
+    /// Takes an exclusive lock on `<file>.serving` (released by the system when the process
+    /// ends, however it ends) and writes this process's id into it for the next one's
+    /// message.
+    fn claim_serving(&self) -> Result<(), StoreError> {
+        use std::io::{Read, Seek, Write};
+        let location = self.path.display().to_string();
+        let claim_error = |source| StoreError::Claim {
+            location: location.clone(),
+            source,
+        };
+        let mut serving = self.serving.lock().unwrap_or_else(|e| e.into_inner());
+        if serving.is_some() {
+            return Ok(());
+        }
+        let mut name = self.path.clone().into_os_string();
+        name.push(".serving");
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&name)
+            .map_err(claim_error)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                return Err(StoreError::AlreadyServed {
+                    location,
+                    holder: match holder.trim() {
+                        "" => "process unknown".into(),
+                        pid => format!("process {pid}"),
+                    },
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(claim_error(e)),
+        }
+        file.set_len(0).map_err(claim_error)?;
+        file.rewind().map_err(claim_error)?;
+        write!(file, "{}", std::process::id()).map_err(claim_error)?;
+        *serving = Some(file);
+        Ok(())
     }
 
     async fn close(&self) {

@@ -2,7 +2,7 @@
 //! transactional batches; everything else is [`SqlStore`](super::SqlStore)'s.
 
 use crate::store::schema::{self, ColumnType, SqlValue, Statement};
-use crate::store::{Change, Progress, StoreKind};
+use crate::store::{Change, Progress, StoreError, StoreKind};
 use async_trait::async_trait;
 
 /// What a backend must provide: typed row fetches and transactional batches.
@@ -18,6 +18,13 @@ pub trait SqlBackend: Send + Sync + 'static {
         params: &[SqlValue],
         columns: &[ColumnType],
     ) -> Result<Vec<Vec<SqlValue>>, sqlx::Error>;
+
+    /// Claims the database for this process's server (see [`Store::claim_serving`]).
+    ///
+    /// [`Store::claim_serving`]: crate::store::Store::claim_serving
+    fn claim_serving(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 
     /// Flushes and closes the connections.
     async fn close(&self);

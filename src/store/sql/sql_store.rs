@@ -55,6 +55,10 @@ impl<B: SqlBackend> Store for SqlStore<B> {
         B::KIND
     }
 
+    fn claim_serving(&self) -> Result<(), StoreError> {
+        self.backend.claim_serving()
+    }
+
     async fn close(&self) {
         self.backend.close().await;
     }
