@@ -91,6 +91,8 @@ pub async fn partition(
         },
         ..defaults
     };
+    // Refused before any work (a tolerance of 5e-324 once ran for 46 s).
+    options.check().map_err(PartitionJobError::Partition)?;
     let commit = if request.dry_run {
         Commit::DryRun
     } else {

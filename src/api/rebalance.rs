@@ -9,7 +9,7 @@ use super::problem::ApiError;
 use crate::domain::Audience;
 use crate::domain::{CommunityCode, Role};
 use crate::features::ToFeature;
-use crate::partition::PartitionOptions;
+use crate::partition::{PartitionError, PartitionOptions};
 use crate::service::engine_sync;
 use crate::service::rebalance::{self, Operation, RebalanceError};
 use axum::Json;
@@ -38,6 +38,9 @@ impl From<RebalanceError> for ApiError {
             RebalanceError::BadName { field, reason } => {
                 ApiError::invalid(field, reason.to_string())
             }
+            RebalanceError::EmptyList { field }
+            | RebalanceError::Duplicate { field, .. }
+            | RebalanceError::TooMany { field, .. } => ApiError::invalid(field, e.to_string()),
             RebalanceError::Partition(p) => ApiError::Unprocessable {
                 detail: p.to_string(),
             },
@@ -186,12 +189,10 @@ pub async fn rebalance(
         tolerance: request.tolerance.unwrap_or(defaults.tolerance),
         ..defaults
     };
-    if options.target == 0 {
-        return Err(ApiError::invalid("target", "must be at least 1"));
-    }
-    if !(options.tolerance > 0.0 && options.tolerance < 1.0) {
-        return Err(ApiError::invalid("tolerance", "must be between 0 and 1"));
-    }
+    options.check().map_err(|e| match e {
+        PartitionError::InvalidTarget(_) => ApiError::invalid("target", e.to_string()),
+        other => ApiError::invalid("tolerance", other.to_string()),
+    })?;
     if !request.commit {
         let preview = rebalance::preview(state.store.as_ref(), &op, &options).await?;
         let version = preview.base_version;

@@ -5,9 +5,9 @@ use crate::domain::{BuildingId, BuildingKind, CommunityCode};
 /// Why a community cannot be partitioned. Nothing is written when this happens.
 #[derive(Debug, thiserror::Error)]
 pub enum PartitionError {
-    #[error("target must be at least 1 household, got {0}")]
+    #[error("target must be 10 to 5000 households per grid, got {0}")]
     InvalidTarget(u32),
-    #[error("tolerance must be between 0 and 1 (e.g. 0.1 for ±10%), got {0}")]
+    #[error("tolerance must be between 0.01 and 0.5 (e.g. 0.1 for ±10%), got {0}")]
     InvalidTolerance(f64),
     #[error("community {0} has no buildings to partition")]
     NoBuildings(CommunityCode),

@@ -48,7 +48,7 @@ pub use graph::SiteGraph;
 pub use keep_existing::{fewest_moves_bound, repair_with_chains};
 pub use metrics::{GridMetrics, PartitionMetrics};
 pub use numbering::DEDICATED_SEQUENCE_START;
-pub use options::{Effort, PartitionOptions, Start};
+pub use options::{Effort, PartitionOptions, Start, TARGET_RANGE, TOLERANCE_RANGE};
 pub use plan::{CommunityPlan, GridFlag, PlannedGrid};
 pub use pocket::{Pocket, pocket_tileable, untileable_pockets};
 pub use roles::OVERSIZED_FACTOR;

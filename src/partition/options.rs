@@ -5,6 +5,12 @@ use super::band::within_band;
 use super::error::PartitionError;
 use serde::Serialize;
 
+/// Households per base grid a partition accepts: policy grids hold 300–500 households; the
+/// range leaves room for villages and special cases, and keeps a request's work bounded.
+pub const TARGET_RANGE: std::ops::RangeInclusive<u32> = 10..=5_000;
+/// Relative tolerance a partition accepts (±1% to ±50%).
+pub const TOLERANCE_RANGE: std::ops::RangeInclusive<f64> = 0.01..=0.5;
+
 /// Where a partition starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -75,12 +81,21 @@ impl PartitionOptions {
         self.tolerance * f64::from(self.target)
     }
 
-    /// Refuses a target of 0 and a tolerance outside (0, 1).
-    pub(crate) fn check(&self) -> Result<(), PartitionError> {
-        if self.target == 0 {
+    /// Refuses a target outside [`TARGET_RANGE`] and a tolerance outside
+    /// [`TOLERANCE_RANGE`] (before any work).
+    ///
+    /// ```
+    /// use gridmap::partition::PartitionOptions;
+    /// let ok = PartitionOptions::default();
+    /// assert!(ok.check().is_ok());
+    /// assert!(PartitionOptions { tolerance: 5e-324, ..ok }.check().is_err());
+    /// assert!(PartitionOptions { target: 0, ..ok }.check().is_err());
+    /// ```
+    pub fn check(&self) -> Result<(), PartitionError> {
+        if !TARGET_RANGE.contains(&self.target) {
             return Err(PartitionError::InvalidTarget(self.target));
         }
-        if !(self.tolerance > 0.0 && self.tolerance < 1.0) {
+        if !TOLERANCE_RANGE.contains(&self.tolerance) {
             return Err(PartitionError::InvalidTolerance(self.tolerance));
         }
         Ok(())

@@ -54,6 +54,19 @@ pub enum RebalanceError {
     Overlap(String),
     #[error("merge needs at least two communities")]
     TooFew,
+    #[error("{field} is empty")]
+    EmptyList { field: &'static str },
+    #[error("{field} lists {code} twice")]
+    Duplicate {
+        field: &'static str,
+        code: CommunityCode,
+    },
+    #[error("{field} lists {count} communities; at most {max}")]
+    TooMany {
+        field: &'static str,
+        count: usize,
+        max: usize,
+    },
     #[error("{field}: {reason}")]
     BadName {
         field: &'static str,
@@ -67,15 +80,52 @@ pub enum RebalanceError {
 
 /// Longest community name, in characters.
 pub const MAX_NAME_CHARS: usize = 100;
+/// Most communities one operation names (a district has about a hundred).
+pub const MAX_COMMUNITIES: usize = 1_000;
+
+/// Refuses an empty list, a community listed twice and more than [`MAX_COMMUNITIES`].
+fn check_list(field: &'static str, codes: &[CommunityCode]) -> Result<(), RebalanceError> {
+    if codes.is_empty() {
+        return Err(RebalanceError::EmptyList { field });
+    }
+    if codes.len() > MAX_COMMUNITIES {
+        return Err(RebalanceError::TooMany {
+            field,
+            count: codes.len(),
+            max: MAX_COMMUNITIES,
+        });
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for c in codes {
+        if !seen.insert(c) {
+            return Err(RebalanceError::Duplicate {
+                field,
+                code: c.clone(),
+            });
+        }
+    }
+    Ok(())
+}
 
 impl Operation {
-    /// Refuses names with control characters or longer than [`MAX_NAME_CHARS`] (before any
-    /// work: nothing is written).
-    pub fn check_names(&self) -> Result<(), RebalanceError> {
+    /// Refuses, before any work (nothing is written): empty or repeated community lists,
+    /// more than [`MAX_COMMUNITIES`], and names with control characters or longer than
+    /// [`MAX_NAME_CHARS`].
+    pub fn check(&self) -> Result<(), RebalanceError> {
         let (field, names): (&'static str, Vec<&String>) = match self {
-            Operation::Adjust { .. } => return Ok(()),
-            Operation::Split { names, .. } => ("names", names.iter().collect()),
-            Operation::Merge { name, .. } => ("name", vec![name]),
+            Operation::Adjust { communities } => {
+                return check_list("communities", communities);
+            }
+            Operation::Split { codes, names, .. } => {
+                check_list("codes", codes)?;
+                ("names", names.iter().collect())
+            }
+            Operation::Merge {
+                communities, name, ..
+            } => {
+                check_list("communities", communities)?;
+                ("name", vec![name])
+            }
         };
         for name in names {
             check_text(name, MAX_NAME_CHARS, Lines::Single)

@@ -18,7 +18,7 @@ pub async fn preview(
     operation: &Operation,
     options: &PartitionOptions,
 ) -> Result<Preview, RebalanceError> {
-    operation.check_names()?;
+    operation.check()?;
     let base_version = store.plan_head().await?;
     let all_communities = store.communities(&LayerQuery::default()).await?;
     let mut old_communities = Vec::new();
@@ -119,6 +119,7 @@ pub async fn commit(
     base_version: u64,
     author: &str,
 ) -> Result<(Preview, u64), RebalanceError> {
+    operation.check()?;
     // A stale preview is a conflict before anything else (the operation may not even
     // apply any more); the store checks again inside the transaction.
     let head = store.plan_head().await?;
