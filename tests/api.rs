@@ -422,7 +422,8 @@ async fn planners_partition_through_the_api() {
             r#"{"all":true,"street":"150602001"}"#.to_string(),
             "community",
         ),
-        (r#"{"colour":"red"}"#.to_string(), "body"),
+        // An unknown field is named itself.
+        (r#"{"colour":"red"}"#.to_string(), "colour"),
         ("not json".to_string(), "body"),
     ] {
         let (status, problem) = post(&store, "/api/partition", Some(&planner), &body).await;

@@ -452,7 +452,7 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
         ),
         (
             json!({"lon": 109.9, "lat": 39.8, "category": "井盖缺失", "description": "x", "source": "alien"}),
-            "body",
+            "source",
         ),
     ] {
         let (status, problem) = call(

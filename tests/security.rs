@@ -318,3 +318,115 @@ async fn requests_that_would_stall_are_refused_at_once(store: Arc<dyn Store>) {
 }
 
 both_stores!(bounded_work, requests_that_would_stall_are_refused_at_once);
+
+/// Every refusal is problem+json with the right status: 405 (it had an empty body), 413
+/// with a declared length and with a chunked body (it was text/plain, and 400 when
+/// chunked); a JSON value of the wrong type names its field (`lon`, not `body`).
+async fn refusals_are_uniform(store: Arc<dyn Store>) {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use tower::ServiceExt;
+    common::partitioned_district(store.as_ref(), 20_000, 7).await;
+    let state = AppState::load(store.clone()).await.unwrap();
+    let dispatcher = common::token(store.as_ref(), Role::Dispatcher, "调度员").await;
+    let is_problem = |headers: &axum::http::HeaderMap| {
+        headers[header::CONTENT_TYPE] == "application/problem+json"
+    };
+
+    let (status, headers, bytes) =
+        common::send(&state, "DELETE", "/api/health", None, &[], None).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(is_problem(&headers), "{headers:?}");
+    let problem: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(problem["status"], 405);
+    assert!(headers.contains_key(header::ALLOW));
+
+    let too_big = vec![b' '; gridmap::api::MAX_BODY_BYTES + 1];
+    let declared = Request::post("/api/incidents")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, too_big.len())
+        .body(Body::from(too_big.clone()))
+        .unwrap();
+    let chunks = futures_util::stream::iter(
+        too_big
+            .chunks(1 << 20)
+            .map(|c| Ok::<_, std::io::Error>(bytes::Bytes::copy_from_slice(c)))
+            .collect::<Vec<_>>(),
+    );
+    let chunked = Request::post("/api/incidents")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {dispatcher}"))
+        .body(Body::from_stream(chunks))
+        .unwrap();
+    for (how, request) in [("declared", declared), ("chunked", chunked)] {
+        let response = gridmap::api::app(state.clone())
+            .oneshot(request)
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE, "{how}");
+        assert!(
+            is_problem(response.headers()),
+            "{how}: {:?}",
+            response.headers()
+        );
+    }
+
+    let (status, problem) = call(
+        &state,
+        "POST",
+        "/api/incidents",
+        &dispatcher,
+        Some(json!({"lon": "东经110度", "lat": 39.8, "category": "环境卫生", "description": "x", "source": "hotline"})),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(field(&problem), "lon", "{problem}");
+    let (status, problem) = call(
+        &state,
+        "POST",
+        "/api/incidents",
+        &dispatcher,
+        Some(json!({"lon": 110.0, "lat": 39.8, "category": "环境卫生", "description": "x"})),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(field(&problem), "source", "{problem}");
+}
+
+both_stores!(uniform_refusals, refusals_are_uniform);
+
+/// A bad token gets the same answer everywhere: public endpoints answer as to anyone (a
+/// public layer never disappears because of a wrong token), everything else is 401.
+async fn a_bad_token_is_public_everywhere(store: Arc<dyn Store>) {
+    common::partitioned_district(store.as_ref(), 20_000, 7).await;
+    let state = AppState::load(store.clone()).await.unwrap();
+    for uri in [
+        "/api/communities",
+        "/api/health",
+        "/api/config",
+        "/tiles/communities.json",
+    ] {
+        let (public, _, _) = common::send(&state, "GET", uri, None, &[], None).await;
+        let (bogus, _, _) =
+            common::send(&state, "GET", uri, Some("gm_not_a_token"), &[], None).await;
+        assert_eq!(public, StatusCode::OK, "{uri}");
+        assert_eq!(bogus, public, "{uri}");
+    }
+    for uri in [
+        "/api/buildings",
+        "/api/incidents/overdue",
+        "/api/plan/versions",
+        "/tiles/grids.json",
+    ] {
+        let (status, headers, bytes) =
+            common::send(&state, "GET", uri, Some("gm_not_a_token"), &[], None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}");
+        let problem: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(problem["type"], "/api/problems/bad-token", "{uri}");
+        assert!(headers.contains_key("www-authenticate"));
+    }
+}
+
+both_stores!(bad_tokens, a_bad_token_is_public_everywhere);

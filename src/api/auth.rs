@@ -8,9 +8,23 @@ use axum::http::header;
 use axum::http::request::Parts;
 use std::sync::{Arc, LazyLock};
 
-/// The authenticated role of a request, and who it is (the token's label, or the role).
+/// The authenticated role of a request, who it is (the token's label, or the role), and
+/// what credential it carried. A token that is unknown or revoked makes a public caller:
+/// public endpoints answer as to anyone (the same whatever token is sent), and anything
+/// more is refused with 401 `bad-token`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller(pub Role, pub Arc<str>);
+pub struct Caller(pub Role, pub Arc<str>, pub Credential);
+
+/// What credential a request carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// No `Authorization` header.
+    None,
+    /// A token the store knows.
+    Valid,
+    /// A malformed, unknown or revoked token.
+    Refused,
+}
 
 /// The label of callers without a token.
 static PUBLIC: LazyLock<Arc<str>> = LazyLock::new(|| Role::Public.as_str().into());
@@ -26,6 +40,8 @@ impl Caller {
     pub fn require(&self, needed: Role, what: impl std::fmt::Display) -> Result<(), ApiError> {
         if self.has(needed) {
             Ok(())
+        } else if self.2 == Credential::Refused {
+            Err(ApiError::BadToken)
         } else if self.0 == Role::Public {
             Err(ApiError::Unauthorized {
                 what: what.to_string(),
@@ -47,9 +63,10 @@ impl FromRequestParts<AppState> for Caller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return Ok(Caller(Role::Public, PUBLIC.clone()));
+            return Ok(Caller(Role::Public, PUBLIC.clone(), Credential::None));
         };
-        let token = value
+        let refused = Caller(Role::Public, PUBLIC.clone(), Credential::Refused);
+        let Some(token) = value
             .to_str()
             .ok()
             .and_then(|v| {
@@ -58,18 +75,19 @@ impl FromRequestParts<AppState> for Caller {
             })
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or(ApiError::BadToken)?;
-        state
-            .token(token)
-            .await?
-            .map(|(role, label)| {
+        else {
+            return Ok(refused);
+        };
+        Ok(match state.token(token).await? {
+            Some((role, label)) => {
                 let who = if label.is_empty() {
                     role.as_str().into()
                 } else {
                     label
                 };
-                Caller(role, who)
-            })
-            .ok_or(ApiError::BadToken)
+                Caller(role, who, Credential::Valid)
+            }
+            None => refused,
+        })
     }
 }

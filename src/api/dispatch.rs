@@ -164,7 +164,7 @@ pub async fn position(
     body: Result<Json<PositionUpdate>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     caller.require(Role::Worker, "position updates")?;
-    let Json(update) = body.map_err(|e| ApiError::invalid("body", e.body_text()))?;
+    let Json(update) = body.map_err(ApiError::from)?;
     let p = point(update.lon, update.lat, crs_param(update.crs.as_ref())?)?;
     let id = WorkerId(id);
     {
@@ -215,7 +215,7 @@ pub async fn report(
     body: Result<Json<ReportRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     caller.require(Role::Worker, "reporting incidents")?;
-    let Json(request) = body.map_err(|e| ApiError::invalid("body", e.body_text()))?;
+    let Json(request) = body.map_err(ApiError::from)?;
     let location = point(request.lon, request.lat, crs_param(request.crs.as_ref())?)?;
     let key = headers
         .get("idempotency-key")
@@ -293,7 +293,7 @@ pub async fn step(
     body: Result<Json<StepRequest>, JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Role::Worker, "incident steps")?;
-    let Json(request) = body.map_err(|e| ApiError::invalid("body", e.body_text()))?;
+    let Json(request) = body.map_err(ApiError::from)?;
     let action = IncidentAction::parse(&request.action)
         .filter(|a| *a != IncidentAction::Report)
         .ok_or_else(|| {

@@ -15,7 +15,7 @@ mod rebalance;
 mod tiles;
 mod web;
 
-pub use auth::Caller;
+pub use auth::{Caller, Credential};
 pub use openapi::document as openapi_document;
 pub use problem::ApiError;
 
@@ -182,6 +182,7 @@ fn api(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
         ))
+        .layer(axum::middleware::from_fn(problem::problem_for_bare_errors))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -59,7 +59,7 @@ pub async fn partition(
     body: Result<Json<PartitionRequest>, JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Role::Planner, "partitioning")?;
-    let Json(request) = body.map_err(|e| ApiError::invalid("body", e.body_text()))?;
+    let Json(request) = body.map_err(ApiError::from)?;
     let scope = match (&request.community, &request.street, request.all) {
         (Some(c), None, false) => {
             Scope::Community(c.parse().map_err(|e: crate::domain::CodeError| {

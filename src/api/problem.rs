@@ -1,6 +1,7 @@
 //! RFC 7807 problem+json errors: every API failure is one of these, naming the field at fault.
 
 use crate::store::StoreError;
+use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -22,6 +23,8 @@ pub enum ApiError {
     Unprocessable { detail: String },
     #[error("{detail}")]
     Conflict { detail: String },
+    #[error("the request body is larger than {limit} bytes")]
+    TooLarge { limit: usize },
     #[error("store failure: {0}")]
     Store(#[from] StoreError),
 }
@@ -44,6 +47,7 @@ impl ApiError {
             Self::Conflict { .. } | Self::Store(StoreError::Conflict { .. }) => {
                 StatusCode::CONFLICT
             }
+            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -57,9 +61,57 @@ impl ApiError {
             Self::NotFound { .. } => "not-found",
             Self::Unprocessable { .. } => "unprocessable",
             Self::Conflict { .. } | Self::Store(StoreError::Conflict { .. }) => "conflict",
+            Self::TooLarge { .. } => "too-large",
             Self::Store(_) => "internal",
         }
     }
+}
+
+impl From<JsonRejection> for ApiError {
+    /// A body that is not the JSON expected: the field at fault named where serde tells it
+    /// (`lon`, `communities[2]`), `body` for a body that is not JSON at all; 413 past the
+    /// size limit.
+    fn from(rejection: JsonRejection) -> Self {
+        match &rejection {
+            JsonRejection::JsonDataError(e) => {
+                let text = e.body_text();
+                let detail = text
+                    .split_once("target type: ")
+                    .map_or(text.as_str(), |(_, rest)| rest);
+                let (field, reason) = json_field(detail);
+                Self::invalid(field, reason)
+            }
+            JsonRejection::MissingJsonContentType(_) => {
+                Self::invalid("Content-Type", "must be application/json for a JSON body")
+            }
+            JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Self::TooLarge {
+                    limit: super::MAX_BODY_BYTES,
+                }
+            }
+            _ => Self::invalid("body", rejection.body_text()),
+        }
+    }
+}
+
+/// The field a serde error is about, and the reason: `lon: invalid type…` names `lon`;
+/// ``missing field `source` `` and ``unknown field `x` `` name those fields; otherwise `body`.
+fn json_field(detail: &str) -> (String, String) {
+    if let Some((path, reason)) = detail.split_once(": ")
+        && !path.is_empty()
+        && path != "."
+        && !path.contains(' ')
+    {
+        return (path.to_string(), reason.to_string());
+    }
+    for marker in ["missing field `", "unknown field `"] {
+        if let Some(rest) = detail.split_once(marker).map(|(_, rest)| rest)
+            && let Some((name, _)) = rest.split_once('`')
+        {
+            return (name.to_string(), detail.to_string());
+        }
+    }
+    ("body".to_string(), detail.to_string())
 }
 
 /// A problem+json response.
@@ -105,4 +157,47 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// Makes every error response problem+json: those the router and the body limit write
+/// themselves (405 with an empty body, 413 as text) get a problem body for their status;
+/// headers (`Allow`, `WWW-Authenticate`) are kept.
+pub async fn problem_for_bare_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let (kind, detail) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method-not-allowed",
+            "this method is not allowed here (the Allow header lists those that are)".to_string(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "too-large",
+            format!(
+                "the request body is larger than {} bytes",
+                super::MAX_BODY_BYTES
+            ),
+        ),
+        _ => (
+            "error",
+            status.canonical_reason().unwrap_or("error").to_string(),
+        ),
+    };
+    let (mut parts, _) = response.into_parts();
+    let fresh = problem(status, kind, &detail, json!({}));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    Response::from_parts(parts, fresh.into_body())
 }

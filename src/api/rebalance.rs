@@ -181,7 +181,7 @@ pub async fn rebalance(
     body: Result<Json<RebalanceRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     caller.require(Role::Planner, "rebalancing")?;
-    let Json(request) = body.map_err(|e| ApiError::invalid("body", e.body_text()))?;
+    let Json(request) = body.map_err(ApiError::from)?;
     let op = operation(&request)?;
     let defaults = PartitionOptions::default();
     let options = PartitionOptions {
@@ -330,7 +330,7 @@ pub async fn restore(
     let from_body = match body {
         Ok(Json(r)) => r.base_version,
         Err(JsonRejection::MissingJsonContentType(_)) => None,
-        Err(e) => return Err(ApiError::invalid("body", e.body_text())),
+        Err(e) => return Err(ApiError::from(e)),
     };
     let base = base_version(from_body, &headers)?.ok_or_else(|| {
         ApiError::invalid(
