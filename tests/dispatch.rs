@@ -418,11 +418,12 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
         .cloned()
         .unwrap();
     assert!(row["closed"].as_u64().unwrap() >= 1);
+    // Staff see every cell (the public sees only cells of several reports).
     let (_, cells) = call(
         &state,
         "GET",
         "/api/incidents/h3?resolution=8",
-        None,
+        Some(&dispatcher),
         None,
         &[],
     )

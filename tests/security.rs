@@ -430,3 +430,86 @@ async fn a_bad_token_is_public_everywhere(store: Arc<dyn Store>) {
 }
 
 both_stores!(bad_tokens, a_bad_token_is_public_everywhere);
+
+/// Public aggregates cannot single out a report: a report just made is not findable by a
+/// fine cell and a window of a second (it was: one cell of count 1, 8 m from the report);
+/// public cells are coarse and hold several reports; community tiles carry no households.
+async fn public_aggregates_single_out_nobody(store: Arc<dyn Store>) {
+    use gridmap::api::PUBLIC_MIN_CELL_COUNT;
+    common::partitioned_district(store.as_ref(), 20_000, 7).await;
+    let state = AppState::load(store.clone()).await.unwrap();
+    let dispatcher = common::token(store.as_ref(), Role::Dispatcher, "调度员").await;
+    let grid = store.grids(&LayerQuery::default()).await.unwrap()[0].clone();
+    let at = geo::InteriorPoint::interior_point(&grid.boundary).unwrap();
+    let before = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let (status, _) = call(
+        &state,
+        "POST",
+        "/api/incidents",
+        &dispatcher,
+        Some(json!({"lon": at.x(), "lat": at.y(), "category": "环境卫生", "description": "门口堆放垃圾", "source": "hotline"})),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let since = before.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let fine = format!("/api/incidents/h3?resolution=12&from={since}");
+    let (status, _, bytes) = common::send(&state, "GET", &fine, None, &[], None).await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    // Staff find it at once.
+    let (status, staff) = call(&state, "GET", &fine, &dispatcher, None, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(staff["cells"].as_object().unwrap().len(), 1, "{staff}");
+    // The public, as coarse as it may: whole days, cells of several reports only.
+    let coarse = format!("/api/incidents/h3?resolution=8&from={since}");
+    let (status, _, bytes) = common::send(&state, "GET", &coarse, None, &[], None).await;
+    assert_eq!(status, StatusCode::OK);
+    let public: Value = serde_json::from_slice(&bytes).unwrap();
+    let (_, staff) = call(&state, "GET", &coarse, &dispatcher, None, &[]).await;
+    let cells = public["cells"].as_object().unwrap();
+    for (cell, count) in cells {
+        assert!(
+            count.as_u64().unwrap() >= PUBLIC_MIN_CELL_COUNT,
+            "{cell}: {count}"
+        );
+    }
+    let staff_cells = staff["cells"].as_object().unwrap();
+    assert!(
+        staff_cells
+            .values()
+            .any(|c| c.as_u64().unwrap() < PUBLIC_MIN_CELL_COUNT),
+        "the staff answer has small cells the public one must leave out: {staff}"
+    );
+    for (cell, count) in staff_cells {
+        let small = count.as_u64().unwrap() < PUBLIC_MIN_CELL_COUNT;
+        assert_eq!(cells.contains_key(cell), !small, "{cell}");
+    }
+
+    // Public community tiles: codes, names and grid counts, no household figures (MVT
+    // keys are plain strings in the tile).
+    let fields = gridmap::engine::TileLayer::Communities.vector_layers();
+    assert!(
+        fields
+            .iter()
+            .flat_map(|(_, f)| f)
+            .all(|(name, _)| *name != "households"),
+        "{fields:?}"
+    );
+    let z = 13u32;
+    let n = f64::from(1u32 << z);
+    let x = ((at.x() + 180.0) / 360.0 * n) as u32;
+    let lat = at.y().to_radians();
+    let y = ((1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n) as u32;
+    let uri = format!("/tiles/communities/{z}/{x}/{y}.mvt");
+    let (status, _, tile) = common::send(&state, "GET", &uri, None, &[], None).await;
+    assert_eq!(status, StatusCode::OK, "{uri}");
+    let has = |key: &[u8]| tile.windows(key.len()).any(|w| w == key);
+    assert!(has(b"grids") && !has(b"households"), "{uri}");
+}
+
+both_stores!(public_aggregates, public_aggregates_single_out_nobody);

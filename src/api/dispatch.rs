@@ -365,25 +365,56 @@ pub async fn stats(
     ))
 }
 
-/// `GET /api/incidents/h3?resolution=9[&from=&to=]` (public: counts only): incidents per
-/// H3 cell.
+/// Finest H3 resolution the public may ask for (res 8: cells of about 0.7 km²).
+pub const PUBLIC_H3_MAX_RESOLUTION: u8 = 8;
+/// Public cells with fewer reports than this are left out (no count singles out a report).
+pub const PUBLIC_MIN_CELL_COUNT: u64 = 5;
+
+/// `GET /api/incidents/h3[?resolution=9&from=&to=]`: incidents per H3 cell. Staff
+/// (dispatcher and up) get any resolution 5–12 and every cell; the public gets resolution
+/// 8 or coarser, whole UTC days (`from` down, `to` up to midnight) and only cells of at
+/// least [`PUBLIC_MIN_CELL_COUNT`] reports, so no answer singles out a person or a report.
 pub async fn h3_counts(
     State(state): State<AppState>,
+    caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
+    let staff = caller.has(Role::Dispatcher);
+    let finest = if staff { 12 } else { PUBLIC_H3_MAX_RESOLUTION };
+    let refused = || ApiError::invalid("resolution", format!("must be an integer 5..={finest}"));
     let resolution = match params.get("resolution") {
-        None => DEFAULT_H3_RESOLUTION,
+        None => DEFAULT_H3_RESOLUTION.min(finest),
         Some(v) => v
             .parse::<u8>()
             .ok()
-            .filter(|r| (5..=12).contains(r))
-            .ok_or_else(|| ApiError::invalid("resolution", "must be an integer 5..=12"))?,
+            .filter(|r| (5..=finest).contains(r))
+            .ok_or_else(refused)?,
     };
-    let res = h3o::Resolution::try_from(resolution)
-        .map_err(|_| ApiError::invalid("resolution", "must be an integer 5..=12"))?;
-    let (from, to) = (time_param(&params, "from")?, time_param(&params, "to")?);
-    let cells = read(&state.engine).incidents().per_h3_cell(res, from, to);
+    let res = h3o::Resolution::try_from(resolution).map_err(|_| refused())?;
+    let (mut from, mut to) = (time_param(&params, "from")?, time_param(&params, "to")?);
+    if !staff {
+        from = from.map(|t| day_floor(t));
+        to = to.map(|t| {
+            let floor = day_floor(t);
+            if floor == t {
+                t
+            } else {
+                floor + chrono::Duration::days(1)
+            }
+        });
+    }
+    let mut cells = read(&state.engine).incidents().per_h3_cell(res, from, to);
+    if !staff {
+        cells.retain(|_, count| *count >= PUBLIC_MIN_CELL_COUNT);
+    }
     Ok(Json(json!({ "resolution": resolution, "cells": cells })))
+}
+
+/// Midnight (UTC) of a time's day.
+fn day_floor(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map_or(t, |midnight| midnight.and_utc())
 }
 
 /// `GET /api/incident-categories` (public): the taxonomy with deadlines.

@@ -16,6 +16,7 @@ mod tiles;
 mod web;
 
 pub use auth::{Caller, Credential};
+pub use dispatch::{PUBLIC_H3_MAX_RESOLUTION, PUBLIC_MIN_CELL_COUNT};
 pub use openapi::document as openapi_document;
 pub use problem::ApiError;
 

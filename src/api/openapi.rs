@@ -166,9 +166,10 @@ pub fn document() -> Value {
                 "responses": {"200": {"description": "`areas`"}, "400": problem, "401": problem, "403": problem}
             }},
             "/api/incidents/h3": {"get": {
-                "summary": "Incidents per H3 cell (public: counts only)",
+                "summary": "Incidents per H3 cell",
+                "description": "Staff (dispatcher and up): any resolution 5–12, every cell. The public: resolution 8 or coarser (default 8), whole UTC days (`from` rounded down, `to` up to midnight), and only cells of at least 5 reports, so that no count singles out a report.",
                 "parameters": [
-                    {"name": "resolution", "in": "query", "schema": {"type": "integer", "minimum": 5, "maximum": 12, "default": 9}},
+                    {"name": "resolution", "in": "query", "schema": {"type": "integer", "minimum": 5, "maximum": 12, "default": 9}, "description": "the public: at most 8 (default 8)"},
                     {"name": "from", "in": "query", "schema": {"type": "string", "format": "date-time"}},
                     {"name": "to", "in": "query", "schema": {"type": "string", "format": "date-time"}}
                 ],

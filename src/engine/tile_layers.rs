@@ -100,12 +100,7 @@ impl TileLayer {
         match self {
             Self::Communities => vec![(
                 "communities",
-                vec![
-                    ("code", "String"),
-                    ("name", "String"),
-                    ("grids", "Number"),
-                    ("households", "Number"),
-                ],
+                vec![("code", "String"), ("name", "String"), ("grids", "Number")],
             )],
             Self::Grids => vec![(
                 "grids",
@@ -242,11 +237,10 @@ impl Engine {
     }
 
     fn communities_layer(&self, frame: &TileFrame, min: [f64; 2], max: [f64; 2]) -> LayerBuilder {
-        let mut totals: BTreeMap<&crate::domain::CommunityCode, (u32, u32)> = BTreeMap::new();
+        // A public layer: how many grids, never household figures.
+        let mut grid_counts: BTreeMap<&crate::domain::CommunityCode, u32> = BTreeMap::new();
         for info in self.grid_info.values() {
-            let t = totals.entry(&info.community).or_default();
-            t.0 += 1;
-            t.1 += info.households;
+            *grid_counts.entry(&info.community).or_default() += 1;
         }
         let mut layer = LayerBuilder::new("communities");
         for (i, (code, boundary)) in self
@@ -255,7 +249,7 @@ impl Engine {
             .into_iter()
             .enumerate()
         {
-            let (grids, households) = totals.get(code).copied().unwrap_or_default();
+            let grids = grid_counts.get(code).copied().unwrap_or_default();
             layer.add(
                 Some(i as u64 + 1),
                 &frame.polygons(boundary),
@@ -269,7 +263,6 @@ impl Engine {
                             .into(),
                     ),
                     ("grids", grids.into()),
-                    ("households", households.into()),
                 ],
             );
         }
