@@ -393,7 +393,7 @@ pub async fn h3_counts(
     let res = h3o::Resolution::try_from(resolution).map_err(|_| refused())?;
     let (mut from, mut to) = (time_param(&params, "from")?, time_param(&params, "to")?);
     if !staff {
-        from = from.map(|t| day_floor(t));
+        from = from.map(day_floor);
         to = to.map(|t| {
             let floor = day_floor(t);
             if floor == t {
