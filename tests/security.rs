@@ -513,3 +513,75 @@ async fn public_aggregates_single_out_nobody(store: Arc<dyn Store>) {
 }
 
 both_stores!(public_aggregates, public_aggregates_single_out_nobody);
+
+/// Idempotency keys are the caller's own and bound to the report: a replay returns the
+/// first incident to the same caller with the same body; the same key with another body is
+/// 422 (the new report was silently dropped); another caller's same key is another key (it
+/// returned that caller's incident).
+async fn idempotency_keys_are_scoped_and_bound(store: Arc<dyn Store>) {
+    common::partitioned_district(store.as_ref(), 20_000, 7).await;
+    let state = AppState::load(store.clone()).await.unwrap();
+    let first = common::token(store.as_ref(), Role::Worker, "网格员甲").await;
+    let second = common::token(store.as_ref(), Role::Worker, "网格员乙").await;
+    let grid = store.grids(&LayerQuery::default()).await.unwrap()[0].clone();
+    let at = geo::InteriorPoint::interior_point(&grid.boundary).unwrap();
+    let report = |description: &str| json!({"lon": at.x(), "lat": at.y(), "category": "环境卫生", "description": description, "source": "worker"});
+    let key = [("idempotency-key", "offline-0001")];
+    let (status, a) = call(
+        &state,
+        "POST",
+        "/api/incidents",
+        &first,
+        Some(report("垃圾")),
+        &key,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{a}");
+    let (status, again) = call(
+        &state,
+        "POST",
+        "/api/incidents",
+        &first,
+        Some(report("垃圾")),
+        &key,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["id"], a["id"]);
+    let count = store.counts().await.unwrap().incidents;
+    let (status, problem) = call(
+        &state,
+        "POST",
+        "/api/incidents",
+        &first,
+        Some(report("井盖缺失")),
+        &key,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Idempotency-Key")
+    );
+    assert_eq!(
+        store.counts().await.unwrap().incidents,
+        count,
+        "nothing written"
+    );
+    let (status, other) = call(
+        &state,
+        "POST",
+        "/api/incidents",
+        &second,
+        Some(report("垃圾")),
+        &key,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{other}");
+    assert_ne!(other["id"], a["id"], "another caller's key is another key");
+    assert_eq!(store.counts().await.unwrap().incidents, count + 1);
+}
+
+both_stores!(idempotency, idempotency_keys_are_scoped_and_bound);

@@ -91,3 +91,18 @@ impl FromRequestParts<AppState> for Caller {
         })
     }
 }
+
+/// Whose a request is, for scoping what a caller keeps (idempotency keys): the SHA-256 of
+/// its bearer token as the store knows it, or `public` without one.
+pub fn caller_scope(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map_or_else(|| "public".to_string(), crate::auth::hash_token)
+}

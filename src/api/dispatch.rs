@@ -3,7 +3,7 @@
 //! staffing checks, nearest stations and the features in a box.
 
 use super::AppState;
-use super::auth::Caller;
+use super::auth::{Caller, caller_scope};
 use super::problem::ApiError;
 use crate::crs::Crs;
 use crate::domain::*;
@@ -20,7 +20,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use geo_types::Point;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -35,6 +35,9 @@ impl From<DispatchError> for ApiError {
             DispatchError::BadText { field, reason } => {
                 ApiError::invalid(field, reason.to_string())
             }
+            DispatchError::KeyReused(_) => ApiError::Unprocessable {
+                detail: format!("Idempotency-Key: {e}"),
+            },
             DispatchError::UnknownIncident(_) => ApiError::NotFound {
                 what: e.to_string().replace(" not found", ""),
             },
@@ -186,7 +189,7 @@ pub async fn position(
 }
 
 /// A report.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportRequest {
     pub lon: f64,
@@ -217,12 +220,16 @@ pub async fn report(
     caller.require(Role::Worker, "reporting incidents")?;
     let Json(request) = body.map_err(ApiError::from)?;
     let location = point(request.lon, request.lat, crs_param(request.crs.as_ref())?)?;
+    // The key is the caller's own and bound to this report: the same key from another
+    // caller is another key; the same key with another report is refused.
+    let request_bytes = serde_json::to_vec(&request).unwrap_or_default();
     let key = headers
         .get("idempotency-key")
         .map(|v| {
             v.to_str()
                 .ok()
                 .filter(|k| !k.is_empty() && k.len() <= 200)
+                .map(|k| IdempotencyKey::new(&caller_scope(&headers), k, &request_bytes))
                 .ok_or_else(|| {
                     ApiError::invalid("Idempotency-Key", "must be 1 to 200 visible characters")
                 })
@@ -243,12 +250,12 @@ pub async fn report(
             source: request.source,
         },
         &actor,
-        key,
+        key.as_ref(),
     )
     .await?;
     let status = match reported {
         Reported::Created => StatusCode::CREATED,
-        Reported::Duplicate(_) => StatusCode::OK,
+        Reported::Duplicate(_) | Reported::KeyReused(_) => StatusCode::OK,
     };
     Ok((status, Json(incident_json(&incident))).into_response())
 }

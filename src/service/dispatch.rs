@@ -27,6 +27,8 @@ pub enum DispatchError {
     },
     #[error("cannot assign incident {0}: no worker given and no on-duty worker nearby")]
     NoWorker(IncidentId),
+    #[error("this Idempotency-Key was used with another report; send a new key")]
+    KeyReused(IncidentId),
     #[error("{field} {reason}")]
     BadText {
         field: &'static str,
@@ -73,7 +75,7 @@ pub async fn report(
     taxonomy: &Taxonomy,
     new: NewIncident,
     actor: &Actor,
-    idempotency_key: Option<&str>,
+    idempotency_key: Option<&IdempotencyKey>,
 ) -> Result<(Incident, Reported), DispatchError> {
     let deadline = taxonomy
         .deadline(&new.category)
@@ -145,6 +147,7 @@ pub async fn report(
             engine_sync::incident_committed(engine, incident.clone());
             Ok((incident, Reported::Created))
         }
+        Reported::KeyReused(first) => Err(DispatchError::KeyReused(first)),
         Reported::Duplicate(first) => {
             let existing = read(engine).incidents().get(&first).cloned();
             let existing = match existing {

@@ -1,15 +1,18 @@
 //! The incidents' closed loop as stored: reports (idempotent), checked transitions, steps.
 
 use super::StoreError;
-use crate::domain::{Incident, IncidentEvent, IncidentId, IncidentStatus};
+use crate::domain::{IdempotencyKey, Incident, IncidentEvent, IncidentId, IncidentStatus};
 use async_trait::async_trait;
 
 /// What recording a report did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reported {
     Created,
-    /// The idempotency key was used before, by this incident.
+    /// The idempotency key was used before, with the same request, by this incident.
     Duplicate(IncidentId),
+    /// The idempotency key was used before with another request (by this incident):
+    /// nothing was written.
+    KeyReused(IncidentId),
 }
 
 /// Incidents and their steps.
@@ -17,12 +20,12 @@ pub enum Reported {
 pub trait IncidentStore: Send + Sync {
     /// Records a new incident with its first events, in one transaction. With an
     /// idempotency key already used, nothing is written and the first incident's id is
-    /// returned as a duplicate.
+    /// returned: as a duplicate for the same request, as a reused key for another.
     async fn report_incident(
         &self,
         incident: &Incident,
         events: &[IncidentEvent],
-        idempotency_key: Option<&str>,
+        idempotency_key: Option<&IdempotencyKey>,
     ) -> Result<Reported, StoreError>;
 
     /// Moves an incident on (status, assignee, closing time) and records the step, in one

@@ -15,17 +15,20 @@ impl<B: SqlBackend> IncidentStore for SqlStore<B> {
         &self,
         incident: &Incident,
         events: &[IncidentEvent],
-        idempotency_key: Option<&str>,
+        idempotency_key: Option<&IdempotencyKey>,
     ) -> Result<Reported, StoreError> {
         // The key goes first: a repeated key fails the transaction at once (unique key),
         // with no extra round trip for the common case of a new report.
         let mut statements = Vec::with_capacity(4);
         if let Some(key) = idempotency_key {
             statements.push(Statement::new(
-                Arc::from("INSERT INTO incident_keys (key, incident_id) VALUES ($1, $2)"),
+                Arc::from(
+                    "INSERT INTO incident_keys (key, incident_id, request_sha256) VALUES ($1, $2, $3)",
+                ),
                 vec![
-                    SqlValue::Text(Some(key.to_string())),
+                    SqlValue::Text(Some(key.scoped.clone())),
                     SqlValue::Text(Some(incident.id.as_str().to_string())),
+                    SqlValue::Text(Some(key.request_sha256.clone())),
                 ],
             ));
         }
@@ -38,9 +41,13 @@ impl<B: SqlBackend> IncidentStore for SqlStore<B> {
             Err(source) => {
                 // The key was used before (or concurrently): the first report stands.
                 if let Some(key) = idempotency_key
-                    && let Some(first) = self.incident_for_key(key).await?
+                    && let Some((first, request_sha256)) = self.incident_for_key(key).await?
                 {
-                    return Ok(Reported::Duplicate(first));
+                    return Ok(if request_sha256 == key.request_sha256 {
+                        Reported::Duplicate(first)
+                    } else {
+                        Reported::KeyReused(first)
+                    });
                 }
                 Err(StoreError::Write {
                     what: format!("incident {}", incident.id),
@@ -138,18 +145,23 @@ impl<B: SqlBackend> IncidentStore for SqlStore<B> {
 
 impl<B: SqlBackend> SqlStore<B> {
     /// The incident first recorded under an idempotency key.
-    async fn incident_for_key(&self, key: &str) -> Result<Option<IncidentId>, StoreError> {
+    async fn incident_for_key(
+        &self,
+        key: &IdempotencyKey,
+    ) -> Result<Option<(IncidentId, String)>, StoreError> {
         let rows = self
             .backend
             .fetch(
-                "SELECT incident_id FROM incident_keys WHERE key = $1",
-                &[SqlValue::Text(Some(key.to_string()))],
-                &[ColumnType::Text],
+                "SELECT incident_id, request_sha256 FROM incident_keys WHERE key = $1",
+                &[SqlValue::Text(Some(key.scoped.clone()))],
+                &[ColumnType::Text, ColumnType::Text],
             )
             .await
             .map_err(StoreError::query("incident_keys"))?;
-        Ok(rows.first().and_then(|r| match r.first() {
-            Some(SqlValue::Text(Some(id))) => Some(IncidentId(id.clone())),
+        Ok(rows.first().and_then(|r| match (r.first(), r.get(1)) {
+            (Some(SqlValue::Text(Some(id))), Some(SqlValue::Text(Some(hash)))) => {
+                Some((IncidentId(id.clone()), hash.clone()))
+            }
             _ => None,
         }))
     }
