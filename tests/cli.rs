@@ -296,6 +296,22 @@ fn tokens_are_printed_once_and_stored_hashed() {
     assert!(!stored.contains(&token));
     let out = gridmap(&["token", "create", "--database", db, "--role", "mayor"]);
     assert!(!out.status.success());
+    // A worker token belongs to one worker, who must exist.
+    let out = gridmap(&["token", "create", "--database", db, "--role", "worker"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("--worker"), "{}", text(&out));
+    let out = gridmap(&[
+        "token",
+        "create",
+        "--database",
+        db,
+        "--role",
+        "worker",
+        "--worker",
+        "W00001",
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("no worker W00001"), "{}", text(&out));
 }
 
 #[test]

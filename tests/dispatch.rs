@@ -272,6 +272,8 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
     assert_eq!(p["grid"], json!(grid));
     assert_eq!(p["status"], json!("assigned"));
     let assignee: String = serde_json::from_value(p["assignee"].clone()).unwrap();
+    // The assignee's own token: a worker token steps what is assigned to its worker.
+    let assignee_token = common::worker_token(store.as_ref(), &WorkerId(assignee.clone())).await;
     {
         let engine = gridmap::engine::read(&state.engine);
         let own: Vec<&WorkerId> = engine.workers().serving(&grid).map(|w| &w.id).collect();
@@ -317,7 +319,7 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
             &state,
             "POST",
             &uri,
-            Some(&worker_token),
+            Some(&assignee_token),
             Some(step(action)),
             &[],
         )
@@ -340,7 +342,7 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
         &state,
         "POST",
         &uri,
-        Some(&worker_token),
+        Some(&assignee_token),
         Some(step("resolve")),
         &[],
     )
@@ -528,11 +530,12 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
             .unwrap()
     };
     let target = Point::new(point.x() + 0.0001, point.y());
+    let mover_token = common::worker_token(store.as_ref(), &mover).await;
     let (status, _) = call(
         &state,
         "POST",
         &format!("/api/workers/{}/position", mover.as_str()),
-        Some(&worker_token),
+        Some(&mover_token),
         Some(json!({"lon": target.x(), "lat": target.y()})),
         &[],
     )
@@ -573,7 +576,7 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
         &state,
         "POST",
         "/api/workers/W99999/position",
-        Some(&worker_token),
+        Some(&dispatcher),
         Some(json!({"lon": 109.9, "lat": 39.8})),
         &[],
     )

@@ -585,3 +585,148 @@ async fn idempotency_keys_are_scoped_and_bound(store: Arc<dyn Store>) {
 }
 
 both_stores!(idempotency, idempotency_keys_are_scoped_and_bound);
+
+/// A worker token acts only on what is its worker's: that worker's position, and incidents
+/// assigned to it or open in its grids (one moved W00001 and set it off duty, and stepped an
+/// incident assigned to W00320). Dispatchers act on all; a worker token bound to no worker
+/// acts on nothing.
+async fn worker_tokens_act_on_their_own(store: Arc<dyn Store>) {
+    use gridmap::domain::WorkerId;
+    common::partitioned_district(store.as_ref(), 20_000, 7).await;
+    gridmap::service::staffing::settle(store.as_ref())
+        .await
+        .unwrap();
+    let state = AppState::load(store.clone()).await.unwrap();
+    let dispatcher = common::token(store.as_ref(), Role::Dispatcher, "调度员").await;
+    let unbound = common::token(store.as_ref(), Role::Worker, "旧令牌").await;
+    // Two on-duty workers serving no grid in common, and a grid of each.
+    let workers = store.workers(&LayerQuery::default()).await.unwrap();
+    let serving: Vec<_> = workers
+        .iter()
+        .filter(|w| w.duty == gridmap::domain::DutyStatus::OnDuty && !w.grids.is_empty())
+        .collect();
+    let a = serving[0];
+    let b = serving
+        .iter()
+        .find(|w| w.grids.iter().all(|g| !a.grids.contains(g)))
+        .unwrap();
+    let (token_a, token_b) = (
+        common::worker_token(store.as_ref(), &a.id).await,
+        common::worker_token(store.as_ref(), &b.id).await,
+    );
+    let position = |id: &WorkerId| format!("/api/workers/{id}/position");
+    let here = json!({"lon": 109.98, "lat": 39.81});
+    let (status, _) = call(
+        &state,
+        "POST",
+        &position(&a.id),
+        &token_a,
+        Some(here.clone()),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "own position");
+    let moved = json!({"lon": 109.98, "lat": 39.81, "duty": "off_duty"});
+    for (token, whose) in [(&token_a, &b.id), (&unbound, &a.id)] {
+        let (status, problem) = call(
+            &state,
+            "POST",
+            &position(whose),
+            token,
+            Some(moved.clone()),
+            &[],
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    }
+    let still = gridmap::engine::read(&state.engine)
+        .workers()
+        .get(&b.id)
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        still.duty,
+        gridmap::domain::DutyStatus::OnDuty,
+        "b not set off duty"
+    );
+    let (status, _) = call(
+        &state,
+        "POST",
+        &position(&b.id),
+        &dispatcher,
+        Some(here),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "dispatchers move anyone");
+
+    // An incident in b's grid, assigned to b.
+    let grid_b = store
+        .grids(&LayerQuery {
+            ids: Some(vec![b.grids[0].to_string()]),
+            ..LayerQuery::default()
+        })
+        .await
+        .unwrap()
+        .remove(0);
+    let at = geo::InteriorPoint::interior_point(&grid_b.boundary).unwrap();
+    let (status, created) = call(
+        &state,
+        "POST",
+        "/api/incidents",
+        &dispatcher,
+        Some(json!({"lon": at.x(), "lat": at.y(), "category": "环境卫生", "description": "垃圾", "source": "hotline"})),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    let steps = format!("/api/incidents/{id}/steps");
+    let (status, _) = call(
+        &state,
+        "POST",
+        &steps,
+        &dispatcher,
+        Some(json!({"action": "assign", "worker": b.id})),
+        &[],
+    )
+    .await;
+    assert!(
+        status == StatusCode::OK || status == StatusCode::CONFLICT,
+        "{status}"
+    );
+    for token in [&token_a, &unbound] {
+        for action in ["start", "resolve", "return"] {
+            let (status, problem) = call(
+                &state,
+                "POST",
+                &steps,
+                token,
+                Some(json!({"action": action})),
+                &[],
+            )
+            .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{action}: {problem}");
+        }
+    }
+    let (status, body) = call(
+        &state,
+        "POST",
+        &steps,
+        &token_b,
+        Some(json!({"action": "start"})),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let events = store
+        .incident_events(&gridmap::domain::IncidentId(id))
+        .await
+        .unwrap();
+    assert!(
+        events.iter().all(|e| e.actor != a.id.as_str()),
+        "{events:?}"
+    );
+}
+
+both_stores!(worker_tokens, worker_tokens_act_on_their_own);

@@ -271,7 +271,7 @@ async fn tokens_are_stored_hashed(store: Arc<dyn Store>) {
     let token = gridmap::auth::new_token();
     let hash = gridmap::auth::hash_token(&token);
     store
-        .create_token(&hash, Role::Planner, "test")
+        .create_token(&hash, Role::Planner, "test", None)
         .await
         .unwrap();
     assert_eq!(
@@ -290,5 +290,16 @@ async fn tokens_are_stored_hashed(store: Arc<dyn Store>) {
             .unwrap(),
         None
     );
+    // A worker token keeps its worker.
+    let worker_hash = gridmap::auth::hash_token("gm_worker");
+    let worker = gridmap::domain::WorkerId("W00007".into());
+    store
+        .create_token(&worker_hash, Role::Worker, "网格员", Some(&worker))
+        .await
+        .unwrap();
+    let record = store.token(&worker_hash).await.unwrap().unwrap();
+    assert_eq!(record.role, Role::Worker);
+    assert_eq!(record.worker, Some(worker));
+    assert_eq!(store.token(&hash).await.unwrap().unwrap().worker, None);
 }
 both_stores!(tokens, tokens_are_stored_hashed);

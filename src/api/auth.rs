@@ -2,7 +2,7 @@
 
 use super::AppState;
 use super::problem::ApiError;
-use crate::domain::Role;
+use crate::domain::{Role, WorkerId};
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
@@ -13,7 +13,14 @@ use std::sync::{Arc, LazyLock};
 /// public endpoints answer as to anyone (the same whatever token is sent), and anything
 /// more is refused with 401 `bad-token`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller(pub Role, pub Arc<str>, pub Credential);
+pub struct Caller {
+    pub role: Role,
+    /// The token's label (or the role): who acted, in incident histories.
+    pub who: Arc<str>,
+    pub credential: Credential,
+    /// The worker a worker token belongs to.
+    pub worker: Option<WorkerId>,
+}
 
 /// What credential a request carried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,9 +37,25 @@ pub enum Credential {
 static PUBLIC: LazyLock<Arc<str>> = LazyLock::new(|| Role::Public.as_str().into());
 
 impl Caller {
+    /// A caller without a token, or whose token was refused.
+    fn public(credential: Credential) -> Self {
+        Caller {
+            role: Role::Public,
+            who: PUBLIC.clone(),
+            credential,
+            worker: None,
+        }
+    }
+
+    /// Whether the caller may act on what belongs to worker `worker`: staff (dispatcher
+    /// and up) on anyone's, a worker token on its own worker's only.
+    pub fn acts_for(&self, worker: &WorkerId) -> bool {
+        self.has(Role::Dispatcher) || self.worker.as_ref() == Some(worker)
+    }
+
     /// Whether the caller holds `needed` or a higher role.
     pub fn has(&self, needed: Role) -> bool {
-        self.0 >= needed
+        self.role >= needed
     }
 
     /// Refuses callers below `needed`, naming what they tried to reach (`what` is only
@@ -40,15 +63,15 @@ impl Caller {
     pub fn require(&self, needed: Role, what: impl std::fmt::Display) -> Result<(), ApiError> {
         if self.has(needed) {
             Ok(())
-        } else if self.2 == Credential::Refused {
+        } else if self.credential == Credential::Refused {
             Err(ApiError::BadToken)
-        } else if self.0 == Role::Public {
+        } else if self.role == Role::Public {
             Err(ApiError::Unauthorized {
                 what: what.to_string(),
             })
         } else {
             Err(ApiError::Forbidden {
-                role: self.0.as_str().into(),
+                role: self.role.as_str().into(),
                 what: what.to_string(),
             })
         }
@@ -63,9 +86,9 @@ impl FromRequestParts<AppState> for Caller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return Ok(Caller(Role::Public, PUBLIC.clone(), Credential::None));
+            return Ok(Caller::public(Credential::None));
         };
-        let refused = Caller(Role::Public, PUBLIC.clone(), Credential::Refused);
+        let refused = Caller::public(Credential::Refused);
         let Some(token) = value
             .to_str()
             .ok()
@@ -79,14 +102,16 @@ impl FromRequestParts<AppState> for Caller {
             return Ok(refused);
         };
         Ok(match state.token(token).await? {
-            Some((role, label)) => {
-                let who = if label.is_empty() {
-                    role.as_str().into()
+            Some(known) => Caller {
+                who: if known.label.is_empty() {
+                    known.role.as_str().into()
                 } else {
-                    label
-                };
-                Caller(role, who, Credential::Valid)
-            }
+                    known.label
+                },
+                role: known.role,
+                credential: Credential::Valid,
+                worker: known.worker,
+            },
             None => refused,
         })
     }

@@ -158,6 +158,28 @@ pub struct PositionUpdate {
     pub duty: Option<DutyStatus>,
 }
 
+/// Whether a worker token may step an incident: it is assigned to the token's worker, or
+/// it is open and lies in one of that worker's grids. An unknown incident is left to the
+/// step itself (404).
+fn worker_may_step(state: &AppState, caller: &Caller, id: &IncidentId) -> bool {
+    let engine = read(&state.engine);
+    let Some(incident) = engine.incidents().get(id) else {
+        return true;
+    };
+    let Some(worker) = &caller.worker else {
+        return false;
+    };
+    if incident.assignee.as_ref() == Some(worker) {
+        return true;
+    }
+    let grids = engine
+        .workers()
+        .get(worker)
+        .map(|w| w.grids.clone())
+        .unwrap_or_default();
+    incident.status.is_open() && incident.grid.as_ref().is_some_and(|g| grids.contains(g))
+}
+
 /// `POST /api/workers/{id}/position` (worker role and up): cheap, frequent; the engine
 /// has it at once, the store within a quarter second.
 pub async fn position(
@@ -167,9 +189,15 @@ pub async fn position(
     body: Result<Json<PositionUpdate>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     caller.require(Role::Worker, "position updates")?;
+    let id = WorkerId(id);
+    if !caller.acts_for(&id) {
+        return Err(ApiError::Forbidden {
+            role: caller.role.as_str().into(),
+            what: format!("the position of worker {id} (a worker token moves its own worker)"),
+        });
+    }
     let Json(update) = body.map_err(ApiError::from)?;
     let p = point(update.lon, update.lat, crs_param(update.crs.as_ref())?)?;
-    let id = WorkerId(id);
     {
         let mut engine = write(&state.engine);
         if let Some(duty) = update.duty
@@ -236,7 +264,7 @@ pub async fn report(
         })
         .transpose()?;
     let actor = Actor {
-        who: caller.1.to_string(),
+        who: caller.who.to_string(),
         now: Utc::now(),
     };
     let (incident, reported) = dispatch::report(
@@ -313,14 +341,23 @@ pub async fn step(
         check_text(note, MAX_TEXT_CHARS, Lines::Multi)
             .map_err(|reason| ApiError::invalid("note", reason.to_string()))?;
     }
+    let id = IncidentId(id);
+    if !caller.has(Role::Dispatcher) && !worker_may_step(&state, &caller, &id) {
+        return Err(ApiError::Forbidden {
+            role: caller.role.as_str().into(),
+            what: format!(
+                "incident {id} (a worker steps incidents assigned to it or open in its grids)"
+            ),
+        });
+    }
     let actor = Actor {
-        who: caller.1.to_string(),
+        who: caller.who.to_string(),
         now: Utc::now(),
     };
     let incident = dispatch::step(
         &state.engine,
         state.store.as_ref(),
-        &IncidentId(id),
+        &id,
         Step {
             action,
             worker: request.worker.map(WorkerId),
@@ -504,7 +541,7 @@ pub async fn in_box(
     let (min, max) = ([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
     let mut contents =
         serde_json::to_value(read(&state.engine).in_box(min, max)).unwrap_or(Value::Null);
-    if !caller.0.sees_internal_data()
+    if !caller.role.sees_internal_data()
         && let Some(map) = contents.as_object_mut()
     {
         map.remove("buildings");

@@ -120,7 +120,7 @@ pub async fn list(
     })?;
     caller.require(layer.min_role(), format_args!("layer {}", layer.as_str()))?;
     let query = parse_query(&params)?;
-    let audience = if caller.0.sees_internal_data() {
+    let audience = if caller.role.sees_internal_data() {
         Audience::Internal
     } else {
         Audience::Public

@@ -60,8 +60,16 @@ impl std::ops::Deref for AppState {
     }
 }
 
-/// A token's role and label, and when they were read.
-type CachedToken = (Role, Arc<str>, Instant);
+/// What a token stands for, as the API keeps it.
+#[derive(Debug, Clone)]
+struct KnownToken {
+    role: Role,
+    label: Arc<str>,
+    worker: Option<crate::domain::WorkerId>,
+}
+
+/// A token's record, and when it was read.
+type CachedToken = (KnownToken, Instant);
 
 /// How long a token's role is trusted without asking the store again.
 const TOKEN_CACHE_TTL: Duration = Duration::from_secs(30);
@@ -105,27 +113,31 @@ impl AppState {
 
     /// The role and label of a token, cached for [`TOKEN_CACHE_TTL`] (the store holds only
     /// its hash).
-    async fn token(&self, token: &str) -> Result<Option<(Role, Arc<str>)>, StoreError> {
-        if let Some((role, label, at)) = self
+    async fn token(&self, token: &str) -> Result<Option<KnownToken>, StoreError> {
+        if let Some((known, at)) = self
             .tokens
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(token)
             && at.elapsed() < TOKEN_CACHE_TTL
         {
-            return Ok(Some((*role, label.clone())));
+            return Ok(Some(known.clone()));
         }
-        let Some((role, label)) = self.store.token(&crate::auth::hash_token(token)).await? else {
+        let Some(record) = self.store.token(&crate::auth::hash_token(token)).await? else {
             return Ok(None);
         };
-        let label: Arc<str> = label.into();
+        let known = KnownToken {
+            role: record.role,
+            label: record.label.into(),
+            worker: record.worker,
+        };
         let mut tokens = self.tokens.write().unwrap_or_else(|e| e.into_inner());
         // Expired entries go when the cache grows (tokens are few; revoked ones expire).
         if tokens.len() >= MAX_CACHED_TOKENS {
-            tokens.retain(|_, (_, _, at)| at.elapsed() < TOKEN_CACHE_TTL);
+            tokens.retain(|_, (_, at)| at.elapsed() < TOKEN_CACHE_TTL);
         }
-        tokens.insert(token.to_string(), (role, label.clone(), Instant::now()));
-        Ok(Some((role, label)))
+        tokens.insert(token.to_string(), (known.clone(), Instant::now()));
+        Ok(Some(known))
     }
 }
 

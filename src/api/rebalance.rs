@@ -207,7 +207,7 @@ pub async fn rebalance(
         )
     })?;
     let (preview, version) =
-        rebalance::commit(state.store.as_ref(), &op, &options, base, &caller.1).await?;
+        rebalance::commit(state.store.as_ref(), &op, &options, base, &caller.who).await?;
     engine_sync::reload_plan(state.store.as_ref(), &state.engine, &preview.commit.workers).await?;
     let mut body = serde_json::to_value(&preview).unwrap_or(Value::Null);
     body["committed"] = json!(true);
@@ -338,7 +338,7 @@ pub async fn restore(
             "give the current plan version (or If-Match)",
         )
     })?;
-    let new = rebalance::restore(state.store.as_ref(), version, base, &caller.1).await?;
+    let new = rebalance::restore(state.store.as_ref(), version, base, &caller.who).await?;
     engine_sync::reload_plan(state.store.as_ref(), &state.engine, &[]).await?;
     Ok(tagged(json!({"restored": version, "version": new}), new))
 }

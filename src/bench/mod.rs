@@ -51,7 +51,12 @@ impl BenchServer {
         let token = crate::auth::new_token();
         state
             .store
-            .create_token(&crate::auth::hash_token(&token), Role::Dispatcher, "bench")
+            .create_token(
+                &crate::auth::hash_token(&token),
+                Role::Dispatcher,
+                "bench",
+                None,
+            )
             .await
             .map_err(|e| e.to_string())?;
         Ok(Self {

@@ -367,6 +367,9 @@ pub enum TokenAction {
         /// A note saying whose token this is.
         #[arg(long, default_value = "")]
         label: String,
+        /// The worker a worker token belongs to (required with --role worker).
+        #[arg(long)]
+        worker: Option<String>,
     },
 }
 
@@ -468,8 +471,14 @@ pub async fn run(cli: Cli) -> CliResult {
             output,
         } => export_cmd::run(&db.database, layer, format, &output).await,
         Command::Token {
-            action: TokenAction::Create { db, role, label },
-        } => token_cmd::create(&db.database, role, &label).await,
+            action:
+                TokenAction::Create {
+                    db,
+                    role,
+                    label,
+                    worker,
+                },
+        } => token_cmd::create(&db.database, role, &label, worker.as_deref()).await,
         Command::Locate { db, point } => query_cmd::locate(&db.database, &point).await,
         Command::Nearest { db, point, k } => query_cmd::nearest(&db.database, &point, k).await,
         Command::Bbox { db, bbox } => query_cmd::in_box(&db.database, &bbox).await,

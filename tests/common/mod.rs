@@ -181,9 +181,24 @@ pub fn monaco() -> gridmap::domain::Dataset {
 pub async fn token(store: &dyn Store, role: gridmap::domain::Role, label: &str) -> String {
     let token = gridmap::auth::new_token();
     store
-        .create_token(&gridmap::auth::hash_token(&token), role, label)
+        .create_token(&gridmap::auth::hash_token(&token), role, label, None)
         .await
         .expect("create token");
+    token
+}
+
+/// A worker token belonging to `worker`.
+pub async fn worker_token(store: &dyn Store, worker: &gridmap::domain::WorkerId) -> String {
+    let token = gridmap::auth::new_token();
+    store
+        .create_token(
+            &gridmap::auth::hash_token(&token),
+            gridmap::domain::Role::Worker,
+            worker.as_str(),
+            Some(worker),
+        )
+        .await
+        .expect("create worker token");
     token
 }
 

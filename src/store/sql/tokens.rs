@@ -1,9 +1,9 @@
 //! Tokens on SQL: hashes with role and label.
 
 use super::{SqlBackend, SqlStore};
-use crate::domain::Role;
+use crate::domain::{Role, WorkerId};
 use crate::store::schema::{ColumnType, SqlValue, Statement};
-use crate::store::{StoreError, TokenStore};
+use crate::store::{StoreError, TokenRecord, TokenStore};
 use async_trait::async_trait;
 use std::sync::Arc;
 
@@ -14,13 +14,15 @@ impl<B: SqlBackend> TokenStore for SqlStore<B> {
         token_hash: &str,
         role: Role,
         label: &str,
+        worker: Option<&WorkerId>,
     ) -> Result<(), StoreError> {
         let statement = Statement::new(
-            Arc::from("INSERT INTO tokens (hash, role, label) VALUES ($1, $2, $3)"),
+            Arc::from("INSERT INTO tokens (hash, role, label, worker_id) VALUES ($1, $2, $3, $4)"),
             vec![
                 SqlValue::Text(Some(token_hash.to_string())),
                 SqlValue::Text(Some(role.as_str().to_string())),
                 SqlValue::Text(Some(label.to_string())),
+                SqlValue::Text(worker.map(|w| w.as_str().to_string())),
             ],
         );
         self.backend
@@ -33,20 +35,26 @@ impl<B: SqlBackend> TokenStore for SqlStore<B> {
             })
     }
 
-    async fn token(&self, token_hash: &str) -> Result<Option<(Role, String)>, StoreError> {
+    async fn token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
         let rows = self
             .backend
             .fetch(
-                "SELECT role, label FROM tokens WHERE hash = $1",
+                "SELECT role, label, worker_id FROM tokens WHERE hash = $1",
                 &[SqlValue::Text(Some(token_hash.to_string()))],
-                &[ColumnType::Text, ColumnType::Text],
+                &[ColumnType::Text; 3],
             )
             .await
             .map_err(StoreError::query("tokens"))?;
-        Ok(rows.first().and_then(|r| match (r.first(), r.get(1)) {
-            (Some(SqlValue::Text(Some(role))), Some(SqlValue::Text(label))) => {
-                Role::parse(role).map(|role| (role, label.clone().unwrap_or_default()))
-            }
+        Ok(rows.first().and_then(|r| match r.as_slice() {
+            [
+                SqlValue::Text(Some(role)),
+                SqlValue::Text(label),
+                SqlValue::Text(worker),
+            ] => Role::parse(role).map(|role| TokenRecord {
+                role,
+                label: label.clone().unwrap_or_default(),
+                worker: worker.clone().map(WorkerId),
+            }),
             _ => None,
         }))
     }
