@@ -730,3 +730,89 @@ async fn worker_tokens_act_on_their_own(store: Arc<dyn Store>) {
 }
 
 both_stores!(worker_tokens, worker_tokens_act_on_their_own);
+
+/// Connections opened and left silent cannot starve the server: with 5,000 of them held by
+/// one client, `/api/health` answers a new connection under 100 ms; the server closes each
+/// silent one within its header timeout and its file descriptors return to the baseline
+/// (20,000 such connections, no token needed, once exhausted them and health stopped
+/// answering).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_connections_cannot_starve_the_server() {
+    use gridmap::api::{ServerLimits, app, serve};
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::{TcpListener, TcpStream};
+    let (_dir, store) = common::fresh_gpkg().await;
+    let state = AppState::load(store).await.unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let header_timeout = Duration::from_secs(2);
+    let limits = ServerLimits {
+        max_connections: 6_000,
+        header_read_timeout: header_timeout,
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve(listener, app(state), limits, async {
+        let _ = stopped.await;
+    }));
+    let descriptors = || std::fs::read_dir("/proc/self/fd").unwrap().count();
+    let health = || async {
+        let started = Instant::now();
+        let mut stream = TcpStream::connect(address).await.unwrap();
+        stream
+            .write_all(b"GET /api/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await.unwrap();
+        assert!(
+            answer.starts_with(b"HTTP/1.1 200"),
+            "{}",
+            String::from_utf8_lossy(&answer)
+        );
+        started.elapsed()
+    };
+    health().await; // warm: the store's first queries
+    let baseline = descriptors();
+
+    let mut silent = Vec::with_capacity(5_000);
+    for _ in 0..5_000 {
+        silent.push(TcpStream::connect(address).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut fastest = Duration::MAX;
+    for _ in 0..3 {
+        fastest = fastest.min(health().await);
+    }
+    assert!(
+        fastest < Duration::from_millis(100),
+        "health took {fastest:?}"
+    );
+    // Both halves of each silent connection are open now.
+    assert!(
+        descriptors() >= baseline + 9_000,
+        "{} vs {baseline}",
+        descriptors()
+    );
+
+    tokio::time::sleep(header_timeout + Duration::from_secs(2)).await;
+    // The server closed its halves; only the client's remain.
+    let held = descriptors();
+    assert!(
+        held <= baseline + 5_000 + 50,
+        "server still holds connections: {held} descriptors, baseline {baseline}"
+    );
+    let mut buffer = [0u8; 256];
+    let answer = silent[0].read(&mut buffer).await.unwrap_or(0);
+    let said = String::from_utf8_lossy(&buffer[..answer]);
+    assert!(answer == 0 || said.starts_with("HTTP/1.1 408"), "{said}");
+    drop(silent);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        descriptors() <= baseline + 50,
+        "{} vs {baseline}",
+        descriptors()
+    );
+    let _ = stop.send(());
+    server.await.unwrap();
+}

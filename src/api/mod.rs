@@ -12,6 +12,7 @@ mod partition;
 mod positions;
 mod problem;
 mod rebalance;
+mod server;
 mod tiles;
 mod web;
 
@@ -19,6 +20,7 @@ pub use auth::{Caller, Credential};
 pub use dispatch::{PUBLIC_H3_MAX_RESOLUTION, PUBLIC_MIN_CELL_COUNT};
 pub use openapi::document as openapi_document;
 pub use problem::ApiError;
+pub use server::{ServerLimits, serve};
 
 use crate::domain::{Role, Taxonomy};
 use crate::engine::Engine;

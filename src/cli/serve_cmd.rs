@@ -1,7 +1,7 @@
 //! `gridmap serve`: the API and web app; an empty store first gets the demo district.
 
 use super::{CliResult, demo_load};
-use crate::api::{AppState, app};
+use crate::api::{AppState, ServerLimits, app, serve};
 use crate::domain::Taxonomy;
 use crate::store;
 
@@ -31,11 +31,15 @@ pub async fn run(
     let state = AppState::with_taxonomy(store.clone(), taxonomy).await?;
     tracing::info!(store = ?store.kind(), %database, "serving on http://{local}/");
     println!("gridmap serving on http://{local}/ (store: {database})");
-    axum::serve(listener, app(state.clone()))
-        .with_graceful_shutdown(async {
+    serve(
+        listener,
+        app(state.clone()),
+        ServerLimits::default(),
+        async {
             let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+        },
+    )
+    .await;
     state.flush_positions().await?;
     store.close().await;
     Ok(())
