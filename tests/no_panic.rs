@@ -91,3 +91,31 @@ proptest! {
         let _ = gridmap::import::read_file(&csv, &ImportOptions::new(ImportKind::Rosters));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Any text is accepted or refused by the text check, never a panic; what it accepts
+    /// has no control characters beyond line breaks and tabs, and fits its length.
+    #[test]
+    fn any_text_is_checked_without_panic(text in "\\PC{0,40}|[\\x00-\\x1f\\x7f-\\u{9f}a-z]{0,40}", max in 0usize..50) {
+        use gridmap::domain::{Lines, check_text};
+        for lines in [Lines::Single, Lines::Multi] {
+            if check_text(&text, max, lines).is_ok() {
+                prop_assert!(text.chars().count() <= max);
+                prop_assert!(text.chars().all(|c| !c.is_control()
+                    || (lines == Lines::Multi && matches!(c, '\n' | '\r' | '\t'))));
+            }
+        }
+    }
+
+    /// Idempotency keys of any caller, key and request: scoped and hashed, never a panic,
+    /// and two callers never share a key.
+    #[test]
+    fn idempotency_keys_never_collide_across_callers(a in "[a-f0-9]{1,16}", b in "[a-f0-9]{1,16}", key in "\\PC{1,20}", body in prop::collection::vec(any::<u8>(), 0..64)) {
+        use gridmap::domain::IdempotencyKey;
+        let (ka, kb) = (IdempotencyKey::new(&a, &key, &body), IdempotencyKey::new(&b, &key, &body));
+        prop_assert_eq!(ka.scoped == kb.scoped, a == b);
+        prop_assert_eq!(ka.request_sha256.len(), 64);
+    }
+}
