@@ -212,6 +212,79 @@ fn monaco_quartiers_partition_into_contiguous_grids_that_respect_barriers() {
     );
 }
 
+/// Each grid is one piece per piece of its community: no piece of a grid lies apart from
+/// the rest inside the same community piece. Monaco's nine quartiers, each building given
+/// households = footprint m² × floors × 0.8 / 90 (the case that once left a detached piece
+/// beside a grid of Monte-Carlo), with and without its roads as barriers.
+#[test]
+fn monaco_grids_are_one_piece_per_community_piece() {
+    use geo::{Area, Contains, InteriorPoint};
+    let data = common::monaco();
+    let frame_area = |b: &Building| {
+        let lat = b.footprint.interior_point().map_or(43.7, |p| p.y());
+        let m_per_deg_lat = 111_132.0;
+        let m_per_deg_lon = 111_320.0 * lat.to_radians().cos();
+        b.footprint.unsigned_area() * m_per_deg_lat * m_per_deg_lon
+    };
+    let mut buildings: Vec<Building> = data
+        .buildings
+        .iter()
+        .map(|b| {
+            let mut b = b.clone();
+            if b.kind.is_residential() {
+                let floors = f64::from(b.floors.unwrap_or(3));
+                b.households = ((frame_area(&b) * floors * 0.8 / 90.0).round() as u32).max(1);
+            }
+            b
+        })
+        .collect();
+    gridmap::spatial::assign_communities(
+        &gridmap::spatial::community_index(&data.communities),
+        &mut buildings,
+    );
+    let barriers: Vec<_> = data
+        .roads
+        .iter()
+        .filter(|r| r.class.is_barrier())
+        .map(|r| r.geometry.clone())
+        .collect();
+    let mut checked = 0;
+    for barriers in [&barriers[..], &[]] {
+        for c in &data.communities {
+            let members: Vec<&Building> = buildings
+                .iter()
+                .filter(|b| b.community.as_ref() == Some(&c.code))
+                .collect();
+            if members.is_empty() {
+                continue;
+            }
+            let plan =
+                partition_community(c, &members, barriers, &PartitionOptions::default()).unwrap();
+            for g in &plan.grids {
+                let mut holders = HashSet::new();
+                for piece in &g.grid.boundary.0 {
+                    let inside = piece.interior_point().unwrap();
+                    let holder = c
+                        .boundary
+                        .0
+                        .iter()
+                        .position(|p| p.contains(&inside))
+                        .unwrap_or(usize::MAX);
+                    assert!(
+                        holders.insert(holder),
+                        "grid {} has two pieces in one piece of community {} ({} pieces)",
+                        g.grid.code,
+                        c.code,
+                        g.grid.boundary.0.len()
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 200, "{checked} grids checked");
+}
+
 fn square_community() -> Community {
     let ring = vec![
         (110.0, 39.8),
