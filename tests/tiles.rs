@@ -533,11 +533,13 @@ async fn tiles_over_http(store: Arc<dyn Store>) {
         .unwrap()
         .to_string();
     let there = Point::new(at.x() + 0.0004, at.y() + 0.0003);
+    // The worker's own token (a worker token moves its own worker only).
+    let own = common::worker_token(store.as_ref(), &WorkerId(moved.clone())).await;
     let (status, _, _) = request(
         &state,
         "POST",
         &format!("/api/workers/{moved}/position"),
-        Some(&worker),
+        Some(&own),
         &[],
         Some(json!({"lon": there.x(), "lat": there.y()})),
     )
