@@ -29,6 +29,17 @@ async fn call(
     )
 }
 
+/// A POST with a JSON body and no extra headers.
+async fn post(state: &AppState, uri: &str, token: &str, body: Value) -> (StatusCode, Value) {
+    call(state, "POST", uri, token, Some(body), &[]).await
+}
+
+/// A report sent with the idempotency key `offline-0001`.
+async fn keyed(state: &AppState, token: &str, body: Value) -> (StatusCode, Value) {
+    let key = [("idempotency-key", "offline-0001")];
+    call(state, "POST", "/api/incidents", token, Some(body), &key).await
+}
+
 /// The field a 400 names.
 fn field(problem: &Value) -> &str {
     problem["invalid-params"][0]["name"]
@@ -48,15 +59,7 @@ async fn control_characters_are_refused_naming_the_field(store: Arc<dyn Store>) 
     let at = geo::InteriorPoint::interior_point(&grid.boundary).unwrap();
     let report = |description: &str| json!({"lon": at.x(), "lat": at.y(), "category": "环境卫生", "description": description, "source": "hotline"});
     for bad in ["a\u{0}b", "bell\u{7}", "escape\u{1b}[31m", "c1\u{85}"] {
-        let (status, problem) = call(
-            &state,
-            "POST",
-            "/api/incidents",
-            &dispatcher,
-            Some(report(bad)),
-            &[],
-        )
-        .await;
+        let (status, problem) = post(&state, "/api/incidents", &dispatcher, report(bad)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad:?}: {problem}");
         assert_eq!(field(&problem), "description", "{problem}");
     }
@@ -64,15 +67,7 @@ async fn control_characters_are_refused_naming_the_field(store: Arc<dyn Store>) 
 
     // Line breaks and tabs are text: stored as given, and read back the same.
     let given = "东门口井盖缺失\n\t请尽快处理";
-    let (status, created) = call(
-        &state,
-        "POST",
-        "/api/incidents",
-        &dispatcher,
-        Some(report(given)),
-        &[],
-    )
-    .await;
+    let (status, created) = post(&state, "/api/incidents", &dispatcher, report(given)).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let id = created["id"].as_str().unwrap().to_string();
     let stored = store
@@ -85,13 +80,11 @@ async fn control_characters_are_refused_naming_the_field(store: Arc<dyn Store>) 
     assert_eq!(stored[0].description, given);
 
     // A step's note.
-    let (status, problem) = call(
+    let (status, problem) = post(
         &state,
-        "POST",
         &format!("/api/incidents/{id}/steps"),
         &dispatcher,
-        Some(json!({"action": "close", "note": "done\u{0}"})),
-        &[],
+        json!({"action": "close", "note": "done\u{0}"}),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
@@ -108,16 +101,14 @@ async fn control_characters_are_refused_naming_the_field(store: Arc<dyn Store>) 
     // A merged community's name: refused before anything is computed, nothing written.
     let (a, b) = (&data.communities[0], &data.communities[1]);
     let head = store.plan_head().await.unwrap();
-    let (status, problem) = call(
+    let (status, problem) = post(
         &state,
-        "POST",
         "/api/rebalance",
         &planner,
-        Some(json!({
+        json!({
             "operation": "merge", "communities": [a.code, b.code], "name": "新社区\u{0}",
             "commit": true, "base_version": head,
-        })),
-        &[],
+        }),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
@@ -165,15 +156,8 @@ async fn future_base_versions_are_conflicts(store: Arc<dyn Store>) {
         body
     };
     for future in [head + 1, 9, 999_999] {
-        let (status, problem) = call(
-            &state,
-            "POST",
-            "/api/rebalance",
-            &planner,
-            Some(adjust(Some(future))),
-            &[],
-        )
-        .await;
+        let (status, problem) =
+            post(&state, "/api/rebalance", &planner, adjust(Some(future))).await;
         assert_eq!(status, StatusCode::CONFLICT, "base {future}: {problem}");
         let if_match = format!("\"v{future}\"");
         let (status, problem) = call(
@@ -186,13 +170,11 @@ async fn future_base_versions_are_conflicts(store: Arc<dyn Store>) {
         )
         .await;
         assert_eq!(status, StatusCode::CONFLICT, "If-Match {future}: {problem}");
-        let (status, problem) = call(
+        let (status, problem) = post(
             &state,
-            "POST",
             "/api/plan/versions/1/restore",
             &planner,
-            Some(json!({"base_version": future})),
-            &[],
+            json!({"base_version": future}),
         )
         .await;
         assert_eq!(
@@ -202,15 +184,7 @@ async fn future_base_versions_are_conflicts(store: Arc<dyn Store>) {
         );
     }
     assert_eq!(store.plan_head().await.unwrap(), head, "nothing committed");
-    let (status, done) = call(
-        &state,
-        "POST",
-        "/api/rebalance",
-        &planner,
-        Some(adjust(Some(head))),
-        &[],
-    )
-    .await;
+    let (status, done) = post(&state, "/api/rebalance", &planner, adjust(Some(head))).await;
     assert_eq!(status, StatusCode::OK, "{done}");
     assert_eq!(done["version"], json!(head + 1));
 }
@@ -274,15 +248,7 @@ async fn requests_that_would_stall_are_refused_at_once(store: Arc<dyn Store>) {
             "target",
         ),
     ] {
-        let (status, problem) = call(
-            &state,
-            "POST",
-            "/api/partition",
-            &planner,
-            Some(body.clone()),
-            &[],
-        )
-        .await;
+        let (status, problem) = post(&state, "/api/partition", &planner, body.clone()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {problem}");
         assert_eq!(field(&problem), named, "{problem}");
     }
@@ -305,8 +271,7 @@ async fn requests_that_would_stall_are_refused_at_once(store: Arc<dyn Store>) {
             "tolerance",
         ),
     ] {
-        let (status, problem) =
-            call(&state, "POST", "/api/rebalance", &planner, Some(body), &[]).await;
+        let (status, problem) = post(&state, "/api/rebalance", &planner, body).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
         assert_eq!(field(&problem), named, "{problem}");
     }
@@ -371,24 +336,15 @@ async fn refusals_are_uniform(store: Arc<dyn Store>) {
         );
     }
 
-    let (status, problem) = call(
-        &state,
-        "POST",
-        "/api/incidents",
-        &dispatcher,
-        Some(json!({"lon": "东经110度", "lat": 39.8, "category": "环境卫生", "description": "x", "source": "hotline"})),
-        &[],
-    )
+    let (status, problem) = post(&state, "/api/incidents", &dispatcher, json!({"lon": "东经110度", "lat": 39.8, "category": "环境卫生", "description": "x", "source": "hotline"}))
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
     assert_eq!(field(&problem), "lon", "{problem}");
-    let (status, problem) = call(
+    let (status, problem) = post(
         &state,
-        "POST",
         "/api/incidents",
         &dispatcher,
-        Some(json!({"lon": 110.0, "lat": 39.8, "category": "环境卫生", "description": "x"})),
-        &[],
+        json!({"lon": 110.0, "lat": 39.8, "category": "环境卫生", "description": "x"}),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
@@ -442,14 +398,7 @@ async fn public_aggregates_single_out_nobody(store: Arc<dyn Store>) {
     let grid = store.grids(&LayerQuery::default()).await.unwrap()[0].clone();
     let at = geo::InteriorPoint::interior_point(&grid.boundary).unwrap();
     let before = chrono::Utc::now() - chrono::Duration::seconds(1);
-    let (status, _) = call(
-        &state,
-        "POST",
-        "/api/incidents",
-        &dispatcher,
-        Some(json!({"lon": at.x(), "lat": at.y(), "category": "环境卫生", "description": "门口堆放垃圾", "source": "hotline"})),
-        &[],
-    )
+    let (status, _) = post(&state, "/api/incidents", &dispatcher, json!({"lon": at.x(), "lat": at.y(), "category": "环境卫生", "description": "门口堆放垃圾", "source": "hotline"}))
     .await;
     assert_eq!(status, StatusCode::CREATED);
     let since = before.format("%Y-%m-%dT%H:%M:%SZ").to_string();
@@ -526,38 +475,13 @@ async fn idempotency_keys_are_scoped_and_bound(store: Arc<dyn Store>) {
     let grid = store.grids(&LayerQuery::default()).await.unwrap()[0].clone();
     let at = geo::InteriorPoint::interior_point(&grid.boundary).unwrap();
     let report = |description: &str| json!({"lon": at.x(), "lat": at.y(), "category": "环境卫生", "description": description, "source": "worker"});
-    let key = [("idempotency-key", "offline-0001")];
-    let (status, a) = call(
-        &state,
-        "POST",
-        "/api/incidents",
-        &first,
-        Some(report("垃圾")),
-        &key,
-    )
-    .await;
+    let (status, a) = keyed(&state, &first, report("垃圾")).await;
     assert_eq!(status, StatusCode::CREATED, "{a}");
-    let (status, again) = call(
-        &state,
-        "POST",
-        "/api/incidents",
-        &first,
-        Some(report("垃圾")),
-        &key,
-    )
-    .await;
+    let (status, again) = keyed(&state, &first, report("垃圾")).await;
     assert_eq!(status, StatusCode::OK, "{again}");
     assert_eq!(again["id"], a["id"]);
     let count = store.counts().await.unwrap().incidents;
-    let (status, problem) = call(
-        &state,
-        "POST",
-        "/api/incidents",
-        &first,
-        Some(report("井盖缺失")),
-        &key,
-    )
-    .await;
+    let (status, problem) = keyed(&state, &first, report("井盖缺失")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert!(
         problem["detail"]
@@ -570,15 +494,7 @@ async fn idempotency_keys_are_scoped_and_bound(store: Arc<dyn Store>) {
         count,
         "nothing written"
     );
-    let (status, other) = call(
-        &state,
-        "POST",
-        "/api/incidents",
-        &second,
-        Some(report("垃圾")),
-        &key,
-    )
-    .await;
+    let (status, other) = keyed(&state, &second, report("垃圾")).await;
     assert_eq!(status, StatusCode::CREATED, "{other}");
     assert_ne!(other["id"], a["id"], "another caller's key is another key");
     assert_eq!(store.counts().await.unwrap().incidents, count + 1);
@@ -616,27 +532,11 @@ async fn worker_tokens_act_on_their_own(store: Arc<dyn Store>) {
     );
     let position = |id: &WorkerId| format!("/api/workers/{id}/position");
     let here = json!({"lon": 109.98, "lat": 39.81});
-    let (status, _) = call(
-        &state,
-        "POST",
-        &position(&a.id),
-        &token_a,
-        Some(here.clone()),
-        &[],
-    )
-    .await;
+    let (status, _) = post(&state, &position(&a.id), &token_a, here.clone()).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "own position");
     let moved = json!({"lon": 109.98, "lat": 39.81, "duty": "off_duty"});
     for (token, whose) in [(&token_a, &b.id), (&unbound, &a.id)] {
-        let (status, problem) = call(
-            &state,
-            "POST",
-            &position(whose),
-            token,
-            Some(moved.clone()),
-            &[],
-        )
-        .await;
+        let (status, problem) = post(&state, &position(whose), token, moved.clone()).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     }
     let still = gridmap::engine::read(&state.engine)
@@ -649,15 +549,7 @@ async fn worker_tokens_act_on_their_own(store: Arc<dyn Store>) {
         gridmap::domain::DutyStatus::OnDuty,
         "b not set off duty"
     );
-    let (status, _) = call(
-        &state,
-        "POST",
-        &position(&b.id),
-        &dispatcher,
-        Some(here),
-        &[],
-    )
-    .await;
+    let (status, _) = post(&state, &position(&b.id), &dispatcher, here).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "dispatchers move anyone");
 
     // An incident in b's grid, assigned to b.
@@ -670,25 +562,16 @@ async fn worker_tokens_act_on_their_own(store: Arc<dyn Store>) {
         .unwrap()
         .remove(0);
     let at = geo::InteriorPoint::interior_point(&grid_b.boundary).unwrap();
-    let (status, created) = call(
-        &state,
-        "POST",
-        "/api/incidents",
-        &dispatcher,
-        Some(json!({"lon": at.x(), "lat": at.y(), "category": "环境卫生", "description": "垃圾", "source": "hotline"})),
-        &[],
-    )
+    let (status, created) = post(&state, "/api/incidents", &dispatcher, json!({"lon": at.x(), "lat": at.y(), "category": "环境卫生", "description": "垃圾", "source": "hotline"}))
     .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let id = created["id"].as_str().unwrap().to_string();
     let steps = format!("/api/incidents/{id}/steps");
-    let (status, _) = call(
+    let (status, _) = post(
         &state,
-        "POST",
         &steps,
         &dispatcher,
-        Some(json!({"action": "assign", "worker": b.id})),
-        &[],
+        json!({"action": "assign", "worker": b.id}),
     )
     .await;
     assert!(
@@ -697,27 +580,11 @@ async fn worker_tokens_act_on_their_own(store: Arc<dyn Store>) {
     );
     for token in [&token_a, &unbound] {
         for action in ["start", "resolve", "return"] {
-            let (status, problem) = call(
-                &state,
-                "POST",
-                &steps,
-                token,
-                Some(json!({"action": action})),
-                &[],
-            )
-            .await;
+            let (status, problem) = post(&state, &steps, token, json!({"action": action})).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{action}: {problem}");
         }
     }
-    let (status, body) = call(
-        &state,
-        "POST",
-        &steps,
-        &token_b,
-        Some(json!({"action": "start"})),
-        &[],
-    )
-    .await;
+    let (status, body) = post(&state, &steps, &token_b, json!({"action": "start"})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let events = store
         .incident_events(&gridmap::domain::IncidentId(id))
