@@ -683,3 +683,80 @@ async fn silent_connections_cannot_starve_the_server() {
     let _ = stop.send(());
     server.await.unwrap();
 }
+
+/// Expensive jobs stop: past the server's time limit a partition request gets a problem
+/// and nothing is written; a job whose caller went away (its future dropped) stops between
+/// communities instead of burning CPU to the end (a tolerance of 5e-324 once ran 46 s and
+/// went on after the client left).
+async fn expensive_jobs_stop(store: Arc<dyn Store>) {
+    use gridmap::partition::PartitionOptions;
+    use gridmap::service::partition_job::{
+        self, Commit, JobStop, JobStopped, PartitionJobError, Scope,
+    };
+    use std::sync::atomic::Ordering;
+    use std::time::{Duration, Instant};
+    common::partitioned_district(store.as_ref(), 40_000, 7).await;
+    let state = AppState::load(store.clone()).await.unwrap();
+    let planner = common::token(store.as_ref(), Role::Planner, "规划员").await;
+    let head = store.plan_head().await.unwrap();
+
+    state.set_job_time_limit(Duration::from_millis(1));
+    let (status, problem) = post(&state, "/api/partition", &planner, json!({"all": true})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("time limit"),
+        "{problem}"
+    );
+    assert_eq!(store.plan_head().await.unwrap(), head, "nothing written");
+
+    // The whole job, to know how long it takes.
+    let options = PartitionOptions::default();
+    let started = Instant::now();
+    partition_job::run(
+        store.as_ref(),
+        &Scope::All,
+        &options,
+        Commit::DryRun,
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    let whole = started.elapsed();
+    // Cancelled a moment in: it stops well before the whole job's time.
+    let stop = JobStop::default();
+    let flag = stop.cancelled.clone();
+    let canceller = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        flag.store(true, Ordering::Relaxed);
+    });
+    let started = Instant::now();
+    let stopped =
+        partition_job::run_detached(store.as_ref(), &Scope::All, &options, Commit::Write, stop)
+            .await;
+    canceller.await.unwrap();
+    assert!(
+        matches!(
+            stopped,
+            Err(PartitionJobError::Stopped(JobStopped::Cancelled))
+        ),
+        "{stopped:?}"
+    );
+    assert!(
+        started.elapsed() < whole,
+        "{:?} of {whole:?}",
+        started.elapsed()
+    );
+    // A dropped request future cancels its job.
+    let stop = JobStop::default();
+    let flag = stop.cancelled.clone();
+    let job =
+        partition_job::run_detached(store.as_ref(), &Scope::All, &options, Commit::Write, stop);
+    let _ = tokio::time::timeout(Duration::from_millis(30), job).await;
+    assert!(
+        flag.load(Ordering::Relaxed),
+        "the dropped job was told to stop"
+    );
+    assert_eq!(store.plan_head().await.unwrap(), head, "nothing written");
+}
+
+both_stores!(expensive_jobs, expensive_jobs_stop);

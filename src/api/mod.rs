@@ -52,7 +52,12 @@ pub struct Shared {
     positions: Arc<positions::PositionWriter>,
     /// Vector tiles made so far, by layer revision.
     pub tiles: Arc<crate::service::tile_cache::TileCache>,
+    /// How long an expensive job (a partition) may run for one request, in ms.
+    job_time_limit_ms: std::sync::atomic::AtomicU64,
 }
+
+/// Default time an expensive job may run for one request.
+pub const DEFAULT_JOB_TIME_LIMIT: Duration = Duration::from_secs(120);
 
 impl std::ops::Deref for AppState {
     type Target = Shared;
@@ -105,7 +110,26 @@ impl AppState {
             tokens: RwLock::default(),
             positions,
             tiles: Arc::default(),
+            job_time_limit_ms: std::sync::atomic::AtomicU64::new(
+                u64::try_from(DEFAULT_JOB_TIME_LIMIT.as_millis()).unwrap_or(u64::MAX),
+            ),
         })))
+    }
+
+    /// Sets how long an expensive job may run for one request; past it the job stops and
+    /// the request gets a problem (nothing written).
+    pub fn set_job_time_limit(&self, limit: Duration) {
+        let ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX);
+        self.job_time_limit_ms
+            .store(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How long an expensive job may run for one request.
+    pub fn job_time_limit(&self) -> Duration {
+        Duration::from_millis(
+            self.job_time_limit_ms
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )
     }
 
     /// Writes pending worker positions to the store now.

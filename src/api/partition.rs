@@ -9,7 +9,7 @@ use crate::domain::Role;
 use crate::features::collection;
 use crate::partition::{PartitionError, PartitionOptions, Start};
 use crate::service::engine_sync;
-use crate::service::partition_job::{self, Commit, PartitionJobError, Scope};
+use crate::service::partition_job::{self, Commit, JobStop, PartitionJobError, Scope};
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
@@ -98,8 +98,14 @@ pub async fn partition(
     } else {
         Commit::Write
     };
-    let report =
-        partition_job::run(state.store.as_ref(), &scope, &options, commit, &|_, _| {}).await?;
+    let report = partition_job::run_detached(
+        state.store.as_ref(),
+        &scope,
+        &options,
+        commit,
+        JobStop::after(state.job_time_limit()),
+    )
+    .await?;
     if report.committed {
         // The engine locates in the new grids from the next request on.
         engine_sync::reload_plan(state.store.as_ref(), &state.engine, &[]).await?;

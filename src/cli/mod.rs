@@ -67,6 +67,10 @@ pub enum Command {
         /// default: config/incident_categories.json, built in.
         #[arg(long, env = "GRIDMAP_CATEGORIES")]
         categories: Option<PathBuf>,
+        /// Seconds an expensive job (a partition) may run for one request before it stops
+        /// and the request gets a problem, nothing written.
+        #[arg(long, env = "GRIDMAP_JOB_TIME_LIMIT_S", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        job_time_limit_s: u64,
     },
     /// Import a GeoJSON, OSM PBF or CSV roster file, all or nothing.
     Import {
@@ -400,7 +404,17 @@ pub async fn run(cli: Cli) -> CliResult {
             addr,
             no_demo,
             categories,
-        } => serve_cmd::run(&db.database, &addr, !no_demo, categories.as_deref()).await,
+            job_time_limit_s,
+        } => {
+            serve_cmd::run(
+                &db.database,
+                &addr,
+                !no_demo,
+                categories.as_deref(),
+                std::time::Duration::from_secs(job_time_limit_s),
+            )
+            .await
+        }
         Command::Import {
             db,
             file,

@@ -10,6 +10,7 @@ pub async fn run(
     addr: &str,
     demo: bool,
     categories: Option<&std::path::Path>,
+    job_time_limit: std::time::Duration,
 ) -> CliResult {
     let taxonomy = match categories {
         None => Taxonomy::default(),
@@ -29,6 +30,7 @@ pub async fn run(
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr()?;
     let state = AppState::with_taxonomy(store.clone(), taxonomy).await?;
+    state.set_job_time_limit(job_time_limit);
     tracing::info!(store = ?store.kind(), %database, "serving on http://{local}/");
     println!("gridmap serving on http://{local}/ (store: {database})");
     serve(

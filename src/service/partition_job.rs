@@ -1,7 +1,7 @@
 //! Partitioning a scope (one community, a street, or everything) from the store, and
 //! committing the result in one transaction (or not, for a dry run).
 
-use crate::domain::{Building, BuildingId, CommunityCode, StreetCode};
+use crate::domain::{Building, BuildingId, Community, CommunityCode, StreetCode};
 use crate::partition::{
     CommunityPlan, GridMetrics, PartitionError, PartitionMetrics, PartitionOptions,
     partition_community,
@@ -10,7 +10,9 @@ use crate::store::{GridReplacement, LayerQuery, Store, StoreError};
 use geo_types::LineString;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 /// What to partition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +52,8 @@ pub enum PartitionJobError {
         "{count} buildings lie outside every community (e.g. {examples}); import the communities that hold them, or partition by community or street"
     )]
     BuildingsOutside { count: usize, examples: String },
+    #[error("the job stopped before its end ({0}): nothing was written")]
+    Stopped(JobStopped),
 }
 
 /// The outcome of a job.
@@ -75,6 +79,52 @@ pub async fn barriers(store: &dyn Store) -> Result<Vec<LineString<f64>>, StoreEr
         .collect())
 }
 
+/// What a job partitions, read from the store.
+struct Loaded {
+    communities: Vec<Community>,
+    buildings: Vec<Building>,
+    barriers: Vec<LineString<f64>>,
+}
+
+/// When a detached job gives up: its caller went away (the flag is set), or its time ran
+/// out. Checked between communities.
+#[derive(Debug, Clone, Default)]
+pub struct JobStop {
+    pub cancelled: Arc<AtomicBool>,
+    pub deadline: Option<Instant>,
+}
+
+impl JobStop {
+    /// A stop at `limit` from now.
+    pub fn after(limit: Duration) -> Self {
+        Self {
+            cancelled: Arc::default(),
+            deadline: Instant::now().checked_add(limit),
+        }
+    }
+
+    fn stop_now(&self) -> Option<JobStopped> {
+        if self.cancelled.load(Ordering::Relaxed) {
+            Some(JobStopped::Cancelled)
+        } else if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            Some(JobStopped::TimeLimit)
+        } else {
+            None
+        }
+    }
+}
+
+/// Why a job stopped before its end; nothing was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum JobStopped {
+    #[error("its caller went away")]
+    Cancelled,
+    #[error(
+        "it ran past the time limit; partition a smaller scope, or raise serve's --job-time-limit-s"
+    )]
+    TimeLimit,
+}
+
 /// Runs a partition job; `progress` is told how many communities are done of how many.
 pub async fn run(
     store: &dyn Store,
@@ -84,13 +134,61 @@ pub async fn run(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<PartitionReport, PartitionJobError> {
     let started = Instant::now();
+    let loaded = load(store, scope).await?;
+    let plans =
+        tokio::task::block_in_place(|| cut(&loaded, options, &JobStop::default(), progress))?;
+    finish(store, scope, options, commit, loaded, plans, started).await
+}
+
+/// [`run`] on a blocking thread of its own, for requests: it stops between communities
+/// when `stop` says so (the request's future was dropped — the client went away — or its
+/// time limit passed), and then nothing is written.
+pub async fn run_detached(
+    store: &dyn Store,
+    scope: &Scope,
+    options: &PartitionOptions,
+    commit: Commit,
+    stop: JobStop,
+) -> Result<PartitionReport, PartitionJobError> {
+    /// Sets the flag when the request's future is dropped before the job is done.
+    struct CancelOnDrop(Option<Arc<AtomicBool>>);
+    impl Drop for CancelOnDrop {
+        fn drop(&mut self) {
+            if let Some(flag) = &self.0 {
+                flag.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+    let mut guard = CancelOnDrop(Some(stop.cancelled.clone()));
+    let started = Instant::now();
+    let loaded = load(store, scope).await?;
+    let options_copy = *options;
+    let (loaded, plans) = tokio::task::spawn_blocking(move || {
+        let plans = cut(&loaded, &options_copy, &stop, &|_, _| {});
+        (loaded, plans)
+    })
+    .await
+    .map_err(|e| {
+        PartitionJobError::Stopped(if e.is_cancelled() {
+            JobStopped::Cancelled
+        } else {
+            std::panic::resume_unwind(e.into_panic())
+        })
+    })?;
+    let report = finish(store, scope, options, commit, loaded, plans?, started).await;
+    guard.0 = None; // done: nothing to cancel
+    report
+}
+
+/// Reads the communities of the scope, their buildings and the barriers.
+async fn load(store: &dyn Store, scope: &Scope) -> Result<Loaded, PartitionJobError> {
     let prefix = match scope {
         Scope::Community(c) => Some(c.to_string()),
         Scope::Street(s) => Some(s.to_string()),
         Scope::All => None,
     };
     let query = LayerQuery {
-        code_prefix: prefix.clone(),
+        code_prefix: prefix,
         ..LayerQuery::default()
     };
     let communities = store.communities(&query).await?;
@@ -108,26 +206,58 @@ pub async fn run(
             });
         }
     }
-    let barriers = barriers(store).await?;
+    Ok(Loaded {
+        communities,
+        buildings,
+        barriers: barriers(store).await?,
+    })
+}
+
+/// Partitions every community (the CPU-bound part), checking `stop` between communities.
+fn cut(
+    loaded: &Loaded,
+    options: &PartitionOptions,
+    stop: &JobStop,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<CommunityPlan>, PartitionJobError> {
     let mut by_community: HashMap<&CommunityCode, Vec<&Building>> = HashMap::new();
-    for b in &buildings {
+    for b in &loaded.buildings {
         if let Some(c) = &b.community {
             by_community.entry(c).or_default().push(b);
         }
     }
-    let total = communities.len();
-    let plans = tokio::task::block_in_place(|| -> Result<Vec<CommunityPlan>, PartitionError> {
-        let mut plans = Vec::with_capacity(total);
-        for (done, community) in communities.iter().enumerate() {
-            let members = by_community
-                .get(&community.code)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            plans.push(partition_community(community, members, &barriers, options)?);
-            progress(done + 1, total);
+    let total = loaded.communities.len();
+    let mut plans = Vec::with_capacity(total);
+    for (done, community) in loaded.communities.iter().enumerate() {
+        if let Some(why) = stop.stop_now() {
+            return Err(PartitionJobError::Stopped(why));
         }
-        Ok(plans)
-    })?;
+        let members = by_community
+            .get(&community.code)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        plans.push(partition_community(
+            community,
+            members,
+            &loaded.barriers,
+            options,
+        )?);
+        progress(done + 1, total);
+    }
+    Ok(plans)
+}
+
+/// Measures the plans and commits them (or not, for a dry run).
+async fn finish(
+    store: &dyn Store,
+    scope: &Scope,
+    options: &PartitionOptions,
+    commit: Commit,
+    loaded: Loaded,
+    plans: Vec<CommunityPlan>,
+    started: Instant,
+) -> Result<PartitionReport, PartitionJobError> {
+    let communities = loaded.communities;
     let metrics = PartitionMetrics::of(
         &plans,
         options.target,
