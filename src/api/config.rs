@@ -12,8 +12,7 @@ use serde_json::{Value, json};
 /// `GET /api/config` (public).
 pub async fn config(State(state): State<AppState>) -> Json<Value> {
     let options = PartitionOptions::default();
-    let target = f64::from(options.target);
-    let band = options.band();
+    let (low, high) = options.households_within().into_inner();
     let extent = {
         let engine = read(&state.engine);
         engine
@@ -26,8 +25,8 @@ pub async fn config(State(state): State<AppState>) -> Json<Value> {
         "tolerance": options.tolerance,
         // The households a base grid may hold and still be within the tolerance.
         "within_band": {
-            "low": (target - band).ceil().max(0.0) as u32,
-            "high": (target + band).floor() as u32,
+            "low": low,
+            "high": high,
         },
         "extent": extent.map(|(min, max)| [min[0], min[1], max[0], max[1]]),
     }))

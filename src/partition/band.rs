@@ -56,3 +56,14 @@ pub fn choose_parts(households: f64, target: f64) -> usize {
         low as usize
     }
 }
+
+/// The whole numbers of households within `band` of `target`, as an inclusive range.
+///
+/// ```
+/// use gridmap::partition::households_within;
+/// assert_eq!(households_within(300.0, 0.1 * 300.0), 270..=330);
+/// assert_eq!(households_within(10.0, 25.0), 0..=35);
+/// ```
+pub fn households_within(target: f64, band: f64) -> std::ops::RangeInclusive<u64> {
+    (target - band).ceil().max(0.0) as u64..=(target + band).floor() as u64
+}

@@ -40,7 +40,7 @@ mod sites;
 mod tessellation;
 mod unbalanceable;
 
-pub use band::{can_balance, choose_parts, count_fits, within_band};
+pub use band::{can_balance, choose_parts, count_fits, households_within, within_band};
 pub use band_reach::{BandReach, band_reach};
 pub use cutter::{Cutter, RecursiveBisection};
 pub use error::PartitionError;

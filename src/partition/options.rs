@@ -76,6 +76,11 @@ impl PartitionOptions {
         within_band(f64::from(households), target, self.band())
     }
 
+    /// The whole numbers of households a grid may hold and be within the tolerance.
+    pub fn households_within(&self) -> std::ops::RangeInclusive<u64> {
+        super::band::households_within(f64::from(self.target), self.band())
+    }
+
     /// The accepted deviation in households (tolerance × target).
     pub fn band(&self) -> f64 {
         self.tolerance * f64::from(self.target)

@@ -2,6 +2,7 @@
 //! grid can hold within it ([`band_reach`]), or a pocket no number of grids can hold
 //! ([`untileable_pockets`]).
 
+use super::band::households_within;
 use super::band_reach::{BandReach, band_reach};
 use super::graph::SiteGraph;
 use super::plan::GridFlag;
@@ -21,8 +22,7 @@ pub(crate) fn flag_unbalanceable(
     target: f64,
     band: f64,
 ) {
-    let low = (target - band).ceil().max(0.0) as u64;
-    let high = (target + band).floor() as u64;
+    let (low, high) = households_within(target, band).into_inner();
     let allowed = |s: usize| roles[s] == Role::Base(GridFlag::Normal);
     let outside_band = |role: &Role, sites: &[usize]| {
         *role == Role::Base(GridFlag::Normal) && !(low..=high).contains(&graph.weight_of(sites))
