@@ -7,7 +7,7 @@ use super::problem::ApiError;
 use crate::domain::Audience;
 use crate::domain::Role;
 use crate::features::collection;
-use crate::partition::{PartitionError, PartitionOptions, Start};
+use crate::partition::{PartitionOptions, Start};
 use crate::service::engine_sync;
 use crate::service::partition_job::{self, Commit, JobStop, PartitionJobError, Scope};
 use axum::Json;
@@ -39,12 +39,7 @@ impl From<PartitionJobError> for ApiError {
         match e {
             PartitionJobError::Store(s) => ApiError::Store(s),
             PartitionJobError::EmptyScope(what) => ApiError::NotFound { what },
-            PartitionJobError::Partition(PartitionError::InvalidTarget(_)) => {
-                ApiError::invalid("target", e.to_string())
-            }
-            PartitionJobError::Partition(PartitionError::InvalidTolerance(_)) => {
-                ApiError::invalid("tolerance", e.to_string())
-            }
+            PartitionJobError::Partition(p) => p.into(),
             other => ApiError::Unprocessable {
                 detail: other.to_string(),
             },
@@ -92,7 +87,7 @@ pub async fn partition(
         ..defaults
     };
     // Refused before any work (a tolerance of 5e-324 once ran for 46 s).
-    options.check().map_err(PartitionJobError::Partition)?;
+    options.check()?;
     let commit = if request.dry_run {
         Commit::DryRun
     } else {

@@ -1,5 +1,6 @@
 //! RFC 7807 problem+json errors: every API failure is one of these, naming the field at fault.
 
+use crate::partition::PartitionError;
 use crate::store::StoreError;
 use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -63,6 +64,20 @@ impl ApiError {
             Self::Conflict { .. } | Self::Store(StoreError::Conflict { .. }) => "conflict",
             Self::TooLarge { .. } => "too-large",
             Self::Store(_) => "internal",
+        }
+    }
+}
+
+impl From<PartitionError> for ApiError {
+    /// A target or tolerance out of range names its field; anything else about the
+    /// buildings is unprocessable.
+    fn from(e: PartitionError) -> Self {
+        match e {
+            PartitionError::InvalidTarget(_) => Self::invalid("target", e.to_string()),
+            PartitionError::InvalidTolerance(_) => Self::invalid("tolerance", e.to_string()),
+            other => Self::Unprocessable {
+                detail: other.to_string(),
+            },
         }
     }
 }

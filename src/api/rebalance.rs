@@ -9,7 +9,7 @@ use super::problem::ApiError;
 use crate::domain::Audience;
 use crate::domain::{CommunityCode, Role};
 use crate::features::ToFeature;
-use crate::partition::{PartitionError, PartitionOptions};
+use crate::partition::PartitionOptions;
 use crate::service::engine_sync;
 use crate::service::rebalance::{self, Operation, RebalanceError};
 use axum::Json;
@@ -41,9 +41,7 @@ impl From<RebalanceError> for ApiError {
             RebalanceError::EmptyList { field }
             | RebalanceError::Duplicate { field, .. }
             | RebalanceError::TooMany { field, .. } => ApiError::invalid(field, e.to_string()),
-            RebalanceError::Partition(p) => ApiError::Unprocessable {
-                detail: p.to_string(),
-            },
+            RebalanceError::Partition(p) => p.into(),
         }
     }
 }
@@ -189,10 +187,7 @@ pub async fn rebalance(
         tolerance: request.tolerance.unwrap_or(defaults.tolerance),
         ..defaults
     };
-    options.check().map_err(|e| match e {
-        PartitionError::InvalidTarget(_) => ApiError::invalid("target", e.to_string()),
-        other => ApiError::invalid("tolerance", other.to_string()),
-    })?;
+    options.check()?;
     if !request.commit {
         let preview = rebalance::preview(state.store.as_ref(), &op, &options).await?;
         let version = preview.base_version;
