@@ -4,8 +4,8 @@ use super::AppState;
 use super::problem::ApiError;
 use crate::domain::{Role, WorkerId};
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use std::sync::{Arc, LazyLock};
 
 /// The authenticated role of a request, who it is (the token's label, or the role), and
@@ -85,20 +85,11 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+        if !parts.headers.contains_key(header::AUTHORIZATION) {
             return Ok(Caller::public(Credential::None));
-        };
+        }
         let refused = Caller::public(Credential::Refused);
-        let Some(token) = value
-            .to_str()
-            .ok()
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        else {
+        let Some(token) = bearer(&parts.headers) else {
             return Ok(refused);
         };
         Ok(match state.token(token).await? {
@@ -117,17 +108,22 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// Whose a request is, for scoping what a caller keeps (idempotency keys): the SHA-256 of
-/// its bearer token as the store knows it, or `public` without one.
-pub fn caller_scope(headers: &axum::http::HeaderMap) -> String {
+/// The token of an `Authorization: Bearer …` header, when there is a well-formed one.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()
         .and_then(|v| {
             v.strip_prefix("Bearer ")
                 .or_else(|| v.strip_prefix("bearer "))
         })
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map_or_else(|| "public".to_string(), crate::auth::hash_token)
+}
+
+/// Whose a request is, for scoping what a caller keeps (idempotency keys): the SHA-256 of
+/// its bearer token as the store knows it, or `public` without one.
+pub fn caller_scope(headers: &HeaderMap) -> String {
+    bearer(headers).map_or_else(|| "public".to_string(), crate::auth::hash_token)
 }
