@@ -59,16 +59,9 @@ impl<K: Clone + Ord> PolygonIndex<K> {
     /// assert_eq!(index.locate(Point::new(1.5, 0.5)), None);
     /// ```
     pub fn locate(&self, point: Point<f64>) -> Option<&K> {
-        let p = [point.x(), point.y()];
-        self.tree
-            .locate_all_at_point(&p)
-            .map(|e| e.data)
-            .filter(|&i| {
-                let polygon = &self.items[i].1;
-                polygon.contains(&point) || geo::Intersects::intersects(polygon, &point)
-            })
-            .min()
-            .map(|i| &self.items[i].0)
+        self.first_holding(point, |polygon| {
+            polygon.contains(&point) || geo::Intersects::intersects(polygon, &point)
+        })
     }
 
     /// The key of the polygon whose interior holds `point` (boundary points are not held),
@@ -83,11 +76,19 @@ impl<K: Clone + Ord> PolygonIndex<K> {
     /// assert_eq!(index.locate_inside(Point::new(1.0, 0.5)), None);
     /// ```
     pub fn locate_inside(&self, point: Point<f64>) -> Option<&K> {
-        let p = [point.x(), point.y()];
+        self.first_holding(point, |polygon| polygon.contains(&point))
+    }
+
+    /// The first key (in key order) whose box holds `point` and whose polygon `holds` it.
+    fn first_holding(
+        &self,
+        point: Point<f64>,
+        holds: impl Fn(&MultiPolygon<f64>) -> bool,
+    ) -> Option<&K> {
         self.tree
-            .locate_all_at_point(&p)
+            .locate_all_at_point(&[point.x(), point.y()])
             .map(|e| e.data)
-            .filter(|&i| self.items[i].1.contains(&point))
+            .filter(|&i| holds(&self.items[i].1))
             .min()
             .map(|i| &self.items[i].0)
     }
