@@ -7,10 +7,6 @@ use crate::store::Store;
 
 /// Loads the demo district into an empty store, with progress bars.
 pub async fn load_demo_if_empty(store: &dyn Store) -> CliResult {
-    if store.counts().await?.communities > 0 {
-        return Ok(());
-    }
-    println!("empty store: loading the demo district 东胜区 (generated, seed 1)…");
     if let Some(loaded) = demo::load_demo_if_empty(store, &progress::DemoBars::default()).await? {
         println!(
             "demo district partitioned: {} grids, {:.1}% within ±10% of {} households",

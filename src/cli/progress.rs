@@ -22,7 +22,8 @@ pub fn spinner(what: &str) -> ProgressBar {
     spinner
 }
 
-/// The demo loader's progress: a spinner while generating, a bar while writing.
+/// The demo loader's progress: a line saying the demo is loaded (the store was empty), a
+/// spinner while generating, a bar while writing.
 #[derive(Default)]
 pub struct DemoBars {
     spinner: std::sync::Mutex<Option<ProgressBar>>,
@@ -33,7 +34,10 @@ impl crate::service::demo::DemoProgress for DemoBars {
     fn generating(&self, done: bool) {
         let mut spinner = self.spinner.lock().unwrap_or_else(|e| e.into_inner());
         match (done, spinner.take()) {
-            (false, _) => *spinner = Some(self::spinner("generating")),
+            (false, _) => {
+                println!("empty store: loading the demo district 东胜区 (generated, seed 1)…");
+                *spinner = Some(self::spinner("generating"));
+            }
             (true, Some(s)) => s.finish_and_clear(),
             (true, None) => {}
         }
