@@ -163,18 +163,19 @@ pub async fn run_detached(
     let started = Instant::now();
     let loaded = load(store, scope).await?;
     let options_copy = *options;
-    let (loaded, plans) = tokio::task::spawn_blocking(move || {
+    let joined = tokio::task::spawn_blocking(move || {
         let plans = cut(&loaded, &options_copy, &stop, &|_, _| {});
         (loaded, plans)
     })
-    .await
-    .map_err(|e| {
-        PartitionJobError::Stopped(if e.is_cancelled() {
-            JobStopped::Cancelled
-        } else {
-            std::panic::resume_unwind(e.into_panic())
-        })
-    })?;
+    .await;
+    let (loaded, plans) = match joined {
+        Ok(done) => done,
+        // A blocking task is only cancelled when the runtime shuts down.
+        Err(e) if e.is_cancelled() => {
+            return Err(PartitionJobError::Stopped(JobStopped::Cancelled));
+        }
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    };
     let report = finish(store, scope, options, commit, loaded, plans?, started).await;
     guard.0 = None; // done: nothing to cancel
     report
