@@ -52,6 +52,14 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The conflict of a commit based on a plan version past the head `head`.
+    pub fn base_ahead_of(head: u64, base_version: u64) -> Self {
+        Self::Conflict {
+            what: "the plan".into(),
+            now: format!("at version {head}; version {base_version} does not exist"),
+        }
+    }
+
     pub(crate) fn query(table: &'static str) -> impl FnOnce(sqlx::Error) -> Self {
         move |source| Self::Query { table, source }
     }

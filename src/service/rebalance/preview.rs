@@ -124,10 +124,7 @@ pub async fn commit(
     // apply any more); the store checks again inside the transaction.
     let head = store.plan_head().await?;
     if base_version > head {
-        return Err(RebalanceError::Store(StoreError::Conflict {
-            what: "the plan".into(),
-            now: format!("at version {head}; version {base_version} does not exist"),
-        }));
+        return Err(StoreError::base_ahead_of(head, base_version).into());
     }
     if head > base_version {
         let touched = operation.touched();

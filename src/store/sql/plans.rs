@@ -265,13 +265,7 @@ impl<B: SqlBackend> PlanStore for SqlStore<B> {
         // A base from the future is as stale as one from the past (the head only grows, so
         // a base at or below it now stays so).
         if plan.base_version > head {
-            return Err(StoreError::Conflict {
-                what: "the plan".into(),
-                now: format!(
-                    "at version {head}; version {} does not exist",
-                    plan.base_version
-                ),
-            });
+            return Err(StoreError::base_ahead_of(head, plan.base_version));
         }
         let version = head + 1;
         let text = |v: &str| SqlValue::Text(Some(v.to_string()));
