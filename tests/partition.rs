@@ -242,24 +242,18 @@ fn monaco_grids_are_one_piece_per_community_piece() {
         &gridmap::spatial::community_index(&data.communities),
         &mut buildings,
     );
-    let barriers: Vec<_> = data
-        .roads
-        .iter()
-        .filter(|r| r.class.is_barrier())
-        .map(|r| r.geometry.clone())
-        .collect();
+    let with_roads = Dataset { buildings, ..data };
+    let without_roads = Dataset {
+        roads: Vec::new(),
+        ..with_roads.clone()
+    };
     let mut checked = 0;
-    for barriers in [&barriers[..], &[]] {
-        for c in &data.communities {
-            let members: Vec<&Building> = buildings
-                .iter()
-                .filter(|b| b.community.as_ref() == Some(&c.code))
-                .collect();
-            if members.is_empty() {
-                continue;
-            }
-            let plan =
-                partition_community(c, &members, barriers, &PartitionOptions::default()).unwrap();
+    for data in [&with_roads, &without_roads] {
+        for (c, plan) in data
+            .communities
+            .iter()
+            .zip(plan_all(data, &PartitionOptions::default()))
+        {
             for g in &plan.grids {
                 let mut holders = HashSet::new();
                 for piece in &g.grid.boundary.0 {
