@@ -218,13 +218,13 @@ fn monaco_quartiers_partition_into_contiguous_grids_that_respect_barriers() {
 /// beside a grid of Monte-Carlo), with and without its roads as barriers.
 #[test]
 fn monaco_grids_are_one_piece_per_community_piece() {
-    use geo::{Area, Contains, InteriorPoint};
+    use geo::{Contains, InteriorPoint};
     let data = common::monaco();
-    let frame_area = |b: &Building| {
-        let lat = b.footprint.interior_point().map_or(43.7, |p| p.y());
-        let m_per_deg_lat = 111_132.0;
-        let m_per_deg_lon = 111_320.0 * lat.to_radians().cos();
-        b.footprint.unsigned_area() * m_per_deg_lat * m_per_deg_lon
+    // The importer's household estimate with 80% of the floor area usable.
+    let model = gridmap::import::HouseholdModel {
+        usable_ratio: 0.8,
+        dwelling_m2: 90.0,
+        ..Default::default()
     };
     let mut buildings: Vec<Building> = data
         .buildings
@@ -232,8 +232,8 @@ fn monaco_grids_are_one_piece_per_community_piece() {
         .map(|b| {
             let mut b = b.clone();
             if b.kind.is_residential() {
-                let floors = f64::from(b.floors.unwrap_or(3));
-                b.households = ((frame_area(&b) * floors * 0.8 / 90.0).round() as u32).max(1);
+                let floors = b.floors.unwrap_or_else(|| model.default_floors_for(b.kind));
+                b.households = model.households(&b.footprint, b.kind, floors);
             }
             b
         })
