@@ -6,6 +6,7 @@ use super::{Engine, Source};
 use crate::domain::{Audience, DutyStatus, LandClass, RoadClass};
 use crate::mvt::{LayerBuilder, TileFrame, TileGeometry, TileId, Value};
 use crate::partition::PartitionOptions;
+use crate::spatial::LocalFrame;
 use geo::InteriorPoint;
 use geo_types::{LineString, MultiPolygon, Polygon};
 use h3o::{LatLng, Resolution};
@@ -352,8 +353,11 @@ impl Engine {
         // Every cell meeting the tile lies within two edge lengths of it: count over that
         // wider box so that a cell cut by the tile's edge has the same count in every tile.
         let (min, max) = frame.query_box();
-        let reach_lat = 2.0 * resolution.edge_length_m() / 111_000.0;
-        let reach_lon = reach_lat / min[1].abs().max(max[1].abs()).min(85.0).to_radians().cos();
+        // Degrees of two edge lengths, at the tile's poleward latitude (the widest in lon).
+        let poleward = min[1].abs().max(max[1].abs()).min(85.0);
+        let reach_m = 2.0 * resolution.edge_length_m();
+        let reach = LocalFrame::new(0.0, poleward).to_lonlat(reach_m, reach_m);
+        let (reach_lon, reach_lat) = (reach.x, reach.y - poleward);
         let (min, max) = (
             [min[0] - reach_lon, min[1] - reach_lat],
             [max[0] + reach_lon, max[1] + reach_lat],
