@@ -12,6 +12,7 @@ use geo::{Area, BoundingRect, Centroid, Intersects};
 use geo_types::{Geometry, LineString};
 use gridmap::domain::*;
 use gridmap::partition::{GridFlag, PartitionOptions};
+use gridmap::service::job_stop::JobStop;
 use gridmap::service::rebalance::{self, Operation, RebalanceError};
 use gridmap::store::{LayerQuery, Store, StoreError};
 use std::collections::HashSet;
@@ -82,7 +83,7 @@ async fn rebalancing(store: Arc<dyn Store>) {
     let adjust = Operation::Adjust {
         communities: vec![target.code.clone()],
     };
-    let preview = rebalance::preview(store.as_ref(), &adjust, &options)
+    let preview = rebalance::preview(store.as_ref(), &adjust, &options, &JobStop::default())
         .await
         .unwrap();
     assert_eq!(preview.base_version, 1);
@@ -116,9 +117,16 @@ async fn rebalancing(store: Arc<dyn Store>) {
     ] {
         assert!(json.get(key).is_some(), "preview has {key}");
     }
-    let (_, v2) = rebalance::commit(store.as_ref(), &adjust, &options, 1, "规划员甲")
-        .await
-        .unwrap();
+    let (_, v2) = rebalance::commit(
+        store.as_ref(),
+        &adjust,
+        &options,
+        1,
+        "规划员甲",
+        &JobStop::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(v2, 2);
     check_tiling(store.as_ref(), &target).await;
     let after = community_buildings(store.as_ref(), &target.code).await;
@@ -128,9 +136,16 @@ async fn rebalancing(store: Arc<dyn Store>) {
     }
 
     // A second planner commits against version 1: refused, nothing written.
-    let err = rebalance::commit(store.as_ref(), &adjust, &options, 1, "规划员乙")
-        .await
-        .unwrap_err();
+    let err = rebalance::commit(
+        store.as_ref(),
+        &adjust,
+        &options,
+        1,
+        "规划员乙",
+        &JobStop::default(),
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(err, RebalanceError::Store(StoreError::Conflict { .. })),
         "{err}"
@@ -162,7 +177,7 @@ async fn rebalancing(store: Arc<dyn Store>) {
         .filter(|b| b.community.as_ref() != Some(&split_me.code))
         .map(|b| (b.id, b.grid))
         .collect();
-    let preview = rebalance::preview(store.as_ref(), &split, &options)
+    let preview = rebalance::preview(store.as_ref(), &split, &options, &JobStop::default())
         .await
         .unwrap();
     assert_eq!(preview.communities.features.len(), 2);
@@ -218,9 +233,16 @@ async fn rebalancing(store: Arc<dyn Store>) {
         marked > 0,
         "changed base grids say whether they are within the band"
     );
-    let (_, v3) = rebalance::commit(store.as_ref(), &split, &options, 2, "规划员甲")
-        .await
-        .unwrap();
+    let (_, v3) = rebalance::commit(
+        store.as_ref(),
+        &split,
+        &options,
+        2,
+        "规划员甲",
+        &JobStop::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(v3, 3);
     let communities = store.communities(&LayerQuery::default()).await.unwrap();
     let halves: Vec<&Community> = communities
@@ -271,13 +293,20 @@ async fn rebalancing(store: Arc<dyn Store>) {
         code: first.code.clone(),
         name: format!("{}{}", first.name, second.name),
     };
-    let preview = rebalance::preview(store.as_ref(), &merge, &options)
+    let preview = rebalance::preview(store.as_ref(), &merge, &options, &JobStop::default())
         .await
         .unwrap();
     assert!(preview.code_map.len() >= 2);
-    let (_, v4) = rebalance::commit(store.as_ref(), &merge, &options, 3, "规划员甲")
-        .await
-        .unwrap();
+    let (_, v4) = rebalance::commit(
+        store.as_ref(),
+        &merge,
+        &options,
+        3,
+        "规划员甲",
+        &JobStop::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(v4, 4);
     let communities = store.communities(&LayerQuery::default()).await.unwrap();
     assert!(!communities.iter().any(|c| c.code == second.code));
@@ -346,7 +375,7 @@ async fn rebalancing(store: Arc<dyn Store>) {
         names: vec![],
     };
     assert!(matches!(
-        rebalance::preview(store.as_ref(), &misses, &options).await,
+        rebalance::preview(store.as_ref(), &misses, &options, &JobStop::default()).await,
         Err(RebalanceError::BladeMisses(_))
     ));
     let now = communities
@@ -371,7 +400,7 @@ async fn rebalancing(store: Arc<dyn Store>) {
         ],
         names: vec![],
     };
-    let result = rebalance::preview(store.as_ref(), &taken, &options).await;
+    let result = rebalance::preview(store.as_ref(), &taken, &options, &JobStop::default()).await;
     assert!(
         matches!(result, Err(RebalanceError::CodeTaken { .. })),
         "{:?}",
@@ -384,7 +413,8 @@ async fn rebalancing(store: Arc<dyn Store>) {
             &Operation::Adjust {
                 communities: vec![unknown]
             },
-            &options
+            &options,
+            &JobStop::default()
         )
         .await,
         Err(RebalanceError::UnknownCommunity(_))
@@ -407,7 +437,8 @@ async fn rebalancing(store: Arc<dyn Store>) {
                 code: far_apart.0,
                 name: "x".into()
             },
-            &options
+            &options,
+            &JobStop::default()
         )
         .await,
         Err(RebalanceError::NotAdjacent(_))

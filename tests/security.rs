@@ -693,6 +693,7 @@ async fn expensive_jobs_stop(store: Arc<dyn Store>) {
     use gridmap::service::partition_job::{
         self, Commit, JobStop, JobStopped, PartitionJobError, Scope,
     };
+    use gridmap::service::rebalance::{self, Operation};
     use std::sync::atomic::Ordering;
     use std::time::{Duration, Instant};
     common::partitioned_district(store.as_ref(), 40_000, 7).await;
@@ -708,6 +709,52 @@ async fn expensive_jobs_stop(store: Arc<dyn Store>) {
         "{problem}"
     );
     assert_eq!(store.plan_head().await.unwrap(), head, "nothing written");
+    // Rebalance previews and commits stop the same way.
+    let communities: Vec<String> = store
+        .communities(&Default::default())
+        .await
+        .unwrap()
+        .iter()
+        .take(6)
+        .map(|c| c.code.to_string())
+        .collect();
+    for commit in [false, true] {
+        let (status, problem) = post(
+            &state,
+            "/api/rebalance",
+            &planner,
+            json!({"operation": "adjust", "communities": communities, "commit": commit,
+                   "base_version": head}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert!(
+            problem["detail"].as_str().unwrap().contains("time limit"),
+            "{problem}"
+        );
+    }
+    assert_eq!(store.plan_head().await.unwrap(), head, "nothing written");
+    state.set_job_time_limit(Duration::from_secs(600));
+    let (status, preview) = post(
+        &state,
+        "/api/rebalance",
+        &planner,
+        json!({"operation": "adjust", "communities": communities}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "within the limit: {preview}");
+    let adjust = Operation::Adjust {
+        communities: communities.iter().map(|c| c.parse().unwrap()).collect(),
+    };
+    let stop = JobStop::default();
+    let flag = stop.cancelled.clone();
+    let defaults = PartitionOptions::default();
+    let job = rebalance::preview(store.as_ref(), &adjust, &defaults, &stop);
+    let _ = tokio::time::timeout(Duration::from_millis(30), job).await;
+    assert!(
+        flag.load(Ordering::Relaxed),
+        "the dropped preview was told to stop"
+    );
 
     // The whole job, to know how long it takes.
     let options = PartitionOptions::default();

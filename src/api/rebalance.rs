@@ -11,6 +11,7 @@ use crate::domain::{CommunityCode, Role};
 use crate::features::ToFeature;
 use crate::partition::PartitionOptions;
 use crate::service::engine_sync;
+use crate::service::job_stop::JobStop;
 use crate::service::rebalance::{self, Operation, RebalanceError};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -42,6 +43,9 @@ impl From<RebalanceError> for ApiError {
             | RebalanceError::Duplicate { field, .. }
             | RebalanceError::TooMany { field, .. } => ApiError::invalid(field, e.to_string()),
             RebalanceError::Partition(p) => p.into(),
+            RebalanceError::Stopped(_) => ApiError::Unprocessable {
+                detail: e.to_string(),
+            },
         }
     }
 }
@@ -188,8 +192,9 @@ pub async fn rebalance(
         ..defaults
     };
     options.check()?;
+    let stop = JobStop::after(state.job_time_limit());
     if !request.commit {
-        let preview = rebalance::preview(state.store.as_ref(), &op, &options).await?;
+        let preview = rebalance::preview(state.store.as_ref(), &op, &options, &stop).await?;
         let version = preview.base_version;
         let mut body = serde_json::to_value(&preview).unwrap_or(Value::Null);
         body["committed"] = json!(false);
@@ -201,8 +206,15 @@ pub async fn rebalance(
             "a commit needs the plan version it was previewed against (or If-Match)",
         )
     })?;
-    let (preview, version) =
-        rebalance::commit(state.store.as_ref(), &op, &options, base, &caller.who).await?;
+    let (preview, version) = rebalance::commit(
+        state.store.as_ref(),
+        &op,
+        &options,
+        base,
+        &caller.who,
+        &stop,
+    )
+    .await?;
     engine_sync::reload_plan(state.store.as_ref(), &state.engine, &preview.commit.workers).await?;
     let mut body = serde_json::to_value(&preview).unwrap_or(Value::Null);
     body["committed"] = json!(true);

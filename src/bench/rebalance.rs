@@ -7,6 +7,7 @@ use crate::partition::{
     CommunityPlan, PartitionMetrics, PartitionOptions, Start, fewest_moves_bound,
     partition_community,
 };
+use crate::service::job_stop::JobStop;
 use crate::service::rebalance::{self, Operation, Preview};
 use crate::store::{LayerQuery, Store};
 use geo::{BoundingRect, Centroid, Intersects, MapCoords};
@@ -234,7 +235,7 @@ pub async fn run(
             names: Vec::new(),
         };
         let t = Instant::now();
-        if let Ok(p) = rebalance::preview(store, &split, &options).await {
+        if let Ok(p) = rebalance::preview(store, &split, &options, &JobStop::default()).await {
             let ms = t.elapsed().as_secs_f64() * 1e3;
             record(PreviewRun::of(
                 format!("split {} in two", c.code),
@@ -255,7 +256,7 @@ pub async fn run(
                 name: c.name.clone(),
             };
             let t = Instant::now();
-            if let Ok(p) = rebalance::preview(store, &merge, &options).await {
+            if let Ok(p) = rebalance::preview(store, &merge, &options, &JobStop::default()).await {
                 let ms = t.elapsed().as_secs_f64() * 1e3;
                 let operation = format!("merge {} + {}", c.code, other.code);
                 record(PreviewRun::of(operation, ms, &p, None));
@@ -294,7 +295,7 @@ pub async fn run(
                 communities: vec![c.code.clone()],
             };
             let t = Instant::now();
-            let result = rebalance::preview(store, &adjust, &options).await;
+            let result = rebalance::preview(store, &adjust, &options, &JobStop::default()).await;
             let ms = t.elapsed().as_secs_f64() * 1e3;
             store
                 .write(&write(original.clone()), None)

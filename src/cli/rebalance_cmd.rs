@@ -2,6 +2,7 @@
 
 use super::{CliResult, PlanAction, RebalanceAction, RebalanceArgs};
 use crate::partition::PartitionOptions;
+use crate::service::job_stop::JobStop;
 use crate::service::rebalance::{self, Operation, Preview};
 use crate::store::{self, LayerQuery, Store};
 use std::sync::Arc;
@@ -62,11 +63,18 @@ async fn execute(args: &RebalanceArgs, store: Arc<dyn Store>, op: Operation) -> 
             Some(v) => v,
             None => store.plan_head().await?,
         };
-        rebalance::commit(store.as_ref(), &op, &options, base, &args.author)
-            .await
-            .map(|(p, v)| (p, Some(v)))
+        rebalance::commit(
+            store.as_ref(),
+            &op,
+            &options,
+            base,
+            &args.author,
+            &JobStop::default(),
+        )
+        .await
+        .map(|(p, v)| (p, Some(v)))
     } else {
-        rebalance::preview(store.as_ref(), &op, &options)
+        rebalance::preview(store.as_ref(), &op, &options, &JobStop::default())
             .await
             .map(|p| (p, None))
     };

@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod dispatch;
 pub mod engine_sync;
+pub mod job_stop;
 pub mod partition_job;
 pub mod rebalance;
 pub mod staffing;

@@ -1,6 +1,7 @@
 //! Partitioning a scope (one community, a street, or everything) from the store, and
 //! committing the result in one transaction (or not, for a dry run).
 
+pub use super::job_stop::{JobStop, JobStopped};
 use crate::domain::{Building, BuildingId, Community, CommunityCode, StreetCode};
 use crate::partition::{
     CommunityPlan, GridMetrics, PartitionError, PartitionMetrics, PartitionOptions,
@@ -10,9 +11,7 @@ use crate::store::{GridReplacement, LayerQuery, Store, StoreError};
 use geo_types::LineString;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// What to partition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,45 +85,6 @@ struct Loaded {
     barriers: Vec<LineString<f64>>,
 }
 
-/// When a detached job gives up: its caller went away (the flag is set), or its time ran
-/// out. Checked between communities.
-#[derive(Debug, Clone, Default)]
-pub struct JobStop {
-    pub cancelled: Arc<AtomicBool>,
-    pub deadline: Option<Instant>,
-}
-
-impl JobStop {
-    /// A stop at `limit` from now.
-    pub fn after(limit: Duration) -> Self {
-        Self {
-            cancelled: Arc::default(),
-            deadline: Instant::now().checked_add(limit),
-        }
-    }
-
-    fn stop_now(&self) -> Option<JobStopped> {
-        if self.cancelled.load(Ordering::Relaxed) {
-            Some(JobStopped::Cancelled)
-        } else if self.deadline.is_some_and(|d| Instant::now() >= d) {
-            Some(JobStopped::TimeLimit)
-        } else {
-            None
-        }
-    }
-}
-
-/// Why a job stopped before its end; nothing was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum JobStopped {
-    #[error("its caller went away")]
-    Cancelled,
-    #[error(
-        "it ran past the time limit; partition a smaller scope, or raise serve's --job-time-limit-s"
-    )]
-    TimeLimit,
-}
-
 /// Runs a partition job; `progress` is told how many communities are done of how many.
 pub async fn run(
     store: &dyn Store,
@@ -150,34 +110,20 @@ pub async fn run_detached(
     commit: Commit,
     stop: JobStop,
 ) -> Result<PartitionReport, PartitionJobError> {
-    /// Sets the flag when the request's future is dropped before the job is done.
-    struct CancelOnDrop(Option<Arc<AtomicBool>>);
-    impl Drop for CancelOnDrop {
-        fn drop(&mut self) {
-            if let Some(flag) = &self.0 {
-                flag.store(true, Ordering::Relaxed);
-            }
-        }
-    }
-    let mut guard = CancelOnDrop(Some(stop.cancelled.clone()));
+    let guard = stop.cancel_on_drop();
     let started = Instant::now();
     let loaded = load(store, scope).await?;
     let options_copy = *options;
-    let joined = tokio::task::spawn_blocking(move || {
-        let plans = cut(&loaded, &options_copy, &stop, &|_, _| {});
-        (loaded, plans)
-    })
-    .await;
-    let (loaded, plans) = match joined {
-        Ok(done) => done,
-        // A blocking task is only cancelled when the runtime shuts down.
-        Err(e) if e.is_cancelled() => {
-            return Err(PartitionJobError::Stopped(JobStopped::Cancelled));
-        }
-        Err(e) => std::panic::resume_unwind(e.into_panic()),
-    };
+    let job_stop = stop.clone();
+    let (loaded, plans) = stop
+        .run_blocking(move || {
+            let plans = cut(&loaded, &options_copy, &job_stop, &|_, _| {});
+            (loaded, plans)
+        })
+        .await
+        .map_err(PartitionJobError::Stopped)?;
     let report = finish(store, scope, options, commit, loaded, plans?, started).await;
-    guard.0 = None; // done: nothing to cancel
+    guard.disarm();
     report
 }
 
@@ -230,9 +176,7 @@ fn cut(
     let total = loaded.communities.len();
     let mut plans = Vec::with_capacity(total);
     for (done, community) in loaded.communities.iter().enumerate() {
-        if let Some(why) = stop.stop_now() {
-            return Err(PartitionJobError::Stopped(why));
-        }
+        stop.check().map_err(PartitionJobError::Stopped)?;
         let members = by_community
             .get(&community.code)
             .map(Vec::as_slice)

@@ -31,6 +31,8 @@ pub enum Operation {
 pub enum RebalanceError {
     #[error("community {0} not found")]
     UnknownCommunity(CommunityCode),
+    #[error("the preview stopped before its end ({0}): nothing was written")]
+    Stopped(#[from] crate::service::job_stop::JobStopped),
     #[error("the split line does not cross community {0}")]
     BladeMisses(CommunityCode),
     #[error(

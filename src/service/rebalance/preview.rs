@@ -8,16 +8,21 @@ use crate::domain::*;
 use crate::partition::{
     CommunityPlan, Effort, PartitionError, PartitionOptions, Start, partition_community,
 };
+use crate::service::job_stop::JobStop;
 use crate::store::{LayerQuery, Store, StoreError};
 use geo_types::LineString;
 use std::collections::HashMap;
 
 /// Computes what `operation` would do, writing nothing.
+/// The partitioning runs on a blocking thread and gives up between communities when `stop`
+/// says so.
 pub async fn preview(
     store: &dyn Store,
     operation: &Operation,
     options: &PartitionOptions,
+    stop: &JobStop,
 ) -> Result<Preview, RebalanceError> {
+    let guard = stop.cancel_on_drop();
     operation.check()?;
     let base_version = store.plan_head().await?;
     let all_communities = store.communities(&LayerQuery::default()).await?;
@@ -71,7 +76,15 @@ pub async fn preview(
         effort,
         ..*options
     };
-    let plans = tokio::task::block_in_place(|| partition_side_by_side(&targets, &barriers, &keep))?;
+    let job_stop = stop.clone();
+    let (targets, plans) = stop
+        .run_blocking(move || {
+            let plans = partition_side_by_side(&targets, &barriers, &keep, &job_stop);
+            (targets, plans)
+        })
+        .await
+        .map_err(RebalanceError::Stopped)?;
+    let plans = plans?;
     let workers = store.workers(&LayerQuery::default()).await?;
     let before = Before {
         base_version,
@@ -79,35 +92,44 @@ pub async fn preview(
         grid_of: &grid_of,
         workers: &workers,
     };
+    guard.disarm();
     Ok(compare(&before, targets, plans, options, operation))
 }
 
-/// Partitions the target communities side by side, one thread each (the pieces of a split).
+/// Partitions the target communities side by side, as many at a time as there are cores
+/// (the pieces of a split run together), checking `stop` before each batch.
 fn partition_side_by_side(
     targets: &Targets,
     barriers: &[LineString<f64>],
     options: &PartitionOptions,
-) -> Result<Vec<CommunityPlan>, PartitionError> {
-    std::thread::scope(|scope| {
-        let running: Vec<_> = targets
-            .communities
-            .iter()
-            .zip(&targets.buildings)
-            .map(|(c, b)| {
-                scope.spawn(move || {
-                    let refs: Vec<&Building> = b.iter().collect();
-                    partition_community(c, &refs, barriers, options)
+    stop: &JobStop,
+) -> Result<Vec<CommunityPlan>, RebalanceError> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let jobs: Vec<_> = targets.communities.iter().zip(&targets.buildings).collect();
+    let mut plans = Vec::with_capacity(jobs.len());
+    for batch in jobs.chunks(cores) {
+        stop.check().map_err(RebalanceError::Stopped)?;
+        let done: Result<Vec<CommunityPlan>, PartitionError> = std::thread::scope(|scope| {
+            let running: Vec<_> = batch
+                .iter()
+                .map(|&(c, b)| {
+                    scope.spawn(move || {
+                        let refs: Vec<&Building> = b.iter().collect();
+                        partition_community(c, &refs, barriers, options)
+                    })
                 })
-            })
-            .collect();
-        running
-            .into_iter()
-            .map(|t| {
-                t.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+                .collect();
+            running
+                .into_iter()
+                .map(|t| {
+                    t.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        plans.extend(done?);
+    }
+    Ok(plans)
 }
 
 /// Recomputes the change and commits it as a new plan version, unless a community it
@@ -118,6 +140,7 @@ pub async fn commit(
     options: &PartitionOptions,
     base_version: u64,
     author: &str,
+    stop: &JobStop,
 ) -> Result<(Preview, u64), RebalanceError> {
     operation.check()?;
     // A stale preview is a conflict before anything else (the operation may not even
@@ -150,7 +173,7 @@ pub async fn commit(
             }));
         }
     }
-    let mut preview = preview(store, operation, options).await?;
+    let mut preview = preview(store, operation, options, stop).await?;
     preview.commit.base_version = base_version;
     preview.commit.author = author.to_string();
     let version = store.commit_plan(&preview.commit).await?;
