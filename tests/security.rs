@@ -617,6 +617,7 @@ async fn silent_connections_cannot_starve_the_server() {
     let limits = ServerLimits {
         max_connections: 6_000,
         header_read_timeout: header_timeout,
+        ..ServerLimits::default()
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(serve(listener, app(state), limits, async {
@@ -807,3 +808,91 @@ async fn expensive_jobs_stop(store: Arc<dyn Store>) {
 }
 
 both_stores!(expensive_jobs, expensive_jobs_stop);
+
+/// Requests too malformed to reach the router get problem+json answers like every other
+/// refusal (hyper wrote 414, 431 and 400 with empty bodies): a URI over 64 KiB, more headers
+/// than allowed, a header past the buffer, a request line that is not HTTP — also after a
+/// good request on the same keep-alive connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_get_problems() {
+    use gridmap::api::{ServerLimits, app, serve};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::{TcpListener, TcpStream};
+    let (_dir, store) = common::fresh_gpkg().await;
+    let state = AppState::load(store).await.unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve(
+        listener,
+        app(state),
+        ServerLimits::default(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let health = b"GET /api/health HTTP/1.1\r\nHost: t\r\n\r\n".to_vec();
+    let many_headers: Vec<u8> = (0..150)
+        .flat_map(|i| format!("X-{i}: v\r\n").into_bytes())
+        .collect();
+    let cases: Vec<(u16, Vec<u8>)> = vec![
+        (
+            414,
+            [
+                b"GET /api/health?x=".as_slice(),
+                &[b'a'; 70_000],
+                b" HTTP/1.1\r\nHost: t\r\n\r\n",
+            ]
+            .concat(),
+        ),
+        (
+            431,
+            [
+                b"GET /api/health HTTP/1.1\r\nHost: t\r\n".as_slice(),
+                &many_headers,
+                b"\r\n",
+            ]
+            .concat(),
+        ),
+        (
+            431,
+            [
+                b"GET /api/health HTTP/1.1\r\nHost: t\r\nX: ".as_slice(),
+                &[b'a'; 500_000],
+                b"\r\n\r\n",
+            ]
+            .concat(),
+        ),
+        (400, b"BL\0AH / HTTP/1.1\r\n\r\n".to_vec()),
+    ];
+    for (status, request) in cases {
+        for after_a_good_one in [false, true] {
+            let mut stream = TcpStream::connect(address).await.unwrap();
+            if after_a_good_one {
+                stream.write_all(&health).await.unwrap();
+                let mut first = vec![0u8; 4096];
+                let n = stream.read(&mut first).await.unwrap();
+                assert!(first[..n].starts_with(b"HTTP/1.1 200"));
+            }
+            // The server may close before reading all of a huge request.
+            let _ = stream.write_all(&request).await;
+            let mut answer = Vec::new();
+            let _ = stream.read_to_end(&mut answer).await;
+            let text = String::from_utf8_lossy(&answer);
+            assert!(
+                text.starts_with(&format!("HTTP/1.1 {status} ")),
+                "{status} (after a good request: {after_a_good_one}): {text}"
+            );
+            assert!(
+                text.contains("content-type: application/problem+json"),
+                "{text}"
+            );
+            let body = text.split("\r\n\r\n").nth(1).unwrap();
+            let problem: Value = serde_json::from_str(body).unwrap();
+            assert_eq!(problem["status"], status, "{problem}");
+            assert!(!problem["detail"].as_str().unwrap().is_empty());
+        }
+    }
+    let _ = stop.send(());
+    server.await.unwrap();
+}

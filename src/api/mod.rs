@@ -6,6 +6,7 @@ mod config;
 mod dispatch;
 mod health;
 mod layers;
+mod malformed_requests;
 mod metrics;
 mod openapi;
 mod partition;

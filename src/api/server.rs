@@ -1,7 +1,9 @@
 //! The HTTP server around the router: a bounded number of connections and a bounded time
 //! to send a request's headers, so that slow or idle clients (connections opened and left
-//! silent) cannot hold the server's file descriptors and starve everyone else.
+//! silent) cannot hold the server's file descriptors and starve everyone else; requests too
+//! malformed to reach the router still get problem+json answers.
 
+use super::malformed_requests::ProblemOnMalformed;
 use axum::Router;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -20,15 +22,22 @@ pub struct ServerLimits {
     pub max_connections: usize,
     /// Time a connection has to send a request's headers before it is closed.
     pub header_read_timeout: Duration,
+    /// Largest request head (request line and headers) in bytes; larger is 431.
+    pub max_header_bytes: usize,
 }
+
+/// The default [`ServerLimits::max_header_bytes`]: room for hyper's longest URI (64 KiB,
+/// longer is 414) and a few KiB of headers.
+pub const MAX_HEADER_BYTES: usize = 96 * 1024;
 
 impl Default for ServerLimits {
     /// Three quarters of the process's open-file limit (the rest stays for the store and
-    /// the system), at most 50,000; ten seconds for headers.
+    /// the system), at most 50,000; ten seconds for headers; a head of 96 KiB.
     fn default() -> Self {
         Self {
             max_connections: (open_file_limit().unwrap_or(1024) * 3 / 4).clamp(64, 50_000),
             header_read_timeout: Duration::from_secs(10),
+            max_header_bytes: MAX_HEADER_BYTES,
         }
     }
 }
@@ -75,8 +84,9 @@ pub async fn serve(
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_read_timeout)
+            .max_header_size(limits.max_header_bytes)
             .serve_connection(
-                TokioIo::new(stream),
+                TokioIo::new(ProblemOnMalformed::new(stream)),
                 TowerToHyperService::new(router.clone()),
             );
         let connection = graceful.watch(connection);

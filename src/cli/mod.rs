@@ -71,6 +71,13 @@ pub enum Command {
         /// and the request gets a problem, nothing written.
         #[arg(long, env = "GRIDMAP_JOB_TIME_LIMIT_S", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
         job_time_limit_s: u64,
+        /// Connections served at once (more wait in the listen queue); default: three
+        /// quarters of the open-file limit.
+        #[arg(long, env = "GRIDMAP_MAX_CONNECTIONS", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        max_connections: Option<u64>,
+        /// Seconds a connection has to send a request's headers before it is closed.
+        #[arg(long, env = "GRIDMAP_HEADER_TIMEOUT_S", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3_600))]
+        header_timeout_s: u64,
     },
     /// Import a GeoJSON, OSM PBF or CSV roster file, all or nothing.
     Import {
@@ -405,13 +412,24 @@ pub async fn run(cli: Cli) -> CliResult {
             no_demo,
             categories,
             job_time_limit_s,
+            max_connections,
+            header_timeout_s,
         } => {
+            let defaults = crate::api::ServerLimits::default();
+            let limits = crate::api::ServerLimits {
+                max_connections: max_connections
+                    .and_then(|m| usize::try_from(m).ok())
+                    .unwrap_or(defaults.max_connections),
+                header_read_timeout: std::time::Duration::from_secs(header_timeout_s),
+                ..defaults
+            };
             serve_cmd::run(
                 &db.database,
                 &addr,
                 !no_demo,
                 categories.as_deref(),
                 std::time::Duration::from_secs(job_time_limit_s),
+                limits,
             )
             .await
         }

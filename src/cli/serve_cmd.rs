@@ -11,6 +11,7 @@ pub async fn run(
     demo: bool,
     categories: Option<&std::path::Path>,
     job_time_limit: std::time::Duration,
+    limits: ServerLimits,
 ) -> CliResult {
     let taxonomy = match categories {
         None => Taxonomy::default(),
@@ -33,14 +34,9 @@ pub async fn run(
     state.set_job_time_limit(job_time_limit);
     tracing::info!(store = ?store.kind(), %database, "serving on http://{local}/");
     println!("gridmap serving on http://{local}/ (store: {database})");
-    serve(
-        listener,
-        app(state.clone()),
-        ServerLimits::default(),
-        async {
-            let _ = tokio::signal::ctrl_c().await;
-        },
-    )
+    serve(listener, app(state.clone()), limits, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
     .await;
     state.flush_positions().await?;
     store.close().await;
