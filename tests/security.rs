@@ -896,3 +896,126 @@ async fn malformed_requests_get_problems() {
     let _ = stop.send(());
     server.await.unwrap();
 }
+
+/// A client opening 10,000 connections one after another and leaving them silent.
+const SILENT_CLIENT_PY: &str = r#"
+import json, select, socket, sys, time
+address, count, wait_s = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+host, port = address.rsplit(":", 1)
+held = []
+for _ in range(count):
+    held.append(socket.create_connection((host, int(port)), timeout=60))
+print("opened", flush=True)
+started, closed, slowest = time.monotonic(), 0, 0.0
+open_ = {s.fileno(): s for s in held}
+poll = select.poll()
+for fd in open_:
+    poll.register(fd, select.POLLIN)
+while open_ and time.monotonic() - started < wait_s:
+    for fd, _ in poll.poll(200):
+        poll.unregister(fd)
+        data = open_[fd].recv(4096)
+        if data == b"" or data.startswith(b"HTTP/1.1 408"):
+            closed += 1
+            slowest = time.monotonic() - started
+            open_.pop(fd).close()
+print(json.dumps({"closed": closed, "slowest_s": slowest}), flush=True)
+"#;
+
+/// 20,000 connections opened one after another and left silent (no token needed; they once
+/// exhausted the server's descriptors until health stopped answering) are all closed by the
+/// server (at its default connection limit, three quarters of the open-file limit, the rest
+/// wait to be accepted), health answers throughout, and the server's descriptors return to
+/// their baseline. Two client processes hold 10,000 each (one process may hold 20,000
+/// descriptors at most here); the server is the real binary.
+#[test]
+fn twenty_thousand_silent_connections_are_all_closed() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("empty.gpkg");
+    /// Stops the server however the test ends.
+    struct Server(std::process::Child);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            self.0.kill().ok();
+            self.0.wait().ok();
+        }
+    }
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_gridmap"))
+            .args(["serve", "--no-demo", "--addr", "127.0.0.1:0"])
+            .args([
+                "--header-timeout-s",
+                "2",
+                "--database",
+                db.to_str().unwrap(),
+            ])
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("serve exited early").unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    let descriptors = || {
+        std::fs::read_dir(format!("/proc/{}/fd", server.0.id()))
+            .unwrap()
+            .count()
+    };
+    let health = || {
+        let started = Instant::now();
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream
+            .write_all(b"GET /api/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        started.elapsed()
+    };
+    health();
+    let baseline = descriptors();
+    let wait_s = "60";
+    let clients: Vec<_> = (0..2)
+        .map(|_| {
+            let mut client = Command::new("python3")
+                .args(["-c", SILENT_CLIENT_PY, &address, "10000", wait_s])
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("python3 runs the second client");
+            let mut out = BufReader::new(client.stdout.take().unwrap()).lines();
+            assert_eq!(out.next().unwrap().unwrap(), "opened");
+            (client, out)
+        })
+        .collect();
+    // All 20,000 are open; health still answers (its connection waits at most one header
+    // timeout for a slot).
+    let during = health();
+    assert!(during < Duration::from_secs(5), "health took {during:?}");
+    let mut closed = 0;
+    for (mut client, mut out) in clients {
+        let report: Value = serde_json::from_str(&out.next().unwrap().unwrap()).unwrap();
+        client.wait().unwrap();
+        eprintln!("client: {report}, health while all were open: {during:?}");
+        closed += report["closed"].as_u64().unwrap();
+    }
+    assert_eq!(
+        closed, 20_000,
+        "every silent connection closed by the server"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let after = descriptors();
+    health();
+    drop(server);
+    assert!(
+        after <= baseline + 10,
+        "server descriptors {after}, baseline {baseline}"
+    );
+}
