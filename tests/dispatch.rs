@@ -494,7 +494,8 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
         &[],
     )
     .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Well-formed, but no such worker: unprocessable, naming the field.
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["invalid-params"][0]["name"], json!("worker"));
     let (status, _) = call(
         &state,

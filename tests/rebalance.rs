@@ -574,7 +574,8 @@ async fn rebalancing_over_http(store: Arc<dyn Store>) {
                      "line": {"type": "LineString", "coordinates": [[0.0, 0.0], [0.1, 0.1]]}});
     let (status, _, problem) =
         call(&state, "POST", "/api/rebalance", &planner, Some(far), &[]).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A well-formed line that misses the community: unprocessable, naming the field.
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["invalid-params"][0]["name"], json!("line"));
     let unknown = json!({"operation": "adjust", "communities": ["150602999999"]});
     let (status, _, _) = call(

@@ -41,7 +41,7 @@ impl From<DispatchError> for ApiError {
             DispatchError::UnknownIncident(_) => ApiError::NotFound {
                 what: e.to_string().replace(" not found", ""),
             },
-            DispatchError::UnknownWorker(_) => ApiError::invalid("worker", e.to_string()),
+            DispatchError::UnknownWorker(_) => ApiError::unfit("worker", e.to_string()),
             DispatchError::IllegalTransition { .. } | DispatchError::NoWorker(_) => {
                 ApiError::Conflict {
                     detail: e.to_string(),

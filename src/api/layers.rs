@@ -16,10 +16,31 @@ use std::collections::HashMap;
 pub const DEFAULT_LIMIT: u32 = 10_000;
 pub const MAX_LIMIT: u32 = 50_000;
 
+/// A bbox as the server takes it, and as the OpenAPI document states it: four
+/// comma-separated plain decimals within ±180 (lon) and ±90 (lat). That the minimum does
+/// not exceed the maximum is checked after it.
+pub const BBOX_PATTERN: &str = concat!(
+    "^ *-?(180(\\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\\.[0-9]+)?) *,",
+    " *-?(90(\\.0+)?|[1-8]?[0-9](\\.[0-9]+)?) *,",
+    " *-?(180(\\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\\.[0-9]+)?) *,",
+    " *-?(90(\\.0+)?|[1-8]?[0-9](\\.[0-9]+)?) *$"
+);
+
+static BBOX_GRAMMAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    // A constant pattern: the unit tests compile it.
+    regex::Regex::new(BBOX_PATTERN).expect("the bbox pattern compiles")
+});
+
 pub fn parse_bbox(value: &str) -> Result<Rect<f64>, ApiError> {
+    if !BBOX_GRAMMAR.is_match(value) {
+        return Err(ApiError::invalid(
+            "bbox",
+            "must be four plain decimals minLon,minLat,maxLon,maxLat within ±180 and ±90",
+        ));
+    }
     let parts: Vec<f64> = value
         .split(',')
-        .map(|p| p.trim().parse::<f64>())
+        .map(|p| p.trim_matches(' ').parse::<f64>())
         .collect::<Result<_, _>>()
         .map_err(|_| {
             ApiError::invalid("bbox", "must be four numbers: minLon,minLat,maxLon,maxLat")

@@ -16,6 +16,7 @@ mod rebalance;
 mod server;
 mod tiles;
 mod web;
+mod whole_number;
 
 pub use auth::{Caller, Credential};
 pub use dispatch::{PUBLIC_H3_MAX_RESOLUTION, PUBLIC_MIN_CELL_COUNT};

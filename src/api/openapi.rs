@@ -1,24 +1,148 @@
 //! The OpenAPI 3.1 description of the API, served at `/api/openapi.json`.
 
+use super::AppState;
+use super::layers::BBOX_PATTERN;
+use crate::domain::{Lines, StationKind, Taxonomy};
+use crate::engine::TileLayer;
 use crate::features::Layer;
+use crate::mvt::MAX_ZOOM;
+use crate::partition::{TARGET_RANGE, TOLERANCE_RANGE};
+use crate::service::dispatch::MAX_TEXT_CHARS;
+use crate::service::rebalance::{MAX_COMMUNITIES, MAX_NAME_CHARS};
 use axum::Json;
+use axum::extract::State;
 use serde_json::{Value, json};
 
 /// `GET /api/openapi.json`.
-pub async fn openapi() -> Json<Value> {
-    Json(document())
+pub async fn openapi(State(state): State<AppState>) -> Json<Value> {
+    Json(document(&state.taxonomy))
 }
 
-/// The OpenAPI document.
-pub fn document() -> Value {
+/// The coordinate systems a point may be given in.
+const CRS_NAMES: [&str; 4] = ["wgs84", "cgcs2000", "gcj02", "bd09"];
+
+fn lon() -> Value {
+    json!({"type": "number", "minimum": -180, "maximum": 180})
+}
+
+fn lat() -> Value {
+    json!({"type": "number", "minimum": -90, "maximum": 90})
+}
+
+fn crs() -> Value {
+    json!({"type": "string", "enum": CRS_NAMES, "default": "wgs84", "description": "GCJ-02 and BD-09 are converted to WGS84"})
+}
+
+fn digits(count: usize) -> Value {
+    json!({"type": "string", "pattern": format!("^[0-9]{{{count}}}$")})
+}
+
+/// Free text as the server takes it (`domain::check_text`): at most `max_chars`
+/// characters, no control characters (beyond line breaks and tabs where `lines` is Multi).
+fn text(max_chars: usize, lines: Lines, required: bool) -> Value {
+    let pattern = match lines {
+        Lines::Multi => "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$",
+        Lines::Single => "^[^\\u0000-\\u001F\\u007F-\\u009F]*$",
+    };
+    json!({"type": "string", "minLength": usize::from(required), "maxLength": max_chars, "pattern": pattern})
+}
+
+/// `schema` or `null`: an optional body field may be sent as null (taken as absent).
+fn nullable(schema: Value) -> Value {
+    json!({"anyOf": [schema, {"type": "null"}]})
+}
+
+fn time() -> Value {
+    json!({"type": "string", "format": "date-time"})
+}
+
+fn query(name: &str, schema: Value, required: bool) -> Value {
+    json!({"name": name, "in": "query", "required": required, "schema": schema})
+}
+
+fn path(name: &str, schema: Value) -> Value {
+    json!({"name": name, "in": "path", "required": true, "schema": schema})
+}
+
+/// A JSON request body of `schema`.
+fn body(schema: Value) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": schema}}})
+}
+
+/// The `lon`, `lat` and `crs` query parameters of a point.
+fn point_query() -> [Value; 3] {
+    [
+        query("lon", lon(), true),
+        query("lat", lat(), true),
+        query("crs", crs(), false),
+    ]
+}
+
+/// The OpenAPI document; incident categories are those `taxonomy` knows.
+pub fn document(taxonomy: &Taxonomy) -> Value {
     let layers: Vec<&str> = Layer::ALL.iter().map(|l| l.as_str()).collect();
+    let tile_layers: Vec<&str> = TileLayer::ALL.iter().map(|l| l.as_str()).collect();
+    let categories: Vec<&str> = taxonomy
+        .categories()
+        .iter()
+        .flat_map(|c| [c.name.as_str(), c.en.as_str()])
+        .collect();
+    let station_kinds: Vec<&str> = StationKind::ALL.iter().map(|k| k.as_str()).collect();
     let problem = json!({"$ref": "#/components/responses/Problem"});
+    let community = digits(12);
+    let name = text(MAX_NAME_CHARS, Lines::Single, false);
+    let target = json!({"type": "integer", "minimum": TARGET_RANGE.start(), "maximum": TARGET_RANGE.end(), "default": 300});
+    let tolerance = json!({"type": "number", "minimum": TOLERANCE_RANGE.start(), "maximum": TOLERANCE_RANGE.end(), "default": 0.1});
+    let version = json!({"type": "integer", "minimum": 1});
+    let community_list = |min_items: usize| json!({"type": "array", "items": community, "minItems": min_items, "maxItems": MAX_COMMUNITIES, "uniqueItems": true});
+    let strings = json!({"type": "array", "items": {"type": "string"}});
+    // Every operation takes every field; those it does not use are only type-checked.
+    let rebalance_common = json!({
+        "communities": nullable(strings.clone()), "community": nullable(json!({"type": "string"})),
+        "line": {}, "codes": nullable(strings.clone()), "names": nullable(strings.clone()),
+        "code": nullable(json!({"type": "string"})), "name": nullable(json!({"type": "string"})),
+        "target": nullable(target.clone()), "tolerance": nullable(tolerance.clone()),
+        "commit": {"type": "boolean", "default": false},
+        "base_version": nullable(json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}))
+    });
+    let rebalance_variant = |operation: &str, required: &[&str], properties: Value| {
+        let mut all = rebalance_common.clone();
+        if let (Some(map), Value::Object(more)) = (all.as_object_mut(), properties) {
+            map.extend(more);
+            map.insert("operation".into(), json!({"const": operation}));
+        }
+        let mut required: Vec<&str> = required.to_vec();
+        required.push("operation");
+        json!({"type": "object", "additionalProperties": false, "required": required, "properties": all})
+    };
+    let partition_common = json!({
+        "target": nullable(target.clone()), "tolerance": nullable(tolerance.clone()),
+        "seed": nullable(json!({"type": "integer", "minimum": 0, "maximum": u64::MAX})),
+        "dry_run": {"type": "boolean", "default": false},
+        "keep_existing": {"type": "boolean", "default": false, "description": "start from the current grids: those within tolerance keep their buildings and codes"}
+    });
+    // Exactly one scope: the others absent or null (`all` false).
+    let partition_variant = |scope: &str| {
+        let mut all = partition_common.clone();
+        if let Some(map) = all.as_object_mut() {
+            map.insert("community".into(), json!({"type": "null"}));
+            map.insert("street".into(), json!({"type": "null"}));
+            map.insert("all".into(), json!({"const": false}));
+            let chosen = match scope {
+                "community" => digits(12),
+                "street" => digits(9),
+                _ => json!({"const": true}),
+            };
+            map.insert(scope.into(), chosen);
+        }
+        json!({"type": "object", "additionalProperties": false, "required": [scope], "properties": all})
+    };
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "gridmap API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "City grid governance (网格化服务管理): districts, streets, communities, grids, buildings, stations, workers and incidents as GeoJSON (RFC 7946, WGS84 lon/lat). Errors are RFC 7807 problem+json naming the field at fault. Without a token only public layers and attributes are served; internal layers (buildings, workers, incidents) need a dispatcher, planner or admin bearer token (`gridmap token create`)."
+            "description": "City grid governance (网格化服务管理): districts, streets, communities, grids, buildings, stations, workers and incidents as GeoJSON (RFC 7946, WGS84 lon/lat). Errors are RFC 7807 problem+json naming the field at fault: 400 for a value the schema refuses, 422 for a well-formed request the data cannot take (a split line that misses the community, a code already taken, a worker that does not exist). Without a token only public layers and attributes are served; internal layers (buildings, workers, incidents) need a dispatcher, planner or admin bearer token (`gridmap token create`). Any operation may also answer 405 (another method), 413 (a body over 16 MiB), 414, 431 or 400 (a request too malformed to route), all problem+json."
         },
         "servers": [{"url": "/"}],
         "components": {
@@ -54,170 +178,182 @@ pub fn document() -> Value {
         "paths": {
             "/api/health": {"get": {
                 "summary": "Store kind, version and row counts per layer",
-                "responses": {"200": {"description": "healthy", "content": {"application/json": {}}}, "500": problem}
+                "responses": {"200": {"description": "healthy", "content": {"application/json": {"schema": {"type": "object", "required": ["status", "store", "version", "counts"]}}}}, "500": problem}
             }},
             "/api/ready": {"get": {
                 "summary": "Readiness: 200 once the store answers",
-                "responses": {"200": {"description": "ready"}, "500": problem}
+                "responses": {"200": {"description": "ready", "content": {"application/json": {}}}, "500": problem}
             }},
             "/api/config": {"get": {
                 "summary": "What the web app needs first: households per base grid (`target_households`), `tolerance`, the band of households `within_band` (low, high) and the `extent` of the store's data ([minLon, minLat, maxLon, maxLat], null when empty)",
-                "responses": {"200": {"description": "the configuration", "content": {"application/json": {}}}}
+                "responses": {"200": {"description": "the configuration", "content": {"application/json": {"schema": {"type": "object", "required": ["target_households", "tolerance", "within_band", "extent"]}}}}, "500": problem}
             }},
             "/api/{layer}": {"get": {
                 "summary": "Features of a layer as GeoJSON, filtered and paginated",
-                "description": "Public layers: districts, streets, communities, grids (without household figures), roads, stations. Internal layers (token of role dispatcher or above): buildings, workers, incidents.",
+                "description": "Public layers: districts, streets, communities, grids (without household figures), roads, stations. Internal layers (token of role dispatcher or above): buildings, workers, incidents. Parameters other than these four are refused (400). A `bbox` whose minimum exceeds its maximum is 400 as well (not expressible in the schema).",
                 "parameters": [
-                    {"name": "layer", "in": "path", "required": true, "schema": {"type": "string", "enum": layers}},
-                    {"name": "bbox", "in": "query", "schema": {"type": "string"}, "example": "109.95,39.80,110.00,39.84", "description": "minLon,minLat,maxLon,maxLat (WGS84): features whose bounding box intersects it"},
+                    path("layer", json!({"type": "string", "enum": layers})),
+                    {"name": "bbox", "in": "query", "schema": {"type": "string", "pattern": BBOX_PATTERN}, "example": "109.95,39.80,110.00,39.84", "description": "minLon,minLat,maxLon,maxLat (WGS84): features whose bounding box intersects it"},
                     {"name": "code", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{1,15}$"}, "description": "code prefix: a district (6), street (9), community (12) or grid (15) code; buildings and stations filter by their community"},
-                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": super::layers::MAX_LIMIT, "default": super::layers::DEFAULT_LIMIT}},
-                    {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}}
+                    query("limit", json!({"type": "integer", "minimum": 1, "maximum": super::layers::MAX_LIMIT, "default": super::layers::DEFAULT_LIMIT}), false),
+                    query("offset", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX, "default": 0}), false)
                 ],
                 "responses": {
                     "200": {"description": "a page of features; `links` has the next page when full", "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}},
-                    "400": problem, "401": problem, "403": problem, "404": problem
+                    "400": problem, "401": problem, "403": problem, "404": problem, "500": problem
                 }
             }},
             "/api/partition": {"post": {
                 "summary": "Partition a community, a street or all communities into base grids (planner role)",
-                "description": "Body: exactly one of `community` (12 digits), `street` (9 digits) or `all: true`; optional `target` (households per grid, default 300), `tolerance` (default 0.1), `seed`, `dry_run`. A dry run writes nothing and returns the grids as GeoJSON under `grids`; a commit replaces the grids of the scope in one transaction and records the run.",
+                "description": "Exactly one of `community` (12 digits), `street` (9 digits) or `all: true`; optional `target`, `tolerance`, `seed`, `dry_run`, `keep_existing`. A dry run writes nothing and returns the grids as GeoJSON under `grids`; a commit replaces the grids of the scope in one transaction and records the run. Past the server's job time limit, or when the client goes away, the job stops and nothing is written (422).",
                 "security": [{"bearer": []}],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {
-                    "community": {"type": "string", "pattern": "^[0-9]{12}$"}, "street": {"type": "string", "pattern": "^[0-9]{9}$"}, "all": {"type": "boolean"},
-                    "target": {"type": "integer", "minimum": 1}, "tolerance": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1}, "seed": {"type": "integer"}, "dry_run": {"type": "boolean"}, "keep_existing": {"type": "boolean", "description": "start from the current grids: those within tolerance keep their buildings and codes"}}}}}},
-                "responses": {"200": {"description": "metrics (and grids for a dry run)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "422": problem}
+                "requestBody": body(json!({"oneOf": [
+                    partition_variant("community"),
+                    partition_variant("street"),
+                    partition_variant("all")
+                ]})),
+                "responses": {"200": {"description": "metrics (and grids for a dry run)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "422": problem, "500": problem}
             }},
             "/api/rebalance": {"post": {
                 "summary": "Preview or commit a split, merge or adjustment of communities and grids (planner role)",
-                "description": "operation adjust {communities}, split {community, line (GeoJSON LineString or Polygon), codes, names}, merge {communities, code, name}. Without `commit` nothing is written and the preview (moved, code_map, retired, grids, communities, totals, affected_workers, metrics) comes with ETag \"v{base}\". With `commit: true` give `base_version` (or If-Match): a community changed since is 409.",
+                "description": "operation adjust {communities}, split {community, line (GeoJSON LineString or Polygon, or a Feature of one), codes, names}, merge {communities, code, name}. Without `commit` nothing is written and the preview (moved, code_map, retired, grids, communities, totals, affected_workers, metrics) comes with ETag \"v{base}\". With `commit: true` give `base_version` (or If-Match): a version other than the current one of every touched community is 409. A line that misses the community, codes that do not match the pieces or are taken, communities that are not adjacent: 422 naming the field.",
                 "security": [{"bearer": []}],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["operation"], "properties": {
-                    "operation": {"type": "string", "enum": ["adjust", "split", "merge"]}, "communities": {"type": "array", "items": {"type": "string"}}, "community": {"type": "string"},
-                    "line": {"type": "object", "description": "GeoJSON geometry or Feature"}, "codes": {"type": "array", "items": {"type": "string"}}, "names": {"type": "array", "items": {"type": "string"}},
-                    "code": {"type": "string"}, "name": {"type": "string"}, "target": {"type": "integer"}, "tolerance": {"type": "number"}, "commit": {"type": "boolean"}, "base_version": {"type": "integer"}}}}}},
-                "responses": {"200": {"description": "the preview (and `version` when committed)"}, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "422": problem}
+                "parameters": [{"name": "If-Match", "in": "header", "schema": {"type": "string", "pattern": "^(W/)?\"v[0-9]{1,19}\"$"}, "description": "the plan version previewed against, as its ETag"}],
+                "requestBody": body(json!({"oneOf": [
+                    rebalance_variant("adjust", &["communities"], json!({"communities": community_list(1)})),
+                    rebalance_variant("split", &["community", "line", "codes"], json!({
+                        "community": community,
+                        "line": {"type": "object", "required": ["type"], "description": "a GeoJSON LineString, MultiLineString, Polygon or MultiPolygon geometry, or a Feature of one"},
+                        "codes": community_list(1),
+                        "names": nullable(json!({"type": "array", "items": name}))
+                    })),
+                    rebalance_variant("merge", &["communities"], json!({"communities": community_list(2), "code": nullable(community.clone()), "name": nullable(name.clone())}))
+                ]})),
+                "responses": {"200": {"description": "the preview (and `version` when committed)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "422": problem, "500": problem}
             }},
-            "/api/plan/versions": {"get": {"summary": "Plan versions, newest first (planner role)", "security": [{"bearer": []}], "responses": {"200": {"description": "`head` and `versions`"}, "401": problem, "403": problem}}},
-            "/api/plan/versions/{version}": {"get": {"summary": "The communities and grids as a version left them", "security": [{"bearer": []}], "parameters": [{"name": "version", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}], "responses": {"200": {"description": "GeoJSON"}, "400": problem, "401": problem, "403": problem, "404": problem}}},
-            "/api/plan/versions/{version}/restore": {"post": {"summary": "Restore a version's plan as a new version (base_version or If-Match required)", "security": [{"bearer": []}], "parameters": [{"name": "version", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}], "responses": {"200": {"description": "the new version"}, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem}}},
-            "/api/plan/diff": {"get": {"summary": "Grids added, removed or changed between two versions", "security": [{"bearer": []}], "parameters": [{"name": "from", "in": "query", "required": true, "schema": {"type": "integer"}}, {"name": "to", "in": "query", "schema": {"type": "integer"}}], "responses": {"200": {"description": "GeoJSON with `change`"}, "400": problem, "401": problem, "403": problem}}},
+            "/api/plan/versions": {"get": {"summary": "Plan versions, newest first (planner role)", "security": [{"bearer": []}], "parameters": [query("limit", json!({"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}), false)], "responses": {"200": {"description": "`head` and `versions`", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "500": problem}}},
+            "/api/plan/versions/{version}": {"get": {"summary": "The communities and grids as a version left them", "security": [{"bearer": []}], "parameters": [path("version", version.clone())], "responses": {"200": {"description": "GeoJSON", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "500": problem}}},
+            "/api/plan/versions/{version}/restore": {"post": {"summary": "Restore a version's plan as a new version (planner role; `base_version` or If-Match required: another version than the current one is 409)", "security": [{"bearer": []}], "parameters": [path("version", version.clone()), {"name": "If-Match", "in": "header", "schema": {"type": "string", "pattern": "^(W/)?\"v[0-9]{1,19}\"$"}}], "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {"base_version": nullable(json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}))}}}}}, "responses": {"200": {"description": "the new version", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "500": problem}}},
+            "/api/plan/diff": {"get": {"summary": "Grids added, removed or changed between two versions (planner role)", "security": [{"bearer": []}], "parameters": [query("from", version.clone(), true), query("to", version.clone(), false)], "responses": {"200": {"description": "GeoJSON with `change`", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "500": problem}}},
             "/api/locate": {"get": {
                 "summary": "The grid, community and street holding a point (public)",
-                "parameters": [
-                    {"name": "lon", "in": "query", "required": true, "schema": {"type": "number", "minimum": -180, "maximum": 180}},
-                    {"name": "lat", "in": "query", "required": true, "schema": {"type": "number", "minimum": -90, "maximum": 90}},
-                    {"name": "crs", "in": "query", "schema": {"type": "string", "enum": ["wgs84", "cgcs2000", "gcj02", "bd09"], "default": "wgs84"}}
-                ],
+                "parameters": point_query(),
                 "responses": {"200": {"description": "`inside` false and `null` codes outside every grid and community", "content": {"application/json": {}}}, "400": problem}
             }},
             "/api/dispatch/nearest": {"get": {
                 "summary": "The k nearest on-duty workers (dispatcher role): the point's grid workers first, nearest first, then the others by distance",
                 "security": [{"bearer": []}],
-                "parameters": [
-                    {"name": "lon", "in": "query", "required": true, "schema": {"type": "number"}},
-                    {"name": "lat", "in": "query", "required": true, "schema": {"type": "number"}},
-                    {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 5}},
-                    {"name": "crs", "in": "query", "schema": {"type": "string", "enum": ["wgs84", "cgcs2000", "gcj02", "bd09"]}}
-                ],
+                "parameters": [point_query()[0], point_query()[1], point_query()[2], query("k", json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 5}), false)],
                 "responses": {"200": {"description": "`grid` and `workers` (id, name, role, distance_m, serves_grid, position, position_at)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
             }},
             "/api/workers/{id}/position": {"post": {
-                "summary": "Report a worker's position (worker role and up); nearest answers use it at once, the store has it within 250 ms",
+                "summary": "Report a worker's position (a worker token for its own worker; dispatchers and up for anyone); nearest answers use it at once, the store has it within 250 ms",
                 "security": [{"bearer": []}],
-                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["lon", "lat"], "properties": {
-                    "lon": {"type": "number"}, "lat": {"type": "number"}, "crs": {"type": "string"}, "at": {"type": "string", "format": "date-time"}, "duty": {"type": "string", "enum": ["on_duty", "off_duty"]}}}}}},
-                "responses": {"204": {"description": "taken"}, "400": problem, "401": problem, "404": problem}
+                "parameters": [path("id", json!({"type": "string"}))],
+                "requestBody": body(json!({"type": "object", "additionalProperties": false, "required": ["lon", "lat"], "properties": {
+                    "lon": lon(), "lat": lat(), "crs": nullable(crs()), "at": nullable(time()), "duty": nullable(json!({"type": "string", "enum": ["on_duty", "off_duty"]}))}})),
+                "responses": {"204": {"description": "taken"}, "400": problem, "401": problem, "403": problem, "404": problem}
             }},
             "/api/incidents": {"post": {
                 "summary": "Report an incident (worker role and up): located in its grid, given its category's deadline, assigned to the nearest on-duty worker of the grid",
-                "description": "Send an `Idempotency-Key` header to make resubmission safe: a repeated key returns 200 with the first incident and writes nothing.",
+                "description": "Send an `Idempotency-Key` header to make resubmission safe: the same key from the same caller with the same report returns 200 with the first incident and writes nothing; with another report it is 422.",
                 "security": [{"bearer": []}],
-                "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 200}}],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["lon", "lat", "category", "description", "source"], "properties": {
-                    "lon": {"type": "number"}, "lat": {"type": "number"}, "crs": {"type": "string"}, "category": {"type": "string", "description": "see /api/incident-categories"}, "description": {"type": "string", "minLength": 1, "maxLength": 2000}, "source": {"type": "string", "enum": ["worker", "hotline", "resident"]}}}}}},
-                "responses": {"201": {"description": "the incident (GeoJSON Feature)"}, "200": {"description": "the first incident of a repeated Idempotency-Key"}, "400": problem, "401": problem}
+                "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[\\x21-\\x7e]+$"}}],
+                "requestBody": body(json!({"type": "object", "additionalProperties": false, "required": ["lon", "lat", "category", "description", "source"], "properties": {
+                    "lon": lon(), "lat": lat(), "crs": nullable(crs()),
+                    "category": {"type": "string", "enum": categories, "description": "a name (Chinese or English) of /api/incident-categories"},
+                    "description": text(MAX_TEXT_CHARS, Lines::Multi, true),
+                    "source": {"type": "string", "enum": ["worker", "hotline", "resident"]}}})),
+                "responses": {"201": {"description": "the incident (GeoJSON Feature)", "content": {"application/json": {}}}, "200": {"description": "the first incident of a repeated Idempotency-Key", "content": {"application/json": {}}}, "400": problem, "401": problem, "422": problem, "500": problem}
+            }, "get": {
+                "summary": "The incidents layer (dispatcher role); see `/api/{layer}`",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    {"name": "bbox", "in": "query", "schema": {"type": "string", "pattern": BBOX_PATTERN}},
+                    {"name": "code", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{1,15}$"}},
+                    query("limit", json!({"type": "integer", "minimum": 1, "maximum": super::layers::MAX_LIMIT}), false),
+                    query("offset", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}), false)
+                ],
+                "responses": {"200": {"description": "a page of incidents", "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}, "400": problem, "401": problem, "403": problem, "500": problem}
             }},
             "/api/incidents/{id}": {"get": {
                 "summary": "An incident with its steps (who, when, worker, note) (dispatcher role)",
                 "security": [{"bearer": []}],
-                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "GeoJSON Feature; `properties.steps`"}, "401": problem, "403": problem, "404": problem}
+                "parameters": [path("id", json!({"type": "string"}))],
+                "responses": {"200": {"description": "GeoJSON Feature; `properties.steps`", "content": {"application/json": {}}}, "401": problem, "403": problem, "404": problem, "500": problem}
             }},
             "/api/incidents/{id}/steps": {"post": {
-                "summary": "Move an incident on the closed loop: assign (dispatcher), start, resolve, close (dispatcher), return",
-                "description": "reported/returned → assigned → in_progress → resolved → closed; assigned, in_progress and resolved can be returned. Anything else, or a step on a stale state, is 409 and writes nothing. `assign` without `worker` takes the nearest on-duty worker (own grid first).",
+                "summary": "Move an incident on the closed loop: assign (dispatcher), start, resolve, close (dispatcher), return; a worker token only for incidents assigned to it or open in its grids",
+                "description": "reported/returned → assigned → in_progress → resolved → closed; assigned, in_progress and resolved can be returned. Anything else, or a step on a stale state, is 409 and writes nothing. `assign` without `worker` takes the nearest on-duty worker (own grid first); a worker that does not exist is 422.",
                 "security": [{"bearer": []}],
-                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["action"], "properties": {
-                    "action": {"type": "string", "enum": ["assign", "start", "resolve", "close", "return"]}, "worker": {"type": "string"}, "note": {"type": "string", "maxLength": 2000}}}}}},
-                "responses": {"200": {"description": "the incident after the step"}, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem}
+                "parameters": [path("id", json!({"type": "string"}))],
+                "requestBody": body(json!({"type": "object", "additionalProperties": false, "required": ["action"], "properties": {
+                    "action": {"type": "string", "enum": ["assign", "start", "resolve", "close", "return"]}, "worker": nullable(json!({"type": "string"})), "note": nullable(text(MAX_TEXT_CHARS, Lines::Multi, false))}})),
+                "responses": {"200": {"description": "the incident after the step", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "422": problem, "500": problem}
             }},
-            "/api/incidents/overdue": {"get": {"summary": "Open incidents past their deadline, most overdue first (dispatcher role)", "security": [{"bearer": []}], "responses": {"200": {"description": "FeatureCollection"}, "401": problem, "403": problem}}},
+            "/api/incidents/overdue": {"get": {"summary": "Open incidents past their deadline, most overdue first (dispatcher role)", "security": [{"bearer": []}], "responses": {"200": {"description": "FeatureCollection", "content": {"application/json": {}}}, "401": problem, "403": problem}}},
             "/api/incidents/stats": {"get": {
                 "summary": "Reported, closed, closure rate, median hours to close and overdue per grid, community or street (dispatcher role)",
                 "security": [{"bearer": []}],
                 "parameters": [
-                    {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["grid", "community", "street"], "default": "community"}},
-                    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date-time"}},
-                    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date-time"}}
+                    query("by", json!({"type": "string", "enum": ["grid", "community", "street"], "default": "community"}), false),
+                    query("from", time(), false),
+                    query("to", time(), false)
                 ],
-                "responses": {"200": {"description": "`areas`"}, "400": problem, "401": problem, "403": problem}
+                "responses": {"200": {"description": "`areas`", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
             }},
             "/api/incidents/h3": {"get": {
                 "summary": "Incidents per H3 cell",
-                "description": "Staff (dispatcher and up): any resolution 5–12, every cell. The public: resolution 8 or coarser (default 8), whole UTC days (`from` rounded down, `to` up to midnight), and only cells of at least 5 reports, so that no count singles out a report.",
+                "description": "Staff (dispatcher and up): any resolution 5–12, every cell. The public: resolution 8 or coarser (default 8; finer is 400), whole UTC days (`from` rounded down, `to` up to midnight), and only cells of at least 5 reports, so that no count singles out a report.",
                 "parameters": [
-                    {"name": "resolution", "in": "query", "schema": {"type": "integer", "minimum": 5, "maximum": 12, "default": 9}, "description": "the public: at most 8 (default 8)"},
-                    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date-time"}},
-                    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date-time"}}
+                    query("resolution", json!({"type": "integer", "minimum": 5, "maximum": 12, "default": 9}), false),
+                    query("from", time(), false),
+                    query("to", time(), false)
                 ],
-                "responses": {"200": {"description": "`cells`: H3 index → count"}, "400": problem}
+                "responses": {"200": {"description": "`cells`: H3 index → count", "content": {"application/json": {}}}, "400": problem}
             }},
             "/api/stations/nearest": {"get": {
                 "summary": "The nearest service stations and red outposts (public), with distance and walking minutes",
-                "parameters": [
-                    {"name": "lon", "in": "query", "required": true, "schema": {"type": "number"}},
-                    {"name": "lat", "in": "query", "required": true, "schema": {"type": "number"}},
-                    {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 3}},
-                    {"name": "kind", "in": "query", "schema": {"type": "string"}},
-                    {"name": "crs", "in": "query", "schema": {"type": "string", "enum": ["wgs84", "cgcs2000", "gcj02", "bd09"]}}
+                "parameters": [point_query()[0], point_query()[1], point_query()[2],
+                    query("k", json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 3}), false),
+                    query("kind", json!({"type": "string", "enum": station_kinds}), false)
                 ],
-                "responses": {"200": {"description": "FeatureCollection with distance_m and walk_min"}, "400": problem}
+                "responses": {"200": {"description": "FeatureCollection with distance_m and walk_min", "content": {"application/json": {}}}, "400": problem}
             }},
             "/api/bbox": {"get": {
                 "summary": "Keys of the features of each layer in a box, from the in-memory engine (buildings and open incidents for dispatchers and up)",
-                "parameters": [{"name": "bbox", "in": "query", "required": true, "schema": {"type": "string"}, "example": "109.95,39.80,110.00,39.84"}],
-                "responses": {"200": {"description": "communities, grids, stations (, buildings, open_incidents)"}, "400": problem}
+                "description": "A box whose minimum exceeds its maximum is 400 (not expressible in the schema).",
+                "parameters": [{"name": "bbox", "in": "query", "required": true, "schema": {"type": "string", "pattern": BBOX_PATTERN}, "example": "109.95,39.80,110.00,39.84"}],
+                "responses": {"200": {"description": "communities, grids, stations (, buildings, open_incidents)", "content": {"application/json": {}}}, "400": problem}
             }},
-            "/api/incident-categories": {"get": {"summary": "The incident taxonomy with deadlines (public)", "responses": {"200": {"description": "`categories`"}}}},
+            "/api/incident-categories": {"get": {"summary": "The incident taxonomy with deadlines (public)", "responses": {"200": {"description": "`categories`", "content": {"application/json": {}}}}}},
             "/api/staffing": {"get": {
                 "summary": "Grids without a grid worker, communities below the worker ratio, grids far above the household target (dispatcher role)",
                 "security": [{"bearer": []}],
                 "parameters": [
-                    {"name": "ratio", "in": "query", "schema": {"type": "number", "default": 18}, "description": "community workers per 10,000 residents"},
-                    {"name": "target", "in": "query", "schema": {"type": "integer", "default": 300}}
+                    query("ratio", json!({"type": "number", "exclusiveMinimum": 0, "default": 18, "description": "community workers per 10,000 residents"}), false),
+                    query("target", json!({"type": "integer", "minimum": 1, "maximum": u32::MAX, "default": 300}), false)
                 ],
-                "responses": {"200": {"description": "the findings"}, "400": problem, "401": problem, "403": problem}
+                "responses": {"200": {"description": "the findings", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
             }},
             "/tiles/{layer}/{z}/{x}/{y}.mvt": {"get": {
                 "summary": "A Mapbox Vector Tile 2.1 (extent 4096) of a layer: basemap, communities and stations are public; grids, buildings, incidents and workers need a dispatcher's token. Cached until the data under it changes; ETag/If-None-Match → 304; gzip when accepted",
+                "description": "x and y must be below 2^z (400 otherwise; not expressible in the schema).",
                 "parameters": [
-                    {"name": "layer", "in": "path", "required": true, "schema": {"type": "string", "enum": ["basemap", "communities", "stations", "grids", "buildings", "incidents", "workers"]}},
-                    {"name": "z", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0, "maximum": 22}},
-                    {"name": "x", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}},
-                    {"name": "y", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}, "description": "the file name is `{y}.mvt`"}
+                    path("layer", json!({"type": "string", "enum": tile_layers})),
+                    path("z", json!({"type": "integer", "minimum": 0, "maximum": MAX_ZOOM})),
+                    path("x", json!({"type": "integer", "minimum": 0, "maximum": u32::MAX})),
+                    {"name": "y", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0, "maximum": u32::MAX}, "description": "the file name is `{y}.mvt`"}
                 ],
                 "responses": {"200": {"description": "the tile (empty when nothing is in it)", "content": {"application/vnd.mapbox-vector-tile": {}}}, "304": {"description": "unchanged"}, "400": problem, "401": problem, "403": problem, "404": problem}
             }},
             "/tiles/{layer}.json": {"get": {
                 "summary": "TileJSON 3.0 of a layer (its fields, zooms and bounds)",
-                "parameters": [{"name": "layer", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "TileJSON"}, "401": problem, "404": problem}
+                "parameters": [path("layer", json!({"type": "string", "enum": tile_layers}))],
+                "responses": {"200": {"description": "TileJSON", "content": {"application/json": {}}}, "401": problem, "403": problem, "404": problem}
             }},
-            "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
-            "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "text exposition format", "content": {"text/plain": {}}}}}}
+            "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}}}},
+            "/metrics": {"get": {"summary": "Prometheus metrics (request counts and latencies per route)", "responses": {"200": {"description": "text exposition format", "content": {"text/plain": {}}}}}}
         }
     })
 }

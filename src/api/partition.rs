@@ -24,8 +24,10 @@ pub struct PartitionRequest {
     pub street: Option<String>,
     #[serde(default)]
     pub all: bool,
+    #[serde(default, deserialize_with = "super::whole_number::option")]
     pub target: Option<u32>,
     pub tolerance: Option<f64>,
+    #[serde(default, deserialize_with = "super::whole_number::option")]
     pub seed: Option<u64>,
     #[serde(default)]
     pub dry_run: bool,

@@ -22,6 +22,10 @@ pub enum ApiError {
     NotFound { what: String },
     #[error("{detail}")]
     Unprocessable { detail: String },
+    /// A well-formed value the data cannot take (a split line that misses the community, a
+    /// code already taken, a worker that does not exist): 422 naming the field.
+    #[error("`{field}`: {reason}")]
+    Unfit { field: String, reason: String },
     #[error("{detail}")]
     Conflict { detail: String },
     #[error("the request body is larger than {limit} bytes")]
@@ -38,13 +42,20 @@ impl ApiError {
         }
     }
 
+    pub fn unfit(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::Unfit {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             Self::InvalidParam { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized { .. } | Self::BadToken => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
-            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unprocessable { .. } | Self::Unfit { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict { .. } | Self::Store(StoreError::Conflict { .. }) => {
                 StatusCode::CONFLICT
             }
@@ -60,7 +71,7 @@ impl ApiError {
             Self::BadToken => "bad-token",
             Self::Forbidden { .. } => "forbidden",
             Self::NotFound { .. } => "not-found",
-            Self::Unprocessable { .. } => "unprocessable",
+            Self::Unprocessable { .. } | Self::Unfit { .. } => "unprocessable",
             Self::Conflict { .. } | Self::Store(StoreError::Conflict { .. }) => "conflict",
             Self::TooLarge { .. } => "too-large",
             Self::Store(_) => "internal",
@@ -158,7 +169,7 @@ impl IntoResponse for ApiError {
             self.to_string()
         };
         let extra = match &self {
-            Self::InvalidParam { field, reason } => {
+            Self::InvalidParam { field, reason } | Self::Unfit { field, reason } => {
                 json!({"invalid-params": [{"name": field, "reason": reason}]})
             }
             _ => json!({}),

@@ -29,13 +29,14 @@ impl From<RebalanceError> for ApiError {
             RebalanceError::UnknownCommunity(_) => ApiError::NotFound {
                 what: e.to_string().replace(" not found", ""),
             },
-            RebalanceError::BladeMisses(_) => ApiError::invalid("line", e.to_string()),
+            RebalanceError::BladeMisses(_) => ApiError::unfit("line", e.to_string()),
             RebalanceError::PartsMismatch { .. }
             | RebalanceError::CodeTaken { .. }
-            | RebalanceError::WrongStreet { .. } => ApiError::invalid("codes", e.to_string()),
-            RebalanceError::NotAdjacent(_)
-            | RebalanceError::Overlap(_)
-            | RebalanceError::TooFew => ApiError::invalid("communities", e.to_string()),
+            | RebalanceError::WrongStreet { .. } => ApiError::unfit("codes", e.to_string()),
+            RebalanceError::NotAdjacent(_) | RebalanceError::Overlap(_) => {
+                ApiError::unfit("communities", e.to_string())
+            }
+            RebalanceError::TooFew => ApiError::invalid("communities", e.to_string()),
             RebalanceError::BadName { field, reason } => {
                 ApiError::invalid(field, reason.to_string())
             }
@@ -67,10 +68,12 @@ pub struct RebalanceRequest {
     pub names: Option<Vec<String>>,
     pub code: Option<String>,
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "super::whole_number::option")]
     pub target: Option<u32>,
     pub tolerance: Option<f64>,
     #[serde(default)]
     pub commit: bool,
+    #[serde(default, deserialize_with = "super::whole_number::option")]
     pub base_version: Option<u64>,
 }
 
@@ -301,10 +304,9 @@ pub async fn diff(
     };
     for (v, field) in [(from, "from"), (to, "to")] {
         if v > head {
-            return Err(ApiError::invalid(
-                field,
-                format!("no version {v} (head is {head})"),
-            ));
+            return Err(ApiError::NotFound {
+                what: format!("plan version {v} (`{field}`; the head is {head})"),
+            });
         }
     }
     let changes = rebalance::diff(state.store.as_ref(), from, to).await?;
@@ -315,6 +317,7 @@ pub async fn diff(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RestoreRequest {
+    #[serde(default, deserialize_with = "super::whole_number::option")]
     pub base_version: Option<u64>,
 }
 

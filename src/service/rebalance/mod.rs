@@ -15,5 +15,5 @@ mod targets;
 
 pub use comparison::{Moved, OutsideBand, Preview, Totals};
 pub use history::{GridChange, diff, restore};
-pub use operation::{Operation, RebalanceError};
+pub use operation::{MAX_COMMUNITIES, MAX_NAME_CHARS, Operation, RebalanceError};
 pub use preview::{commit, preview};
