@@ -218,7 +218,6 @@ fn monaco_quartiers_partition_into_contiguous_grids_that_respect_barriers() {
 /// beside a grid of Monte-Carlo), with and without its roads as barriers.
 #[test]
 fn monaco_grids_are_one_piece_per_community_piece() {
-    use geo::{Contains, InteriorPoint};
     let data = common::monaco();
     // The importer's household estimate with 80% of the floor area usable.
     let model = gridmap::import::HouseholdModel {
@@ -254,29 +253,156 @@ fn monaco_grids_are_one_piece_per_community_piece() {
             .iter()
             .zip(plan_all(data, &PartitionOptions::default()))
         {
-            for g in &plan.grids {
-                let mut holders = HashSet::new();
-                for piece in &g.grid.boundary.0 {
-                    let inside = piece.interior_point().unwrap();
-                    let holder = c
-                        .boundary
-                        .0
-                        .iter()
-                        .position(|p| p.contains(&inside))
-                        .unwrap_or(usize::MAX);
-                    assert!(
-                        holders.insert(holder),
-                        "grid {} has two pieces in one piece of community {} ({} pieces)",
-                        g.grid.code,
-                        c.code,
-                        g.grid.boundary.0.len()
-                    );
-                }
-                checked += 1;
+            if let Err(why) = one_piece_per_community_piece(c, &plan) {
+                panic!("{why}");
             }
+            checked += plan.grids.len();
         }
     }
     assert!(checked > 200, "{checked} grids checked");
+}
+
+/// Whether every grid of `plan` has at most one piece in each piece of `community`.
+fn one_piece_per_community_piece(
+    community: &Community,
+    plan: &gridmap::partition::CommunityPlan,
+) -> Result<(), String> {
+    use geo::{Contains, InteriorPoint};
+    for g in &plan.grids {
+        let mut holders = HashSet::new();
+        for piece in &g.grid.boundary.0 {
+            let inside = piece
+                .interior_point()
+                .ok_or("a grid piece with no interior")?;
+            let holder = community
+                .boundary
+                .0
+                .iter()
+                .position(|p| p.contains(&inside))
+                .unwrap_or(usize::MAX);
+            if !holders.insert(holder) {
+                return Err(format!(
+                    "grid {} has two pieces in one piece of community {} ({} pieces)",
+                    g.grid.code,
+                    community.code,
+                    g.grid.boundary.0.len()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A random community: one or two star-shaped pieces of `corners` corners (radii 80–900 m:
+/// deep notches),
+/// `count` buildings of 3–150 households inside it, and up to `barriers` straight barrier
+/// roads across it.
+fn random_community(
+    seed: u64,
+    corners: usize,
+    two_pieces: bool,
+    count: usize,
+    barriers: usize,
+) -> (Community, Vec<Building>, Vec<geo::LineString<f64>>) {
+    use geo::Contains;
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let frame = gridmap::spatial::LocalFrame::new(110.0, 39.8);
+    let centres: &[(f64, f64)] = if two_pieces {
+        &[(-1200.0, 0.0), (1200.0, 0.0)]
+    } else {
+        &[(0.0, 0.0)]
+    };
+    let pieces: Vec<geo::Polygon<f64>> = centres
+        .iter()
+        .map(|&(cx, cy)| {
+            let mut ring: Vec<(f64, f64)> = (0..corners)
+                .map(|i| {
+                    let angle = (i as f64 + rng.random_range(0.0..0.8)) * std::f64::consts::TAU
+                        / corners as f64;
+                    let radius = rng.random_range(80.0..900.0);
+                    let c = frame.to_lonlat(cx + radius * angle.cos(), cy + radius * angle.sin());
+                    (c.x, c.y)
+                })
+                .collect();
+            ring.push(ring[0]);
+            geo::Polygon::new(ring.into(), vec![])
+        })
+        .collect();
+    let community = Community {
+        code: "150602001001".parse().unwrap(),
+        name: "随机社区".into(),
+        boundary: geo::MultiPolygon::new(pieces),
+    };
+    let mut buildings = Vec::new();
+    while buildings.len() < count {
+        let (x, y) = (
+            rng.random_range(-2100.0..2100.0),
+            rng.random_range(-900.0..900.0),
+        );
+        let at = frame.to_lonlat(x, y);
+        let (lon, lat) = (at.x, at.y);
+        let id = format!("b{}", buildings.len());
+        let b = house(
+            &id,
+            lon,
+            lat,
+            rng.random_range(3..150),
+            BuildingKind::Apartments,
+        );
+        if community.boundary.contains(&b.footprint) {
+            buildings.push(b);
+        }
+    }
+    let roads = (0..barriers)
+        .map(|_| {
+            let (a, b) = (
+                frame.to_lonlat(rng.random_range(-2500.0..2500.0), -1000.0),
+                frame.to_lonlat(rng.random_range(-2500.0..2500.0), 1000.0),
+            );
+            geo::LineString::from(vec![a, b])
+        })
+        .collect();
+    (community, buildings, roads)
+}
+
+/// The case the property test found before sites were neighbours only when each reaches
+/// their cells' meeting point inside the community: a grid in two pieces of a notched
+/// community.
+#[test]
+fn a_notched_community_gets_grids_of_one_piece() {
+    let (community, buildings, roads) =
+        random_community(10_723_909_726_253_911_079, 14, true, 118, 0);
+    let refs: Vec<&Building> = buildings.iter().collect();
+    let plan =
+        partition_community(&community, &refs, &roads, &PartitionOptions::default()).unwrap();
+    one_piece_per_community_piece(&community, &plan).unwrap();
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Grid polygons are one piece per community piece on random building sets and
+    /// community shapes (convex or not, in one or two pieces, crossed by barriers or not).
+    #[test]
+    fn random_communities_get_grids_of_one_piece_per_community_piece(
+        seed in proptest::prelude::any::<u64>(),
+        corners in 3usize..=16,
+        two_pieces in proptest::prelude::any::<bool>(),
+        count in 12usize..=160,
+        barriers in 0usize..=3,
+    ) {
+        let (community, buildings, roads) =
+            random_community(seed, corners, two_pieces, count, barriers);
+        let refs: Vec<&Building> = buildings.iter().collect();
+        let plan = partition_community(&community, &refs, &roads, &PartitionOptions::default())
+            .unwrap();
+        let assigned: usize = plan.grids.iter().map(|g| g.buildings.len()).sum();
+        proptest::prop_assert_eq!(assigned, buildings.len());
+        if let Err(why) = one_piece_per_community_piece(&community, &plan) {
+            return Err(proptest::test_runner::TestCaseError::fail(why));
+        }
+    }
 }
 
 fn square_community() -> Community {

@@ -104,6 +104,33 @@ pub fn tessellate(
             .any(|candidate| candidate.data.intersects(&segment))
     };
 
+    let boundary_tree = RTree::bulk_load(
+        boundary
+            .0
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map(|ring| ring.lines())
+            .map(|l| {
+                let (a, b) = (l.start, l.end);
+                GeomWithData::new(
+                    rstar::primitives::Rectangle::from_corners(
+                        [a.x.min(b.x), a.y.min(b.y)],
+                        [a.x.max(b.x), a.y.max(b.y)],
+                    ),
+                    l,
+                )
+            })
+            .collect(),
+    );
+    let leaves_community = |a: Coord<f64>, b: Coord<f64>| {
+        let segment = Line::new(a, b);
+        let envelope =
+            AABB::from_corners([a.x.min(b.x), a.y.min(b.y)], [a.x.max(b.x), a.y.max(b.y)]);
+        boundary_tree
+            .locate_in_envelope_intersecting(&envelope)
+            .any(|edge| edge.data.intersects(&segment))
+    };
+
     let mut adjacency: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
     let mut barrier_adjacency: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
     for edge in triangulation.undirected_edges() {
@@ -129,6 +156,13 @@ pub fn tessellate(
         let t = (((mx - p0.x) * dx + (my - p0.y) * dy) / (length * length)).clamp(0.0, 1.0);
         let meeting = Point::new(p0.x + t * dx, p0.y + t * dy);
         if !boundary.contains(&meeting) {
+            continue;
+        }
+        // Each site must reach the meeting point without leaving the community: then the
+        // pieces of the two cells that hold the sites touch there (a cell is convex), and a
+        // group of neighbouring sites is drawn as one polygon. Sites whose cells meet only
+        // beyond a notch of the boundary are not neighbours.
+        if leaves_community(pa, meeting.0) || leaves_community(meeting.0, pb) {
             continue;
         }
         if crosses_barrier(pa, pb) {
