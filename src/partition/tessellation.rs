@@ -25,6 +25,33 @@ impl HasPosition for Site {
     }
 }
 
+/// Segments (barriers, the boundary's edges) in an R-tree, asked whether a segment crosses
+/// any of them.
+struct SegmentIndex(RTree<GeomWithData<rstar::primitives::Rectangle<[f64; 2]>, Line<f64>>>);
+
+impl SegmentIndex {
+    fn new(segments: impl Iterator<Item = Line<f64>>) -> Self {
+        Self(RTree::bulk_load(
+            segments
+                .map(|l| GeomWithData::new(rstar::primitives::Rectangle::from(envelope(l)), l))
+                .collect(),
+        ))
+    }
+
+    /// Whether the segment from `a` to `b` meets any of the segments.
+    fn crossed_by(&self, a: Coord<f64>, b: Coord<f64>) -> bool {
+        let segment = Line::new(a, b);
+        self.0
+            .locate_in_envelope_intersecting(&envelope(segment))
+            .any(|candidate| candidate.data.intersects(&segment))
+    }
+}
+
+fn envelope(l: Line<f64>) -> AABB<[f64; 2]> {
+    let (a, b) = (l.start, l.end);
+    AABB::from_corners([a.x.min(b.x), a.y.min(b.y)], [a.x.max(b.x), a.y.max(b.y)])
+}
+
 /// Cells and neighbours of sites.
 pub struct Tessellation {
     /// Each site's Voronoi cell (metres), unclipped; cells of the community's sites cover it.
@@ -80,56 +107,16 @@ pub fn tessellate(
         return Err(PartitionError::Geometry("duplicate building sites".into()));
     }
 
-    let barrier_tree = RTree::bulk_load(
-        barriers
-            .iter()
-            .map(|l| {
-                let (a, b) = (l.start, l.end);
-                GeomWithData::new(
-                    rstar::primitives::Rectangle::from_corners(
-                        [a.x.min(b.x), a.y.min(b.y)],
-                        [a.x.max(b.x), a.y.max(b.y)],
-                    ),
-                    *l,
-                )
-            })
-            .collect(),
-    );
-    let crosses_barrier = |a: Coord<f64>, b: Coord<f64>| {
-        let segment = Line::new(a, b);
-        let envelope =
-            AABB::from_corners([a.x.min(b.x), a.y.min(b.y)], [a.x.max(b.x), a.y.max(b.y)]);
-        barrier_tree
-            .locate_in_envelope_intersecting(&envelope)
-            .any(|candidate| candidate.data.intersects(&segment))
-    };
-
-    let boundary_tree = RTree::bulk_load(
+    let barrier_index = SegmentIndex::new(barriers.iter().copied());
+    let crosses_barrier = |a, b| barrier_index.crossed_by(a, b);
+    let boundary_index = SegmentIndex::new(
         boundary
             .0
             .iter()
             .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .flat_map(|ring| ring.lines())
-            .map(|l| {
-                let (a, b) = (l.start, l.end);
-                GeomWithData::new(
-                    rstar::primitives::Rectangle::from_corners(
-                        [a.x.min(b.x), a.y.min(b.y)],
-                        [a.x.max(b.x), a.y.max(b.y)],
-                    ),
-                    l,
-                )
-            })
-            .collect(),
+            .flat_map(|ring| ring.lines()),
     );
-    let leaves_community = |a: Coord<f64>, b: Coord<f64>| {
-        let segment = Line::new(a, b);
-        let envelope =
-            AABB::from_corners([a.x.min(b.x), a.y.min(b.y)], [a.x.max(b.x), a.y.max(b.y)]);
-        boundary_tree
-            .locate_in_envelope_intersecting(&envelope)
-            .any(|edge| edge.data.intersects(&segment))
-    };
+    let leaves_community = |a, b| boundary_index.crossed_by(a, b);
 
     let mut adjacency: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
     let mut barrier_adjacency: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
