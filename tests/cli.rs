@@ -376,3 +376,96 @@ fn serve_loads_the_demo_district_into_an_empty_store() {
         "the demo district comes partitioned"
     );
 }
+
+/// The README's Monaco recipe ends with grids: `partition --all` partitions every quartier
+/// and reports the buildings outside every quartier (it refused the whole job because of
+/// them), and `export buildings --outside-communities` lists exactly those.
+#[test]
+fn partition_all_partitions_what_it_can_and_names_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("monaco.gpkg");
+    let db = db.to_str().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/monaco");
+    let file = |name: &str| data.join(name).to_str().unwrap().to_string();
+    for args in [
+        vec![
+            "import",
+            &file("admin.geojson"),
+            "--kind",
+            "communities",
+            "--parent",
+            "990101001",
+            "--admin-level",
+            "10",
+        ],
+        vec!["import", &file("buildings.geojson"), "--kind", "buildings"],
+        vec!["import", &file("roads.geojson"), "--kind", "roads"],
+    ] {
+        let mut args = args.clone();
+        args.extend(["--database", db]);
+        let out = gridmap(&args);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let out = gridmap(&["partition", "--all", "--database", db]);
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("partitioned all communities: 9 communities"),
+        "{said}"
+    );
+    let outside: usize = said
+        .split("note: ")
+        .nth(1)
+        .and_then(|n| n.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of buildings outside: {said}"));
+    assert!(outside > 0, "{said}");
+    let grids = dir.path().join("grids.geojson");
+    let out = gridmap(&[
+        "export",
+        "grids",
+        "--database",
+        db,
+        "--output",
+        grids.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let grids: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&grids).unwrap()).unwrap();
+    assert!(grids["features"].as_array().unwrap().len() > 100);
+    let left_out = dir.path().join("outside.geojson");
+    let out = gridmap(&[
+        "export",
+        "buildings",
+        "--outside-communities",
+        "--database",
+        db,
+        "--output",
+        left_out.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let left_out: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&left_out).unwrap()).unwrap();
+    let features = left_out["features"].as_array().unwrap();
+    assert_eq!(features.len(), outside);
+    assert!(
+        features
+            .iter()
+            .all(|f| f["properties"]["community"].is_null())
+    );
+    let refused = gridmap(&[
+        "export",
+        "grids",
+        "--outside-communities",
+        "--database",
+        db,
+        "--output",
+        "x.geojson",
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("buildings layer only"),
+        "{}",
+        text(&refused)
+    );
+}

@@ -212,7 +212,7 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                     partition_variant("street"),
                     partition_variant("all")
                 ]})),
-                "responses": {"200": {"description": "metrics (and grids for a dry run)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "422": problem, "500": problem}
+                "responses": {"200": {"description": "metrics, `outside_communities` (count and examples of buildings no community holds; `all` partitions the rest) and `without_buildings` (communities that got no grids), and grids for a dry run", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "422": problem, "500": problem}
             }},
             "/api/rebalance": {"post": {
                 "summary": "Preview or commit a split, merge or adjustment of communities and grids (planner role)",

@@ -113,6 +113,8 @@ pub async fn partition(
         "options": report.options,
         "metrics": report.metrics,
         "grid_metrics": report.grids,
+        "outside_communities": report.outside_communities,
+        "without_buildings": report.without_buildings,
     });
     if request.dry_run {
         let grids: Vec<_> = report

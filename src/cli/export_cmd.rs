@@ -64,9 +64,29 @@ async fn add_member_buildings(
     Ok(())
 }
 
-pub async fn run(database: &str, layer: Layer, format: ExportFormat, output: &Path) -> CliResult {
+/// Which features of the layer to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Only {
+    All,
+    /// Buildings outside every community.
+    OutsideCommunities,
+}
+
+pub async fn run(
+    database: &str,
+    layer: Layer,
+    only: Only,
+    format: ExportFormat,
+    output: &Path,
+) -> CliResult {
+    if only == Only::OutsideCommunities && layer != Layer::Buildings {
+        return Err("--outside-communities applies to the buildings layer only".into());
+    }
     let store = store::open(database).await?;
-    let data = read_layer(store.as_ref(), layer).await?;
+    let mut data = read_layer(store.as_ref(), layer).await?;
+    if only == Only::OutsideCommunities {
+        data.buildings.retain(|b| b.community.is_none());
+    }
     match format {
         ExportFormat::Geojson => {
             let mut fc = to_geojson(&data);

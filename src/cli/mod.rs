@@ -170,6 +170,9 @@ pub enum Command {
         /// Output file (overwritten).
         #[arg(long)]
         output: PathBuf,
+        /// Buildings only: those outside every community (what a partition of all left out).
+        #[arg(long)]
+        outside_communities: bool,
     },
     /// Manage API tokens.
     Token {
@@ -501,7 +504,15 @@ pub async fn run(cli: Cli) -> CliResult {
             layer,
             format,
             output,
-        } => export_cmd::run(&db.database, layer, format, &output).await,
+            outside_communities,
+        } => {
+            let only = if outside_communities {
+                export_cmd::Only::OutsideCommunities
+            } else {
+                export_cmd::Only::All
+            };
+            export_cmd::run(&db.database, layer, only, format, &output).await
+        }
         Command::Token {
             action:
                 TokenAction::Create {

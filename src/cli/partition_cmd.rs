@@ -68,5 +68,26 @@ pub async fn run(
         "time: partition {:.0} ms, polygons {:.0} ms, total {:.0} ms",
         m.partition_ms, m.polygons_ms, m.total_ms
     );
+    let outside = &report.outside_communities;
+    if outside.count > 0 {
+        let examples: Vec<&str> = outside.examples.iter().map(|b| b.as_str()).collect();
+        println!(
+            "note: {} buildings lie outside every community and got no grid (e.g. {}); list them with `gridmap export buildings --outside-communities --output FILE`, or import the communities that hold them",
+            outside.count,
+            examples.join(", ")
+        );
+    }
+    if !report.without_buildings.is_empty() {
+        let codes: Vec<&str> = report
+            .without_buildings
+            .iter()
+            .map(|c| c.as_str())
+            .collect();
+        println!(
+            "note: {} communities have no buildings and got no grids: {}",
+            codes.len(),
+            codes.join(", ")
+        );
+    }
     Ok(())
 }

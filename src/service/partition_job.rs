@@ -47,13 +47,20 @@ pub enum PartitionJobError {
     Partition(#[from] PartitionError),
     #[error("no community matches {0}")]
     EmptyScope(String),
-    #[error(
-        "{count} buildings lie outside every community (e.g. {examples}); import the communities that hold them, or partition by community or street"
-    )]
-    BuildingsOutside { count: usize, examples: String },
     #[error("the job stopped before its end ({0}): nothing was written")]
     Stopped(JobStopped),
 }
+
+/// Buildings a job over all communities left out because no community holds them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Outside {
+    pub count: usize,
+    /// The first few, as imported.
+    pub examples: Vec<BuildingId>,
+}
+
+/// How many buildings outside every community a report names.
+const OUTSIDE_EXAMPLES: usize = 5;
 
 /// The outcome of a job.
 #[derive(Debug, Clone, Serialize)]
@@ -61,6 +68,10 @@ pub struct PartitionReport {
     pub scope: String,
     pub options: PartitionOptions,
     pub committed: bool,
+    /// Buildings outside every community (a job over all communities partitions the rest).
+    pub outside_communities: Outside,
+    /// Communities of the scope with no buildings: they get no grids.
+    pub without_buildings: Vec<CommunityCode>,
     pub metrics: PartitionMetrics,
     pub grids: Vec<GridMetrics>,
     #[serde(skip)]
@@ -83,6 +94,7 @@ struct Loaded {
     communities: Vec<Community>,
     buildings: Vec<Building>,
     barriers: Vec<LineString<f64>>,
+    outside: Outside,
 }
 
 /// Runs a partition job; `progress` is told how many communities are done of how many.
@@ -143,20 +155,24 @@ async fn load(store: &dyn Store, scope: &Scope) -> Result<Loaded, PartitionJobEr
         return Err(PartitionJobError::EmptyScope(scope.to_string()));
     }
     let buildings = store.buildings(&query).await?;
-    if *scope == Scope::All {
-        let outside: Vec<&Building> = buildings.iter().filter(|b| b.community.is_none()).collect();
-        if !outside.is_empty() {
-            let examples: Vec<&str> = outside.iter().take(3).map(|b| b.id.as_str()).collect();
-            return Err(PartitionJobError::BuildingsOutside {
-                count: outside.len(),
-                examples: examples.join(", "),
-            });
-        }
-    }
+    let outside_ids: Vec<&BuildingId> = buildings
+        .iter()
+        .filter(|b| b.community.is_none())
+        .map(|b| &b.id)
+        .collect();
+    let outside = Outside {
+        count: outside_ids.len(),
+        examples: outside_ids
+            .into_iter()
+            .take(OUTSIDE_EXAMPLES)
+            .cloned()
+            .collect(),
+    };
     Ok(Loaded {
         communities,
         buildings,
         barriers: barriers(store).await?,
+        outside,
     })
 }
 
@@ -181,6 +197,11 @@ fn cut(
             .get(&community.code)
             .map(Vec::as_slice)
             .unwrap_or(&[]);
+        // Over several communities, one without buildings simply gets no grids.
+        if members.is_empty() && total > 1 {
+            progress(done + 1, total);
+            continue;
+        }
         plans.push(partition_community(
             community,
             members,
@@ -202,7 +223,7 @@ async fn finish(
     plans: Vec<CommunityPlan>,
     started: Instant,
 ) -> Result<PartitionReport, PartitionJobError> {
-    let communities = loaded.communities;
+    let communities = &loaded.communities;
     let metrics = PartitionMetrics::of(
         &plans,
         options.target,
@@ -230,10 +251,19 @@ async fn finish(
         };
         store.replace_grids(&replacement).await?;
     }
+    let planned: std::collections::HashSet<&CommunityCode> =
+        plans.iter().map(|p| &p.community).collect();
+    let without_buildings = communities
+        .iter()
+        .filter(|c| !planned.contains(&c.code))
+        .map(|c| c.code.clone())
+        .collect();
     Ok(PartitionReport {
         scope: scope.to_string(),
         options: *options,
         committed,
+        outside_communities: loaded.outside,
+        without_buildings,
         metrics,
         grids,
         plans,
