@@ -469,3 +469,81 @@ fn partition_all_partitions_what_it_can_and_names_the_rest() {
         text(&refused)
     );
 }
+
+/// A running `serve` on a GeoPackage sees what another process commits within a second
+/// (it saw nothing until restarted): a CLI partition beside it shows up in its health
+/// counts and its answers to locate.
+#[test]
+fn serve_on_a_geopackage_follows_other_processes() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("district.gpkg");
+    let db = db.to_str().unwrap();
+    let out = gridmap(&[
+        "generate",
+        "--database",
+        db,
+        "--households",
+        "20000",
+        "--seed",
+        "3",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gridmap"))
+        .args([
+            "serve",
+            "--no-demo",
+            "--addr",
+            "127.0.0.1:0",
+            "--database",
+            db,
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("serve exited early").unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    let get = |path: &str| -> serde_json::Value {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap()
+    };
+    // What the engine (not the store) answers: grids in a box around the district.
+    let extent = get("/api/config")["extent"].clone();
+    let bbox = format!(
+        "/api/bbox?bbox={},{},{},{}",
+        extent[0], extent[1], extent[2], extent[3]
+    );
+    let engine_grids = || get(&bbox)["grids"].as_array().map_or(0, Vec::len);
+    assert_eq!(engine_grids(), 0);
+    let out = gridmap(&["partition", "--all", "--database", db]);
+    assert!(out.status.success(), "{}", text(&out));
+    let committed = Instant::now();
+    let seen = loop {
+        let grids = engine_grids();
+        if grids > 0 || committed.elapsed() > Duration::from_secs(5) {
+            break grids;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let after = committed.elapsed();
+    let stored = get("/api/health")["counts"]["grids"].as_u64().unwrap();
+    child.kill().ok();
+    child.wait().ok();
+    assert_eq!(seen as u64, stored, "the engine holds every stored grid");
+    assert!(seen > 0, "the served engine never saw the partition");
+    assert!(after < Duration::from_secs(1), "seen after {after:?}");
+}

@@ -61,7 +61,7 @@ pub trait Store:
     async fn close(&self);
 
     /// Changes committed by other gridmap processes on the same database, as they commit
-    /// (PostGIS LISTEN/NOTIFY); `None` for a store only one process uses (GeoPackage).
+    /// (PostGIS LISTEN/NOTIFY; GeoPackage: its change feed, polled every quarter second).
     async fn subscribe(&self) -> Option<tokio::sync::mpsc::Receiver<Change>> {
         None
     }

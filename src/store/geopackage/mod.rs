@@ -1,7 +1,8 @@
 //! The embedded default store: an OGC GeoPackage 1.4 file (SQLite) that GDAL and QGIS open.
 
+use super::Change;
 use super::schema::{ColumnType, Dialect, SqlValue, Statement};
-use super::sql::{SqlBackend, SqlStore, execute_all, fetch_values};
+use super::sql::{CHANGE_FEED_TABLE, SqlBackend, SqlStore, execute_all, fetch_values};
 use super::{Progress, StoreError, StoreKind};
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
@@ -14,6 +15,11 @@ const GPKG_APPLICATION_ID: i64 = 0x4750_4B47;
 const GPKG_USER_VERSION: i64 = 10300;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// How often a `serve` reads the change feed.
+const CHANGE_POLL: std::time::Duration = std::time::Duration::from_millis(250);
+/// Feed rows are pruned every this many polls (a minute).
+const PRUNE_EVERY_ROUNDS: u64 = 240;
 
 /// A GeoPackage file behind a SQLite pool.
 pub struct GeoPackageBackend {
@@ -90,6 +96,64 @@ impl SqlBackend for GeoPackageBackend {
         columns: &[ColumnType],
     ) -> Result<Vec<Vec<SqlValue>>, sqlx::Error> {
         fetch_values!(self.pool, sql, params, columns)
+    }
+
+    /// Polls the change feed every quarter second for rows other processes committed after
+    /// this call (a CLI import, partition or rebalance beside a running `serve`), and prunes
+    /// rows older than ten minutes once a minute.
+    async fn subscribe(&self, origin: String) -> Option<tokio::sync::mpsc::Receiver<Change>> {
+        let start: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT coalesce(max(seq), 0) FROM {CHANGE_FEED_TABLE}"
+        )))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| tracing::error!(error = %e, "cannot read the change feed"))
+        .ok()?;
+        let (tx, rx) = tokio::sync::mpsc::channel(4096);
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            let mut last = start;
+            let mut tick = tokio::time::interval(CHANGE_POLL);
+            for round in 0u64.. {
+                tick.tick().await;
+                if pool.is_closed() || tx.is_closed() {
+                    break;
+                }
+                let rows: Vec<(i64, String)> = match sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT seq, payload FROM {CHANGE_FEED_TABLE} WHERE seq > ? ORDER BY seq"
+                )))
+                .bind(last)
+                .fetch_all(&pool)
+                .await
+                {
+                    Ok(rows) => rows,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "reading the change feed failed");
+                        continue;
+                    }
+                };
+                for (seq, payload) in rows {
+                    last = seq;
+                    match serde_json::from_str::<Change>(&payload) {
+                        Ok(change) if change.origin == origin => {}
+                        Ok(change) => {
+                            if tx.send(change).await.is_err() {
+                                return;
+                            }
+                        }
+                        Err(e) => tracing::warn!(error = %e, "unreadable change in the feed"),
+                    }
+                }
+                if round % PRUNE_EVERY_ROUNDS == 0 {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DELETE FROM {CHANGE_FEED_TABLE} WHERE written_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-10 minutes')"
+                    )))
+                    .execute(&pool)
+                    .await;
+                }
+            }
+        });
+        Some(rx)
     }
 
     /// Takes an exclusive lock on `<file>.serving` (released by the system when the process

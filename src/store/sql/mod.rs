@@ -16,6 +16,6 @@ mod upsert;
 mod workers;
 
 pub(crate) use backend::SqlBackend;
-pub(crate) use changes::CHANGES_CHANNEL;
+pub(crate) use changes::{CHANGE_FEED_TABLE, CHANGES_CHANNEL};
 pub(crate) use macros::{bind_values, execute_all, fetch_values, read_values};
 pub(crate) use sql_store::SqlStore;
