@@ -255,7 +255,11 @@ fn broken_input_is_refused_with_the_feature_named_and_nothing_written() {
         roster.to_str().unwrap(),
     ]);
     assert!(!out.status.success());
-    assert!(text(&out).contains("line 3"), "{}", text(&out));
+    assert!(
+        text(&out).contains("row 3, column B (households)"),
+        "{}",
+        text(&out)
+    );
     let out = gridmap(&[
         "import",
         "--database",
@@ -546,4 +550,147 @@ fn serve_on_a_geopackage_follows_other_processes() {
     assert_eq!(seen as u64, stored, "the engine holds every stored grid");
     assert!(seen > 0, "the served engine never saw the partition");
     assert!(after < Duration::from_secs(1), "seen after {after:?}");
+}
+
+/// Rosters come as offices keep them: an Excel workbook (the named sheet, Chinese headers,
+/// numbers as Excel stores them) or a CSV saved as GBK by Excel on Chinese Windows. A
+/// formula, a missing header and a GBK file declared UTF-8 are refused naming the sheet, row
+/// and column (or line), nothing written.
+#[test]
+fn rosters_from_excel_and_gbk_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.gpkg");
+    let db = db.to_str().unwrap();
+    let square = |id: &str, x: f64| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"id":"{id}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},43.73],[{x1},43.73],[{x1},43.731],[{x},43.73]]]}}}}"#,
+            x1 = x + 0.001
+        )
+    };
+    let buildings = dir.path().join("b.geojson");
+    std::fs::write(
+        &buildings,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+            square("a", 7.42),
+            square("b", 7.43)
+        ),
+    )
+    .unwrap();
+    let import = |file: &Path, extra: &[&str]| {
+        let mut args = vec!["import", "--database", db, "--kind"];
+        args.push(if extra.contains(&"buildings") {
+            "buildings"
+        } else {
+            "rosters"
+        });
+        args.extend(extra.iter().filter(|a| **a != "buildings"));
+        args.push(file.to_str().unwrap());
+        gridmap(&args)
+    };
+    assert!(import(&buildings, &["buildings"]).status.success());
+    let households = || {
+        let out = dir.path().join("out.geojson");
+        let done = gridmap(&[
+            "export",
+            "buildings",
+            "--database",
+            db,
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert!(done.status.success(), "{}", text(&done));
+        let fc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+        let mut by_id: Vec<(String, u64)> = fc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["properties"]["id"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                    f["properties"]["households"].as_u64().unwrap_or_default(),
+                )
+            })
+            .collect();
+        by_id.sort();
+        by_id
+    };
+
+    // A workbook: notes on the first sheet, the roster on the second.
+    let workbook = |path: &Path, formula: bool| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet()
+            .set_name("说明")
+            .unwrap()
+            .write(0, 0, "楼栋住户花名册")
+            .unwrap();
+        let sheet = book.add_worksheet().set_name("花名册").unwrap();
+        for (col, name) in ["楼栋编号", "户数", "人数"].iter().enumerate() {
+            sheet.write(0, u16::try_from(col).unwrap(), *name).unwrap();
+        }
+        sheet.write(1, 0, "a").unwrap();
+        sheet.write(1, 1, 12.0).unwrap();
+        sheet.write(1, 2, 30.0).unwrap();
+        sheet.write(2, 0, "b").unwrap();
+        if formula {
+            sheet.write_formula(2, 1, "=B2*2").unwrap();
+        } else {
+            sheet.write(2, 1, 7.0).unwrap();
+        }
+        book.save(path).unwrap();
+    };
+    let with_formula = dir.path().join("formula.xlsx");
+    workbook(&with_formula, true);
+    let out = import(&with_formula, &["--sheet", "花名册"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("sheet 花名册, row 3, column B (户数)")
+            && text(&out).contains("formula"),
+        "{}",
+        text(&out)
+    );
+    let before = households();
+    let xlsx = dir.path().join("roster.xlsx");
+    workbook(&xlsx, false);
+    let out = import(&xlsx, &["--sheet", "花名册"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let after = households();
+    assert_eq!(
+        after,
+        vec![("a".to_string(), 12), ("b".to_string(), 7)],
+        "before: {before:?}"
+    );
+    let out = import(&xlsx, &["--sheet", "住户"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("no sheet \"住户\""), "{}", text(&out));
+
+    // A GBK CSV, detected; the same bytes declared UTF-8 are refused naming the line.
+    let (gbk, _, _) = encoding_rs::GBK.encode("楼栋编号,户数\r\na,20\r\nb,9\r\n");
+    let csv = dir.path().join("roster-gbk.csv");
+    std::fs::write(&csv, &gbk).unwrap();
+    let out = import(&csv, &["--encoding", "utf-8"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("line 1") && text(&out).contains("--encoding"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(households(), after, "nothing written");
+    let out = import(&csv, &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        households(),
+        vec![("a".to_string(), 20), ("b".to_string(), 9)]
+    );
+
+    // No header: refused.
+    let headless = dir.path().join("headless.csv");
+    std::fs::write(&headless, ",\na,3\n").unwrap();
+    let out = import(&headless, &[]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("row 1"), "{}", text(&out));
 }

@@ -89,6 +89,20 @@ proptest! {
         let csv = dir.path().join("fuzz.csv");
         std::fs::write(&csv, &bytes).unwrap();
         let _ = gridmap::import::read_file(&csv, &ImportOptions::new(ImportKind::Rosters));
+        // Tables in each encoding, and workbooks: garbage, and a real one cut short.
+        for encoding in [gridmap::import::table::Encoding::Utf8, gridmap::import::table::Encoding::Gbk] {
+            let mut options = ImportOptions::new(ImportKind::Rosters);
+            options.table.encoding = Some(encoding);
+            let _ = gridmap::import::read_file(&csv, &options);
+        }
+        let xlsx = dir.path().join("fuzz.xlsx");
+        std::fs::write(&xlsx, &bytes).unwrap();
+        let _ = gridmap::import::read_file(&xlsx, &ImportOptions::new(ImportKind::Rosters));
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet().write(0, 0, "楼栋编号").unwrap().write(1, 0, "a").unwrap();
+        let real = book.save_to_buffer().unwrap();
+        std::fs::write(&xlsx, &real[..cut.min(real.len())]).unwrap();
+        let _ = gridmap::import::read_file(&xlsx, &ImportOptions::new(ImportKind::Rosters));
     }
 }
 

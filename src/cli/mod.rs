@@ -83,7 +83,7 @@ pub enum Command {
     Import {
         #[command(flatten)]
         db: DatabaseArg,
-        /// The file: .geojson/.json, .osm.pbf, or .csv (rosters).
+        /// The file: .geojson/.json, .osm.pbf, or a table of rosters (.csv, .xlsx, .xls, .ods).
         file: PathBuf,
         /// What the file holds.
         #[arg(long, value_enum)]
@@ -112,6 +112,12 @@ pub enum Command {
         /// Residents per household when `residents` is not given.
         #[arg(long, default_value_t = 2.62)]
         persons_per_household: f64,
+        /// Workbooks: the sheet to read (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// CSV: the text encoding (default: UTF-8 when the bytes are UTF-8, else GBK/GB18030).
+        #[arg(long, value_enum)]
+        encoding: Option<crate::import::table::Encoding>,
     },
     /// Generate a deterministic synthetic district (demo and benchmarks) into the store.
     Generate {
@@ -448,6 +454,8 @@ pub async fn run(cli: Cli) -> CliResult {
             floor_height_m,
             default_floors,
             persons_per_household,
+            sheet,
+            encoding,
         } => {
             let model = crate::import::HouseholdModel {
                 dwelling_m2,
@@ -461,6 +469,7 @@ pub async fn run(cli: Cli) -> CliResult {
             options.households = model;
             options.parent = parent;
             options.admin_level = admin_level;
+            options.table = crate::import::table::TableOptions { sheet, encoding };
             import_cmd::run(&db.database, &file, &options).await
         }
         Command::Generate {

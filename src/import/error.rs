@@ -28,6 +28,17 @@ pub enum ImportError {
         line: usize,
         reason: String,
     },
+    /// A cell (or, with column `-`, a row) of a table: a workbook's sheet or a CSV file.
+    #[error("{path}: {sheet}row {row}, column {column}: {reason}", sheet = sheet.as_ref().map(|s| format!("sheet {s}, ")).unwrap_or_default())]
+    Cell {
+        path: PathBuf,
+        sheet: Option<String>,
+        /// 1-based, the header being row 1.
+        row: usize,
+        /// The letter and the header's name, e.g. `C (户数)`.
+        column: String,
+        reason: String,
+    },
     #[error("{path}: OSM PBF: {reason}")]
     Pbf { path: PathBuf, reason: String },
     #[error("{path}: {reason}")]

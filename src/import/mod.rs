@@ -8,7 +8,8 @@ pub mod households;
 mod mapping;
 mod osm_pbf;
 mod properties;
-mod roster_csv;
+mod roster;
+pub mod table;
 
 pub use error::ImportError;
 pub use households::HouseholdModel;
@@ -43,6 +44,8 @@ pub struct ImportOptions {
     pub parent: Option<StreetCode>,
     /// Only admin boundaries of this `admin_level` are communities (OSM data).
     pub admin_level: Option<String>,
+    /// Tables (rosters): the workbook's sheet and the CSV encoding.
+    pub table: table::TableOptions,
 }
 
 impl ImportOptions {
@@ -53,6 +56,7 @@ impl ImportOptions {
             households: HouseholdModel::default(),
             parent: None,
             admin_level: None,
+            table: table::TableOptions::default(),
         }
     }
 }
@@ -68,7 +72,8 @@ pub enum Imported {
     Roster(Vec<RosterEntry>),
 }
 
-/// Reads a file by its extension: `.geojson`/`.json`, `.pbf`, `.csv`.
+/// Reads a file by its extension: `.geojson`/`.json`, `.pbf`, `.csv` or a workbook
+/// (`.xlsx`, `.xls`, `.ods`).
 pub fn read_file(path: &Path, options: &ImportOptions) -> Result<Imported, ImportError> {
     let name = path.to_string_lossy().to_ascii_lowercase();
     let read_error = |source| ImportError::Read {
@@ -78,15 +83,15 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<Imported, Impor
     if name.ends_with(".pbf") {
         return osm_pbf::read(path, options).map(Imported::Features);
     }
-    if options.kind == ImportKind::Rosters || name.ends_with(".csv") {
+    if options.kind == ImportKind::Rosters || name.ends_with(".csv") || table::is_workbook(path) {
         if options.kind != ImportKind::Rosters {
             return Err(ImportError::Unsupported {
                 path: path.to_path_buf(),
-                reason: "CSV files are household rosters: use --kind rosters".into(),
+                reason: "CSV files and workbooks are household rosters: use --kind rosters".into(),
             });
         }
-        let text = std::fs::read_to_string(path).map_err(read_error)?;
-        return roster_csv::parse(path, &text).map(Imported::Roster);
+        let table = table::read_table(path, &options.table)?;
+        return roster::parse(&table).map(Imported::Roster);
     }
     let text = std::fs::read_to_string(path).map_err(read_error)?;
     geojson_file::parse(path, &text, options).map(Imported::Features)
