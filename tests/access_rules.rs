@@ -203,6 +203,7 @@ async fn every_endpoint_by_every_caller(store: Arc<dyn Store>) {
         call("GET", "/api/health", None, public),
         call("GET", "/api/ready", None, public),
         call("GET", "/api/config", None, public),
+        call("GET", "/api/me", None, public),
         call("GET", "/api/openapi.json", None, public),
         call("GET", "/api/incident-categories", None, public),
         call("GET", format!("/api/locate?{here}"), None, public),

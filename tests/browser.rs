@@ -299,6 +299,21 @@ async fn public_planner_and_dispatch_views_in_chromium() {
     .await;
     client.goto(&format!("{base}/planner")).await.unwrap();
     wait_ready(&client).await;
+    // Who is signed in, in Chinese, with the role's name.
+    let mut who = Value::Null;
+    for _ in 0..50 {
+        who = js(
+            &client,
+            "return document.getElementById('auth-status').textContent",
+            vec![],
+        )
+        .await;
+        if who.as_str().is_some_and(|w| w.starts_with("已登录")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(who, json!("已登录：规划员（规划员）"));
     let (grid, point) = {
         let engine = read(&state.engine);
         let grid = engine

@@ -694,3 +694,45 @@ fn rosters_from_excel_and_gbk_csv() {
     assert!(!out.status.success());
     assert!(text(&out).contains("row 1"), "{}", text(&out));
 }
+
+/// `token list` shows every token's id, role and label (never the token), `token revoke`
+/// refuses one from then on and says so when there is nothing to revoke.
+#[test]
+fn tokens_are_listed_and_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.gpkg");
+    let db = db.to_str().unwrap();
+    let out = gridmap(&[
+        "token",
+        "create",
+        "--database",
+        db,
+        "--role",
+        "dispatcher",
+        "--label",
+        "李娜",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let out = gridmap(&["token", "list", "--database", db, "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains(&token), "never the token");
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entry = &listed[0];
+    assert_eq!(entry["label"], "李娜");
+    assert_eq!(entry["role"], "dispatcher");
+    assert!(entry["last_used_at"].is_null() && entry["revoked_at"].is_null());
+    let id = entry["id"].as_str().unwrap().to_string();
+    assert!(gridmap::auth::hash_token(&token).starts_with(&id));
+    let out = gridmap(&["token", "revoke", "--database", db, &id]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = gridmap(&["token", "list", "--database", db]);
+    assert!(
+        text(&out).contains("李娜") && text(&out).contains(&id),
+        "{}",
+        text(&out)
+    );
+    let out = gridmap(&["token", "revoke", "--database", db, &id]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("no live token"), "{}", text(&out));
+}

@@ -301,5 +301,48 @@ async fn tokens_are_stored_hashed(store: Arc<dyn Store>) {
     assert_eq!(record.role, Role::Worker);
     assert_eq!(record.worker, Some(worker));
     assert_eq!(store.token(&hash).await.unwrap().unwrap().worker, None);
+
+    // Listed without the token or its whole hash; used ones say when; revoked by id.
+    let unused_hash = gridmap::auth::hash_token("gm_unused");
+    store
+        .create_token(&unused_hash, Role::Dispatcher, "调度员", None)
+        .await
+        .unwrap();
+    let listed = store.tokens().await.unwrap();
+    assert_eq!(listed.len(), 3);
+    let find = |listed: &[gridmap::store::TokenListing], h: &str| {
+        listed
+            .iter()
+            .find(|l| h.starts_with(&l.id))
+            .cloned()
+            .unwrap()
+    };
+    let planner = find(&listed, &hash);
+    assert_eq!(planner.id.len(), gridmap::store::TOKEN_ID_DIGITS);
+    assert!(planner.last_used_at.is_some(), "{planner:?}");
+    assert!(planner.created_at.len() >= 20, "{planner:?}");
+    let unused = find(&listed, &unused_hash);
+    assert_eq!(unused.last_used_at, None);
+    assert_eq!(unused.label, "调度员");
+    assert!(
+        !format!("{listed:?}").contains(&hash),
+        "no whole hash in a listing"
+    );
+    assert!(store.revoke_token(&planner.id).await.unwrap());
+    assert_eq!(store.token(&hash).await.unwrap(), None, "revoked: refused");
+    assert!(
+        !store.revoke_token(&planner.id).await.unwrap(),
+        "already revoked"
+    );
+    assert!(!store.revoke_token("0123").await.unwrap(), "not an id");
+    assert!(
+        find(&store.tokens().await.unwrap(), &hash)
+            .revoked_at
+            .is_some()
+    );
+    assert!(
+        store.token(&worker_hash).await.unwrap().is_some(),
+        "others live"
+    );
 }
 both_stores!(tokens, tokens_are_stored_hashed);

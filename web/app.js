@@ -66,6 +66,31 @@ function setupAuth() {
     saveToken(input.value);
     location.reload();
   });
+  showWhoIsSignedIn();
+}
+
+/// Who the saved token belongs to, once the server has said (`/api/me`).
+let whoAmI = null;
+
+/// Says who is signed in, with which role (or that the saved token is refused), in the
+/// current language.
+function renderWho() {
+  const line = document.getElementById('auth-status');
+  if (!whoAmI || !line) return;
+  line.removeAttribute('data-i18n');
+  line.textContent = whoAmI.signed_in
+    ? t('signedInAs', { label: whoAmI.label, role: t(`role_${whoAmI.role}`) })
+    : t(whoAmI.token === 'refused' ? 'badToken' : 'tokenHint');
+  line.dataset.signedIn = String(whoAmI.signed_in);
+}
+
+async function showWhoIsSignedIn() {
+  try {
+    whoAmI = await api('/api/me');
+    renderWho();
+  } catch {
+    // The hint stays.
+  }
 }
 
 function setupClicks() {
@@ -86,7 +111,7 @@ function setupClicks() {
   }
 }
 
-setupLanguage(VIEW, () => { renderLayerList(map, VIEW, visible); loadSummary(); });
+setupLanguage(VIEW, () => { renderLayerList(map, VIEW, visible); loadSummary(); renderWho(); });
 setupAuth();
 view.setup(ctx);
 renderLayerList(map, VIEW, visible);

@@ -7,6 +7,7 @@ mod dispatch;
 mod health;
 mod layers;
 mod malformed_requests;
+mod me;
 mod metrics;
 mod openapi;
 mod partition;
@@ -180,6 +181,7 @@ fn api(state: AppState) -> Router {
         .route("/api/health", get(health::health))
         .route("/api/ready", get(health::ready))
         .route("/api/config", get(config::config))
+        .route("/api/me", get(me::me))
         .route("/api/openapi.json", get(openapi::openapi))
         .route("/api/docs", get(web::serve))
         .route("/api/locate", get(dispatch::locate))

@@ -352,6 +352,7 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                 "parameters": [path("layer", json!({"type": "string", "enum": tile_layers}))],
                 "responses": {"200": {"description": "TileJSON", "content": {"application/json": {}}}, "401": problem, "403": problem, "404": problem}
             }},
+            "/api/me": {"get": {"summary": "Who the caller is: `signed_in`, `role`, `label`, `worker`, and `token` (none, valid, or refused: unknown or revoked, answered as to the public)", "responses": {"200": {"description": "the caller", "content": {"application/json": {"schema": {"type": "object", "required": ["signed_in", "role", "token"]}}}}}}},
             "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics (request counts and latencies per route)", "responses": {"200": {"description": "text exposition format", "content": {"text/plain": {}}}}}}
         }

@@ -391,6 +391,21 @@ pub enum TokenAction {
         #[arg(long)]
         worker: Option<String>,
     },
+    /// List tokens: id, role, label, worker, created, last used, revoked (never the token).
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token by the id `token list` shows; it is refused from then on (within
+    /// half a minute by a running server).
+    Revoke {
+        #[command(flatten)]
+        db: DatabaseArg,
+        id: String,
+    },
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -531,6 +546,12 @@ pub async fn run(cli: Cli) -> CliResult {
                     worker,
                 },
         } => token_cmd::create(&db.database, role, &label, worker.as_deref()).await,
+        Command::Token {
+            action: TokenAction::List { db, json },
+        } => token_cmd::list(&db.database, json).await,
+        Command::Token {
+            action: TokenAction::Revoke { db, id },
+        } => token_cmd::revoke(&db.database, &id).await,
         Command::Locate { db, point } => query_cmd::locate(&db.database, &point).await,
         Command::Nearest { db, point, k } => query_cmd::nearest(&db.database, &point, k).await,
         Command::Bbox { db, bbox } => query_cmd::in_box(&db.database, &bbox).await,

@@ -1,5 +1,6 @@
 //! `gridmap token create`: a new bearer token, printed once; only its SHA-256 is stored. A
-//! worker token belongs to one worker (`--worker`), who must exist.
+//! worker token belongs to one worker (`--worker`), who must exist. `token list` shows
+//! them (never the token), `token revoke` refuses one from then on.
 
 use super::CliResult;
 use crate::auth::{hash_token, new_token};
@@ -42,4 +43,46 @@ pub async fn create(database: &str, role: Role, label: &str, worker: Option<&str
         worker.map(|w| format!(" (worker {w})")).unwrap_or_default()
     );
     Ok(())
+}
+
+pub async fn list(database: &str, json: bool) -> CliResult {
+    let store = store::open(database).await?;
+    let tokens = store.tokens().await;
+    store.close().await;
+    let tokens = tokens?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&tokens)?);
+        return Ok(());
+    }
+    println!(
+        "id            role        label         worker    created               last used             revoked"
+    );
+    for t in &tokens {
+        println!(
+            "{:<13} {:<11} {:<13} {:<9} {:<21} {:<21} {}",
+            t.id,
+            t.role.as_str(),
+            t.label,
+            t.worker.as_ref().map_or("-", |w| w.as_str()),
+            t.created_at,
+            t.last_used_at.as_deref().unwrap_or("never"),
+            t.revoked_at.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(())
+}
+
+pub async fn revoke(database: &str, id: &str) -> CliResult {
+    let store = store::open(database).await?;
+    let revoked = store.revoke_token(id).await;
+    store.close().await;
+    if revoked? {
+        println!("token {id} revoked");
+        Ok(())
+    } else {
+        Err(format!(
+            "no live token {id} in {database} (ids are the 12 hex digits `token list` shows)"
+        )
+        .into())
+    }
 }

@@ -24,7 +24,7 @@ pub use error::StoreError;
 pub use incidents::{IncidentStore, Reported};
 pub use layers::{Counts, LayerQuery, LayerStore};
 pub use plans::{GridReplacement, PartitionRun, PlanStore};
-pub use tokens::{TokenRecord, TokenStore};
+pub use tokens::{TOKEN_ID_DIGITS, TokenListing, TokenRecord, TokenStore};
 pub use workers::WorkerStore;
 
 use async_trait::async_trait;

@@ -14,6 +14,24 @@ pub struct TokenRecord {
     pub worker: Option<WorkerId>,
 }
 
+/// A token as listed: never the token itself, nor its whole hash.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TokenListing {
+    /// The first 12 hex digits of the token's SHA-256: names it for `token revoke`.
+    pub id: String,
+    pub role: Role,
+    pub label: String,
+    pub worker: Option<WorkerId>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339; `None` when never used (updated at most every half minute).
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// How many hex digits of a token's hash name it in listings.
+pub const TOKEN_ID_DIGITS: usize = 12;
+
 /// Tokens as stored.
 #[async_trait]
 pub trait TokenStore: Send + Sync {
@@ -27,8 +45,15 @@ pub trait TokenStore: Send + Sync {
         worker: Option<&WorkerId>,
     ) -> Result<(), StoreError>;
 
-    /// What a token hash stands for, if it exists.
+    /// What a token hash stands for, if it exists and is not revoked; notes that it was used.
     async fn token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError>;
+
+    /// Every token, newest first.
+    async fn tokens(&self) -> Result<Vec<TokenListing>, StoreError>;
+
+    /// Revokes the token whose listing id is `id`: `Ok(false)` when none is (or it already
+    /// was revoked).
+    async fn revoke_token(&self, id: &str) -> Result<bool, StoreError>;
 
     /// The role of a token hash, if it exists.
     async fn role_for_token(&self, token_hash: &str) -> Result<Option<Role>, StoreError> {

@@ -2,8 +2,8 @@
 
 use super::{SqlBackend, SqlStore};
 use crate::domain::{Role, WorkerId};
-use crate::store::schema::{ColumnType, SqlValue, Statement};
-use crate::store::{StoreError, TokenRecord, TokenStore};
+use crate::store::schema::{ColumnType, Dialect, SqlValue, Statement};
+use crate::store::{StoreError, TOKEN_ID_DIGITS, TokenListing, TokenRecord, TokenStore};
 use async_trait::async_trait;
 use std::sync::Arc;
 
@@ -36,10 +36,22 @@ impl<B: SqlBackend> TokenStore for SqlStore<B> {
     }
 
     async fn token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        let touch = Statement::new(
+            Arc::from(format!(
+                "UPDATE tokens SET last_used_at = {} WHERE hash = $1 AND revoked_at IS NULL",
+                now_sql(B::DIALECT)
+            )),
+            vec![SqlValue::Text(Some(token_hash.to_string()))],
+        )
+        .uncounted();
+        // A failed note of use must not refuse the caller.
+        if let Err(e) = self.backend.execute_in_transaction(&[touch], None).await {
+            tracing::warn!(error = %e, "noting a token's use failed");
+        }
         let rows = self
             .backend
             .fetch(
-                "SELECT role, label, worker_id FROM tokens WHERE hash = $1",
+                "SELECT role, label, worker_id FROM tokens WHERE hash = $1 AND revoked_at IS NULL",
                 &[SqlValue::Text(Some(token_hash.to_string()))],
                 &[ColumnType::Text; 3],
             )
@@ -57,5 +69,90 @@ impl<B: SqlBackend> TokenStore for SqlStore<B> {
             }),
             _ => None,
         }))
+    }
+
+    async fn tokens(&self) -> Result<Vec<TokenListing>, StoreError> {
+        let time = |name: &str| B::DIALECT.select_column(name, ColumnType::Timestamp);
+        let sql = format!(
+            "SELECT hash, role, label, worker_id, {}, {}, {} FROM tokens ORDER BY created_at DESC, hash",
+            time("created_at"),
+            time("last_used_at"),
+            time("revoked_at")
+        );
+        let rows = self
+            .backend
+            .fetch(
+                &sql,
+                &[],
+                &[
+                    ColumnType::Text,
+                    ColumnType::Text,
+                    ColumnType::Text,
+                    ColumnType::Text,
+                    ColumnType::Timestamp,
+                    ColumnType::Timestamp,
+                    ColumnType::Timestamp,
+                ],
+            )
+            .await
+            .map_err(StoreError::query("tokens"))?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| match row.as_slice() {
+                [
+                    SqlValue::Text(Some(hash)),
+                    SqlValue::Text(Some(role)),
+                    SqlValue::Text(label),
+                    SqlValue::Text(worker),
+                    SqlValue::Text(created),
+                    SqlValue::Text(used),
+                    SqlValue::Text(revoked),
+                ] => Role::parse(role).map(|role| TokenListing {
+                    id: hash.chars().take(TOKEN_ID_DIGITS).collect(),
+                    role,
+                    label: label.clone().unwrap_or_default(),
+                    worker: worker.clone().map(WorkerId),
+                    created_at: created.clone().unwrap_or_default(),
+                    last_used_at: used.clone(),
+                    revoked_at: revoked.clone(),
+                }),
+                _ => None,
+            })
+            .collect())
+    }
+
+    async fn revoke_token(&self, id: &str) -> Result<bool, StoreError> {
+        if id.len() != TOKEN_ID_DIGITS || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(false);
+        }
+        let statement = Statement::new(
+            Arc::from(format!(
+                "UPDATE tokens SET revoked_at = {} WHERE substr(hash, 1, {TOKEN_ID_DIGITS}) = $1 AND revoked_at IS NULL",
+                now_sql(B::DIALECT)
+            )),
+            vec![SqlValue::Text(Some(id.to_ascii_lowercase()))],
+        )
+        .uncounted();
+        let before = self.tokens().await?;
+        let live = |l: &TokenListing| l.id == id.to_ascii_lowercase() && l.revoked_at.is_none();
+        if !before.iter().any(live) {
+            return Ok(false);
+        }
+        self.backend
+            .execute_in_transaction(&[statement], None)
+            .await
+            .map(|_| true)
+            .map_err(|source| StoreError::Write {
+                what: "token".into(),
+                source,
+            })
+    }
+}
+
+/// The current time as each dialect writes it into a timestamp column.
+fn now_sql(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::GeoPackage => "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+        Dialect::Postgis => "now()",
     }
 }
