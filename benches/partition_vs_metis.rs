@@ -132,7 +132,7 @@ fn monaco() -> Case {
     .expect("import")
     {
         Imported::Features(d) => d,
-        Imported::Roster(_) => unreachable!(),
+        Imported::Roster(_) | Imported::Workers(..) => unreachable!(),
     };
     let mut communities = ImportOptions::new(ImportKind::Communities);
     communities.parent = Some("990101001".parse().expect("code"));

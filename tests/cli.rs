@@ -736,3 +736,184 @@ fn tokens_are_listed_and_revoked() {
     assert!(!out.status.success());
     assert!(text(&out).contains("no live token"), "{}", text(&out));
 }
+
+/// A district brings its own grid workers (网格员花名册) as an Excel sheet with Chinese
+/// headers: imported all or nothing, a running server's staffing uses them at once, and a
+/// roster naming a grid that does not exist, a worker twice or a bad phone is refused naming
+/// the sheet, row and column.
+#[test]
+fn workers_come_from_the_districts_own_roster() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("district.gpkg");
+    let db = db.to_str().unwrap();
+    for args in [
+        vec![
+            "generate",
+            "--database",
+            db,
+            "--households",
+            "20000",
+            "--seed",
+            "5",
+        ],
+        vec!["partition", "--all", "--database", db],
+    ] {
+        let out = gridmap(&args);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let token = gridmap(&["token", "create", "--database", db, "--role", "dispatcher"]);
+    let token = String::from_utf8_lossy(&token.stdout).trim().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gridmap"))
+        .args([
+            "serve",
+            "--no-demo",
+            "--addr",
+            "127.0.0.1:0",
+            "--database",
+            db,
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("serve exited early").unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    let staffing = || -> Vec<String> {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        write!(
+            stream,
+            "GET /api/staffing HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let body: serde_json::Value =
+            serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+        body["grids_without_worker"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_str().unwrap().to_string())
+            .collect()
+    };
+    let unserved = staffing();
+    assert!(
+        unserved.len() >= 2,
+        "grids without a grid worker: {unserved:?}"
+    );
+    let write_roster = |path: &Path, rows: &[[&str; 6]]| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet().set_name("网格员").unwrap();
+        for (col, name) in ["编号", "姓名", "电话", "角色", "所属网格", "在岗"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write(0, u16::try_from(col).unwrap(), *name).unwrap();
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, value) in row.iter().enumerate() {
+                sheet
+                    .write(
+                        u32::try_from(r + 1).unwrap(),
+                        u16::try_from(c).unwrap(),
+                        *value,
+                    )
+                    .unwrap();
+            }
+        }
+        book.save(path).unwrap();
+    };
+    let grids = format!("{}、{}", unserved[0], unserved[1]);
+    let import = |path: &Path| {
+        gridmap(&[
+            "import",
+            "--database",
+            db,
+            "--kind",
+            "workers",
+            path.to_str().unwrap(),
+        ])
+    };
+    let bad = dir.path().join("bad.xlsx");
+    for (rows, expected) in [
+        (
+            vec![[
+                "W90001",
+                "张伟",
+                "13800138000",
+                "网格员",
+                "150602999999001",
+                "在岗",
+            ]],
+            "sheet 网格员, row 2, column E (所属网格): grid 150602999999001 does not exist",
+        ),
+        (
+            vec![
+                ["W90001", "张伟", "13800138000", "网格员", "", "在岗"],
+                ["W90001", "李娜", "13900139000", "网格员", "", "在岗"],
+            ],
+            "row 3, column A (编号): worker W90001 is listed twice",
+        ),
+        (
+            vec![["W90001", "张伟", "1380013", "网格员", "", "在岗"]],
+            "row 2, column C (电话)",
+        ),
+    ] {
+        write_roster(&bad, &rows);
+        let out = import(&bad);
+        assert!(!out.status.success());
+        assert!(text(&out).contains(expected), "{}", text(&out));
+    }
+    assert_eq!(staffing(), unserved, "nothing written");
+    let roster = dir.path().join("网格员花名册.xlsx");
+    write_roster(
+        &roster,
+        &[
+            [
+                "W90001",
+                "张伟",
+                "138 0013 8000",
+                "网格员",
+                grids.as_str(),
+                "在岗",
+            ],
+            [
+                "W90002",
+                "李娜",
+                "0477-8581234",
+                "巡查员",
+                unserved[0].as_str(),
+                "离岗",
+            ],
+        ],
+    );
+    let out = import(&roster);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("imported 2 workers"), "{}", text(&out));
+    // The same roster again updates the same workers (an office's corrected sheet).
+    let out = import(&roster);
+    assert!(out.status.success(), "{}", text(&out));
+    let imported = Instant::now();
+    let now = loop {
+        let now = staffing();
+        if now.len() == unserved.len() - 2 || imported.elapsed() > Duration::from_secs(5) {
+            break now;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    child.kill().ok();
+    child.wait().ok();
+    assert_eq!(
+        now.len(),
+        unserved.len() - 2,
+        "the server's staffing uses them"
+    );
+    assert!(!now.contains(&unserved[0]) && !now.contains(&unserved[1]));
+}

@@ -20,6 +20,25 @@ pub async fn run(database: &str, file: &Path, options: &ImportOptions) -> CliRes
                 entries.len()
             );
         }
+        Imported::Workers(table, rows) => {
+            let known: std::collections::HashSet<_> = store
+                .grids(&LayerQuery::default())
+                .await?
+                .into_iter()
+                .map(|g| g.code)
+                .collect();
+            crate::import::workers::check_grids_exist(&table, &rows, &known)?;
+            let data = Dataset {
+                workers: rows.into_iter().map(|r| r.worker).collect(),
+                ..Dataset::default()
+            };
+            store.write(&data, None).await?;
+            let serving = data.workers.iter().filter(|w| !w.grids.is_empty()).count();
+            println!(
+                "imported {} workers into {database} ({serving} serving grids)",
+                data.workers.len()
+            );
+        }
         Imported::Features(mut data) => {
             let outside = assign_communities(store.as_ref(), &mut data).await?;
             let written = write_with_progress(store.as_ref(), &data).await?;

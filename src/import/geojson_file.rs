@@ -207,8 +207,8 @@ fn parse_feature(
                 )?);
             }
         }
-        ImportKind::Rosters => {
-            return Err("rosters are CSV files, not GeoJSON".into());
+        ImportKind::Rosters | ImportKind::Workers => {
+            return Err("rosters are tables (CSV or Excel), not GeoJSON".into());
         }
     }
     Ok(())

@@ -10,6 +10,7 @@ mod osm_pbf;
 mod properties;
 mod roster;
 pub mod table;
+pub mod workers;
 
 pub use error::ImportError;
 pub use households::HouseholdModel;
@@ -31,6 +32,8 @@ pub enum ImportKind {
     /// Water, parks, woods and land use areas (the basemap).
     Land,
     Rosters,
+    /// Worker rosters (网格员花名册): id, name, phone, role, grids, duty.
+    Workers,
 }
 
 /// How to read a file.
@@ -63,13 +66,11 @@ impl ImportOptions {
 
 /// What a file became.
 #[derive(Debug)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one value per imported file: boxing the dataset would buy nothing"
-)]
 pub enum Imported {
     Features(Dataset),
     Roster(Vec<RosterEntry>),
+    /// A worker roster and the table it came from (to name cells in later checks).
+    Workers(table::Table, Vec<workers::WorkerRow>),
 }
 
 /// Reads a file by its extension: `.geojson`/`.json`, `.pbf`, `.csv` or a workbook
@@ -83,11 +84,16 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<Imported, Impor
     if name.ends_with(".pbf") {
         return osm_pbf::read(path, options).map(Imported::Features);
     }
+    if options.kind == ImportKind::Workers {
+        let table = table::read_table(path, &options.table)?;
+        let rows = workers::parse(&table)?;
+        return Ok(Imported::Workers(table, rows));
+    }
     if options.kind == ImportKind::Rosters || name.ends_with(".csv") || table::is_workbook(path) {
         if options.kind != ImportKind::Rosters {
             return Err(ImportError::Unsupported {
                 path: path.to_path_buf(),
-                reason: "CSV files and workbooks are household rosters: use --kind rosters".into(),
+                reason: "CSV files and workbooks are rosters: use --kind rosters (households) or --kind workers".into(),
             });
         }
         let table = table::read_table(path, &options.table)?;

@@ -68,10 +68,10 @@ pub fn read(path: &Path, options: &ImportOptions) -> Result<Dataset, ImportError
     };
     let admin_level = options.admin_level.clone().unwrap_or_else(|| "10".into());
     let kind = options.kind;
-    if kind == ImportKind::Rosters {
+    if matches!(kind, ImportKind::Rosters | ImportKind::Workers) {
         return Err(ImportError::Unsupported {
             path: path.to_path_buf(),
-            reason: "rosters are CSV files, not OSM PBF".into(),
+            reason: "rosters are tables (CSV or Excel), not OSM PBF".into(),
         });
     }
 
@@ -271,7 +271,7 @@ pub fn read(path: &Path, options: &ImportOptions) -> Result<Dataset, ImportError
                 }
             }
         }
-        ImportKind::Rosters => {}
+        ImportKind::Rosters | ImportKind::Workers => {}
     }
     if !skipped.is_empty() {
         tracing::warn!(

@@ -116,6 +116,13 @@ pub async fn import(
         gridmap::import::Imported::Roster(entries) => {
             store.apply_roster(&entries).await.expect("roster")
         }
+        gridmap::import::Imported::Workers(_, rows) => {
+            let data = gridmap::domain::Dataset {
+                workers: rows.into_iter().map(|r| r.worker).collect(),
+                ..Default::default()
+            };
+            store.write(&data, None).await.expect("workers")
+        }
     }
 }
 
