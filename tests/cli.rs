@@ -479,7 +479,6 @@ fn partition_all_partitions_what_it_can_and_names_the_rest() {
 /// counts and its answers to locate.
 #[test]
 fn serve_on_a_geopackage_follows_other_processes() {
-    use std::io::{BufRead, BufReader, Read, Write};
     use std::time::{Duration, Instant};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("district.gpkg");
@@ -494,37 +493,8 @@ fn serve_on_a_geopackage_follows_other_processes() {
         "3",
     ]);
     assert!(out.status.success(), "{}", text(&out));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gridmap"))
-        .args([
-            "serve",
-            "--no-demo",
-            "--addr",
-            "127.0.0.1:0",
-            "--database",
-            db,
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let address = loop {
-        let line = lines.next().expect("serve exited early").unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split('/').next().unwrap().to_string();
-        }
-    };
-    let get = |path: &str| -> serde_json::Value {
-        let mut stream = std::net::TcpStream::connect(&address).unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap()
-    };
+    let server = common::ServeProcess::start(&["--no-demo", "--database", db]);
+    let get = |path: &str| server.get(path, None);
     // What the engine (not the store) answers: grids in a box around the district.
     let extent = get("/api/config")["extent"].clone();
     let bbox = format!(
@@ -545,8 +515,7 @@ fn serve_on_a_geopackage_follows_other_processes() {
     };
     let after = committed.elapsed();
     let stored = get("/api/health")["counts"]["grids"].as_u64().unwrap();
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
     assert_eq!(seen as u64, stored, "the engine holds every stored grid");
     assert!(seen > 0, "the served engine never saw the partition");
     assert!(after < Duration::from_secs(1), "seen after {after:?}");
@@ -743,7 +712,6 @@ fn tokens_are_listed_and_revoked() {
 /// the sheet, row and column.
 #[test]
 fn workers_come_from_the_districts_own_roster() {
-    use std::io::{BufRead, BufReader, Read, Write};
     use std::time::{Duration, Instant};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("district.gpkg");
@@ -765,38 +733,9 @@ fn workers_come_from_the_districts_own_roster() {
     }
     let token = gridmap(&["token", "create", "--database", db, "--role", "dispatcher"]);
     let token = String::from_utf8_lossy(&token.stdout).trim().to_string();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gridmap"))
-        .args([
-            "serve",
-            "--no-demo",
-            "--addr",
-            "127.0.0.1:0",
-            "--database",
-            db,
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let address = loop {
-        let line = lines.next().expect("serve exited early").unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split('/').next().unwrap().to_string();
-        }
-    };
+    let server = common::ServeProcess::start(&["--no-demo", "--database", db]);
     let staffing = || -> Vec<String> {
-        let mut stream = std::net::TcpStream::connect(&address).unwrap();
-        write!(
-            stream,
-            "GET /api/staffing HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let body: serde_json::Value =
-            serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap();
-        body["grids_without_worker"]
+        server.get("/api/staffing", Some(&token))["grids_without_worker"]
             .as_array()
             .unwrap()
             .iter()
@@ -908,8 +847,7 @@ fn workers_come_from_the_districts_own_roster() {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
     assert_eq!(
         now.len(),
         unserved.len() - 2,

@@ -4,9 +4,10 @@
 //! ones refused, every status and content type documented, no 5xx. The rules a JSON Schema
 //! cannot state are listed in `tests/schemathesis/schemathesis.toml`.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// The Schemathesis release the suite was written against.
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
@@ -46,16 +47,6 @@ fn schemathesis() -> PathBuf {
     st
 }
 
-/// Stops the server however the test ends.
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
-
 #[test]
 fn the_openapi_document_is_as_strict_as_the_server() {
     let st = schemathesis();
@@ -75,30 +66,9 @@ fn the_openapi_document_is_as_strict_as_the_server() {
     gridmap(&["partition", "--database", db, "--all"]);
     let token = gridmap(&["token", "create", "--database", db, "--role", "admin"]);
     let token = token.lines().last().expect("a token").to_string();
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_gridmap"))
-            .args([
-                "serve",
-                "--no-demo",
-                "--addr",
-                "127.0.0.1:0",
-                "--database",
-                db,
-            ])
-            .args(["--job-time-limit-s", "3"])
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("serve starts"),
-    );
-    let stdout = server.0.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let address = loop {
-        let line = lines.next().expect("serve exited early").expect("a line");
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split('/').next().expect("host:port").to_string();
-        }
-    };
+    let server =
+        common::ServeProcess::start(&["--no-demo", "--database", db, "--job-time-limit-s", "3"]);
+    let address = server.address.clone();
     let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemathesis/schemathesis.toml");
     let out = Command::new(st)
         .arg("--config-file")

@@ -935,37 +935,16 @@ fn twenty_thousand_silent_connections_are_all_closed() {
     use std::time::{Duration, Instant};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("empty.gpkg");
-    /// Stops the server however the test ends.
-    struct Server(std::process::Child);
-    impl Drop for Server {
-        fn drop(&mut self) {
-            self.0.kill().ok();
-            self.0.wait().ok();
-        }
-    }
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_gridmap"))
-            .args(["serve", "--no-demo", "--addr", "127.0.0.1:0"])
-            .args([
-                "--header-timeout-s",
-                "2",
-                "--database",
-                db.to_str().unwrap(),
-            ])
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
-    let address = loop {
-        let line = lines.next().expect("serve exited early").unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split('/').next().unwrap().to_string();
-        }
-    };
+    let server = common::ServeProcess::start(&[
+        "--no-demo",
+        "--header-timeout-s",
+        "2",
+        "--database",
+        db.to_str().unwrap(),
+    ]);
+    let address = server.address.clone();
     let descriptors = || {
-        std::fs::read_dir(format!("/proc/{}/fd", server.0.id()))
+        std::fs::read_dir(format!("/proc/{}/fd", server.pid()))
             .unwrap()
             .count()
     };
