@@ -483,16 +483,7 @@ fn serve_on_a_geopackage_follows_other_processes() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("district.gpkg");
     let db = db.to_str().unwrap();
-    let out = gridmap(&[
-        "generate",
-        "--database",
-        db,
-        "--households",
-        "20000",
-        "--seed",
-        "3",
-    ]);
-    assert!(out.status.success(), "{}", text(&out));
+    common::small_district(db, 3, false);
     let server = common::ServeProcess::start(&["--no-demo", "--database", db]);
     let get = |path: &str| server.get(path, None);
     // What the engine (not the store) answers: grids in a box around the district.
@@ -716,23 +707,8 @@ fn workers_come_from_the_districts_own_roster() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("district.gpkg");
     let db = db.to_str().unwrap();
-    for args in [
-        vec![
-            "generate",
-            "--database",
-            db,
-            "--households",
-            "20000",
-            "--seed",
-            "5",
-        ],
-        vec!["partition", "--all", "--database", db],
-    ] {
-        let out = gridmap(&args);
-        assert!(out.status.success(), "{}", text(&out));
-    }
-    let token = gridmap(&["token", "create", "--database", db, "--role", "dispatcher"]);
-    let token = String::from_utf8_lossy(&token.stdout).trim().to_string();
+    common::small_district(db, 5, true);
+    let token = common::run_gridmap(&["token", "create", "--database", db, "--role", "dispatcher"]);
     let server = common::ServeProcess::start(&["--no-demo", "--database", db]);
     let staffing = || -> Vec<String> {
         server.get("/api/staffing", Some(&token))["grids_without_worker"]

@@ -12,20 +12,6 @@ use std::process::Command;
 /// The Schemathesis release the suite was written against.
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 
-fn gridmap(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridmap"))
-        .args(args)
-        .env("RUST_LOG", "error")
-        .output()
-        .expect("gridmap runs");
-    assert!(
-        out.status.success(),
-        "gridmap {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 /// A virtual environment with Schemathesis, made once per target directory.
 fn schemathesis() -> PathBuf {
     let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("schemathesis-venv");
@@ -54,17 +40,8 @@ fn the_openapi_document_is_as_strict_as_the_server() {
     let db = dir.path().join("district.gpkg");
     let db = db.to_str().expect("utf-8 path");
     // A small district (fast partitions under fuzzing), partitioned, with an admin token.
-    gridmap(&[
-        "generate",
-        "--database",
-        db,
-        "--households",
-        "20000",
-        "--seed",
-        "7",
-    ]);
-    gridmap(&["partition", "--database", db, "--all"]);
-    let token = gridmap(&["token", "create", "--database", db, "--role", "admin"]);
+    common::small_district(db, 7, true);
+    let token = common::run_gridmap(&["token", "create", "--database", db, "--role", "admin"]);
     let token = token.lines().last().expect("a token").to_string();
     let server =
         common::ServeProcess::start(&["--no-demo", "--database", db, "--job-time-limit-s", "3"]);

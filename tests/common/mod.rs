@@ -306,3 +306,38 @@ impl Drop for ServeProcess {
         self.child.wait().ok();
     }
 }
+
+/// Runs the real `gridmap` binary with `args`, panicking with its output when it fails;
+/// its standard output.
+pub fn run_gridmap(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gridmap"))
+        .args(args)
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("gridmap runs");
+    assert!(
+        out.status.success(),
+        "gridmap {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A small generated district (20,000 households) in the store at `db`, partitioned when
+/// asked: quick to cut under fuzzing and in end-to-end tests.
+pub fn small_district(db: &str, seed: u32, partitioned: bool) {
+    let seed = seed.to_string();
+    run_gridmap(&[
+        "generate",
+        "--database",
+        db,
+        "--households",
+        "20000",
+        "--seed",
+        &seed,
+    ]);
+    if partitioned {
+        run_gridmap(&["partition", "--database", db, "--all"]);
+    }
+}
