@@ -36,18 +36,6 @@ impl<B: SqlBackend> TokenStore for SqlStore<B> {
     }
 
     async fn token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-        let touch = Statement::new(
-            Arc::from(format!(
-                "UPDATE tokens SET last_used_at = {} WHERE hash = $1 AND revoked_at IS NULL",
-                now_sql(B::DIALECT)
-            )),
-            vec![SqlValue::Text(Some(token_hash.to_string()))],
-        )
-        .uncounted();
-        // A failed note of use must not refuse the caller.
-        if let Err(e) = self.backend.execute_in_transaction(&[touch], None).await {
-            tracing::warn!(error = %e, "noting a token's use failed");
-        }
         let rows = self
             .backend
             .fetch(
@@ -57,7 +45,7 @@ impl<B: SqlBackend> TokenStore for SqlStore<B> {
             )
             .await
             .map_err(StoreError::query("tokens"))?;
-        Ok(rows.first().and_then(|r| match r.as_slice() {
+        let record = rows.first().and_then(|r| match r.as_slice() {
             [
                 SqlValue::Text(Some(role)),
                 SqlValue::Text(label),
@@ -68,7 +56,22 @@ impl<B: SqlBackend> TokenStore for SqlStore<B> {
                 worker: worker.clone().map(WorkerId),
             }),
             _ => None,
-        }))
+        });
+        if record.is_some() {
+            let touch = Statement::new(
+                Arc::from(format!(
+                    "UPDATE tokens SET last_used_at = {} WHERE hash = $1 AND revoked_at IS NULL",
+                    now_sql(B::DIALECT)
+                )),
+                vec![SqlValue::Text(Some(token_hash.to_string()))],
+            )
+            .uncounted();
+            // A failed note of use must not refuse the caller.
+            if let Err(e) = self.backend.execute_in_transaction(&[touch], None).await {
+                tracing::warn!(error = %e, "noting a token's use failed");
+            }
+        }
+        Ok(record)
     }
 
     async fn tokens(&self) -> Result<Vec<TokenListing>, StoreError> {
@@ -131,17 +134,11 @@ impl<B: SqlBackend> TokenStore for SqlStore<B> {
                 now_sql(B::DIALECT)
             )),
             vec![SqlValue::Text(Some(id.to_ascii_lowercase()))],
-        )
-        .uncounted();
-        let before = self.tokens().await?;
-        let live = |l: &TokenListing| l.id == id.to_ascii_lowercase() && l.revoked_at.is_none();
-        if !before.iter().any(live) {
-            return Ok(false);
-        }
+        );
         self.backend
             .execute_in_transaction(&[statement], None)
             .await
-            .map(|_| true)
+            .map(|revoked| revoked > 0)
             .map_err(|source| StoreError::Write {
                 what: "token".into(),
                 source,
