@@ -179,7 +179,8 @@ impl ToFeature for Worker {
             self.position.as_ref().and_then(geometry),
             json!({
                 "id": self.id, "name": self.name, "phone": self.phone, "role": self.role,
-                "grids": self.grids, "duty": self.duty, "position_at": self.position_at,
+                "grids": self.grids, "community": self.community, "duty": self.duty,
+                "position_at": self.position_at, "retired_at": self.retired_at,
             }),
             self.id.as_str(),
         )

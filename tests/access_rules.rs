@@ -250,6 +250,25 @@ async fn every_endpoint_by_every_caller(store: Arc<dyn Store>) {
             Some(json!({"lon": lon, "lat": lat})),
             Rule::DispatcherForOthers,
         ),
+        call(
+            "POST",
+            "/api/workers",
+            Some(json!({"id": own.id, "name": "重复的编号"})),
+            plan,
+        ),
+        call(
+            "PATCH",
+            format!("/api/workers/{}", other.id),
+            Some(json!({"duty": other.duty})),
+            plan,
+        ),
+        call("POST", "/api/workers/W-nobody/retire", None, plan),
+        call(
+            "GET",
+            format!("/api/workers/{}/history", own.id),
+            None,
+            plan,
+        ),
         call("GET", "/api/plan/versions", None, plan),
         call("GET", format!("/api/plan/versions/{head}"), None, plan),
         call(

@@ -831,3 +831,177 @@ fn workers_come_from_the_districts_own_roster() {
     );
     assert!(!now.contains(&unserved[0]) && !now.contains(&unserved[1]));
 }
+
+/// `gridmap workers`: a roster naming communities instead of grids (GBK, as Excel saves it
+/// on Chinese Windows) gets grids by the stated rule; single workers are listed, added,
+/// edited and retired, each change recorded as made from the command line.
+#[test]
+fn workers_are_managed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("district.gpkg");
+    let db = db.to_str().unwrap();
+    common::small_district(db, 6, true);
+    let list = |community: &str| -> Vec<serde_json::Value> {
+        let out = gridmap(&[
+            "workers",
+            "list",
+            "--database",
+            db,
+            "--community",
+            community,
+            "--json",
+        ]);
+        assert!(out.status.success(), "{}", text(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let grids: Vec<serde_json::Value> = {
+        let out = gridmap(&[
+            "export",
+            "grids",
+            "--database",
+            db,
+            "--format",
+            "geojson",
+            "--output",
+            dir.path().join("grids.geojson").to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out));
+        let fc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("grids.geojson")).unwrap())
+                .unwrap();
+        fc["features"].as_array().unwrap().clone()
+    };
+    let community = grids[0]["properties"]["community"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut base: Vec<String> = grids
+        .iter()
+        .filter(|g| {
+            g["properties"]["community"] == community.as_str() && g["properties"]["kind"] == "base"
+        })
+        .map(|g| g["properties"]["code"].as_str().unwrap().to_string())
+        .collect();
+    base.sort();
+    assert!(base.len() >= 2, "{base:?}");
+    let before = list(&community).len();
+
+    let roster = dir.path().join("社区工作者.csv");
+    let csv = format!(
+        "编号,姓名,电话,角色,所属社区\nC001,周社工,13900000001,社区工作者,{community}\nC002,吴网格,13900000002,网格员,{community}\n"
+    );
+    let (gbk, _, _) = encoding_rs::GBK.encode(&csv);
+    std::fs::write(&roster, &gbk).unwrap();
+    let out = gridmap(&[
+        "import",
+        "--database",
+        db,
+        "--kind",
+        "workers",
+        roster.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("2 added"), "{}", text(&out));
+    let listed = list(&community);
+    assert_eq!(listed.len(), before + 2);
+    let c001 = listed.iter().find(|w| w["id"] == "C001").unwrap();
+    assert_eq!(
+        c001["grids"].as_array().unwrap().len(),
+        base.len(),
+        "{c001}"
+    );
+    assert_eq!(c001["role"], "community_worker");
+    let c002 = listed.iter().find(|w| w["id"] == "C002").unwrap();
+    assert_eq!(c002["grids"].as_array().unwrap().len(), 1, "{c002}");
+
+    // A community that does not exist is refused at its cell.
+    std::fs::write(&roster, "编号,姓名,所属社区\nC003,郑,150602999999\n").unwrap();
+    let out = gridmap(&[
+        "import",
+        "--database",
+        db,
+        "--kind",
+        "workers",
+        roster.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("row 2, column C (所属社区): community 150602999999 does not exist"),
+        "{}",
+        text(&out)
+    );
+
+    let out = gridmap(&[
+        "workers",
+        "add",
+        "--database",
+        db,
+        "--id",
+        "C004",
+        "--name",
+        "王新",
+        "--grids",
+        &base[1],
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = gridmap(&[
+        "workers",
+        "add",
+        "--database",
+        db,
+        "--id",
+        "C005",
+        "--name",
+        "冯",
+        "--phone",
+        "123",
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("phone"), "{}", text(&out));
+    let out = gridmap(&[
+        "workers",
+        "edit",
+        "--database",
+        db,
+        "C002",
+        "--phone",
+        "0477-8581234",
+        "--role",
+        "巡查员",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = gridmap(&["workers", "retire", "--database", db, "C004"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = gridmap(&["workers", "retire", "--database", db, "C004"]);
+    assert!(!out.status.success(), "retired twice");
+    let listed = list(&community);
+    assert!(
+        listed.iter().all(|w| w["id"] != "C004"),
+        "retired workers are left out"
+    );
+    let c002 = listed.iter().find(|w| w["id"] == "C002").unwrap();
+    assert_eq!(c002["phone"], "0477-8581234");
+    assert_eq!(c002["role"], "patrol");
+
+    let out = gridmap(&["workers", "history", "--database", db, "C002", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let history: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let actions: Vec<&str> = history
+        .iter()
+        .map(|c| c["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["edited", "imported"]);
+    assert!(
+        history[0]["actor"]["label"]
+            .as_str()
+            .unwrap()
+            .contains("command line: workers edit")
+    );
+    assert!(
+        history[1]["actor"]["label"]
+            .as_str()
+            .unwrap()
+            .contains("import")
+    );
+    assert_eq!(history[0]["before"]["role"], "grid_worker");
+}

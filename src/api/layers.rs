@@ -130,6 +130,14 @@ pub async fn list_incidents(
     list(state, caller, Path("incidents".into()), params).await
 }
 
+pub async fn list_workers(
+    state: State<AppState>,
+    caller: Caller,
+    params: Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    list(state, caller, Path("workers".into()), params).await
+}
+
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,

@@ -18,6 +18,7 @@ mod server;
 mod tiles;
 mod web;
 mod whole_number;
+mod workers;
 
 pub use auth::{Caller, Credential};
 pub use dispatch::{PUBLIC_H3_MAX_RESOLUTION, PUBLIC_MIN_CELL_COUNT};
@@ -190,6 +191,13 @@ fn api(state: AppState) -> Router {
             "/api/workers/{id}/position",
             axum::routing::post(dispatch::position),
         )
+        .route("/api/workers", get(layers::list_workers).post(workers::add))
+        .route("/api/workers/{id}", axum::routing::patch(workers::edit))
+        .route(
+            "/api/workers/{id}/retire",
+            axum::routing::post(workers::retire),
+        )
+        .route("/api/workers/{id}/history", get(workers::history))
         .route(
             "/api/incidents",
             get(layers::list_incidents).post(dispatch::report),

@@ -2,7 +2,8 @@
 
 use super::AppState;
 use super::layers::BBOX_PATTERN;
-use crate::domain::{Lines, StationKind, Taxonomy};
+use crate::domain::worker::{MAX_WORKER_ID_CHARS, MAX_WORKER_NAME_CHARS, PHONE_PATTERN};
+use crate::domain::{DutyStatus, Lines, StationKind, Taxonomy, WorkerRole};
 use crate::engine::TileLayer;
 use crate::features::Layer;
 use crate::mvt::MAX_ZOOM;
@@ -78,6 +79,36 @@ fn point_query() -> [Value; 3] {
     ]
 }
 
+/// The fields of a worker as a planner enters them; `required` for a new worker's id.
+fn worker_fields(new: bool) -> Value {
+    let roles: Vec<&str> = WorkerRole::ALL.iter().map(|r| r.as_str()).collect();
+    let duties = [DutyStatus::OnDuty.as_str(), DutyStatus::OffDuty.as_str()];
+    let mut fields = json!({
+        "name": text(MAX_WORKER_NAME_CHARS, Lines::Single, true),
+        "phone": nullable(json!({"type": "string", "pattern": format!("^$|{PHONE_PATTERN}"), "description": "a mobile (11 digits) or a landline with its area code; empty for none"})),
+        "role": nullable(json!({"type": "string", "enum": roles, "description": "default grid_worker"})),
+        "grids": nullable(json!({"type": "array", "maxItems": 1000, "items": digits(15)})),
+        "community": nullable(digits(12)),
+        "duty": nullable(json!({"type": "string", "enum": duties, "description": "default on_duty"})),
+    });
+    if new {
+        fields["id"] = text(MAX_WORKER_ID_CHARS, Lines::Single, true);
+    } else {
+        fields["name"] = nullable(text(MAX_WORKER_NAME_CHARS, Lines::Single, true));
+    }
+    fields
+}
+
+/// The filters of a layer list: `bbox`, `code`, `limit`, `offset`.
+fn layer_query() -> Value {
+    json!([
+        {"name": "bbox", "in": "query", "schema": {"type": "string", "pattern": BBOX_PATTERN}, "example": "109.95,39.80,110.00,39.84", "description": "minLon,minLat,maxLon,maxLat (WGS84): features whose bounding box intersects it"},
+        {"name": "code", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{1,15}$"}, "description": "code prefix: a district (6), street (9), community (12) or grid (15) code; buildings and stations filter by their community"},
+        query("limit", json!({"type": "integer", "minimum": 1, "maximum": super::layers::MAX_LIMIT, "default": super::layers::DEFAULT_LIMIT}), false),
+        query("offset", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX, "default": 0}), false)
+    ])
+}
+
 /// The OpenAPI document; incident categories are those `taxonomy` knows.
 pub fn document(taxonomy: &Taxonomy) -> Value {
     let layers: Vec<&str> = Layer::ALL.iter().map(|l| l.as_str()).collect();
@@ -90,6 +121,7 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
     let station_kinds: Vec<&str> = StationKind::ALL.iter().map(|k| k.as_str()).collect();
     let problem = json!({"$ref": "#/components/responses/Problem"});
     let community = digits(12);
+    let worker_id = text(MAX_WORKER_ID_CHARS, Lines::Single, true);
     let name = text(MAX_NAME_CHARS, Lines::Single, false);
     let target = json!({"type": "integer", "minimum": TARGET_RANGE.start(), "maximum": TARGET_RANGE.end(), "default": 300});
     let tolerance = json!({"type": "number", "minimum": TOLERANCE_RANGE.start(), "maximum": TOLERANCE_RANGE.end(), "default": 0.1});
@@ -246,6 +278,36 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                 "parameters": [point_query()[0], point_query()[1], point_query()[2], query("k", json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 5}), false)],
                 "responses": {"200": {"description": "`grid` and `workers` (id, name, role, distance_m, serves_grid, position, position_at)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
             }},
+            "/api/workers": {"post": {
+                "summary": "Add a worker (planner role): grids by code, or a community whose base grids are given by the rule (grid leaders and community workers all, the others the least served one); recorded with the caller and time",
+                "security": [{"bearer": []}],
+                "requestBody": body(json!({"type": "object", "additionalProperties": false, "required": ["id", "name"], "properties": worker_fields(true)})),
+                "responses": {"201": {"description": "the worker", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "409": problem, "422": problem, "500": problem}
+            }, "get": {
+                "summary": "The workers layer (dispatcher role); see `/api/{layer}`",
+                "security": [{"bearer": []}],
+                "parameters": layer_query(),
+                "responses": {"200": {"description": "GeoJSON FeatureCollection of workers (retired ones with `retired_at`)", "content": {"application/geo+json": {}}}, "400": problem, "401": problem, "403": problem}
+            }},
+            "/api/workers/{id}": {"patch": {
+                "summary": "Edit a worker (planner role): only the fields given change; `phone` and `community` may be null to clear; recorded with the caller and time",
+                "security": [{"bearer": []}],
+                "parameters": [path("id", worker_id.clone())],
+                "requestBody": body(json!({"type": "object", "additionalProperties": false, "properties": worker_fields(false)})),
+                "responses": {"200": {"description": "the worker as it is now", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "422": problem, "500": problem}
+            }},
+            "/api/workers/{id}/retire": {"post": {
+                "summary": "Retire a worker (planner role): kept for the record, off duty, serving no grid; 409 if already retired",
+                "security": [{"bearer": []}],
+                "parameters": [path("id", worker_id.clone())],
+                "responses": {"200": {"description": "the retired worker", "content": {"application/json": {}}}, "401": problem, "403": problem, "404": problem, "409": problem, "500": problem}
+            }},
+            "/api/workers/{id}/history": {"get": {
+                "summary": "A worker's recorded changes, newest first (planner role): who, when, what (imported, added, edited, retired), before and after",
+                "security": [{"bearer": []}],
+                "parameters": [path("id", worker_id.clone()), query("limit", json!({"type": "integer", "minimum": 1, "maximum": super::workers::MAX_HISTORY, "default": 100}), false)],
+                "responses": {"200": {"description": "the changes", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "500": problem}
+            }},
             "/api/workers/{id}/position": {"post": {
                 "summary": "Report a worker's position (a worker token for its own worker; dispatchers and up for anyone); nearest answers use it at once, the store has it within 250 ms",
                 "security": [{"bearer": []}],
@@ -268,12 +330,7 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
             }, "get": {
                 "summary": "The incidents layer (dispatcher role); see `/api/{layer}`",
                 "security": [{"bearer": []}],
-                "parameters": [
-                    {"name": "bbox", "in": "query", "schema": {"type": "string", "pattern": BBOX_PATTERN}},
-                    {"name": "code", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{1,15}$"}},
-                    query("limit", json!({"type": "integer", "minimum": 1, "maximum": super::layers::MAX_LIMIT}), false),
-                    query("offset", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}), false)
-                ],
+                "parameters": layer_query(),
                 "responses": {"200": {"description": "a page of incidents", "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}, "400": problem, "401": problem, "403": problem, "500": problem}
             }},
             "/api/incidents/{id}": {"get": {

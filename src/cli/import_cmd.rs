@@ -3,6 +3,7 @@
 use super::{CliResult, progress};
 use crate::domain::Dataset;
 use crate::import::{ImportOptions, Imported, read_file};
+use crate::service::worker_roster::{self, GridDirectory, RosterError, check_worker};
 use crate::spatial;
 use crate::store::{self, LayerQuery, Store};
 use std::path::Path;
@@ -21,23 +22,50 @@ pub async fn run(database: &str, file: &Path, options: &ImportOptions) -> CliRes
             );
         }
         Imported::Workers(table, rows) => {
-            let known: std::collections::HashSet<_> = store
-                .grids(&LayerQuery::default())
-                .await?
-                .into_iter()
-                .map(|g| g.code)
-                .collect();
-            crate::import::workers::check_grids_exist(&table, &rows, &known)?;
-            let data = Dataset {
-                workers: rows.into_iter().map(|r| r.worker).collect(),
-                ..Dataset::default()
-            };
-            store.write(&data, None).await?;
-            let serving = data.workers.iter().filter(|w| !w.grids.is_empty()).count();
+            let directory = GridDirectory::load(store.as_ref()).await?;
+            for row in &rows {
+                check_worker(&row.worker, &directory).map_err(|e| match e {
+                    RosterError::Invalid { field, reason }
+                    | RosterError::Unfit { field, reason } => {
+                        let column = match field {
+                            "grids" => row.grids_column,
+                            "community" => row.community_column,
+                            _ => None,
+                        };
+                        match column {
+                            Some(c) => table.cell_error(row.row, c, reason),
+                            None => table.row_error(row.row, format!("{field}: {reason}")),
+                        }
+                    }
+                    other => table.row_error(row.row, other.to_string()),
+                })?;
+            }
+            let actor = super::cli_actor(&format!("import {}", file.display()));
+            let workers: Vec<_> = rows.into_iter().map(|r| r.worker).collect();
+            let total = workers.len();
+            let report = worker_roster::import(store.as_ref(), &directory, &actor, workers).await?;
             println!(
-                "imported {} workers into {database} ({serving} serving grids)",
-                data.workers.len()
+                "imported {total} workers into {database}: {} added, {} updated",
+                report.added, report.updated
             );
+            if !report.without_grids.is_empty() {
+                println!(
+                    "{} workers serve no grid yet: their community is not partitioned ({}{})",
+                    report.without_grids.len(),
+                    report
+                        .without_grids
+                        .iter()
+                        .take(5)
+                        .map(|w| w.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if report.without_grids.len() > 5 {
+                        ", …"
+                    } else {
+                        ""
+                    }
+                );
+            }
         }
         Imported::Features(mut data) => {
             let outside = assign_communities(store.as_ref(), &mut data).await?;

@@ -11,6 +11,7 @@ mod query_cmd;
 mod rebalance_cmd;
 mod serve_cmd;
 mod token_cmd;
+mod workers_cmd;
 
 use crate::crs::Crs;
 use crate::domain::{CommunityCode, Role, StreetCode};
@@ -184,6 +185,12 @@ pub enum Command {
     Token {
         #[command(subcommand)]
         action: TokenAction,
+    },
+    /// The workers list (网格员): list, add, edit, retire one worker, and the record of
+    /// changes; each change is recorded with who made it and when.
+    Workers {
+        #[command(subcommand)]
+        action: WorkersAction,
     },
     /// Which grid, community and street hold a point.
     Locate {
@@ -408,6 +415,80 @@ pub enum TokenAction {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum WorkersAction {
+    /// Every worker: id, name, phone, role, community, grids, duty, retired.
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Only the workers of this community (12 digits) or serving grids in it.
+        #[arg(long)]
+        community: Option<String>,
+        /// Include retired workers.
+        #[arg(long)]
+        retired: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add one worker; grids by code, or a community whose grids are given by the rule
+    /// (leaders and community workers all, the others the least served one).
+    Add {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(flatten)]
+        fields: WorkerFields,
+        #[arg(long)]
+        id: String,
+    },
+    /// Change one worker's fields; the others stay.
+    Edit {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(flatten)]
+        fields: WorkerFields,
+        id: String,
+    },
+    /// Retire one worker: kept for the record, off duty, serving no grid.
+    Retire {
+        #[command(flatten)]
+        db: DatabaseArg,
+        id: String,
+    },
+    /// The record of changes, newest first: of one worker, or of all.
+    History {
+        #[command(flatten)]
+        db: DatabaseArg,
+        id: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// A worker's fields on the command line.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WorkerFields {
+    /// 姓名
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A mobile (11 digits) or a landline with its area code; empty to clear.
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// 网格长, 网格员, 巡查员, 楼栋长, 社区工作者 (or grid_leader, grid_worker, …).
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Grid codes separated by `,`, `;` or `、`.
+    #[arg(long)]
+    pub grids: Option<String>,
+    /// The community (12 digits); empty to clear.
+    #[arg(long)]
+    pub community: Option<String>,
+    /// 在岗 (on_duty) or 离岗 (off_duty).
+    #[arg(long)]
+    pub duty: Option<String>,
+}
+
 fn parse_role(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| "use public, worker, dispatcher, planner or admin".into())
 }
@@ -422,6 +503,15 @@ pub enum Profile {
 pub enum ExportFormat {
     Geojson,
     Gpkg,
+}
+
+/// Who a command-line change is recorded as: the operating-system user, with what ran.
+pub fn cli_actor(what: &str) -> crate::domain::Actor {
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown user".into());
+    crate::domain::Actor {
+        label: format!("{user} (command line: {what})"),
+        role: Role::Admin,
+    }
 }
 
 /// A CLI failure, printed as one message.
@@ -552,6 +642,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Token {
             action: TokenAction::Revoke { db, id },
         } => token_cmd::revoke(&db.database, &id).await,
+        Command::Workers { action } => workers_cmd::run(action).await,
         Command::Locate { db, point } => query_cmd::locate(&db.database, &point).await,
         Command::Nearest { db, point, k } => query_cmd::nearest(&db.database, &point, k).await,
         Command::Bbox { db, bbox } => query_cmd::in_box(&db.database, &bbox).await,

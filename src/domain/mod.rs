@@ -18,6 +18,7 @@ pub mod station;
 pub mod taxonomy;
 pub mod text;
 pub mod worker;
+pub mod worker_change;
 
 pub use area::{Community, District, Street};
 pub use audience::Audience;
@@ -36,3 +37,4 @@ pub use station::{Station, StationKind};
 pub use taxonomy::{Category, Taxonomy, TaxonomyError};
 pub use text::{Lines, TextError, check_required_text, check_text};
 pub use worker::{DutyStatus, Worker, WorkerRole};
+pub use worker_change::{Actor, WorkerAction, WorkerChange, WorkerRecord};

@@ -56,7 +56,7 @@ impl WorkerIndex {
         for w in workers {
             let slot = index.slots.len() as u32;
             index.slot_of.insert(w.id.clone(), slot);
-            for g in &w.grids {
+            for g in w.grids.iter().filter(|_| !w.is_retired()) {
                 index.by_grid.entry(g.clone()).or_default().push(slot);
             }
             if let Some(e) = index.entry(&w, slot) {
@@ -69,7 +69,7 @@ impl WorkerIndex {
     }
 
     fn entry(&self, w: &Worker, slot: u32) -> Option<Entry> {
-        (w.duty == DutyStatus::OnDuty)
+        (w.duty == DutyStatus::OnDuty && !w.is_retired())
             .then_some(w.position)
             .flatten()
             .map(|p| GeomWithData::new(self.frame.point_metres(p), slot))
@@ -119,7 +119,7 @@ impl WorkerIndex {
                 slot
             }
         };
-        for g in &w.grids {
+        for g in w.grids.iter().filter(|_| !w.is_retired()) {
             self.by_grid.entry(g.clone()).or_default().push(slot);
         }
         if let Some(e) = self.entry(&w, slot) {

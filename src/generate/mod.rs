@@ -706,6 +706,7 @@ fn add_workers(
                 phone: Some(names::phone(rng)),
                 role,
                 grids: Vec::new(),
+                community: None,
                 duty: if on_duty {
                     DutyStatus::OnDuty
                 } else {
@@ -718,6 +719,7 @@ fn add_workers(
                 } else {
                     base_time() - Duration::seconds(rng.random_range(3600..86_400))
                 }),
+                retired_at: None,
             });
         }
     }

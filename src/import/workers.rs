@@ -4,14 +4,11 @@
 
 use super::ImportError;
 use super::table::Table;
+use crate::domain::worker::{MAX_WORKER_ID_CHARS, MAX_WORKER_NAME_CHARS, is_phone_number};
 use crate::domain::{
-    DutyStatus, GridCode, Lines, Worker, WorkerId, WorkerRole, check_required_text,
+    CommunityCode, DutyStatus, GridCode, Lines, Worker, WorkerId, WorkerRole, check_required_text,
 };
 use std::collections::HashMap;
-
-/// Longest worker id and name, in characters.
-const MAX_ID_CHARS: usize = 32;
-const MAX_NAME_CHARS: usize = 50;
 
 /// One worker of a roster and the row it came from.
 #[derive(Debug, Clone)]
@@ -19,36 +16,9 @@ pub struct WorkerRow {
     pub row: usize,
     /// The column holding the grids, for naming it when a grid does not exist.
     pub grids_column: Option<usize>,
+    /// The column holding the community, for naming it when the community does not exist.
+    pub community_column: Option<usize>,
     pub worker: Worker,
-}
-
-/// A role as offices write it, in Chinese or English.
-pub fn parse_role(text: &str) -> Option<WorkerRole> {
-    match text.trim() {
-        "网格长" => Some(WorkerRole::GridLeader),
-        "网格员" | "专职网格员" | "兼职网格员" => Some(WorkerRole::GridWorker),
-        "巡查员" => Some(WorkerRole::Patrol),
-        "楼栋长" => Some(WorkerRole::BuildingHead),
-        other => WorkerRole::parse(&other.to_ascii_lowercase().replace([' ', '-'], "_")),
-    }
-}
-
-/// Whether a phone number is one: a mainland mobile (11 digits from 13–19), or a landline
-/// with its area code (0 + 2–3 digits, then 7–8 digits); `+86`, spaces and dashes allowed.
-pub fn is_phone(text: &str) -> bool {
-    let digits: String = text
-        .trim()
-        .trim_start_matches("+86")
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-'))
-        .collect();
-    if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let mobile =
-        digits.len() == 11 && digits.starts_with('1') && !digits[1..2].contains(['0', '1', '2']);
-    let landline = digits.starts_with('0') && (10..=12).contains(&digits.len());
-    mobile || landline
 }
 
 /// Reads a worker roster. Grids are codes separated by `;`, `,` or `、` (full-width too);
@@ -64,6 +34,7 @@ pub fn parse(table: &Table) -> Result<Vec<WorkerRow>, ImportError> {
     let role_col = table.column(&["role", "角色", "岗位"]);
     let grids_col = table.column(&["grids", "grid", "所属网格", "网格"]);
     let duty_col = table.column(&["duty", "在岗", "状态"]);
+    let community_col = table.column(&["community", "所属社区", "社区"]);
     let mut first_row_of: HashMap<String, usize> = HashMap::new();
     let mut workers = Vec::with_capacity(table.rows.len());
     for row in &table.rows {
@@ -78,7 +49,7 @@ pub fn parse(table: &Table) -> Result<Vec<WorkerRow>, ImportError> {
                 .map(|()| value.to_string())
                 .map_err(|e| table.cell_error(row.number, col, e.to_string()))
         };
-        let id = text_cell(id_col, MAX_ID_CHARS)?;
+        let id = text_cell(id_col, MAX_WORKER_ID_CHARS)?;
         if let Some(first) = first_row_of.insert(id.clone(), row.number) {
             return Err(table.cell_error(
                 row.number,
@@ -86,9 +57,9 @@ pub fn parse(table: &Table) -> Result<Vec<WorkerRow>, ImportError> {
                 format!("worker {id} is listed twice (first in row {first})"),
             ));
         }
-        let name = text_cell(name_col, MAX_NAME_CHARS)?;
+        let name = text_cell(name_col, MAX_WORKER_NAME_CHARS)?;
         let phone = match (phone_col, cell(phone_col)) {
-            (Some(c), Some(p)) if !is_phone(p) => {
+            (Some(c), Some(p)) if !is_phone_number(p) => {
                 return Err(table.cell_error(
                     row.number,
                     c,
@@ -100,11 +71,11 @@ pub fn parse(table: &Table) -> Result<Vec<WorkerRow>, ImportError> {
             (_, p) => p.map(str::to_string),
         };
         let role = match (role_col, cell(role_col)) {
-            (Some(c), Some(r)) => parse_role(r).ok_or_else(|| {
+            (Some(c), Some(r)) => WorkerRole::from_office_text(r).ok_or_else(|| {
                 table.cell_error(
                     row.number,
                     c,
-                    format!("unknown role {r:?}: use 网格长, 网格员, 巡查员 or 楼栋长"),
+                    format!("unknown role {r:?}: use {}", WorkerRole::office_names()),
                 )
             })?,
             _ => WorkerRole::GridWorker,
@@ -138,43 +109,31 @@ pub fn parse(table: &Table) -> Result<Vec<WorkerRow>, ImportError> {
                 }
             }
         }
+        let community = match (community_col, cell(community_col)) {
+            (Some(c), Some(code)) => Some(code.parse::<CommunityCode>().map_err(
+                |e: crate::domain::CodeError| table.cell_error(row.number, c, e.to_string()),
+            )?),
+            _ => None,
+        };
         workers.push(WorkerRow {
             row: row.number,
             grids_column: grids_col,
+            community_column: community_col,
             worker: Worker {
                 id: WorkerId(id),
                 name,
                 phone,
                 role,
                 grids,
+                community,
                 duty,
                 position: None,
                 position_at: None,
+                retired_at: None,
             },
         });
     }
     Ok(workers)
-}
-
-/// Refuses a roster naming a grid that is not in `known`, at the row and column naming it.
-pub fn check_grids_exist(
-    table: &Table,
-    rows: &[WorkerRow],
-    known: &std::collections::HashSet<GridCode>,
-) -> Result<(), ImportError> {
-    for row in rows {
-        if let (Some(col), Some(missing)) = (
-            row.grids_column,
-            row.worker.grids.iter().find(|g| !known.contains(*g)),
-        ) {
-            return Err(table.cell_error(
-                row.row,
-                col,
-                format!("grid {missing} does not exist (partition first, or check the code)"),
-            ));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -239,10 +198,10 @@ mod tests {
             "0477-8581234",
             "010 12345678",
         ] {
-            assert!(is_phone(good), "{good}");
+            assert!(is_phone_number(good), "{good}");
         }
         for bad in ["12345", "12800138000", "1380013800", "电话", "0477-85"] {
-            assert!(!is_phone(bad), "{bad}");
+            assert!(!is_phone_number(bad), "{bad}");
         }
     }
 }

@@ -9,3 +9,4 @@ pub mod partition_job;
 pub mod rebalance;
 pub mod staffing;
 pub mod tile_cache;
+pub mod worker_roster;

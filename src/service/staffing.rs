@@ -126,8 +126,8 @@ pub fn check(engine: &Engine, options: &StaffingOptions) -> StaffingReport {
 }
 
 /// Gives every worker with a position the grids where they stand: grid workers, patrols
-/// and building heads the grid holding their position; grid leaders every base grid of
-/// that community. Workers outside every grid keep theirs. Returns the changed workers.
+/// and building heads the grid holding their position; grid leaders and community workers
+/// every base grid of that community. Workers outside every grid keep theirs. Returns the changed workers.
 pub fn assign_by_position(engine: &Engine) -> Vec<Worker> {
     let mut base_of: BTreeMap<CommunityCode, Vec<GridCode>> = BTreeMap::new();
     for (code, info) in engine.grid_info() {
@@ -145,11 +145,13 @@ pub fn assign_by_position(engine: &Engine) -> Vec<Worker> {
         .workers()
         .all()
         .iter()
+        .filter(|w| !w.is_retired())
         .filter_map(|w| {
             let grid = engine.grids().locate(w.position?)?.clone();
-            let grids = match w.role {
-                WorkerRole::GridLeader => base_of.get(&grid.community()).cloned()?,
-                _ => vec![grid],
+            let grids = if w.role.serves_whole_community() {
+                base_of.get(&grid.community()).cloned()?
+            } else {
+                vec![grid]
             };
             (grids != w.grids).then(|| Worker { grids, ..w.clone() })
         })

@@ -126,9 +126,15 @@ entity_table! {
         grids: Text = json_list(&w.grids) => r.json_list()?;
         duty: Text = text(w.duty.as_str()) => r.parsed(DutyStatus::parse, "duty status")?;
         position_at: Timestamp = timestamp(w.position_at.as_ref()) => r.opt_timestamp()?;
+        community_code: Text = opt_text(w.community.as_ref().map(CommunityCode::as_str))
+            => r.opt_code()?;
+        retired_at: Timestamp = timestamp(w.retired_at.as_ref()) => r.opt_timestamp()?;
     }
     geometry position = w.position.map(Into::into) => r.opt_point()?;
-    build Worker { id, name, phone, role, grids, duty, position_at, position }
+    build Worker {
+        id, name, phone, role, grids, community: community_code, duty, position_at, position,
+        retired_at,
+    }
 }
 
 entity_table! {

@@ -1,0 +1,271 @@
+//! The workers list through the API, on both stores: add (by grids, or by community with
+//! the stated rule), edit, retire, the record of who changed what when, refusals naming
+//! the field, and staffing and dispatch using each change at once.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly at the first value that is not what it expects"
+)]
+
+mod common;
+
+use axum::http::StatusCode;
+use gridmap::api::AppState;
+use gridmap::domain::{GridCode, GridKind, Role};
+use gridmap::engine::read;
+use gridmap::store::{LayerQuery, Store};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+async fn call(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let (status, _, bytes) = common::send(state, method, uri, Some(token), &[], body).await;
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+fn invalid_param(problem: &Value) -> &str {
+    problem["invalid-params"][0]["name"].as_str().unwrap_or("")
+}
+
+/// A community's base grids in code order, and whether each has a grid worker now.
+fn base_grids(state: &AppState, community: &str) -> Vec<GridCode> {
+    let engine = read(&state.engine);
+    let mut grids: Vec<GridCode> = engine
+        .grid_info()
+        .iter()
+        .filter(|(_, i)| i.kind == GridKind::Base && i.community.as_str() == community)
+        .map(|(g, _)| g.clone())
+        .collect();
+    grids.sort();
+    grids
+}
+
+fn grids_without_worker(state: &AppState) -> Vec<GridCode> {
+    let engine = read(&state.engine);
+    gridmap::service::staffing::check(&engine, &Default::default()).grids_without_worker
+}
+
+async fn planners_manage_workers(store: Arc<dyn Store>) {
+    common::partitioned_district(store.as_ref(), 20_000, 11).await;
+    let state = AppState::load(store.clone()).await.unwrap();
+    let planner = common::token(store.as_ref(), Role::Planner, "王规划").await;
+    let dispatcher = common::token(store.as_ref(), Role::Dispatcher, "李调度").await;
+
+    // A grid with no grid worker: a new worker named by its community takes it (the least
+    // served grid of the community, lowest code among equals).
+    let unstaffed = grids_without_worker(&state);
+    assert!(
+        !unstaffed.is_empty(),
+        "the generated district leaves grids unstaffed"
+    );
+    let community = unstaffed[0].community().to_string();
+    let community_grids = base_grids(&state, &community);
+    let expected = community_grids
+        .iter()
+        .find(|g| unstaffed.contains(g))
+        .unwrap()
+        .clone();
+    let (status, added) = call(
+        &state,
+        "POST",
+        "/api/workers",
+        &planner,
+        Some(json!({"id": "N001", "name": "赵新", "phone": "139 0477 0001", "role": "grid_worker", "community": community})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    assert_eq!(added["grids"], json!([expected.as_str()]), "{added}");
+    assert!(
+        !grids_without_worker(&state).contains(&expected),
+        "staffing counts the new worker at once"
+    );
+
+    // A community worker named by community serves all its base grids.
+    let (status, leader) = call(
+        &state,
+        "POST",
+        "/api/workers",
+        &planner,
+        Some(json!({"id": "N002", "name": "钱社工", "role": "community_worker", "community": community})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{leader}");
+    assert_eq!(
+        leader["grids"].as_array().unwrap().len(),
+        community_grids.len()
+    );
+
+    // Refusals name the field; nothing is written.
+    let other_community_grid = read(&state.engine)
+        .grid_info()
+        .iter()
+        .find(|(_, i)| i.kind == GridKind::Base && i.community.as_str() != community)
+        .map(|(g, _)| g.to_string())
+        .unwrap();
+    let refusals = [
+        (
+            json!({"id": "N001", "name": "重复"}),
+            StatusCode::CONFLICT,
+            "",
+        ),
+        (
+            json!({"id": "N003", "name": "孙", "phone": "12345"}),
+            StatusCode::BAD_REQUEST,
+            "phone",
+        ),
+        (
+            json!({"id": "N003", "name": "孙", "grids": ["150602999999999"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "grids",
+        ),
+        (
+            json!({"id": "N003", "name": "孙", "community": "150602999999"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "community",
+        ),
+        (
+            json!({"id": "N003", "name": "孙", "community": community, "grids": [other_community_grid]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "grids",
+        ),
+        (
+            json!({"id": "N003", "name": "孙", "role": "mayor"}),
+            StatusCode::BAD_REQUEST,
+            "role",
+        ),
+        (json!({"id": "N003"}), StatusCode::BAD_REQUEST, "name"),
+    ];
+    for (body, status, field) in refusals {
+        let (got, problem) =
+            call(&state, "POST", "/api/workers", &planner, Some(body.clone())).await;
+        assert_eq!(got, status, "{body}: {problem}");
+        if !field.is_empty() {
+            assert_eq!(invalid_param(&problem), field, "{body}: {problem}");
+        }
+    }
+    let n003 = LayerQuery {
+        ids: Some(vec!["N003".into()]),
+        ..LayerQuery::default()
+    };
+    assert!(store.workers(&n003).await.unwrap().is_empty());
+
+    // Dispatchers may not manage workers.
+    let (status, _) = call(
+        &state,
+        "PATCH",
+        "/api/workers/N001",
+        &dispatcher,
+        Some(json!({"name": "改名"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Edit: only the fields given change; a position report then makes the worker the
+    // nearest to a point in their grid.
+    let (status, edited) = call(
+        &state,
+        "PATCH",
+        "/api/workers/N001",
+        &planner,
+        Some(json!({"phone": null, "duty": "on_duty"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    assert_eq!(edited["phone"], Value::Null);
+    assert_eq!(edited["name"], "赵新");
+    let inside = {
+        use geo::InteriorPoint;
+        let query = LayerQuery {
+            ids: Some(vec![expected.to_string()]),
+            ..LayerQuery::default()
+        };
+        store.grids(&query).await.unwrap()[0]
+            .boundary
+            .interior_point()
+            .unwrap()
+    };
+    let (status, _) = call(
+        &state,
+        "POST",
+        "/api/workers/N001/position",
+        &planner,
+        Some(json!({"lon": inside.x(), "lat": inside.y()})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let nearest_uri = format!(
+        "/api/dispatch/nearest?lon={}&lat={}&k=3",
+        inside.x(),
+        inside.y()
+    );
+    let (_, nearest) = call(&state, "GET", &nearest_uri, &dispatcher, None).await;
+    assert_eq!(nearest["workers"][0]["worker"], "N001", "{nearest}");
+
+    // Retire: no longer dispatched, no longer staffing the grid; kept for the record.
+    let (status, retired) = call(&state, "POST", "/api/workers/N001/retire", &planner, None).await;
+    assert_eq!(status, StatusCode::OK, "{retired}");
+    assert!(retired["retired_at"].is_string());
+    assert_eq!(retired["grids"], json!([]));
+    let (_, nearest) = call(&state, "GET", &nearest_uri, &dispatcher, None).await;
+    assert!(
+        nearest["workers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| w["worker"] != "N001"),
+        "{nearest}"
+    );
+    assert!(grids_without_worker(&state).contains(&expected));
+    let (status, _) = call(&state, "POST", "/api/workers/N001/retire", &planner, None).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = call(
+        &state,
+        "PATCH",
+        "/api/workers/N001",
+        &planner,
+        Some(json!({"name": "复职"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = call(&state, "POST", "/api/workers/N404/retire", &planner, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The record: who, when, what, before and after, newest first.
+    let (status, history) = call(&state, "GET", "/api/workers/N001/history", &planner, None).await;
+    assert_eq!(status, StatusCode::OK, "{history}");
+    let actions: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["retired", "edited", "added"]);
+    for change in history.as_array().unwrap() {
+        assert_eq!(change["actor"]["label"], "王规划");
+        assert_eq!(change["actor"]["role"], "planner");
+        assert!(change["at"].is_string());
+    }
+    assert_eq!(history[1]["before"]["phone"], "139 0477 0001");
+    assert_eq!(history[1]["after"]["phone"], Value::Null);
+    assert_eq!(history[2]["before"], Value::Null);
+    let (status, _) = call(&state, "GET", "/api/workers/N404/history", &planner, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A server started afterwards on the same store sees the same list.
+    let reloaded = AppState::load(store.clone()).await.unwrap();
+    let engine = read(&reloaded.engine);
+    assert!(engine.workers().get(&"N001".into()).unwrap().is_retired());
+    assert_eq!(
+        engine.workers().get(&"N002".into()).unwrap().grids.len(),
+        community_grids.len()
+    );
+}
+
+both_stores!(planners_manage_workers, planners_manage_workers);
