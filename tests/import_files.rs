@@ -201,7 +201,7 @@ async fn gcj02_input_lands_within_a_metre_of_its_wgs84_twin() {
         }
     }
     let mut options = ImportOptions::new(ImportKind::Buildings);
-    options.crs = Crs::Gcj02;
+    options.crs = Some(gridmap::crs::SourceCrs::Geographic(Crs::Gcj02));
     let imported = parse_geojson("gcj.geojson", &value.to_string(), &options).unwrap();
     assert_eq!(imported.buildings.len(), originals.len());
     let mut worst_m: f64 = 0.0;

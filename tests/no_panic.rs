@@ -1,4 +1,8 @@
 //! Property tests: no input makes the importers panic, and CRS conversions round-trip.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly at the first value that is not what it expects"
+)]
 
 use gridmap::crs::Crs;
 use gridmap::import::{ImportKind, ImportOptions, parse_geojson};
@@ -131,5 +135,84 @@ proptest! {
         let (ka, kb) = (IdempotencyKey::new(&a, &key, &body), IdempotencyKey::new(&b, &key, &body));
         prop_assert_eq!(ka.scoped == kb.scoped, a == b);
         prop_assert_eq!(ka.request_sha256.len(), 64);
+    }
+}
+
+/// A real Shapefile (Monaco's buildings in Web Mercator, written by GDAL), made once.
+fn real_shapefile() -> &'static (Vec<u8>, Vec<u8>, Vec<u8>) {
+    static PARTS: std::sync::OnceLock<(Vec<u8>, Vec<u8>, Vec<u8>)> = std::sync::OnceLock::new();
+    PARTS.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let shp = dir.path().join("b.shp");
+        let out = std::process::Command::new("ogr2ogr")
+            .args([
+                "-f",
+                "ESRI Shapefile",
+                "-t_srs",
+                "EPSG:3857",
+                "-lco",
+                "ENCODING=CP936",
+            ])
+            .arg(&shp)
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/data/monaco/buildings.geojson"
+            ))
+            .output()
+            .expect("ogr2ogr (gdal-bin): .ci/run installs it");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let read = |ext| std::fs::read(shp.with_extension(ext)).unwrap();
+        (read("shp"), read("dbf"), read("prj"))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// Shapefiles cut short or with bytes overwritten (in the .shp, the .dbf and the .prj),
+    /// garbage zips, and any .prj text: refused or read, never a panic.
+    #[test]
+    fn broken_shapefiles_and_prj_text_never_panic(
+        cut in 0usize..200_000,
+        flips in prop::collection::vec((0usize..200_000, any::<u8>()), 0..8),
+        bytes in prop::collection::vec(any::<u8>(), 0..512),
+        prj in "\\PC{0,80}|(PROJCS|GEOGCS|DATUM|PARAMETER|\\[|\\]|\"|,|[0-9.e+-]{1,6}){0,30}",
+    ) {
+        let (shp, dbf, real_prj) = real_shapefile();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.shp");
+        let garble = |real: &[u8]| {
+            let mut b = real[..cut.min(real.len())].to_vec();
+            for (at, byte) in &flips {
+                if let Some(slot) = b.get_mut(*at % real.len().max(1)) {
+                    *slot = *byte;
+                }
+            }
+            b
+        };
+        for (which, (s, d, p)) in [
+            (garble(shp), dbf.clone(), real_prj.clone()),
+            (shp.clone(), garble(dbf), real_prj.clone()),
+            (shp.clone(), dbf.clone(), prj.as_bytes().to_vec()),
+        ].into_iter().enumerate() {
+            std::fs::write(&path, &s).unwrap();
+            std::fs::write(path.with_extension("dbf"), &d).unwrap();
+            std::fs::write(path.with_extension("prj"), &p).unwrap();
+            for kind in [ImportKind::Buildings, ImportKind::Roads, ImportKind::Stations] {
+                let result = gridmap::import::read_file(&path, &ImportOptions::new(kind));
+                if which == 2 && prj.is_empty() {
+                    prop_assert!(result.is_err());
+                }
+            }
+        }
+        let _ = gridmap::crs::read_prj(&prj);
+        let _ = prj.parse::<gridmap::crs::SourceCrs>();
+        let zip = dir.path().join("b.zip");
+        std::fs::write(&zip, &bytes).unwrap();
+        let _ = gridmap::import::read_file(&zip, &ImportOptions::new(ImportKind::Buildings));
     }
 }

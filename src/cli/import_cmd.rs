@@ -2,7 +2,7 @@
 
 use super::{CliResult, progress};
 use crate::domain::Dataset;
-use crate::import::{ImportOptions, Imported, read_file};
+use crate::import::{ImportOptions, Imported, read_any};
 use crate::service::worker_roster::{self, GridDirectory, RosterError, check_worker};
 use crate::spatial;
 use crate::store::{self, LayerQuery, Store};
@@ -11,7 +11,7 @@ use std::path::Path;
 pub async fn run(database: &str, file: &Path, options: &ImportOptions) -> CliResult {
     let store = store::open(database).await?;
     let spinner = progress::spinner(&format!("reading {}", file.display()));
-    let imported = read_file(file, options);
+    let imported = read_any(file, options).await;
     spinner.finish_and_clear();
     match imported? {
         Imported::Roster(entries) => {

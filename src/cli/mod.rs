@@ -84,14 +84,22 @@ pub enum Command {
     Import {
         #[command(flatten)]
         db: DatabaseArg,
-        /// The file: .geojson/.json, .osm.pbf, or a table of rosters (.csv, .xlsx, .xls, .ods).
+        /// The file: .geojson/.json, .osm.pbf, a Shapefile (.shp with its .dbf, .prj, .cpg;
+        /// or a .zip of them), a GeoPackage (.gpkg, with --layer), or a table (.csv, .xlsx,
+        /// .xls, .ods) of rosters, workers, stations or building attributes.
         file: PathBuf,
         /// What the file holds.
         #[arg(long, value_enum)]
         kind: ImportKind,
-        /// Coordinate system of the file; GCJ-02 and BD-09 are converted to WGS84.
-        #[arg(long, default_value = "wgs84")]
-        crs: Crs,
+        /// Coordinate system of the file: wgs84, cgcs2000, gcj02, bd09 or EPSG:NNNN (4326,
+        /// 4490, 3857, CGCS2000 Gauss–Krüger 4491–4554). Default: the Shapefile's .prj or the
+        /// GeoPackage layer's SRS; WGS84 for GeoJSON. GCJ-02, BD-09 and projected
+        /// coordinates are converted to WGS84 once.
+        #[arg(long)]
+        crs: Option<crate::crs::SourceCrs>,
+        /// GeoPackage: the layer (table) to read (default: the only feature layer).
+        #[arg(long)]
+        layer: Option<String>,
         /// Number communities without a `code` under this 9-digit street code.
         #[arg(long)]
         parent: Option<StreetCode>,
@@ -561,6 +569,7 @@ pub async fn run(cli: Cli) -> CliResult {
             persons_per_household,
             sheet,
             encoding,
+            layer,
         } => {
             let model = crate::import::HouseholdModel {
                 dwelling_m2,
@@ -571,6 +580,7 @@ pub async fn run(cli: Cli) -> CliResult {
             };
             let mut options = crate::import::ImportOptions::new(kind);
             options.crs = crs;
+            options.layer = layer;
             options.households = model;
             options.parent = parent;
             options.admin_level = admin_level;

@@ -2,9 +2,18 @@
 //!
 //! CGCS2000 and WGS84 agree at the metre level and are stored as given. GCJ-02 and BD-09,
 //! the obfuscated systems of Chinese web maps, are converted on the way in, exactly once.
+//! Files may also come projected ([`Projection`]: CGCS2000 Gauss–Krüger, Web Mercator),
+//! named by their `.prj` ([`read_prj`]) or `--crs EPSG:NNNN` ([`SourceCrs`]).
 
 pub mod bd09;
 pub mod gcj02;
+mod prj;
+mod projection;
+mod source_crs;
+
+pub use prj::{PrjError, read_prj};
+pub use projection::{Inverse, Projection, ProjectionError};
+pub use source_crs::{SourceCrs, ToWgs84};
 
 use geo::MapCoords;
 use serde::{Deserialize, Serialize};

@@ -1,11 +1,12 @@
 //! GeoJSON (RFC 7946) feature collections to datasets, checked feature by feature.
 
-use super::geometry_check::{check_value, valid_oriented};
-use super::mapping;
+use super::geometry_check::{Ranges, check_value};
 use super::properties::Properties;
-use super::{ImportError, ImportKind, ImportOptions, number_communities};
+use super::source_feature;
+use super::{ImportError, ImportOptions};
+use crate::crs::ToWgs84;
 use crate::domain::*;
-use geo_types::{Geometry, LineString, MultiPolygon, Point};
+use geo_types::Geometry;
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -25,6 +26,12 @@ pub fn parse(path: &Path, text: &str, options: &ImportOptions) -> Result<Dataset
             });
         }
     };
+    // RFC 7946: WGS84 unless the import names another.
+    let crs = options.crs.unwrap_or_default();
+    let converter = crs.converter().map_err(|e| ImportError::Unsupported {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
     let empty = Map::new();
     let mut data = Dataset::default();
     for (index, raw) in features.iter().enumerate() {
@@ -52,19 +59,11 @@ pub fn parse(path: &Path, text: &str, options: &ImportOptions) -> Result<Dataset
             Ok(None) => feature_id.clone(),
             Err(e) => return Err(feature_error(path, index, feature_id, e)),
         };
-        let result = parse_feature(raw, &p, id.clone(), index, options, &mut data);
-        result.map_err(|reason| feature_error(path, index, id, reason))?;
+        let geometry = geometry(raw, crs.is_geographic(), &converter);
+        source_feature::add(&p, id.clone(), index, geometry, options, &mut data)
+            .map_err(|reason| feature_error(path, index, id, reason))?;
     }
-    if options.kind == ImportKind::Communities
-        && let Some(parent) = &options.parent
-    {
-        number_communities(&mut data.communities, parent).map_err(|reason| {
-            ImportError::Unsupported {
-                path: path.to_path_buf(),
-                reason,
-            }
-        })?;
-    }
+    source_feature::finish(path, &mut data, options)?;
     Ok(data)
 }
 
@@ -77,145 +76,29 @@ fn feature_error(path: &Path, index: usize, id: Option<String>, reason: String) 
     }
 }
 
-/// The feature's geometry, checked and converted to WGS84.
-fn geometry(raw: &Value, options: &ImportOptions) -> Result<Geometry<f64>, String> {
+/// The feature's geometry, checked (lon/lat ranges before conversion for geographic
+/// coordinates, after it for projected ones) and converted to WGS84.
+fn geometry(raw: &Value, geographic: bool, converter: &ToWgs84) -> Result<Geometry<f64>, String> {
     let value = match &raw["geometry"] {
         Value::Null => return Err("missing geometry".into()),
         v => geojson::Geometry::from_json_value(v.clone())
             .map_err(|e| format!("malformed geometry: {e}"))?,
     };
-    check_value(&value.value)?;
+    check_value(
+        &value.value,
+        if geographic {
+            Ranges::LonLat
+        } else {
+            Ranges::Finite
+        },
+    )?;
     let geometry: Geometry<f64> = value
         .value
         .try_into()
         .map_err(|e: geojson::Error| format!("malformed geometry: {e}"))?;
-    Ok(options.crs.geometry_to_wgs84(&geometry))
-}
-
-fn type_name(g: &Geometry<f64>) -> &'static str {
-    match g {
-        Geometry::Point(_) => "Point",
-        Geometry::Line(_) | Geometry::LineString(_) => "LineString",
-        Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => "Polygon",
-        Geometry::MultiPoint(_) => "MultiPoint",
-        Geometry::MultiLineString(_) => "MultiLineString",
-        Geometry::MultiPolygon(_) => "MultiPolygon",
-        Geometry::GeometryCollection(_) => "GeometryCollection",
+    let converted = converter.geometry(&geometry).map_err(|e| e.to_string())?;
+    if !geographic {
+        check_value(&geojson::Value::from(&converted), Ranges::LonLat)?;
     }
-}
-
-/// A valid (multi)polygon, or an error naming what was found instead.
-fn polygonal(g: Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
-    let mp = match g {
-        Geometry::Polygon(p) => MultiPolygon::new(vec![p]),
-        Geometry::MultiPolygon(mp) => mp,
-        other => {
-            return Err(format!(
-                "expected a Polygon or MultiPolygon, found a {}",
-                type_name(&other)
-            ));
-        }
-    };
-    valid_oriented(mp)
-}
-
-fn parse_feature(
-    raw: &Value,
-    p: &Properties<'_>,
-    id: Option<String>,
-    index: usize,
-    options: &ImportOptions,
-    data: &mut Dataset,
-) -> Result<(), String> {
-    let fallback_id = || id.clone().unwrap_or_else(|| format!("feature-{index}"));
-    match options.kind {
-        ImportKind::Buildings => {
-            let footprint = polygonal(geometry(raw, options)?)?;
-            data.buildings.push(mapping::building(
-                p,
-                BuildingId(fallback_id()),
-                footprint,
-                &options.households,
-            )?);
-        }
-        ImportKind::Communities => {
-            let boundary = polygonal(geometry(raw, options)?)?;
-            if let Some(level) = &options.admin_level
-                && p.text("admin_level")?.as_deref() != Some(level.as_str())
-            {
-                return Ok(());
-            }
-            if let Some(c) = mapping::community(p, boundary, options.parent.is_none())? {
-                data.communities.push(c);
-            }
-        }
-        ImportKind::Districts => {
-            let boundary = polygonal(geometry(raw, options)?)?;
-            data.districts.push(mapping::district(p, boundary)?);
-        }
-        ImportKind::Roads => {
-            let lines: Vec<LineString<f64>> = match geometry(raw, options)? {
-                Geometry::LineString(l) => vec![l],
-                Geometry::MultiLineString(ml) => ml.0,
-                other => {
-                    return Err(format!(
-                        "expected a LineString or MultiLineString, found a {}",
-                        type_name(&other)
-                    ));
-                }
-            };
-            let Some(class) = mapping::road_class(p)? else {
-                return Ok(());
-            };
-            let base = fallback_id();
-            let many = lines.len() > 1;
-            for (part, line) in lines.into_iter().enumerate() {
-                let id = if many {
-                    format!("{base}-{part}")
-                } else {
-                    base.clone()
-                };
-                data.roads.push(mapping::road(p, RoadId(id), class, line)?);
-            }
-        }
-        ImportKind::Stations => {
-            let geometry = geometry(raw, options)?;
-            let Some(kind) = mapping::station_kind(p)? else {
-                return Ok(());
-            };
-            let location = match geometry {
-                Geometry::Point(pt) => pt,
-                other => {
-                    representative_point(&other).ok_or("geometry has no representative point")?
-                }
-            };
-            data.stations.push(mapping::station(
-                p,
-                StationId(fallback_id()),
-                kind,
-                location,
-            )?);
-        }
-        ImportKind::Land => {
-            let boundary = polygonal(geometry(raw, options)?)?;
-            if let Some(class) = mapping::land_class(p)? {
-                data.land_areas.push(mapping::land_area(
-                    p,
-                    LandAreaId(fallback_id()),
-                    class,
-                    boundary,
-                )?);
-            }
-        }
-        ImportKind::Rosters | ImportKind::Workers => {
-            return Err("rosters are tables (CSV or Excel), not GeoJSON".into());
-        }
-    }
-    Ok(())
-}
-
-/// A point for a non-point POI (e.g. a building mapped as a community centre).
-fn representative_point(g: &Geometry<f64>) -> Option<Point<f64>> {
-    use geo::InteriorPoint;
-    g.interior_point()
+    Ok(converted)
 }

@@ -4,8 +4,17 @@
 use geo::{Orient, Validation, orient::Direction};
 use geojson::{Position, Value};
 
-/// Checks one position: at least lon and lat, finite, within ±180 / ±90.
-fn check_position(p: &Position) -> Result<(), String> {
+/// What a position's coordinates must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ranges {
+    /// Lon/lat degrees within ±180 / ±90.
+    LonLat,
+    /// Finite numbers (projected metres, checked again once converted).
+    Finite,
+}
+
+/// Checks one position: at least two coordinates, finite, within ±180 / ±90 for lon/lat.
+fn check_position(p: &Position, ranges: Ranges) -> Result<(), String> {
     if p.len() < 2 {
         return Err(format!(
             "position {p:?} needs at least longitude and latitude"
@@ -14,6 +23,9 @@ fn check_position(p: &Position) -> Result<(), String> {
     let (lon, lat) = (p[0], p[1]);
     if !lon.is_finite() || !lat.is_finite() {
         return Err(format!("position {p:?} is not finite"));
+    }
+    if ranges == Ranges::Finite {
+        return Ok(());
     }
     if !(-180.0..=180.0).contains(&lon) {
         return Err(format!(
@@ -26,17 +38,17 @@ fn check_position(p: &Position) -> Result<(), String> {
     Ok(())
 }
 
-fn check_line(line: &[Position]) -> Result<(), String> {
+fn check_line(line: &[Position], ranges: Ranges) -> Result<(), String> {
     if line.len() < 2 {
         return Err(format!(
             "line has {} position(s), needs at least 2",
             line.len()
         ));
     }
-    line.iter().try_for_each(check_position)
+    line.iter().try_for_each(|p| check_position(p, ranges))
 }
 
-fn check_polygon(rings: &[Vec<Position>]) -> Result<(), String> {
+fn check_polygon(rings: &[Vec<Position>], ranges: Ranges) -> Result<(), String> {
     if rings.is_empty() {
         return Err("polygon has no rings".into());
     }
@@ -52,7 +64,7 @@ fn check_polygon(rings: &[Vec<Position>]) -> Result<(), String> {
                 ring.len()
             ));
         }
-        ring.iter().try_for_each(check_position)?;
+        ring.iter().try_for_each(|p| check_position(p, ranges))?;
         if ring.first() != ring.last() {
             return Err(format!(
                 "{which} is not closed (first and last positions differ)"
@@ -63,15 +75,15 @@ fn check_polygon(rings: &[Vec<Position>]) -> Result<(), String> {
 }
 
 /// Checks the structure and coordinates of any GeoJSON geometry value.
-pub fn check_value(value: &Value) -> Result<(), String> {
+pub fn check_value(value: &Value, ranges: Ranges) -> Result<(), String> {
     match value {
-        Value::Point(p) => check_position(p),
-        Value::MultiPoint(ps) => ps.iter().try_for_each(check_position),
-        Value::LineString(l) => check_line(l),
-        Value::MultiLineString(ls) => ls.iter().try_for_each(|l| check_line(l)),
-        Value::Polygon(rings) => check_polygon(rings),
-        Value::MultiPolygon(polys) => polys.iter().try_for_each(|p| check_polygon(p)),
-        Value::GeometryCollection(gs) => gs.iter().try_for_each(|g| check_value(&g.value)),
+        Value::Point(p) => check_position(p, ranges),
+        Value::MultiPoint(ps) => ps.iter().try_for_each(|p| check_position(p, ranges)),
+        Value::LineString(l) => check_line(l, ranges),
+        Value::MultiLineString(ls) => ls.iter().try_for_each(|l| check_line(l, ranges)),
+        Value::Polygon(rings) => check_polygon(rings, ranges),
+        Value::MultiPolygon(polys) => polys.iter().try_for_each(|p| check_polygon(p, ranges)),
+        Value::GeometryCollection(gs) => gs.iter().try_for_each(|g| check_value(&g.value, ranges)),
     }
 }
 
@@ -97,12 +109,24 @@ mod tests {
             vec![1.0, 1.0],
             vec![0.0, 1.0],
         ]]);
-        assert!(check_value(&open).unwrap_err().contains("not closed"));
+        assert!(
+            check_value(&open, Ranges::LonLat)
+                .unwrap_err()
+                .contains("not closed")
+        );
         let short = Value::Polygon(vec![vec![vec![0.0, 0.0], vec![1.0, 0.0], vec![0.0, 0.0]]]);
-        assert!(check_value(&short).unwrap_err().contains("at least 4"));
+        assert!(
+            check_value(&short, Ranges::LonLat)
+                .unwrap_err()
+                .contains("at least 4")
+        );
         let far = Value::Point(vec![200.0, 10.0]);
-        assert!(check_value(&far).unwrap_err().contains("longitude 200"));
-        assert!(check_value(&Value::Point(vec![1.0])).is_err());
-        assert!(check_value(&Value::Point(vec![7.4, 43.7])).is_ok());
+        assert!(
+            check_value(&far, Ranges::LonLat)
+                .unwrap_err()
+                .contains("longitude 200")
+        );
+        assert!(check_value(&Value::Point(vec![1.0]), Ranges::LonLat).is_err());
+        assert!(check_value(&Value::Point(vec![7.4, 43.7]), Ranges::LonLat).is_ok());
     }
 }

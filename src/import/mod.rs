@@ -4,18 +4,21 @@
 mod error;
 mod geojson_file;
 mod geometry_check;
+mod geopackage_layer;
 pub mod households;
 mod mapping;
 mod osm_pbf;
 mod properties;
 mod roster;
+mod shapefile_file;
+mod source_feature;
 pub mod table;
 pub mod workers;
 
 pub use error::ImportError;
 pub use households::HouseholdModel;
 
-use crate::crs::Crs;
+use crate::crs::SourceCrs;
 use crate::domain::{Community, Dataset, RosterEntry, StreetCode};
 use crate::spatial::reading_order;
 use geo::Centroid;
@@ -40,8 +43,9 @@ pub enum ImportKind {
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
     pub kind: ImportKind,
-    /// The CRS of the file's coordinates; converted to WGS84 on the way in.
-    pub crs: Crs,
+    /// The CRS of the file's coordinates, converted to WGS84 on the way in; `None` for the
+    /// file's own (a Shapefile's `.prj`, a GeoPackage layer's SRS) or WGS84.
+    pub crs: Option<SourceCrs>,
     pub households: HouseholdModel,
     /// Number communities without a `code` under this street, west→east, north→south.
     pub parent: Option<StreetCode>,
@@ -49,17 +53,20 @@ pub struct ImportOptions {
     pub admin_level: Option<String>,
     /// Tables (rosters): the workbook's sheet and the CSV encoding.
     pub table: table::TableOptions,
+    /// A GeoPackage's layer to read.
+    pub layer: Option<String>,
 }
 
 impl ImportOptions {
     pub fn new(kind: ImportKind) -> Self {
         Self {
             kind,
-            crs: Crs::Wgs84,
+            crs: None,
             households: HouseholdModel::default(),
             parent: None,
             admin_level: None,
             table: table::TableOptions::default(),
+            layer: None,
         }
     }
 }
@@ -84,6 +91,9 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<Imported, Impor
     if name.ends_with(".pbf") {
         return osm_pbf::read(path, options).map(Imported::Features);
     }
+    if name.ends_with(".shp") || name.ends_with(".zip") {
+        return shapefile_file::read(path, options).map(Imported::Features);
+    }
     if options.kind == ImportKind::Workers {
         let table = table::read_table(path, &options.table)?;
         let rows = workers::parse(&table)?;
@@ -101,6 +111,19 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<Imported, Impor
     }
     let text = std::fs::read_to_string(path).map_err(read_error)?;
     geojson_file::parse(path, &text, options).map(Imported::Features)
+}
+
+/// Reads any input file: [`read_file`], and GeoPackage layers (read through SQLite).
+pub async fn read_any(path: &Path, options: &ImportOptions) -> Result<Imported, ImportError> {
+    if geopackage_layer::is_geopackage(path) {
+        return geopackage_layer::read(path, options)
+            .await
+            .map(Imported::Features);
+    }
+    let (path, options) = (path.to_path_buf(), options.clone());
+    tokio::task::spawn_blocking(move || read_file(&path, &options))
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
 }
 
 /// Parses GeoJSON text (for the API and tests); `source` names it in errors.

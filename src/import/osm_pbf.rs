@@ -112,7 +112,16 @@ pub fn read(path: &Path, options: &ImportOptions) -> Result<Dataset, ImportError
     let mut ways: Vec<(i64, Map<String, Value>, Vec<i64>)> = Vec::new();
     let mut way_refs: HashMap<i64, Vec<i64>> = HashMap::new();
     let mut poi_nodes: Vec<(i64, Map<String, Value>)> = Vec::new();
-    let crs = options.crs;
+    let crs = match options.crs {
+        None => crate::crs::Crs::Wgs84,
+        Some(crate::crs::SourceCrs::Geographic(crs)) => crs,
+        Some(projected) => {
+            return Err(ImportError::Unsupported {
+                path: path.to_path_buf(),
+                reason: format!("OpenStreetMap data is lon/lat (WGS84), not {projected}"),
+            });
+        }
+    };
     let mut add_node = |id: i64, lon: f64, lat: f64, tags: Map<String, Value>| {
         let (x, y) = crs.to_wgs84(lon, lat);
         nodes.insert(id, Coord { x, y });
