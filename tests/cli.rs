@@ -1005,3 +1005,140 @@ fn workers_are_managed_from_the_command_line() {
     );
     assert_eq!(history[0]["before"]["role"], "grid_worker");
 }
+
+/// Stations from an office's Excel list (Chinese headers and kinds, GCJ-02 positions from
+/// a web map) and building attributes from a GBK CSV: written where they belong, bad rows
+/// refused naming the row and column, nothing written.
+#[test]
+fn stations_and_building_attributes_from_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("district.gpkg");
+    let db = db.to_str().unwrap();
+    common::small_district(db, 8, false);
+    let export = |layer: &str| -> Vec<serde_json::Value> {
+        let path = dir.path().join(format!("{layer}.geojson"));
+        let out = gridmap(&[
+            "export",
+            layer,
+            "--database",
+            db,
+            "--format",
+            "geojson",
+            "--output",
+            path.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out));
+        let fc: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        fc["features"].as_array().unwrap().clone()
+    };
+    let stations_before = export("stations").len();
+    let buildings = export("buildings");
+    let target = &buildings[0];
+    let id = target["properties"]["id"].as_str().unwrap().to_string();
+    let centre = (109.9832, 39.8151);
+    let (glon, glat) = gridmap::crs::Crs::Gcj02.from_wgs84(centre.0, centre.1);
+
+    let write_stations = |path: &Path, kind: &str, lat: &str| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet().set_name("驿站").unwrap();
+        for (c, h) in ["编号", "名称", "类型", "经度", "纬度", "地址", "开放时间"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write(0, u16::try_from(c).unwrap(), *h).unwrap();
+        }
+        sheet.write(1, 0, "S900").unwrap();
+        sheet.write(1, 1, "幸福里红色驿站").unwrap();
+        sheet.write(1, 2, kind).unwrap();
+        sheet.write(1, 3, glon).unwrap();
+        sheet.write(1, 4, lat).unwrap();
+        sheet.write(1, 5, "幸福路8号").unwrap();
+        sheet.write(1, 6, "09:00-18:00").unwrap();
+        book.save(path).unwrap();
+    };
+    let xlsx = dir.path().join("驿站.xlsx");
+    let import_stations = |path: &Path| {
+        gridmap(&[
+            "import",
+            "--database",
+            db,
+            "--kind",
+            "stations",
+            "--crs",
+            "gcj02",
+            path.to_str().unwrap(),
+        ])
+    };
+    write_stations(&xlsx, "茶馆", &glat.to_string());
+    let out = import_stations(&xlsx);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("sheet 驿站, row 2") && text(&out).contains("茶馆"),
+        "{}",
+        text(&out)
+    );
+    write_stations(&xlsx, "红色驿站", "北纬39度");
+    let out = import_stations(&xlsx);
+    assert!(
+        text(&out).contains("row 2, column E (纬度)"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(export("stations").len(), stations_before, "nothing written");
+    write_stations(&xlsx, "红色驿站", &glat.to_string());
+    let out = import_stations(&xlsx);
+    assert!(out.status.success(), "{}", text(&out));
+    let stations = export("stations");
+    assert_eq!(stations.len(), stations_before + 1);
+    let s900 = stations
+        .iter()
+        .find(|s| s["properties"]["id"] == "S900")
+        .unwrap();
+    assert_eq!(s900["properties"]["kind"], "red_outpost");
+    let at = &s900["geometry"]["coordinates"];
+    let off_m = ((at[0].as_f64().unwrap() - centre.0) * 85_000.0)
+        .hypot((at[1].as_f64().unwrap() - centre.1) * 111_000.0);
+    assert!(off_m < 1.0, "GCJ-02 converted once: {off_m} m off");
+
+    let csv = dir.path().join("楼栋信息.csv");
+    let write_csv = |floors: &str| {
+        let text = format!("楼栋编号,层数,楼栋长,名称\n{id},{floors},王芳,幸福小区3号楼\n");
+        std::fs::write(&csv, encoding_rs::GBK.encode(&text).0).unwrap();
+    };
+    write_csv("0");
+    let out = gridmap(&[
+        "import",
+        "--database",
+        db,
+        "--kind",
+        "rosters",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(
+        text(&out).contains("row 2, column B (层数)"),
+        "{}",
+        text(&out)
+    );
+    write_csv("7");
+    let out = gridmap(&[
+        "import",
+        "--database",
+        db,
+        "--kind",
+        "rosters",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let after = export("buildings");
+    let b = after
+        .iter()
+        .find(|b| b["properties"]["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(b["properties"]["floors"], 7);
+    assert_eq!(b["properties"]["name"], "幸福小区3号楼");
+    assert_eq!(b["properties"]["building_head"], "王芳");
+    assert_eq!(
+        b["properties"]["households"], target["properties"]["households"],
+        "blank households unchanged"
+    );
+}

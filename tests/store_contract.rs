@@ -229,10 +229,8 @@ async fn rosters_update_all_or_nothing(store: Arc<dyn Store>) {
     };
     store.write(&data, None).await.unwrap();
     let entry = |line, key, households| RosterEntry {
-        line,
-        building: key,
-        households,
-        residents: None,
+        households: Some(households),
+        ..RosterEntry::new(line, key)
     };
     // Line 3 names an unknown building: line 2's change must not land.
     let bad = vec![

@@ -351,10 +351,8 @@ async fn edit_check(state: &AppState, second: &dyn Store, base: &str, token: &st
     );
     let before = etag(&url, token).await?;
     let entry = RosterEntry {
-        line: 1,
-        building: RosterKey::Id(id),
-        households: households + 7,
-        residents: None,
+        households: Some(households + 7),
+        ..RosterEntry::new(1, RosterKey::Id(id))
     };
     second.apply_roster(&[entry]).await.ok()?;
     let committed = Instant::now();

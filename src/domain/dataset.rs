@@ -39,14 +39,34 @@ impl Dataset {
     }
 }
 
-/// One row of a household roster: which building, and its new totals.
+/// One row of a household roster or building attribute table: which building, and what
+/// changes (households, residents, floors, name, building head); blank cells change nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RosterEntry {
     /// 1-based line number in the source file, for error messages.
     pub line: usize,
     pub building: RosterKey,
-    pub households: u32,
+    pub households: Option<u32>,
     pub residents: Option<u32>,
+    pub floors: Option<u16>,
+    pub name: Option<String>,
+    /// 楼栋长
+    pub building_head: Option<String>,
+}
+
+impl RosterEntry {
+    /// A row naming a building and changing nothing yet.
+    pub fn new(line: usize, building: RosterKey) -> Self {
+        Self {
+            line,
+            building,
+            households: None,
+            residents: None,
+            floors: None,
+            name: None,
+            building_head: None,
+        }
+    }
 }
 
 /// How a roster row names its building.

@@ -40,6 +40,32 @@ impl StationKind {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
+
+    /// The kind as offices write it.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Self::ServiceCentre => "党群服务中心",
+            Self::ServiceStation => "党群服务站",
+            Self::RedOutpost => "红色驿站",
+            Self::RiderRestStation => "骑手驿站",
+        }
+    }
+
+    /// A kind in Chinese (党群服务中心, 红色驿站, …) or English (`service_centre`).
+    pub fn from_office_text(text: &str) -> Option<Self> {
+        let text = text.trim();
+        Self::ALL
+            .into_iter()
+            .find(|k| k.chinese() == text || k.as_str() == text)
+            .or(match text {
+                "党群服务中心（街道）" | "街道党群服务中心" | "区党群服务中心" => {
+                    Some(Self::ServiceCentre)
+                }
+                "社区党群服务站" | "社区党群服务中心" => Some(Self::ServiceStation),
+                "户外劳动者驿站" | "骑手之家" => Some(Self::RiderRestStation),
+                _ => None,
+            })
+    }
 }
 
 /// One station, public data.

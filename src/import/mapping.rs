@@ -216,13 +216,18 @@ pub fn road(
 /// `None` for POIs that are not service stations.
 pub fn station_kind(p: &Properties<'_>) -> Result<Option<StationKind>, String> {
     if let Some(kind) = p.text("kind")? {
-        return StationKind::parse(&kind).map(Some).ok_or_else(|| {
-            let names: Vec<&str> = StationKind::ALL.iter().map(|k| k.as_str()).collect();
-            format!(
-                "property `kind` {kind:?} is not one of {}",
-                names.join(", ")
-            )
-        });
+        return StationKind::from_office_text(&kind)
+            .map(Some)
+            .ok_or_else(|| {
+                let names: Vec<String> = StationKind::ALL
+                    .iter()
+                    .map(|k| format!("{} ({})", k.chinese(), k.as_str()))
+                    .collect();
+                format!(
+                    "property `kind` {kind:?} is not one of {}",
+                    names.join(", ")
+                )
+            });
     }
     Ok(match p.text("amenity")?.as_deref() {
         Some("townhall") => Some(StationKind::ServiceCentre),

@@ -12,6 +12,7 @@ mod properties;
 mod roster;
 mod shapefile_file;
 mod source_feature;
+mod station_table;
 pub mod table;
 pub mod workers;
 
@@ -99,11 +100,16 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<Imported, Impor
         let rows = workers::parse(&table)?;
         return Ok(Imported::Workers(table, rows));
     }
-    if options.kind == ImportKind::Rosters || name.ends_with(".csv") || table::is_workbook(path) {
+    let tabular = name.ends_with(".csv") || table::is_workbook(path);
+    if options.kind == ImportKind::Stations && tabular {
+        let table = table::read_table(path, &options.table)?;
+        return station_table::parse(&table, options).map(Imported::Features);
+    }
+    if options.kind == ImportKind::Rosters || tabular {
         if options.kind != ImportKind::Rosters {
             return Err(ImportError::Unsupported {
                 path: path.to_path_buf(),
-                reason: "CSV files and workbooks are rosters: use --kind rosters (households) or --kind workers".into(),
+                reason: "CSV files and workbooks hold rosters, building attributes, workers or stations: use --kind rosters, workers or stations".into(),
             });
         }
         let table = table::read_table(path, &options.table)?;

@@ -98,7 +98,9 @@ impl<B: SqlBackend> DatasetStore for SqlStore<B> {
             }
         }
         let sql: Arc<str> = Arc::from(
-            "UPDATE buildings SET households = $1, residents = COALESCE($2, residents) WHERE id = $3",
+            "UPDATE buildings SET households = COALESCE($1, households), residents = COALESCE($2, residents), \
+             floors = COALESCE($3, floors), name = COALESCE($4, name), building_head = COALESCE($5, building_head) \
+             WHERE id = $6",
         );
         let mut statements = Vec::with_capacity(entries.len() + 1);
         let mut updated = Vec::with_capacity(entries.len());
@@ -136,8 +138,11 @@ impl<B: SqlBackend> DatasetStore for SqlStore<B> {
             statements.push(Statement::new(
                 sql.clone(),
                 vec![
-                    SqlValue::Int(Some(i64::from(entry.households))),
+                    SqlValue::Int(entry.households.map(i64::from)),
                     SqlValue::Int(entry.residents.map(i64::from)),
+                    SqlValue::Int(entry.floors.map(i64::from)),
+                    SqlValue::Text(entry.name.clone()),
+                    SqlValue::Text(entry.building_head.clone()),
                     SqlValue::Text(Some(id)),
                 ],
             ));
