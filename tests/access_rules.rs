@@ -269,6 +269,13 @@ async fn every_endpoint_by_every_caller(store: Arc<dyn Store>) {
             None,
             plan,
         ),
+        call("GET", "/api/exports/grid-ledger.xlsx", None, dispatch),
+        call(
+            "GET",
+            "/api/exports/incident-statistics.xlsx",
+            None,
+            dispatch,
+        ),
         call("GET", "/api/plan/versions", None, plan),
         call("GET", format!("/api/plan/versions/{head}"), None, plan),
         call(

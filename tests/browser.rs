@@ -314,6 +314,31 @@ async fn public_planner_and_dispatch_views_in_chromium() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(who, json!("已登录：规划员（规划员）"));
+    // The planner downloads the grid ledger: the button fetches it with the token.
+    let downloaded = js(
+        &client,
+        "document.getElementById('download-ledger').click(); return null",
+        vec![],
+    )
+    .await;
+    assert_eq!(downloaded, Value::Null);
+    let mut line = Value::Null;
+    for _ in 0..100 {
+        line = js(
+            &client,
+            "return document.getElementById('downloads').hidden ? 'hidden' : document.getElementById('download-status').textContent",
+            vec![],
+        )
+        .await;
+        if line
+            .as_str()
+            .is_some_and(|l| l.starts_with("已下载") || l.starts_with("导出失败"))
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(line, json!("已下载：网格台账.xlsx"));
     let (grid, point) = {
         let engine = read(&state.engine);
         let grid = engine

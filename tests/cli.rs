@@ -1004,6 +1004,66 @@ fn workers_are_managed_from_the_command_line() {
             .contains("import")
     );
     assert_eq!(history[0]["before"]["role"], "grid_worker");
+
+    // The grid ledger as offices file it: the community's sheet names its workers.
+    use calamine::Reader;
+    let ledger = dir.path().join("网格台账.xlsx");
+    let out = gridmap(&[
+        "export",
+        "grids",
+        "--database",
+        db,
+        "--format",
+        "xlsx",
+        "--output",
+        ledger.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let mut book = calamine::open_workbook_auto(&ledger).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names[0], "汇总");
+    let found = names.iter().skip(1).any(|sheet| {
+        let range = book.worksheet_range(sheet).unwrap();
+        range.rows().any(|row| {
+            row.iter()
+                .any(|c| c.to_string().contains("周社工（社区工作者）"))
+        })
+    });
+    assert!(found, "the community worker is on the ledger");
+    let stats = dir.path().join("事件统计.xlsx");
+    let out = gridmap(&[
+        "export",
+        "incidents",
+        "--database",
+        db,
+        "--format",
+        "xlsx",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2030-12-31",
+        "--output",
+        stats.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let mut book = calamine::open_workbook_auto(&stats).unwrap();
+    let range = book.worksheet_range("按社区").unwrap();
+    assert_eq!(
+        range.get((1, 0)).unwrap().to_string(),
+        "统计期间：2020年1月1日至2030年12月31日"
+    );
+    let out = gridmap(&[
+        "export",
+        "roads",
+        "--database",
+        db,
+        "--format",
+        "xlsx",
+        "--output",
+        stats.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("grid ledger"), "{}", text(&out));
 }
 
 /// Stations from an office's Excel list (Chinese headers and kinds, GCJ-02 positions from

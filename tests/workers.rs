@@ -269,3 +269,169 @@ async fn planners_manage_workers(store: Arc<dyn Store>) {
 }
 
 both_stores!(planners_manage_workers, planners_manage_workers);
+
+/// The office workbooks over the API: the grid ledger's figures are the engine's, every
+/// grid worker of a community is on its sheet with the phone, the incident statistics
+/// match `/api/incidents/stats`; workers and the public may not download them.
+async fn office_workbooks(store: Arc<dyn Store>) {
+    use calamine::{Data, Reader, Xlsx};
+    common::partitioned_district(store.as_ref(), 20_000, 12).await;
+    gridmap::service::staffing::settle(store.as_ref())
+        .await
+        .unwrap();
+    let state = AppState::load(store.clone()).await.unwrap();
+    let dispatcher = common::token(store.as_ref(), Role::Dispatcher, "李调度").await;
+    let public = common::token(store.as_ref(), Role::Public, "公众").await;
+    for token in [&public] {
+        let (status, _, _) = common::send(
+            &state,
+            "GET",
+            "/api/exports/grid-ledger.xlsx",
+            Some(token),
+            &[],
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, headers, bytes) = common::send(
+        &state,
+        "GET",
+        "/api/exports/grid-ledger.xlsx",
+        Some(&dispatcher),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[axum::http::header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("filename*=UTF-8''%E7%BD%91%E6%A0%BC%E5%8F%B0%E8%B4%A6.xlsx")
+    );
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names[0], "汇总");
+    {
+        let engine = read(&state.engine);
+        assert_eq!(
+            names.len(),
+            1 + engine.community_names().len().min(
+                engine
+                    .grid_info()
+                    .values()
+                    .map(|i| i.community.clone())
+                    .collect::<std::collections::HashSet<_>>()
+                    .len()
+            )
+        );
+        let summary = book.worksheet_range("汇总").unwrap();
+        let cell = |range: &calamine::Range<Data>, r: usize, c: usize| {
+            range.get((r, c)).cloned().unwrap_or(Data::Empty)
+        };
+        let mut checked = 0;
+        for r in 3..summary.height() {
+            let Data::String(code) = cell(&summary, r, 2) else {
+                continue;
+            };
+            let households: u64 = engine
+                .grid_info()
+                .values()
+                .filter(|i| i.kind == GridKind::Base && i.community.as_str() == code)
+                .map(|i| u64::from(i.households))
+                .sum();
+            assert_eq!(
+                cell(&summary, r, 5),
+                Data::Float(households as f64),
+                "community {code}"
+            );
+            checked += 1;
+        }
+        let communities_with_grids = engine
+            .grid_info()
+            .values()
+            .map(|i| i.community.clone())
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+        assert_eq!(checked, communities_with_grids);
+        // A community's sheet: every grid worker with their phone.
+        let (grid, worker) = engine
+            .grid_info()
+            .keys()
+            .find_map(|g| {
+                engine
+                    .workers()
+                    .serving(g)
+                    .find(|w| {
+                        w.role == gridmap::domain::WorkerRole::GridWorker && w.phone.is_some()
+                    })
+                    .map(|w| (g.clone(), w.clone()))
+            })
+            .unwrap();
+        let name = engine.community_names()[&grid.community()].clone();
+        let sheet = book.worksheet_range(&name).unwrap();
+        let row = (0..sheet.height())
+            .find(|r| cell(&sheet, *r, 0) == Data::String(grid.to_string()))
+            .unwrap();
+        assert!(matches!(cell(&sheet, row, 5), Data::String(s) if s.contains(&worker.name)));
+        assert!(
+            matches!(cell(&sheet, row, 6), Data::String(s) if s.contains(worker.phone.as_deref().unwrap()))
+        );
+    }
+
+    let (status, _, bytes) = common::send(
+        &state,
+        "GET",
+        "/api/exports/incident-statistics.xlsx",
+        Some(&dispatcher),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["按网格", "按社区", "按街道", "按网格员"]
+    );
+    let (_, _, stats) = common::send(
+        &state,
+        "GET",
+        "/api/incidents/stats?by=community",
+        Some(&dispatcher),
+        &[],
+        None,
+    )
+    .await;
+    let stats: Value = serde_json::from_slice(&stats).unwrap();
+    let by_community = book.worksheet_range("按社区").unwrap();
+    for area in stats["areas"].as_array().unwrap() {
+        let row = (3..by_community.height())
+            .find(|r| {
+                cell(&by_community, *r, 0)
+                    == Data::String(area["area"].as_str().unwrap().to_string())
+            })
+            .unwrap();
+        assert_eq!(
+            cell(&by_community, row, 2),
+            Data::Float(area["reported"].as_f64().unwrap())
+        );
+        assert_eq!(
+            cell(&by_community, row, 6),
+            Data::Float(area["overdue"].as_f64().unwrap())
+        );
+    }
+    let (status, _, _) = common::send(
+        &state,
+        "GET",
+        "/api/exports/incident-statistics.xlsx?from=yesterday",
+        Some(&dispatcher),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+both_stores!(office_workbooks, office_workbooks);

@@ -88,9 +88,41 @@ async function showWhoIsSignedIn() {
   try {
     whoAmI = await api('/api/me');
     renderWho();
+    setupDownloads();
   } catch {
     // The hint stays.
   }
+}
+
+/// Staff (dispatcher and up) download the grid ledger and the incident statistics as
+/// Excel workbooks; the request carries the token, the file is saved under its Chinese name.
+function setupDownloads() {
+  const staff = whoAmI && whoAmI.signed_in && ['dispatcher', 'planner', 'admin'].includes(whoAmI.role);
+  const box = document.getElementById('downloads');
+  if (!box || !staff) return;
+  box.hidden = false;
+  const line = document.getElementById('download-status');
+  const download = async (path, name) => {
+    line.textContent = t('downloading');
+    try {
+      const response = await fetch(path, { headers: { Authorization: `Bearer ${token()}` } });
+      if (!response.ok) {
+        const problem = await response.json().catch(() => ({}));
+        throw new Error(problem.detail || String(response.status));
+      }
+      const url = URL.createObjectURL(await response.blob());
+      const a = Object.assign(document.createElement('a'), { href: url, download: name });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      line.textContent = t('downloaded', { name });
+    } catch (e) {
+      line.textContent = t('downloadFailed', { detail: e.message });
+    }
+  };
+  document.getElementById('download-ledger').onclick = () => download('/api/exports/grid-ledger.xlsx', '网格台账.xlsx');
+  document.getElementById('download-statistics').onclick = () => download('/api/exports/incident-statistics.xlsx', '事件统计.xlsx');
 }
 
 function setupClicks() {

@@ -99,7 +99,7 @@ fn query_point(params: &HashMap<String, String>) -> Result<Point<f64>, ApiError>
     )
 }
 
-fn time_param(
+pub(super) fn time_param(
     params: &HashMap<String, String>,
     name: &str,
 ) -> Result<Option<DateTime<Utc>>, ApiError> {

@@ -4,6 +4,7 @@
 mod auth;
 mod config;
 mod dispatch;
+mod exports;
 mod health;
 mod layers;
 mod malformed_requests;
@@ -222,6 +223,14 @@ fn api(state: AppState) -> Router {
             axum::routing::post(rebalance::restore),
         )
         .route("/api/plan/diff", get(rebalance::diff))
+        .route(
+            "/api/exports/grid-ledger.xlsx",
+            get(exports::grid_ledger_xlsx),
+        )
+        .route(
+            "/api/exports/incident-statistics.xlsx",
+            get(exports::incident_statistics_xlsx),
+        )
         .route("/api/{layer}", get(layers::list))
         .route("/api/partition", axum::routing::post(partition::partition))
         .route("/metrics", get(metrics::render))

@@ -308,6 +308,17 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                 "parameters": [path("id", worker_id.clone()), query("limit", json!({"type": "integer", "minimum": 1, "maximum": super::workers::MAX_HISTORY, "default": 100}), false)],
                 "responses": {"200": {"description": "the changes", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "500": problem}
             }},
+            "/api/exports/grid-ledger.xlsx": {"get": {
+                "summary": "The grid ledger (网格台账) as an Excel workbook (dispatcher role and up; holds names and phones): a summary sheet per street and community, then per community its grids with households, residents, buildings and workers",
+                "security": [{"bearer": []}],
+                "responses": {"200": {"description": "the workbook", "content": {(super::exports::XLSX): {}}}, "400": problem, "401": problem, "403": problem, "500": problem}
+            }},
+            "/api/exports/incident-statistics.xlsx": {"get": {
+                "summary": "Incident statistics (事件统计) as an Excel workbook (dispatcher role and up): reported, closed, closure rate, median hours to close and overdue by grid, community, street and worker, for incidents reported in the period",
+                "security": [{"bearer": []}],
+                "parameters": [query("from", time(), false), query("to", time(), false)],
+                "responses": {"200": {"description": "the workbook", "content": {(super::exports::XLSX): {}}}, "400": problem, "401": problem, "403": problem, "500": problem}
+            }},
             "/api/workers/{id}/position": {"post": {
                 "summary": "Report a worker's position (a worker token for its own worker; dispatchers and up for anyone); nearest answers use it at once, the store has it within 250 ms",
                 "security": [{"bearer": []}],

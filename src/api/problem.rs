@@ -32,6 +32,9 @@ pub enum ApiError {
     TooLarge { limit: usize },
     #[error("store failure: {0}")]
     Store(#[from] StoreError),
+    /// A failure of the server's own (logged, not shown).
+    #[error("{detail}")]
+    Internal { detail: String },
 }
 
 impl ApiError {
@@ -60,7 +63,7 @@ impl ApiError {
                 StatusCode::CONFLICT
             }
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Store(_) | Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -74,7 +77,7 @@ impl ApiError {
             Self::Unprocessable { .. } | Self::Unfit { .. } => "unprocessable",
             Self::Conflict { .. } | Self::Store(StoreError::Conflict { .. }) => "conflict",
             Self::TooLarge { .. } => "too-large",
-            Self::Store(_) => "internal",
+            Self::Store(_) | Self::Internal { .. } => "internal",
         }
     }
 }

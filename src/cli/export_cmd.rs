@@ -1,4 +1,5 @@
-//! `gridmap export`: one layer to a GeoJSON or GeoPackage file.
+//! `gridmap export`: one layer to a GeoJSON or GeoPackage file; as XLSX, the grid ledger
+//! (`grids`) or the incident statistics of a period (`incidents`) as offices file them.
 
 use super::{CliResult, ExportFormat};
 use crate::domain::Audience;
@@ -72,15 +73,54 @@ pub enum Only {
     OutsideCommunities,
 }
 
+/// The period of an incident statistics export.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Period {
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Writes the grid ledger or the incident statistics workbook.
+async fn export_workbook(database: &str, layer: Layer, period: Period, output: &Path) -> CliResult {
+    use crate::service::office_workbooks::{grid_ledger, incident_statistics};
+    if !matches!(layer, Layer::Grids | Layer::Incidents) {
+        return Err("XLSX exports are the grid ledger (export grids) and the incident statistics (export incidents)".into());
+    }
+    let store = store::open(database).await?;
+    let engine = crate::engine::Engine::load(store.as_ref()).await;
+    store.close().await;
+    let engine = engine?;
+    let bytes = if layer == Layer::Grids {
+        grid_ledger(&engine)?
+    } else {
+        incident_statistics(&engine, period.from, period.to, chrono::Utc::now())?
+    };
+    std::fs::write(output, bytes)?;
+    println!(
+        "exported the {} to {}",
+        if layer == Layer::Grids {
+            "grid ledger (网格台账)"
+        } else {
+            "incident statistics (事件统计)"
+        },
+        output.display()
+    );
+    Ok(())
+}
+
 pub async fn run(
     database: &str,
     layer: Layer,
     only: Only,
     format: ExportFormat,
     output: &Path,
+    period: Period,
 ) -> CliResult {
     if only == Only::OutsideCommunities && layer != Layer::Buildings {
         return Err("--outside-communities applies to the buildings layer only".into());
+    }
+    if format == ExportFormat::Xlsx {
+        return export_workbook(database, layer, period, output).await;
     }
     let store = store::open(database).await?;
     let mut data = read_layer(store.as_ref(), layer).await?;
@@ -107,6 +147,7 @@ pub async fn run(
             target.write(&data, None).await?;
             target.close().await;
         }
+        ExportFormat::Xlsx => unreachable!("written above"),
     }
     store.close().await;
     println!(

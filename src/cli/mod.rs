@@ -188,6 +188,13 @@ pub enum Command {
         /// Buildings only: those outside every community (what a partition of all left out).
         #[arg(long)]
         outside_communities: bool,
+        /// Incident statistics: incidents reported from this day (2026-11-01, Beijing time,
+        /// or an RFC 3339 time).
+        #[arg(long, value_parser = parse_day)]
+        from: Option<chrono::DateTime<chrono::Utc>>,
+        /// Incident statistics: up to the end of this day (or an RFC 3339 time).
+        #[arg(long, value_parser = parse_day_end)]
+        to: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// Manage API tokens.
     Token {
@@ -497,6 +504,33 @@ pub struct WorkerFields {
     pub duty: Option<String>,
 }
 
+/// A day (Beijing time) or an RFC 3339 time; a day means its start.
+fn parse_day(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    day_or_time(s, chrono::NaiveTime::MIN)
+}
+
+/// A day (Beijing time) or an RFC 3339 time; a day means its end.
+fn parse_day_end(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    day_or_time(
+        s,
+        chrono::NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(chrono::NaiveTime::MIN),
+    )
+}
+
+fn day_or_time(s: &str, at: chrono::NaiveTime) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    let day = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?}: give a day (2026-11-01) or an RFC 3339 time"))?;
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600).ok_or("time zone")?;
+    day.and_time(at)
+        .and_local_timezone(beijing)
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or_else(|| format!("{s:?}: not a time in Beijing"))
+}
+
 fn parse_role(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| "use public, worker, dispatcher, planner or admin".into())
 }
@@ -511,6 +545,8 @@ pub enum Profile {
 pub enum ExportFormat {
     Geojson,
     Gpkg,
+    /// Excel: the grid ledger (grids) or the incident statistics (incidents).
+    Xlsx,
 }
 
 /// Who a command-line change is recorded as: the operating-system user, with what ran.
@@ -629,13 +665,23 @@ pub async fn run(cli: Cli) -> CliResult {
             format,
             output,
             outside_communities,
+            from,
+            to,
         } => {
             let only = if outside_communities {
                 export_cmd::Only::OutsideCommunities
             } else {
                 export_cmd::Only::All
             };
-            export_cmd::run(&db.database, layer, only, format, &output).await
+            export_cmd::run(
+                &db.database,
+                layer,
+                only,
+                format,
+                &output,
+                export_cmd::Period { from, to },
+            )
+            .await
         }
         Command::Token {
             action:

@@ -167,10 +167,35 @@ impl IncidentBook {
         to: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Vec<AreaStats> {
-        let mut groups: BTreeMap<&str, (u64, u64, Vec<f64>, u64)> = BTreeMap::new();
+        self.grouped_stats(from, to, now, |i| {
+            i.grid.as_ref().map(|g| level.of(g.as_str()).to_string())
+        })
+    }
+
+    /// The same figures per assigned worker (the area is the worker's id); incidents never
+    /// assigned are left out.
+    pub fn stats_by_worker(
+        &self,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Vec<AreaStats> {
+        self.grouped_stats(from, to, now, |i| {
+            i.assignee.as_ref().map(|w| w.to_string())
+        })
+    }
+
+    fn grouped_stats(
+        &self,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+        key: impl Fn(&Incident) -> Option<String>,
+    ) -> Vec<AreaStats> {
+        let mut groups: BTreeMap<String, (u64, u64, Vec<f64>, u64)> = BTreeMap::new();
         for i in self.in_window(from, to) {
-            let Some(grid) = &i.grid else { continue };
-            let g = groups.entry(level.of(grid.as_str())).or_default();
+            let Some(area) = key(i) else { continue };
+            let g = groups.entry(area).or_default();
             g.0 += 1;
             if i.status == IncidentStatus::Closed {
                 g.1 += 1;
@@ -185,7 +210,7 @@ impl IncidentBook {
         groups
             .into_iter()
             .map(|(area, (reported, closed, mut hours, overdue))| AreaStats {
-                area: area.to_string(),
+                area,
                 reported,
                 closed,
                 closure_rate: if reported == 0 {

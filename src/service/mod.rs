@@ -5,6 +5,7 @@ pub mod demo;
 pub mod dispatch;
 pub mod engine_sync;
 pub mod job_stop;
+pub mod office_workbooks;
 pub mod partition_job;
 pub mod rebalance;
 pub mod staffing;

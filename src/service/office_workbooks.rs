@@ -1,0 +1,419 @@
+//! Excel workbooks in the form offices file them (internal: names and phones): the grid
+//! ledger (网格台账) — a summary sheet per street and community, then per community a
+//! sheet of its grids with households, residents, buildings and grid workers with phones —
+//! and incident statistics (事件统计) by grid, community, street and worker for a period.
+//! Built from the engine, so the CLI and the API give the same file.
+
+use crate::domain::{CommunityCode, GridCode, GridKind, StreetCode, Worker, WorkerRole};
+use crate::engine::{AreaLevel, AreaStats, Engine};
+use chrono::{DateTime, Datelike, FixedOffset, Utc};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use std::collections::{BTreeMap, HashSet};
+
+/// Grid workers per 10,000 residents a community should have (民政 norm).
+const WORKERS_PER_10K: f64 = 18.0;
+
+/// China Standard Time, for dates as people write them.
+fn beijing() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
+}
+
+/// A date as people write it: 2026年11月30日.
+pub fn chinese_date(t: DateTime<Utc>) -> String {
+    let d = t.with_timezone(&beijing());
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+struct Formats {
+    title: Format,
+    header: Format,
+    percent: Format,
+    decimal: Format,
+    below_norm: Format,
+    total: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        Self {
+            title: Format::new().set_bold().set_font_size(14),
+            header: Format::new()
+                .set_bold()
+                .set_background_color("#DDE8F5")
+                .set_border(rust_xlsxwriter::FormatBorder::Thin),
+            percent: Format::new().set_num_format("0.0%"),
+            decimal: Format::new().set_num_format("0.0"),
+            below_norm: Format::new()
+                .set_num_format("0.0")
+                .set_font_color("#C00000"),
+            total: Format::new().set_bold(),
+        }
+    }
+}
+
+/// A sheet name Excel takes: at most 31 characters, none of `[]:*?/\`, unique.
+fn sheet_name(wanted: &str, taken: &mut HashSet<String>, code: &str) -> String {
+    let clean: String = wanted
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect();
+    let mut name = if clean.is_empty() {
+        code.to_string()
+    } else {
+        clean
+    };
+    if taken.contains(&name) {
+        let suffix = &code[code.len().saturating_sub(3)..];
+        name = format!("{}-{suffix}", name.chars().take(27).collect::<String>());
+    }
+    taken.insert(name.clone());
+    name
+}
+
+fn header(sheet: &mut Worksheet, row: u32, names: &[&str], f: &Formats) -> Result<(), XlsxError> {
+    for (c, name) in names.iter().enumerate() {
+        let col = u16::try_from(c).unwrap_or(u16::MAX);
+        sheet.write_with_format(row, col, *name, &f.header)?;
+        let width = name.chars().count().max(8) as f64 * 2.0 + 2.0;
+        sheet.set_column_width(col, width)?;
+    }
+    sheet.set_freeze_panes(row + 1, 0)?;
+    Ok(())
+}
+
+/// One community's figures.
+#[derive(Default)]
+struct CommunityRow {
+    grids: u64,
+    households: u64,
+    residents: u64,
+    buildings: u64,
+    workers: HashSet<String>,
+    without_grid_worker: u64,
+}
+
+fn grid_workers<'a>(engine: &'a Engine, grid: &GridCode) -> Vec<&'a Worker> {
+    let mut workers: Vec<&Worker> = engine.workers().serving(grid).collect();
+    workers.sort_by(|a, b| a.role.as_str().cmp(b.role.as_str()).then(a.id.cmp(&b.id)));
+    workers
+}
+
+/// The grid ledger: 汇总 (per street and community), then one sheet per community.
+pub fn grid_ledger(engine: &Engine) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats::new();
+    let mut book = Workbook::new();
+    let mut by_community: BTreeMap<CommunityCode, Vec<&GridCode>> = BTreeMap::new();
+    for (code, info) in engine.grid_info() {
+        by_community
+            .entry(info.community.clone())
+            .or_default()
+            .push(code);
+    }
+    for grids in by_community.values_mut() {
+        grids.sort();
+    }
+    let mut rows: BTreeMap<CommunityCode, CommunityRow> = BTreeMap::new();
+    for (community, grids) in &by_community {
+        let row = rows.entry(community.clone()).or_default();
+        for grid in grids {
+            let info = &engine.grid_info()[*grid];
+            if info.kind != GridKind::Base {
+                continue;
+            }
+            row.grids += 1;
+            row.households += u64::from(info.households);
+            row.residents += u64::from(info.residents);
+            row.buildings += u64::from(info.buildings);
+            let workers = grid_workers(engine, grid);
+            if !workers.iter().any(|w| w.role == WorkerRole::GridWorker) {
+                row.without_grid_worker += 1;
+            }
+            row.workers.extend(workers.iter().map(|w| w.id.to_string()));
+        }
+    }
+
+    let summary = book.add_worksheet().set_name("汇总")?;
+    summary.write_with_format(0, 0, "网格台账汇总", &f.title)?;
+    summary.write(1, 0, format!("导出日期：{}", chinese_date(Utc::now())))?;
+    header(
+        summary,
+        2,
+        &[
+            "街道编码",
+            "街道",
+            "社区编码",
+            "社区",
+            "基础网格（个）",
+            "户数（户）",
+            "人数（人）",
+            "楼栋（栋）",
+            "网格工作人员（名）",
+            "每万人工作人员",
+            "无专职网格员的网格（个）",
+        ],
+        &f,
+    )?;
+    let mut r = 3;
+    let mut street_total: BTreeMap<StreetCode, CommunityRow> = BTreeMap::new();
+    for (community, row) in &rows {
+        let street = community.street();
+        let total = street_total.entry(street.clone()).or_default();
+        total.grids += row.grids;
+        total.households += row.households;
+        total.residents += row.residents;
+        total.buildings += row.buildings;
+        total.workers.extend(row.workers.iter().cloned());
+        total.without_grid_worker += row.without_grid_worker;
+        let names = (
+            engine
+                .street_names()
+                .get(&street)
+                .map_or("", String::as_str),
+            engine
+                .community_names()
+                .get(community)
+                .map_or("", String::as_str),
+        );
+        summary.write(r, 0, street.as_str())?;
+        summary.write(r, 1, names.0)?;
+        summary.write(r, 2, community.as_str())?;
+        summary.write(r, 3, names.1)?;
+        write_figures(summary, r, row, &f, None)?;
+        r += 1;
+    }
+    for (street, total) in &street_total {
+        let name = engine.street_names().get(street).map_or("", String::as_str);
+        summary.write_with_format(r, 0, street.as_str(), &f.total)?;
+        summary.write_with_format(r, 1, format!("{name} 小计"), &f.total)?;
+        write_figures(summary, r, total, &f, Some(&f.total))?;
+        r += 1;
+    }
+
+    let mut taken: HashSet<String> = HashSet::from(["汇总".to_string()]);
+    for (community, grids) in &by_community {
+        let name = engine
+            .community_names()
+            .get(community)
+            .cloned()
+            .unwrap_or_default();
+        let sheet =
+            book.add_worksheet()
+                .set_name(sheet_name(&name, &mut taken, community.as_str()))?;
+        sheet.write_with_format(0, 0, format!("{name}（{community}）网格台账"), &f.title)?;
+        header(
+            sheet,
+            1,
+            &[
+                "网格编码",
+                "类型",
+                "户数（户）",
+                "人数（人）",
+                "楼栋（栋）",
+                "网格员",
+                "电话",
+                "网格长及其他",
+            ],
+            &f,
+        )?;
+        for (i, grid) in grids.iter().enumerate() {
+            let r = 2 + u32::try_from(i).unwrap_or(u32::MAX - 2);
+            let info = &engine.grid_info()[*grid];
+            let workers = grid_workers(engine, grid);
+            let (grid_workers, others): (Vec<&Worker>, Vec<&Worker>) = workers
+                .into_iter()
+                .partition(|w| w.role == WorkerRole::GridWorker);
+            sheet.write(r, 0, grid.as_str())?;
+            sheet.write(
+                r,
+                1,
+                if info.kind == GridKind::Base {
+                    "基础网格"
+                } else {
+                    "专属网格"
+                },
+            )?;
+            sheet.write(r, 2, info.households)?;
+            sheet.write(r, 3, info.residents)?;
+            sheet.write(r, 4, info.buildings)?;
+            sheet.write(
+                r,
+                5,
+                grid_workers
+                    .iter()
+                    .map(|w| w.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            )?;
+            sheet.write(
+                r,
+                6,
+                grid_workers
+                    .iter()
+                    .filter_map(|w| w.phone.as_deref())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            )?;
+            sheet.write(
+                r,
+                7,
+                others
+                    .iter()
+                    .map(|w| format!("{}（{}）", w.name, w.role.chinese()))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            )?;
+        }
+    }
+    book.save_to_buffer()
+}
+
+fn write_figures(
+    sheet: &mut Worksheet,
+    r: u32,
+    row: &CommunityRow,
+    f: &Formats,
+    bold: Option<&Format>,
+) -> Result<(), XlsxError> {
+    let plain = Format::new();
+    let format = bold.unwrap_or(&plain);
+    sheet.write_with_format(r, 4, row.grids, format)?;
+    sheet.write_with_format(r, 5, row.households, format)?;
+    sheet.write_with_format(r, 6, row.residents, format)?;
+    sheet.write_with_format(r, 7, row.buildings, format)?;
+    sheet.write_with_format(r, 8, row.workers.len() as u64, format)?;
+    if row.residents > 0 {
+        let per_10k = row.workers.len() as f64 * 10_000.0 / row.residents as f64;
+        // Below the norm in red.
+        let shown = if per_10k < WORKERS_PER_10K {
+            &f.below_norm
+        } else {
+            &f.decimal
+        };
+        sheet.write_with_format(r, 9, per_10k, shown)?;
+    }
+    sheet.write_with_format(r, 10, row.without_grid_worker, format)?;
+    Ok(())
+}
+
+/// The period an incident report covers, for its title.
+fn period_text(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> String {
+    match (from, to) {
+        (Some(a), Some(b)) => format!("统计期间：{}至{}", chinese_date(a), chinese_date(b)),
+        (Some(a), None) => format!("统计期间：{}起", chinese_date(a)),
+        (None, Some(b)) => format!("统计期间：截至{}", chinese_date(b)),
+        (None, None) => "统计期间：全部".to_string(),
+    }
+}
+
+/// Incident statistics: 按网格, 按社区, 按街道, 按网格员.
+pub fn incident_statistics(
+    engine: &Engine,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats::new();
+    let mut book = Workbook::new();
+    let book_ref = engine.incidents();
+    let name_of = |level: AreaLevel, code: &str| -> String {
+        match level {
+            AreaLevel::Community => code
+                .parse::<CommunityCode>()
+                .ok()
+                .and_then(|c| engine.community_names().get(&c).cloned())
+                .unwrap_or_default(),
+            AreaLevel::Street => code
+                .parse::<StreetCode>()
+                .ok()
+                .and_then(|s| engine.street_names().get(&s).cloned())
+                .unwrap_or_default(),
+            AreaLevel::Grid => code
+                .parse::<GridCode>()
+                .ok()
+                .and_then(|g| engine.community_names().get(&g.community()).cloned())
+                .unwrap_or_default(),
+        }
+    };
+    for (title, level, name_header) in [
+        ("按网格", AreaLevel::Grid, "所属社区"),
+        ("按社区", AreaLevel::Community, "社区"),
+        ("按街道", AreaLevel::Street, "街道"),
+    ] {
+        let stats = book_ref.stats(level, from, to, now);
+        let sheet = book.add_worksheet().set_name(title)?;
+        let rows: Vec<(String, String, &AreaStats)> = stats
+            .iter()
+            .map(|s| (s.area.clone(), name_of(level, &s.area), s))
+            .collect();
+        write_stats(
+            sheet,
+            &format!("事件统计（{title}）"),
+            &period_text(from, to),
+            name_header,
+            &rows,
+            &f,
+        )?;
+    }
+    let stats = book_ref.stats_by_worker(from, to, now);
+    let sheet = book.add_worksheet().set_name("按网格员")?;
+    let rows: Vec<(String, String, &AreaStats)> = stats
+        .iter()
+        .map(|s| {
+            let name = engine
+                .workers()
+                .get(&crate::domain::WorkerId(s.area.clone()))
+                .map(|w| format!("{}（{}）", w.name, w.role.chinese()))
+                .unwrap_or_default();
+            (s.area.clone(), name, s)
+        })
+        .collect();
+    write_stats(
+        sheet,
+        "事件统计（按网格员）",
+        &period_text(from, to),
+        "姓名",
+        &rows,
+        &f,
+    )?;
+    book.save_to_buffer()
+}
+
+fn write_stats(
+    sheet: &mut Worksheet,
+    title: &str,
+    period: &str,
+    name_header: &str,
+    rows: &[(String, String, &AreaStats)],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    sheet.write_with_format(0, 0, title, &f.title)?;
+    sheet.write(1, 0, period)?;
+    header(
+        sheet,
+        2,
+        &[
+            "编码",
+            name_header,
+            "上报（件）",
+            "办结（件）",
+            "办结率",
+            "办结用时中位数（小时）",
+            "超期未办结（件）",
+        ],
+        f,
+    )?;
+    for (i, (code, name, s)) in rows.iter().enumerate() {
+        let r = 3 + u32::try_from(i).unwrap_or(u32::MAX - 3);
+        sheet.write(r, 0, code.as_str())?;
+        sheet.write(r, 1, name.as_str())?;
+        sheet.write(r, 2, s.reported)?;
+        sheet.write(r, 3, s.closed)?;
+        sheet.write_with_format(r, 4, s.closure_rate, &f.percent)?;
+        if let Some(h) = s.median_hours_to_close {
+            sheet.write_with_format(r, 5, h, &f.decimal)?;
+        }
+        sheet.write(r, 6, s.overdue)?;
+    }
+    Ok(())
+}
