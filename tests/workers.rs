@@ -313,6 +313,9 @@ async fn office_workbooks(store: Arc<dyn Store>) {
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let names = book.sheet_names();
     assert_eq!(names[0], "汇总");
+    let cell = |range: &calamine::Range<Data>, r: usize, c: usize| {
+        range.get((r, c)).cloned().unwrap_or(Data::Empty)
+    };
     {
         let engine = read(&state.engine);
         assert_eq!(
@@ -327,9 +330,6 @@ async fn office_workbooks(store: Arc<dyn Store>) {
             )
         );
         let summary = book.worksheet_range("汇总").unwrap();
-        let cell = |range: &calamine::Range<Data>, r: usize, c: usize| {
-            range.get((r, c)).cloned().unwrap_or(Data::Empty)
-        };
         let mut checked = 0;
         for r in 3..summary.height() {
             let Data::String(code) = cell(&summary, r, 2) else {
