@@ -2,6 +2,7 @@
 //! with the real alternative (the same queries in PostGIS) on the same data, in one run.
 
 pub mod http_load;
+pub mod imports;
 pub mod queries;
 pub mod rebalance;
 pub mod tiles;

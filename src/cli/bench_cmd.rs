@@ -59,6 +59,36 @@ pub async fn queries(database: &str, options: QueryBenchOptions, json: bool) -> 
     Ok(())
 }
 
+pub async fn import(households: u32, runs: usize, json: bool) -> CliResult {
+    let say = progress_lines(json);
+    let report = crate::bench::imports::run_bench(households, runs.max(1), &say).await?;
+    if printed_as_json(&report, json)? {
+        return Ok(());
+    }
+    let range = |v: &[f64]| {
+        let (lo, hi) = v
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(lo, hi), x| (lo.min(*x), hi.max(*x)));
+        format!("{lo:.2}–{hi:.2} s")
+    };
+    println!(
+        "\n{} buildings ({:.0} MB Shapefile, EPSG:4525, GBK): gridmap import {} vs ogr2ogr -f GPKG {}: {:.2}× (goal ≤ 2×, floor ≤ 4×)",
+        report.buildings,
+        report.shapefile_mb,
+        range(&report.gridmap_s),
+        range(&report.ogr2ogr_s),
+        report.ratio
+    );
+    println!(
+        "XLSX rosters: {} workers in {:.2} s, {} households in {:.2} s (target < 3 s each)",
+        report.workers_rows,
+        report.workers_roster_s,
+        report.household_rows,
+        report.household_roster_s
+    );
+    Ok(())
+}
+
 pub async fn rebalance(database: &str, communities: usize, json: bool) -> CliResult {
     let store = crate::store::open(database).await?;
     demo_load::load_demo_if_empty(store.as_ref()).await?;

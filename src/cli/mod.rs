@@ -348,6 +348,20 @@ pub enum PlanAction {
 
 #[derive(Debug, Subcommand)]
 pub enum BenchAction {
+    /// A city's footprints as a Shapefile in CGCS2000 Gauss–Krüger (GBK attributes)
+    /// through `gridmap import` against `ogr2ogr -f GPKG` of the same file; then XLSX
+    /// rosters of 20,000 workers and 300,000 households into the partitioned city. Needs
+    /// GDAL's ogr2ogr; works in a temporary directory.
+    Import {
+        /// Households of the generated city (2,000,000 gives 305,608 buildings).
+        #[arg(long, default_value_t = 2_000_000)]
+        households: u32,
+        /// Timed runs of each importer.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Split and merge previews (time) and ±15% household changes (buildings moved) on a
     /// partitioned district (an empty store gets the demo district).
     Rebalance {
@@ -705,6 +719,14 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Staffing { db, ratio } => query_cmd::staffing(&db.database, ratio).await,
         Command::Rebalance { action } => rebalance_cmd::run(action).await,
         Command::Plan { action } => rebalance_cmd::plan(action).await,
+        Command::Bench {
+            action:
+                BenchAction::Import {
+                    households,
+                    runs,
+                    json,
+                },
+        } => bench_cmd::import(households, runs, json).await,
         Command::Bench {
             action:
                 BenchAction::Rebalance {

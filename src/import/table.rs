@@ -212,10 +212,18 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Table, ImportError>
             .cloned()
             .ok_or_else(|| unsupported("the workbook has no sheets".into()))?,
     };
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|e| unsupported(format!("sheet {name}: {e}")))?;
-    let formulas = workbook.worksheet_formula(&name).ok();
+    // Formulas are refused; they are a second pass over the sheet's XML, read by a second
+    // reader on the other core while this one reads the values.
+    let (range, formulas) = std::thread::scope(|scope| {
+        let formulas = scope.spawn(|| {
+            calamine::open_workbook_auto(path)
+                .ok()
+                .and_then(|mut w| w.worksheet_formula(&name).ok())
+        });
+        let range = workbook.worksheet_range(&name);
+        (range, formulas.join().ok().flatten())
+    });
+    let range = range.map_err(|e| unsupported(format!("sheet {name}: {e}")))?;
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     let to_usize = |v: u32| usize::try_from(v).unwrap_or(usize::MAX);
     let mut table = Table {
