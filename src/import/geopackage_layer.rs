@@ -126,17 +126,11 @@ pub async fn read(path: &Path, options: &ImportOptions) -> Result<Dataset, Impor
         let id = p
             .first_text(&["id", "osm_id", "fid"])
             .map_err(|e| feature_error(None, e))?;
-        let geometry = blob
-            .ok_or_else(|| "missing geometry".to_string())
-            .and_then(|b| from_gpkg(&b))
-            .and_then(|g| converter.geometry(&g).map_err(|e| e.to_string()))
-            .and_then(|g| {
-                super::geometry_check::check_value(
-                    &geojson::Value::from(&g),
-                    super::geometry_check::Ranges::LonLat,
-                )
-                .map(|()| g)
-            });
+        let geometry = source_feature::to_wgs84(
+            blob.ok_or_else(|| "missing geometry".to_string())
+                .and_then(|b| from_gpkg(&b)),
+            &converter,
+        );
         source_feature::add(&p, id.clone(), index, geometry, options, &mut data)
             .map_err(|reason| feature_error(id, reason))?;
     }

@@ -260,16 +260,10 @@ pub fn read(path: &Path, options: &ImportOptions) -> Result<Dataset, ImportError
         let id = p
             .first_text(&["id", "osm_id", "ID", "OBJECTID", "FID"])
             .map_err(|e| feature_error(None, e))?;
-        let geometry = geo_types::Geometry::<f64>::try_from(shape)
-            .map_err(|e| format!("unusable shape: {e}"))
-            .and_then(|g| converter.geometry(&g).map_err(|e| e.to_string()))
-            .and_then(|g| {
-                super::geometry_check::check_value(
-                    &geojson::Value::from(&g),
-                    super::geometry_check::Ranges::LonLat,
-                )
-                .map(|()| g)
-            });
+        let geometry = source_feature::to_wgs84(
+            geo_types::Geometry::<f64>::try_from(shape).map_err(|e| format!("unusable shape: {e}")),
+            &converter,
+        );
         source_feature::add(&p, id.clone(), index, geometry, options, &mut data)
             .map_err(|reason| feature_error(id, reason))?;
     }

@@ -139,6 +139,20 @@ fn representative_point(g: &Geometry<f64>) -> Option<Point<f64>> {
     g.interior_point()
 }
 
+/// A geometry read in the source's coordinates, converted to WGS84 and checked (lon/lat
+/// ranges, ring lengths and closure).
+pub fn to_wgs84(
+    geometry: Result<Geometry<f64>, String>,
+    converter: &crate::crs::ToWgs84,
+) -> Result<Geometry<f64>, String> {
+    let g = converter.geometry(&geometry?).map_err(|e| e.to_string())?;
+    super::geometry_check::check_value(
+        &geojson::Value::from(&g),
+        super::geometry_check::Ranges::LonLat,
+    )?;
+    Ok(g)
+}
+
 /// Numbers communities without codes under `--parent`, once all are read.
 pub fn finish(path: &Path, data: &mut Dataset, options: &ImportOptions) -> Result<(), ImportError> {
     if options.kind == ImportKind::Communities

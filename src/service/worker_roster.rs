@@ -296,11 +296,22 @@ pub async fn add(
     }
     let others = active_workers(store).await?;
     fill_community_grids(std::slice::from_mut(&mut worker), directory, &others);
-    let change = WorkerChange::new(actor, WorkerAction::Added, None, &worker);
+    record_one(store, actor, WorkerAction::Added, None, worker).await
+}
+
+/// Writes one worker with the record of its change.
+async fn record_one(
+    store: &dyn Store,
+    actor: &Actor,
+    action: WorkerAction,
+    before: Option<&Worker>,
+    after: Worker,
+) -> Result<Worker, RosterError> {
+    let change = WorkerChange::new(actor, action, before, &after);
     store
-        .record_workers(std::slice::from_ref(&worker), &[change])
+        .record_workers(std::slice::from_ref(&after), &[change])
         .await?;
-    Ok(worker)
+    Ok(after)
 }
 
 /// Edits one worker: the fields given change, the rest stay; a new community without grids
@@ -348,11 +359,7 @@ pub async fn edit(
     if after == before {
         return Ok(after);
     }
-    let change = WorkerChange::new(actor, WorkerAction::Edited, Some(&before), &after);
-    store
-        .record_workers(std::slice::from_ref(&after), &[change])
-        .await?;
-    Ok(after)
+    record_one(store, actor, WorkerAction::Edited, Some(&before), after).await
 }
 
 /// Retires one worker: kept for the record, off duty, serving no grid.
@@ -373,11 +380,7 @@ pub async fn retire(
         retired_at: Some(Utc::now()),
         ..before.clone()
     };
-    let change = WorkerChange::new(actor, WorkerAction::Retired, Some(&before), &after);
-    store
-        .record_workers(std::slice::from_ref(&after), &[change])
-        .await?;
-    Ok(after)
+    record_one(store, actor, WorkerAction::Retired, Some(&before), after).await
 }
 
 /// What a roster import wrote.
