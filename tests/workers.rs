@@ -435,3 +435,85 @@ async fn office_workbooks(store: Arc<dyn Store>) {
 }
 
 both_stores!(office_workbooks, office_workbooks);
+
+/// Another process edits and retires workers while this one's engine still has the old
+/// copies; the positions this one writes behind change positions and duty only, so the
+/// edit and the retirement stay.
+async fn positions_do_not_undo_another_process(location: String) {
+    let here = gridmap::store::open(&location).await.unwrap();
+    common::partitioned_district(here.as_ref(), 20_000, 13).await;
+    gridmap::service::staffing::settle(here.as_ref())
+        .await
+        .unwrap();
+    let state = AppState::load(here.clone()).await.unwrap();
+    let there = gridmap::store::open(&location).await.unwrap();
+    let workers = there.workers(&LayerQuery::default()).await.unwrap();
+    let (renamed, retired) = (workers[0].clone(), workers[1].clone());
+    let actor = gridmap::domain::Actor {
+        label: "另一进程".into(),
+        role: Role::Admin,
+    };
+    let directory = gridmap::service::worker_roster::GridDirectory::load(there.as_ref())
+        .await
+        .unwrap();
+    gridmap::service::worker_roster::edit(
+        there.as_ref(),
+        &directory,
+        &actor,
+        &renamed.id,
+        gridmap::service::worker_roster::WorkerEdit {
+            name: Some("改名后".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    gridmap::service::worker_roster::retire(there.as_ref(), &actor, &retired.id)
+        .await
+        .unwrap();
+    // This process reports positions for both from its older copies, and writes them.
+    let planner = common::token(here.as_ref(), Role::Planner, "规划").await;
+    for w in [&renamed, &retired] {
+        let (status, _) = call(
+            &state,
+            "POST",
+            &format!("/api/workers/{}/position", w.id),
+            &planner,
+            Some(json!({"lon": 109.981, "lat": 39.812, "duty": "on_duty"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+    state.flush_positions().await.unwrap();
+    let stored = |id: &gridmap::domain::WorkerId| {
+        let query = LayerQuery {
+            ids: Some(vec![id.to_string()]),
+            ..LayerQuery::default()
+        };
+        let there = there.clone();
+        async move { there.workers(&query).await.unwrap().remove(0) }
+    };
+    let r = stored(&renamed.id).await;
+    assert_eq!(r.name, "改名后", "the other process's edit stays");
+    assert!(
+        (r.position.unwrap().x() - 109.981).abs() < 1e-9,
+        "the position is written"
+    );
+    let t = stored(&retired.id).await;
+    assert!(t.is_retired(), "the retirement stays");
+    assert_eq!(t.duty, gridmap::domain::DutyStatus::OffDuty);
+    assert!(t.grids.is_empty());
+    there.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn positions_do_not_undo_another_process_geopackage() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.gpkg");
+    positions_do_not_undo_another_process(path.to_str().unwrap().to_string()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn positions_do_not_undo_another_process_postgis() {
+    positions_do_not_undo_another_process(common::fresh_postgis_url().await).await;
+}

@@ -66,7 +66,9 @@ impl PositionWriter {
                 .filter_map(|id| engine.workers().get(id).cloned())
                 .collect()
         };
-        match self.store.save_workers(&workers).await {
+        // Positions and duty only: a name, grids or retirement written meanwhile by another
+        // process must not be overwritten with this engine's older copy.
+        match self.store.save_positions(&workers).await {
             Ok(n) => Ok(n),
             Err(e) => {
                 // Keep them for the next tick.

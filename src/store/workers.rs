@@ -13,6 +13,11 @@ pub trait WorkerStore: Send + Sync {
         self.record_workers(workers, &[]).await
     }
 
+    /// Writes these workers' positions and duty only (their other fields stay as stored:
+    /// another process may have changed them since this one read them); retired workers
+    /// are left alone. One transaction.
+    async fn save_positions(&self, workers: &[Worker]) -> Result<u64, StoreError>;
+
     /// Inserts or replaces these workers and records these changes, in one transaction.
     async fn record_workers(
         &self,

@@ -36,7 +36,7 @@ impl Dialect {
     }
 
     /// Geometry columns and the values bound to them.
-    fn geometry_values(
+    pub(crate) fn geometry_values(
         self,
         table: &Table,
         geometry: Option<&Geometry<f64>>,

@@ -4,7 +4,7 @@
 use super::upsert::push_rows;
 use super::{SqlBackend, SqlStore};
 use crate::domain::{Actor, Role, Worker, WorkerAction, WorkerChange, WorkerId};
-use crate::store::schema::{ColumnType, SqlValue, Statement, format_timestamp};
+use crate::store::schema::{ColumnType, Dialect, SqlValue, Statement, format_timestamp};
 use crate::store::{ChangedLayer, StoreError, WorkerStore};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -58,6 +58,45 @@ impl<B: SqlBackend> WorkerStore for SqlStore<B> {
             .await
             .map_err(|source| StoreError::Write {
                 what: format!("{} workers", workers.len()),
+                source,
+            })
+    }
+
+    async fn save_positions(&self, workers: &[Worker]) -> Result<u64, StoreError> {
+        let sql: Arc<str> = Arc::from(match B::DIALECT {
+            Dialect::GeoPackage => format!(
+                "UPDATE workers SET duty = $1, position_at = {}, geom = $3, bbox_minx = $4, bbox_miny = $5, \
+                 bbox_maxx = $6, bbox_maxy = $7 WHERE id = $8 AND retired_at IS NULL",
+                B::DIALECT.param(ColumnType::Timestamp, 2)
+            ),
+            Dialect::Postgis => format!(
+                "UPDATE workers SET duty = $1, position_at = {}, geom = ST_GeomFromWKB($3, 4326) \
+                 WHERE id = $4 AND retired_at IS NULL",
+                B::DIALECT.param(ColumnType::Timestamp, 2)
+            ),
+        });
+        let mut statements = Vec::with_capacity(workers.len() + 1);
+        for w in workers {
+            let mut params = vec![
+                SqlValue::Text(Some(w.duty.as_str().to_string())),
+                SqlValue::Text(w.position_at.as_ref().map(format_timestamp)),
+            ];
+            let position = w.position.map(geo_types::Geometry::Point);
+            params.extend(
+                B::DIALECT.geometry_values(&crate::store::schema::WORKERS, position.as_ref())?,
+            );
+            params.push(SqlValue::Text(Some(w.id.to_string())));
+            statements.push(Statement::new(sql.clone(), params));
+        }
+        if !workers.is_empty() {
+            let ids = workers.iter().map(|w| w.id.to_string()).collect();
+            statements.extend(self.announce(ChangedLayer::Workers, Some(ids)));
+        }
+        self.backend
+            .execute_in_transaction(&statements, None)
+            .await
+            .map_err(|source| StoreError::Write {
+                what: format!("positions of {} workers", workers.len()),
                 source,
             })
     }
