@@ -265,10 +265,31 @@ async fn stored(store: &dyn Store, id: &WorkerId) -> Result<Option<Worker>, Stor
     Ok(store.workers(&query).await?.into_iter().next())
 }
 
-async fn active_workers(store: &dyn Store) -> Result<Vec<Worker>, StoreError> {
-    let mut all = store.workers(&LayerQuery::default()).await?;
-    all.retain(|w| !w.is_retired());
-    Ok(all)
+/// Gives one worker named by community only its grids by the rule, counting the other
+/// active workers; the workers list is read only when the rule applies.
+async fn fill_one(
+    store: &dyn Store,
+    directory: &GridDirectory,
+    worker: &mut Worker,
+) -> Result<(), StoreError> {
+    if !worker.grids.is_empty() || worker.community.is_none() {
+        return Ok(());
+    }
+    let mut others = store.workers(&LayerQuery::default()).await?;
+    others.retain(|w| !w.is_retired() && w.id != worker.id);
+    fill_community_grids(std::slice::from_mut(worker), directory, &others);
+    Ok(())
+}
+
+/// A stored worker that has not retired.
+async fn active(store: &dyn Store, id: &WorkerId) -> Result<Worker, RosterError> {
+    let worker = stored(store, id)
+        .await?
+        .ok_or_else(|| RosterError::UnknownWorker(id.clone()))?;
+    match worker.retired_at {
+        Some(at) => Err(RosterError::Retired { id: id.clone(), at }),
+        None => Ok(worker),
+    }
 }
 
 /// Adds one worker; refused if the id exists (even retired).
@@ -294,8 +315,7 @@ pub async fn add(
     if stored(store, &worker.id).await?.is_some() {
         return Err(RosterError::AlreadyExists(worker.id));
     }
-    let others = active_workers(store).await?;
-    fill_community_grids(std::slice::from_mut(&mut worker), directory, &others);
+    fill_one(store, directory, &mut worker).await?;
     record_one(store, actor, WorkerAction::Added, None, worker).await
 }
 
@@ -323,12 +343,7 @@ pub async fn edit(
     id: &WorkerId,
     edit: WorkerEdit,
 ) -> Result<Worker, RosterError> {
-    let before = stored(store, id)
-        .await?
-        .ok_or_else(|| RosterError::UnknownWorker(id.clone()))?;
-    if let Some(at) = before.retired_at {
-        return Err(RosterError::Retired { id: id.clone(), at });
-    }
+    let before = active(store, id).await?;
     let mut after = before.clone();
     if let Some(name) = edit.name {
         after.name = name;
@@ -353,9 +368,7 @@ pub async fn edit(
         after.duty = duty;
     }
     check_worker(&after, directory)?;
-    let mut others = active_workers(store).await?;
-    others.retain(|w| w.id != after.id);
-    fill_community_grids(std::slice::from_mut(&mut after), directory, &others);
+    fill_one(store, directory, &mut after).await?;
     if after == before {
         return Ok(after);
     }
@@ -368,12 +381,7 @@ pub async fn retire(
     actor: &Actor,
     id: &WorkerId,
 ) -> Result<Worker, RosterError> {
-    let before = stored(store, id)
-        .await?
-        .ok_or_else(|| RosterError::UnknownWorker(id.clone()))?;
-    if let Some(at) = before.retired_at {
-        return Err(RosterError::Retired { id: id.clone(), at });
-    }
+    let before = active(store, id).await?;
     let after = Worker {
         grids: Vec::new(),
         duty: DutyStatus::OffDuty,

@@ -49,17 +49,7 @@ impl<B: SqlBackend> WorkerStore for SqlStore<B> {
                 .uncounted(),
             );
         }
-        if !workers.is_empty() {
-            let ids = workers.iter().map(|w| w.id.to_string()).collect();
-            statements.extend(self.announce(ChangedLayer::Workers, Some(ids)));
-        }
-        self.backend
-            .execute_in_transaction(&statements, None)
-            .await
-            .map_err(|source| StoreError::Write {
-                what: format!("{} workers", workers.len()),
-                source,
-            })
+        self.write_workers(statements, workers, "workers").await
     }
 
     async fn save_positions(&self, workers: &[Worker]) -> Result<u64, StoreError> {
@@ -88,17 +78,8 @@ impl<B: SqlBackend> WorkerStore for SqlStore<B> {
             params.push(SqlValue::Text(Some(w.id.to_string())));
             statements.push(Statement::new(sql.clone(), params));
         }
-        if !workers.is_empty() {
-            let ids = workers.iter().map(|w| w.id.to_string()).collect();
-            statements.extend(self.announce(ChangedLayer::Workers, Some(ids)));
-        }
-        self.backend
-            .execute_in_transaction(&statements, None)
+        self.write_workers(statements, workers, "positions of workers")
             .await
-            .map_err(|source| StoreError::Write {
-                what: format!("positions of {} workers", workers.len()),
-                source,
-            })
     }
 
     async fn worker_changes(
@@ -169,4 +150,26 @@ fn change_from_row(row: &[SqlValue]) -> Result<WorkerChange, StoreError> {
         before: before.as_deref().map(record).transpose()?,
         after: record(after)?,
     })
+}
+
+impl<B: SqlBackend> SqlStore<B> {
+    /// Runs a write of `workers` in one transaction, announcing them by id.
+    async fn write_workers(
+        &self,
+        mut statements: Vec<Statement>,
+        workers: &[Worker],
+        what: &str,
+    ) -> Result<u64, StoreError> {
+        if !workers.is_empty() {
+            let ids = workers.iter().map(|w| w.id.to_string()).collect();
+            statements.extend(self.announce(ChangedLayer::Workers, Some(ids)));
+        }
+        self.backend
+            .execute_in_transaction(&statements, None)
+            .await
+            .map_err(|source| StoreError::Write {
+                what: format!("{what} ({})", workers.len()),
+                source,
+            })
+    }
 }
