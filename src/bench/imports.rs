@@ -10,7 +10,7 @@
 
 use crate::domain::{Audience, Dataset, GridKind};
 use crate::features::collection;
-use crate::generate::{DistrictProfile, GenerateOptions, generate};
+use crate::generate::{GenerateOptions, generate_dongsheng};
 use crate::store::geopackage::GeoPackageStore;
 use crate::store::{DatasetStore, LayerQuery, LayerStore, Store};
 use serde::Serialize;
@@ -77,14 +77,9 @@ pub async fn run_bench(
     say(&format!(
         "generating a city of {households} households (seed 1)…"
     ));
-    let data = DistrictProfile::dongsheng().and_then(|p| {
-        generate(
-            &p,
-            &GenerateOptions {
-                households,
-                seed: 1,
-            },
-        )
+    let data = generate_dongsheng(&GenerateOptions {
+        households,
+        seed: 1,
     })?;
     let template = dir.path().join("template.gpkg");
     {

@@ -131,21 +131,16 @@ pub async fn tiles(
     options: crate::bench::tiles::TileBenchOptions,
     json: bool,
 ) -> CliResult {
-    use crate::generate::{DistrictProfile, GenerateOptions, generate};
+    use crate::generate::{GenerateOptions, generate_dongsheng};
     let (store, pool) = postgis(database, "bench tiles compares with PostGIS ST_AsMVT").await?;
     if store.counts().await?.communities == 0 {
         if !json {
             println!("empty store: generating a city of {households} households (seed 1)…");
         }
         let spinner = super::progress::spinner("generating");
-        let data = DistrictProfile::dongsheng().and_then(|p| {
-            generate(
-                &p,
-                &GenerateOptions {
-                    households,
-                    seed: 1,
-                },
-            )
+        let data = generate_dongsheng(&GenerateOptions {
+            households,
+            seed: 1,
         });
         spinner.finish_and_clear();
         super::import_cmd::write_with_progress(store.as_ref(), &data?).await?;

@@ -1,7 +1,7 @@
 //! `gridmap generate`: a synthetic district into the store.
 
 use super::{CliResult, Profile, import_cmd, progress};
-use crate::generate::{DONGSHENG_HOUSEHOLDS, DistrictProfile, GenerateOptions, generate};
+use crate::generate::{DONGSHENG_HOUSEHOLDS, GenerateOptions};
 use crate::store;
 
 pub async fn run(
@@ -20,7 +20,7 @@ pub async fn run(
         return Err("--households must be at least 1".into());
     }
     let spinner = progress::spinner("generating");
-    let data = DistrictProfile::dongsheng().and_then(|p| generate(&p, &options));
+    let data = crate::generate::generate_dongsheng(&options);
     spinner.finish_and_clear();
     let data = data?;
     import_cmd::write_with_progress(store.as_ref(), &data).await?;

@@ -75,6 +75,11 @@ fn point_in(cell: &Cell, rng: &mut impl Rng) -> Point<f64> {
     Point::from(cell.at(rng.random_range(0.05..0.95), rng.random_range(0.05..0.95)))
 }
 
+/// Generates a district of the Dongsheng profile (the demo, and the benchmarks' cities).
+pub fn generate_dongsheng(options: &GenerateOptions) -> Result<Dataset, String> {
+    DistrictProfile::dongsheng().and_then(|p| generate(&p, options))
+}
+
 /// Generates a district.
 pub fn generate(profile: &DistrictProfile, options: &GenerateOptions) -> Result<Dataset, String> {
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);

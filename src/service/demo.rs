@@ -2,7 +2,7 @@
 //! written in one transaction, partitioned into grids and staffed — what `serve` shows on
 //! a fresh machine and what the benchmarks run on.
 
-use crate::generate::{DONGSHENG_HOUSEHOLDS, DistrictProfile, GenerateOptions, generate};
+use crate::generate::{DONGSHENG_HOUSEHOLDS, GenerateOptions};
 use crate::partition::PartitionOptions;
 use crate::service::partition_job::{self, Commit, PartitionJobError, Scope};
 use crate::service::staffing;
@@ -49,7 +49,7 @@ pub async fn load_demo_if_empty(
         households: DONGSHENG_HOUSEHOLDS,
         seed: 1,
     };
-    let data = DistrictProfile::dongsheng().and_then(|p| generate(&p, &options));
+    let data = crate::generate::generate_dongsheng(&options);
     progress.generating(true);
     let data = data.map_err(DemoError::Generate)?;
     let total = data.len() as u64;
