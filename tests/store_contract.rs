@@ -223,8 +223,17 @@ async fn all_layers_round_trip(store: Arc<dyn Store>) {
 both_stores!(generated_layers, all_layers_round_trip);
 
 async fn rosters_update_all_or_nothing(store: Arc<dyn Store>) {
+    let twin = Building {
+        address: Some("c 号".into()),
+        ..building("c2", 40)
+    };
     let data = Dataset {
-        buildings: vec![building("a", 10), building("b", 20)],
+        buildings: vec![
+            building("a", 10),
+            building("b", 20),
+            building("c", 30),
+            twin,
+        ],
         ..Default::default()
     };
     store.write(&data, None).await.unwrap();
@@ -232,31 +241,71 @@ async fn rosters_update_all_or_nothing(store: Arc<dyn Store>) {
         households: Some(households),
         ..RosterEntry::new(line, key)
     };
-    // Line 3 names an unknown building: line 2's change must not land.
+    let id = |s: &str| RosterKey::Id(BuildingId(s.into()));
+    // Line 3 names an unknown building (and so does line 5 again): line 2's change must
+    // not land, and the first line naming it is reported.
     let bad = vec![
-        entry(2, RosterKey::Id(BuildingId("a".into())), 99),
-        entry(3, RosterKey::Id(BuildingId("zzz".into())), 5),
+        entry(2, id("a"), 99),
+        entry(3, id("zzz"), 5),
+        entry(4, id("yyy"), 5),
+        entry(5, id("zzz"), 6),
     ];
     let err = store.apply_roster(&bad).await.unwrap_err();
-    assert!(err.to_string().contains("line 3"), "{err}");
+    assert!(
+        err.to_string().contains("line 3") && err.to_string().contains("zzz"),
+        "{err}"
+    );
     let households = |bs: Vec<Building>| {
         bs.iter()
             .map(|b| (b.id.0.clone(), b.households))
             .collect::<Vec<_>>()
     };
+    let before = vec![
+        ("a".into(), 10),
+        ("b".into(), 20),
+        ("c".into(), 30),
+        ("c2".into(), 40),
+    ];
     assert_eq!(
         households(store.buildings(&LayerQuery::default()).await.unwrap()),
-        vec![("a".into(), 10), ("b".into(), 20)]
+        before
     );
+    // An address two buildings share names neither.
+    let shared = vec![
+        entry(2, id("a"), 99),
+        entry(3, RosterKey::Address(" c 号".into()), 1),
+    ];
+    let err = store.apply_roster(&shared).await.unwrap_err();
+    assert!(
+        err.to_string().contains("line 3") && err.to_string().contains("matches 2 buildings"),
+        "{err}"
+    );
+    let err = store
+        .apply_roster(&[entry(7, RosterKey::Address("nowhere".into()), 1)])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("line 7"), "{err}");
+    assert_eq!(
+        households(store.buildings(&LayerQuery::default()).await.unwrap()),
+        before
+    );
+    // Later lines win over earlier ones naming the same building, by id or by address.
     let good = vec![
-        entry(2, RosterKey::Id(BuildingId("a".into())), 99),
+        entry(2, id("a"), 50),
         entry(3, RosterKey::Address("b 号".into()), 7),
+        entry(4, id("a"), 99),
+        entry(5, id("b"), 8),
     ];
     assert_eq!(store.apply_roster(&good).await.unwrap(), 2);
     let after = store.buildings(&LayerQuery::default()).await.unwrap();
     assert_eq!(
         households(after.clone()),
-        vec![("a".into(), 99), ("b".into(), 7)]
+        vec![
+            ("a".into(), 99),
+            ("b".into(), 8),
+            ("c".into(), 30),
+            ("c2".into(), 40)
+        ]
     );
     assert_eq!(
         after[0].residents, 20,

@@ -2,6 +2,7 @@
 //! or line refuses the whole file with its index or line number.
 
 mod error;
+pub mod formula_scan;
 mod geojson_file;
 mod geometry_check;
 mod geopackage_layer;

@@ -4,7 +4,7 @@
 //! first row names the columns; every later row is a record, numbered as the office sees it
 //! (the header is row 1).
 
-use super::ImportError;
+use super::{ImportError, formula_scan};
 use calamine::{Data, Reader};
 use std::path::{Path, PathBuf};
 
@@ -212,10 +212,14 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Table, ImportError>
             .cloned()
             .ok_or_else(|| unsupported("the workbook has no sheets".into()))?,
     };
-    // Formulas are refused; they are a second pass over the sheet's XML, read by a second
-    // reader on the other core while this one reads the values.
+    // Formulas are refused. An XLSX whose sheets hold no formula element needs no second
+    // pass; otherwise a second reader finds the cell on the other core while this one reads
+    // the values.
     let (range, formulas) = std::thread::scope(|scope| {
         let formulas = scope.spawn(|| {
+            if !formula_scan::may_hold_formulas(path) {
+                return None;
+            }
             calamine::open_workbook_auto(path)
                 .ok()
                 .and_then(|mut w| w.worksheet_formula(&name).ok())
@@ -279,7 +283,10 @@ fn cell_text(cell: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) => s.trim().to_string(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        // A whole number: written as an integer (formatting the float to no decimals is
+        // an order slower).
+        #[expect(clippy::cast_possible_truncation, reason = "a whole number below 1e15")]
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => (*f as i64).to_string(),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(d) => d.as_datetime().map_or_else(

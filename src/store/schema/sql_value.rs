@@ -48,8 +48,14 @@ impl Statement {
 
     /// The transaction fails (and rolls back) unless this statement changes exactly one
     /// row: optimistic concurrency for state transitions.
-    pub fn exactly_one_row(mut self) -> Self {
-        self.guard = RowGuard::ExactlyOne;
+    pub fn exactly_one_row(self) -> Self {
+        self.exactly_rows(1)
+    }
+
+    /// The transaction fails (and rolls back) unless this statement changes exactly
+    /// `rows` rows: a bulk update naming rows that must all exist.
+    pub fn exactly_rows(mut self, rows: u64) -> Self {
+        self.guard = RowGuard::Exactly(rows);
         self
     }
 }
@@ -58,7 +64,8 @@ impl Statement {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowGuard {
     Any,
-    ExactlyOne,
+    /// This many rows, or the transaction rolls back with `RowNotFound`.
+    Exactly(u64),
     /// Any count, left out of the rows written.
     Uncounted,
 }

@@ -56,12 +56,13 @@ macro_rules! execute_all {
             );
             let rows = query.execute(&mut *tx).await?.rows_affected();
             match statement.guard {
-                $crate::store::schema::RowGuard::ExactlyOne if rows != 1 => {
+                $crate::store::schema::RowGuard::Exactly(wanted) if rows != wanted => {
                     // Dropping the transaction rolls it back.
                     return Err(sqlx::Error::RowNotFound);
                 }
                 $crate::store::schema::RowGuard::Uncounted => {}
-                _ => affected += rows,
+                $crate::store::schema::RowGuard::Any
+                | $crate::store::schema::RowGuard::Exactly(_) => affected += rows,
             }
             if let Some(progress) = $progress {
                 if i % 1000 == 999 {

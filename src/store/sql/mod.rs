@@ -10,6 +10,7 @@ mod layers;
 mod macros;
 mod plan_snapshots;
 mod plans;
+mod rosters;
 mod sql_store;
 mod tokens;
 mod upsert;
