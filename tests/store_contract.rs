@@ -314,6 +314,32 @@ async fn rosters_update_all_or_nothing(store: Arc<dyn Store>) {
 }
 both_stores!(rosters, rosters_update_all_or_nothing);
 
+async fn writes_many_rows_a_statement_in_order(store: Arc<dyn Store>) {
+    // 2,500 buildings span several multi-row statements; a key repeated within what would
+    // be one statement starts the next, so the later row wins as if written one by one.
+    let mut buildings: Vec<Building> = (0..2_500)
+        .map(|i| building(&format!("m{i:05}"), 1))
+        .collect();
+    buildings.insert(3, building("m00001", 77));
+    let data = Dataset {
+        buildings,
+        ..Default::default()
+    };
+    let reported = std::sync::Mutex::new(Vec::new());
+    let progress = |n: u64| reported.lock().unwrap().push(n);
+    assert_eq!(store.write(&data, Some(&progress)).await.unwrap(), 2_501);
+    let stored = store.buildings(&LayerQuery::default()).await.unwrap();
+    assert_eq!(stored.len(), 2_500);
+    assert_eq!(stored[1].households, 77, "the later row wins");
+    assert_eq!(stored[2_499].id.0, "m02499");
+    let reported = reported.into_inner().unwrap();
+    assert!(
+        reported.windows(2).all(|w| w[0] < w[1]) && reported.last() == Some(&2_502),
+        "progress counts entities written (and the announcement): {reported:?}"
+    );
+}
+both_stores!(many_rows, writes_many_rows_a_statement_in_order);
+
 async fn tokens_are_stored_hashed(store: Arc<dyn Store>) {
     let token = gridmap::auth::new_token();
     let hash = gridmap::auth::hash_token(&token);

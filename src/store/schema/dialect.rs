@@ -1,7 +1,7 @@
 //! The SQL differences between GeoPackage and PostGIS: placeholders, timestamps, geometry
 //! encoding, upserts and filtered selects.
 
-use super::sql_value::{ColumnType, SqlValue, Statement};
+use super::sql_value::{ColumnType, SqlValue};
 use super::table::Table;
 use crate::store::{LayerQuery, StoreError, geometry_codec};
 use geo::BoundingRect;
@@ -81,40 +81,55 @@ impl Dialect {
         }
     }
 
-    /// `INSERT … ON CONFLICT (key) DO UPDATE` for one row of `table`.
-    pub fn upsert_sql(self, table: &Table) -> String {
-        let mut names: Vec<String> = table.columns.iter().map(|c| c.0.to_string()).collect();
-        let mut exprs: Vec<String> = table
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, (_, ty))| self.param(*ty, i + 1))
-            .collect();
-        let n = table.columns.len();
+    /// Parameters one row of `table` binds in an upsert: its columns, then its geometry
+    /// (GeoPackage: the blob and four `bbox_*` values; PostGIS: WKB).
+    pub fn upsert_width(self, table: &Table) -> usize {
+        table.columns.len()
+            + match self {
+                Self::GeoPackage => 5,
+                Self::Postgis => 1,
+            }
+    }
+
+    /// `INSERT … VALUES (…), (…) ON CONFLICT (key) DO UPDATE` for `rows` rows of `table`,
+    /// parameters bound row after row. GeoPackage placeholders are anonymous `?` (sqlx
+    /// looks a numbered SQLite parameter up by name: quadratic in a statement's thousands).
+    pub fn upsert_sql(self, table: &Table, rows: usize) -> String {
+        let mut names: Vec<&str> = table.columns.iter().map(|c| c.0).collect();
         match self {
             Self::GeoPackage => {
-                for (i, col) in ["geom", "bbox_minx", "bbox_miny", "bbox_maxx", "bbox_maxy"]
+                names.extend(["geom", "bbox_minx", "bbox_miny", "bbox_maxx", "bbox_maxy"]);
+            }
+            Self::Postgis => names.push("geom"),
+        }
+        let width = self.upsert_width(table);
+        let row_values = |row: usize| -> String {
+            let first = row * width;
+            let exprs: Vec<String> = match self {
+                Self::GeoPackage => vec!["?".to_string(); width],
+                Self::Postgis => table
+                    .columns
                     .iter()
                     .enumerate()
-                {
-                    names.push(col.to_string());
-                    exprs.push(format!("${}", n + i + 1));
-                }
-            }
-            Self::Postgis => {
-                names.push("geom".into());
-                exprs.push(format!("ST_GeomFromWKB(${}, 4326)", n + 1));
-            }
-        }
+                    .map(|(i, (_, ty))| self.param(*ty, first + i + 1))
+                    .chain(std::iter::once(format!(
+                        "ST_GeomFromWKB(${}, 4326)",
+                        first + width
+                    )))
+                    .collect(),
+            };
+            format!("({})", exprs.join(", "))
+        };
+        let values: Vec<String> = (0..rows).map(row_values).collect();
         let updates: Vec<String> = names[1..]
             .iter()
             .map(|c| format!("{c} = excluded.{c}"))
             .collect();
         format!(
-            "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}",
+            "INSERT INTO {} ({}) VALUES {} ON CONFLICT ({}) DO UPDATE SET {}",
             table.name,
             names.join(", "),
-            exprs.join(", "),
+            values.join(", "),
             table.key(),
             updates.join(", ")
         )
@@ -195,17 +210,5 @@ impl Dialect {
             sql.push_str(&format!(" OFFSET ${}", params.len()));
         }
         (sql, params, types)
-    }
-
-    /// Builds the statement writing one row.
-    pub fn row_statement(
-        self,
-        table: &Table,
-        sql: &std::sync::Arc<str>,
-        mut values: Vec<SqlValue>,
-        geometry: Option<&Geometry<f64>>,
-    ) -> Result<Statement, StoreError> {
-        values.extend(self.geometry_values(table, geometry)?);
-        Ok(Statement::new(sql.clone(), values))
     }
 }

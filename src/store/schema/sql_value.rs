@@ -29,6 +29,8 @@ pub struct Statement {
     pub sql: std::sync::Arc<str>,
     pub params: Vec<SqlValue>,
     pub guard: RowGuard,
+    /// The entities it writes, for progress (a multi-row upsert writes many).
+    pub entities: u64,
 }
 
 impl Statement {
@@ -37,7 +39,14 @@ impl Statement {
             sql,
             params,
             guard: RowGuard::Any,
+            entities: 1,
         }
+    }
+
+    /// It writes `entities` entities (progress counts them, not statements).
+    pub fn writing(mut self, entities: u64) -> Self {
+        self.entities = entities;
+        self
     }
 
     /// Rows this statement touches are not counted as written (notifications).

@@ -44,12 +44,14 @@ macro_rules! read_values {
     }};
 }
 
-/// Runs statements in one transaction with progress every 1,000 rows, for either backend.
+/// Runs statements in one transaction with progress every 1,000 entities written, for
+/// either backend.
 macro_rules! execute_all {
     ($pool:expr, $statements:expr, $progress:expr) => {{
         let mut tx = $pool.begin().await?;
         let mut affected = 0u64;
-        for (i, statement) in $statements.iter().enumerate() {
+        let mut written = 0u64;
+        for statement in $statements.iter() {
             let query = $crate::store::sql::bind_values!(
                 sqlx::query(sqlx::AssertSqlSafe(statement.sql.clone())),
                 &statement.params
@@ -64,15 +66,17 @@ macro_rules! execute_all {
                 $crate::store::schema::RowGuard::Any
                 | $crate::store::schema::RowGuard::Exactly(_) => affected += rows,
             }
+            let before = written;
+            written += statement.entities;
             if let Some(progress) = $progress {
-                if i % 1000 == 999 {
-                    progress(i as u64 + 1);
+                if written / 1000 > before / 1000 {
+                    progress(written);
                 }
             }
         }
         tx.commit().await?;
         if let Some(progress) = $progress {
-            progress($statements.len() as u64);
+            progress(written);
         }
         Ok(affected)
     }};
