@@ -20,6 +20,7 @@ pub mod generate;
 pub mod import;
 pub mod mvt;
 pub mod partition;
+pub mod photo;
 pub mod service;
 pub mod spatial;
 pub mod store;
