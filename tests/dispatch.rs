@@ -390,6 +390,7 @@ async fn the_closed_loop_over_http(store: Arc<dyn Store>) {
         actor: "test".into(),
         worker: None,
         note: None,
+        photos: Vec::new(),
     };
     let err = store
         .transition_incident(IncidentStatus::Resolved, &stale, &event)

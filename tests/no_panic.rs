@@ -216,3 +216,60 @@ proptest! {
         let _ = gridmap::import::read_file(&zip, &ImportOptions::new(ImportKind::Buildings));
     }
 }
+
+/// Small real pictures in every accepted format, each with metadata to strip.
+fn real_pictures() -> &'static Vec<Vec<u8>> {
+    static PICTURES: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    PICTURES.get_or_init(|| {
+        let picture =
+            image::RgbaImage::from_fn(96, 64, |x, y| image::Rgba([x as u8, y as u8, 128, 200]));
+        [
+            image::ImageFormat::Jpeg,
+            image::ImageFormat::Png,
+            image::ImageFormat::WebP,
+        ]
+        .into_iter()
+        .map(|format| {
+            let mut bytes = Vec::new();
+            let encoded = if format == image::ImageFormat::Jpeg {
+                image::DynamicImage::ImageRgba8(picture.clone())
+                    .to_rgb8()
+                    .write_to(&mut std::io::Cursor::new(&mut bytes), format)
+            } else {
+                picture.write_to(&mut std::io::Cursor::new(&mut bytes), format)
+            };
+            encoded.unwrap();
+            bytes
+        })
+        .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Pictures cut short or with bytes overwritten, and arbitrary bytes behind a picture's
+    /// magic number: refused or prepared, never a panic; what is prepared decodes.
+    #[test]
+    fn broken_pictures_never_panic(
+        which in 0usize..3,
+        cut in 0usize..20_000,
+        flips in prop::collection::vec((0usize..20_000, any::<u8>()), 0..8),
+        tail in prop::collection::vec(any::<u8>(), 0..256),
+    ) {
+        let real = &real_pictures()[which];
+        let mut bytes = real[..cut.min(real.len())].to_vec();
+        for (at, byte) in &flips {
+            if let Some(slot) = bytes.get_mut(*at % real.len()) {
+                *slot = *byte;
+            }
+        }
+        if let Ok(photo) = gridmap::photo::prepare(&bytes) {
+            prop_assert!(image::load_from_memory(&photo.bytes).is_ok());
+            prop_assert!(image::load_from_memory(&photo.thumbnail).is_ok());
+        }
+        let mut forged = real[..16.min(real.len())].to_vec();
+        forged.extend(&tail);
+        let _ = gridmap::photo::prepare(&forged);
+    }
+}

@@ -42,6 +42,8 @@ impl From<DispatchError> for ApiError {
                 what: e.to_string().replace(" not found", ""),
             },
             DispatchError::UnknownWorker(_) => ApiError::unfit("worker", e.to_string()),
+            DispatchError::UnknownPhoto(_) => ApiError::unfit("photos", e.to_string()),
+            DispatchError::TooManyPhotos(_) => ApiError::invalid("photos", e.to_string()),
             DispatchError::IllegalTransition { .. } | DispatchError::NoWorker(_) => {
                 ApiError::Conflict {
                     detail: e.to_string(),
@@ -162,22 +164,32 @@ pub struct PositionUpdate {
 /// it is open and lies in one of that worker's grids. An unknown incident is left to the
 /// step itself (404).
 fn worker_may_step(state: &AppState, caller: &Caller, id: &IncidentId) -> bool {
+    // An incident the engine does not know is answered later, as not found. (The read
+    // guard ends with this statement: `worker_works_on` takes its own.)
+    let known = read(&state.engine).incidents().get(id).is_some();
+    !known || worker_works_on(state, caller, id)
+}
+
+/// Whether a worker token's worker is assigned an incident, or serves its grid while it is
+/// open.
+pub(super) fn worker_works_on(state: &AppState, caller: &Caller, id: &IncidentId) -> bool {
+    let Some(worker) = &caller.worker else {
+        return false;
+    };
     let engine = read(&state.engine);
     let Some(incident) = engine.incidents().get(id) else {
-        return true;
-    };
-    let Some(worker) = &caller.worker else {
         return false;
     };
     if incident.assignee.as_ref() == Some(worker) {
         return true;
     }
-    let grids = engine
-        .workers()
-        .get(worker)
-        .map(|w| w.grids.clone())
-        .unwrap_or_default();
-    incident.status.is_open() && incident.grid.as_ref().is_some_and(|g| grids.contains(g))
+    incident.status.is_open()
+        && incident.grid.as_ref().is_some_and(|g| {
+            engine
+                .workers()
+                .get(worker)
+                .is_some_and(|w| w.grids.contains(g))
+        })
 }
 
 /// `POST /api/workers/{id}/position` (worker role and up): cheap, frequent; the engine
@@ -226,6 +238,9 @@ pub struct ReportRequest {
     pub category: String,
     pub description: String,
     pub source: IncidentSource,
+    /// Ids of photos uploaded before (`POST /api/photos`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<PhotoId>,
 }
 
 fn incident_json(i: &Incident) -> Value {
@@ -276,6 +291,7 @@ pub async fn report(
             category: request.category,
             description: request.description,
             source: request.source,
+            photos: request.photos,
         },
         &actor,
         key.as_ref(),
@@ -316,6 +332,9 @@ pub struct StepRequest {
     pub action: String,
     pub worker: Option<String>,
     pub note: Option<String>,
+    /// Ids of photos uploaded before (`POST /api/photos`).
+    #[serde(default)]
+    pub photos: Vec<PhotoId>,
 }
 
 /// `POST /api/incidents/{id}/steps` (worker role and up; assign needs a dispatcher):
@@ -362,6 +381,7 @@ pub async fn step(
             action,
             worker: request.worker.map(WorkerId),
             note: request.note,
+            photos: request.photos,
         },
         &actor,
     )

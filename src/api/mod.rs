@@ -12,6 +12,7 @@ mod me;
 mod metrics;
 mod openapi;
 mod partition;
+mod photos;
 mod positions;
 mod problem;
 mod rebalance;
@@ -211,6 +212,9 @@ fn api(state: AppState) -> Router {
             "/api/incidents/{id}/steps",
             axum::routing::post(dispatch::step),
         )
+        .route("/api/photos", axum::routing::post(photos::upload))
+        .route("/api/photos/{id}", get(photos::original))
+        .route("/api/photos/{id}/thumbnail", get(photos::thumbnail))
         .route("/api/incident-categories", get(dispatch::categories))
         .route("/api/staffing", get(dispatch::staffing))
         .route("/api/stations/nearest", get(dispatch::nearest_stations))

@@ -66,6 +66,16 @@ fn path(name: &str, schema: Value) -> Value {
 }
 
 /// A JSON request body of `schema`.
+/// A photo id: 64 hex digits.
+fn photo_id() -> Value {
+    json!({"type": "string", "pattern": "^[0-9a-fA-F]{64}$"})
+}
+
+/// Photos named by a report or step.
+fn photo_ids() -> Value {
+    json!({"type": "array", "maxItems": crate::service::dispatch::MAX_PHOTOS_PER_STEP, "items": photo_id(), "description": "ids from POST /api/photos"})
+}
+
 fn body(schema: Value) -> Value {
     json!({"required": true, "content": {"application/json": {"schema": schema}}})
 }
@@ -336,7 +346,8 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                     "lon": lon(), "lat": lat(), "crs": nullable(crs()),
                     "category": {"type": "string", "enum": categories, "description": "a name (Chinese or English) of /api/incident-categories"},
                     "description": text(MAX_TEXT_CHARS, Lines::Multi, true),
-                    "source": {"type": "string", "enum": ["worker", "hotline", "resident"]}}})),
+                    "source": {"type": "string", "enum": ["worker", "hotline", "resident"]},
+                    "photos": photo_ids()}})),
                 "responses": {"201": {"description": "the incident (GeoJSON Feature)", "content": {"application/json": {}}}, "200": {"description": "the first incident of a repeated Idempotency-Key", "content": {"application/json": {}}}, "400": problem, "401": problem, "422": problem, "500": problem}
             }, "get": {
                 "summary": "The incidents layer (dispatcher role); see `/api/{layer}`",
@@ -350,13 +361,33 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                 "parameters": [path("id", json!({"type": "string"}))],
                 "responses": {"200": {"description": "GeoJSON Feature; `properties.steps`", "content": {"application/json": {}}}, "401": problem, "403": problem, "404": problem, "500": problem}
             }},
+            "/api/photos": {"post": {
+                "summary": "Upload a photo for a report or step (worker role and up); never public",
+                "description": "The body is the picture: JPEG, PNG or WebP (told by its bytes), at most 10 MB and 12,000 pixels a side, decoded whole. EXIF (with any GPS position), XMP, IPTC, comments and text chunks are stripped; only an orientation tag is kept. The id is the SHA-256 of the stored bytes: 201 when new, 200 when the same picture was stored before. Name the id in `photos` of a report or step.",
+                "security": [{"bearer": []}],
+                "requestBody": {"required": true, "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}, "image/png": {"schema": {"type": "string", "format": "binary"}}, "image/webp": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": {"201": {"description": "the photo: id, format, size, url, thumbnail_url", "content": {"application/json": {}}}, "200": {"description": "the same picture, stored before", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "413": problem, "422": problem, "500": problem}
+            }},
+            "/api/photos/{id}": {"get": {
+                "summary": "A photo without its metadata (dispatcher role and up; a worker for photos it uploaded or of incidents it works on, otherwise 404)",
+                "security": [{"bearer": []}],
+                "parameters": [path("id", photo_id())],
+                "responses": {"200": {"description": "the picture", "content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}}, "401": problem, "403": problem, "404": problem, "500": problem}
+            }},
+            "/api/photos/{id}/thumbnail": {"get": {
+                "summary": "An upright JPEG thumbnail, at most 320 pixels a side (as the photo)",
+                "security": [{"bearer": []}],
+                "parameters": [path("id", photo_id())],
+                "responses": {"200": {"description": "JPEG", "content": {"image/jpeg": {}}}, "401": problem, "403": problem, "404": problem, "500": problem}
+            }},
             "/api/incidents/{id}/steps": {"post": {
                 "summary": "Move an incident on the closed loop: assign (dispatcher), start, resolve, close (dispatcher), return; a worker token only for incidents assigned to it or open in its grids",
                 "description": "reported/returned → assigned → in_progress → resolved → closed; assigned, in_progress and resolved can be returned. Anything else, or a step on a stale state, is 409 and writes nothing. `assign` without `worker` takes the nearest on-duty worker (own grid first); a worker that does not exist is 422.",
                 "security": [{"bearer": []}],
                 "parameters": [path("id", json!({"type": "string"}))],
                 "requestBody": body(json!({"type": "object", "additionalProperties": false, "required": ["action"], "properties": {
-                    "action": {"type": "string", "enum": ["assign", "start", "resolve", "close", "return"]}, "worker": nullable(json!({"type": "string"})), "note": nullable(text(MAX_TEXT_CHARS, Lines::Multi, false))}})),
+                    "action": {"type": "string", "enum": ["assign", "start", "resolve", "close", "return"]}, "worker": nullable(json!({"type": "string"})), "note": nullable(text(MAX_TEXT_CHARS, Lines::Multi, false)),
+                    "photos": photo_ids()}})),
                 "responses": {"200": {"description": "the incident after the step", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "422": problem, "500": problem}
             }},
             "/api/incidents/overdue": {"get": {"summary": "Open incidents past their deadline, most overdue first (dispatcher role)", "security": [{"bearer": []}], "responses": {"200": {"description": "FeatureCollection", "content": {"application/json": {}}}, "401": problem, "403": problem}}},

@@ -18,8 +18,16 @@ use std::time::{Duration, Instant};
 pub struct LoadRequest {
     pub method: Method,
     pub uri: String,
+    /// A JSON body.
     pub body: Option<String>,
     pub headers: Vec<(String, String)>,
+}
+
+/// A request whose body is bytes of a media type (a photo).
+#[derive(Debug, Clone)]
+pub struct BytesBody {
+    pub media_type: String,
+    pub bytes: Bytes,
 }
 
 impl LoadRequest {
@@ -47,8 +55,13 @@ struct Prepared {
     request: Request<Full<Bytes>>,
 }
 
-/// Parses the URI and headers of `r`; `None` when it cannot be sent.
-fn prepare(r: &LoadRequest, bearer: Option<&HeaderValue>) -> Option<Prepared> {
+/// Parses the URI and headers of `r` (its body bytes, if given, instead of its JSON);
+/// `None` when it cannot be sent.
+fn prepare(
+    r: &LoadRequest,
+    bytes: Option<&BytesBody>,
+    bearer: Option<&HeaderValue>,
+) -> Option<Prepared> {
     let uri: Uri = r.uri.parse().ok()?;
     let authority = uri.authority()?.to_string();
     let path = uri.path_and_query().map_or("/", |p| p.as_str());
@@ -59,14 +72,19 @@ fn prepare(r: &LoadRequest, bearer: Option<&HeaderValue>) -> Option<Prepared> {
     if let Some(b) = bearer {
         builder = builder.header(AUTHORIZATION, b.clone());
     }
-    if r.body.is_some() {
+    if let Some(b) = bytes {
+        builder = builder.header(CONTENT_TYPE, b.media_type.as_str());
+    } else if r.body.is_some() {
         builder = builder.header(CONTENT_TYPE, "application/json");
     }
     for (k, v) in &r.headers {
         let name = HeaderName::from_bytes(k.as_bytes()).ok()?;
         builder = builder.header(name, HeaderValue::from_str(v).ok()?);
     }
-    let body = Full::new(Bytes::from(r.body.clone().unwrap_or_default()));
+    let body = Full::new(match bytes {
+        Some(b) => b.bytes.clone(),
+        None => Bytes::from(r.body.clone().unwrap_or_default()),
+    });
     let request = builder.body(body).ok()?;
     Some(Prepared { authority, request })
 }
@@ -104,7 +122,7 @@ pub async fn run(
     let prepared: Arc<Vec<Mutex<Option<Prepared>>>> = Arc::new(
         requests
             .iter()
-            .map(|r| Mutex::new(prepare(r, bearer.as_ref())))
+            .map(|r| Mutex::new(prepare(r, None, bearer.as_ref())))
             .collect(),
     );
     let total = requests.len();
@@ -176,4 +194,52 @@ pub async fn run(
         throughput: Throughput::new(name, latencies, started.elapsed()),
         failures,
     }
+}
+
+/// Sends each body as a POST to `uri`, one after another on one keep-alive connection, and
+/// returns each answer's latency; an answer other than `expect` is a failure.
+pub async fn send_sequentially(
+    uri: &str,
+    bodies: &[BytesBody],
+    bearer: &str,
+    expect: &[StatusCode],
+) -> Result<Vec<Duration>, String> {
+    let bearer = HeaderValue::from_str(&format!("Bearer {bearer}")).map_err(|e| e.to_string())?;
+    let request = LoadRequest {
+        method: Method::POST,
+        uri: uri.to_string(),
+        body: None,
+        headers: Vec::new(),
+    };
+    let mut latencies = Vec::with_capacity(bodies.len());
+    let mut connection: Option<Connection> = None;
+    for body in bodies {
+        let Prepared { authority, request } =
+            prepare(&request, Some(body), Some(&bearer)).ok_or("cannot build the request")?;
+        if connection.as_ref().is_none_or(|c| c.sender.is_closed()) {
+            connection = connect(&authority).await;
+        }
+        let c = connection.as_mut().ok_or("cannot connect")?;
+        let t = Instant::now();
+        c.sender.ready().await.map_err(|e| e.to_string())?;
+        let response = c
+            .sender
+            .send_request(request)
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status();
+        let answer = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?;
+        latencies.push(t.elapsed());
+        if !expect.contains(&status) {
+            return Err(format!(
+                "{status}: {}",
+                String::from_utf8_lossy(&answer.to_bytes())
+            ));
+        }
+    }
+    Ok(latencies)
 }

@@ -3,6 +3,7 @@
 
 pub mod http_load;
 pub mod imports;
+pub mod photos;
 pub mod queries;
 pub mod rebalance;
 pub mod tiles;

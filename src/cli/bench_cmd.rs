@@ -89,6 +89,18 @@ pub async fn import(households: u32, runs: usize, json: bool) -> CliResult {
     Ok(())
 }
 
+pub async fn photos(database: &str, uploads: usize, json: bool) -> CliResult {
+    let store = crate::store::open(database).await?;
+    let say = progress_lines(json);
+    let report = crate::bench::photos::run(store.clone(), uploads.max(1), &say).await;
+    store.close().await;
+    let report = report?;
+    if !printed_as_json(&report, json)? {
+        println!("\n{}", report.lines());
+    }
+    Ok(())
+}
+
 pub async fn rebalance(database: &str, communities: usize, json: bool) -> CliResult {
     let store = crate::store::open(database).await?;
     demo_load::load_demo_if_empty(store.as_ref()).await?;

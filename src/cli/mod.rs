@@ -362,6 +362,18 @@ pub enum BenchAction {
         #[arg(long)]
         json: bool,
     },
+    /// 2 MB phone photos uploaded one after another over HTTP (`POST /api/photos`), each
+    /// answer timed (target under 300 ms on PostGIS), beside the preparation alone and the
+    /// same bytes written straight into the store.
+    Photos {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// How many photos.
+        #[arg(long, default_value_t = 30)]
+        uploads: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Split and merge previews (time) and ±15% household changes (buildings moved) on a
     /// partitioned district (an empty store gets the demo district).
     Rebalance {
@@ -727,6 +739,9 @@ pub async fn run(cli: Cli) -> CliResult {
                     json,
                 },
         } => bench_cmd::import(households, runs, json).await,
+        Command::Bench {
+            action: BenchAction::Photos { db, uploads, json },
+        } => bench_cmd::photos(&db.database, uploads, json).await,
         Command::Bench {
             action:
                 BenchAction::Rebalance {

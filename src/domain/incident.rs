@@ -2,6 +2,7 @@
 
 use super::codes::GridCode;
 use super::ids::{IncidentId, WorkerId};
+use super::photo::PhotoId;
 use chrono::{DateTime, Utc};
 use geo_types::Point;
 use serde::{Deserialize, Serialize};
@@ -182,4 +183,6 @@ pub struct IncidentEvent {
     /// The worker assigned by this step, if any.
     pub worker: Option<WorkerId>,
     pub note: Option<String>,
+    /// Photos taken for this step (the scene reported, the work done).
+    pub photos: Vec<PhotoId>,
 }

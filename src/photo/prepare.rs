@@ -1,6 +1,6 @@
 //! Preparing an uploaded photo: its format sniffed from its bytes (not from what the client
 //! calls it), decoded whole within size limits (so a file that only starts like a picture is
-//! refused), a thumbnail made upright, and the metadata stripped from the original.
+//! refused), the metadata stripped, and a thumbnail made upright from what is kept.
 
 use super::metadata_strip::strip_metadata;
 use crate::domain::{PhotoFormat, THUMBNAIL_EDGE_PX};
@@ -78,14 +78,37 @@ pub fn prepare(bytes: &[u8]) -> Result<PreparedPhoto, PhotoError> {
         });
     }
     let format = PhotoFormat::sniff(bytes).ok_or(PhotoError::NotAPicture)?;
+    // The orientation from the original's header, then the picture stored is the one
+    // decoded: what is kept is known to read.
+    let orientation = decoder(bytes, format)?
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let stripped = strip_metadata(format, bytes, orientation.to_exif())
+        .ok_or_else(|| PhotoError::Unreadable("its container is damaged".into()))?;
     let unreadable = |e: image::ImageError| PhotoError::Unreadable(e.to_string());
+    let mut picture =
+        DynamicImage::from_decoder(decoder(&stripped, format)?).map_err(unreadable)?;
+    picture.apply_orientation(orientation);
+    let thumbnail = encode_thumbnail(&picture).map_err(unreadable)?;
+    Ok(PreparedPhoto {
+        format,
+        width_px: picture.width(),
+        height_px: picture.height(),
+        bytes: stripped,
+        thumbnail,
+    })
+}
+
+/// A decoder of `bytes` within the size limits; a picture too large is refused by its
+/// header, before any pixel is decoded.
+fn decoder(bytes: &[u8], format: PhotoFormat) -> Result<impl ImageDecoder + '_, PhotoError> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format(format));
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_PHOTO_EDGE_PX);
     limits.max_image_height = Some(MAX_PHOTO_EDGE_PX);
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|e| too_large_or(e, bytes))?;
+    let decoder = reader.into_decoder().map_err(|e| too_large_or(e, bytes))?;
     let (width_px, height_px) = decoder.dimensions();
     if width_px.max(height_px) > MAX_PHOTO_EDGE_PX {
         return Err(PhotoError::TooManyPixels {
@@ -94,21 +117,7 @@ pub fn prepare(bytes: &[u8]) -> Result<PreparedPhoto, PhotoError> {
             max: MAX_PHOTO_EDGE_PX,
         });
     }
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut picture = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
-    picture.apply_orientation(orientation);
-    let thumbnail = encode_thumbnail(&picture).map_err(unreadable)?;
-    let bytes = strip_metadata(format, bytes, orientation.to_exif())
-        .ok_or_else(|| PhotoError::Unreadable("its container is damaged".into()))?;
-    Ok(PreparedPhoto {
-        format,
-        width_px: picture.width(),
-        height_px: picture.height(),
-        bytes,
-        thumbnail,
-    })
+    Ok(decoder)
 }
 
 fn image_format(format: PhotoFormat) -> ImageFormat {

@@ -29,6 +29,10 @@ pub enum DispatchError {
     NoWorker(IncidentId),
     #[error("this Idempotency-Key was used with another report; send a new key")]
     KeyReused(IncidentId),
+    #[error("no photo {0}: upload it first (POST /api/photos)")]
+    UnknownPhoto(PhotoId),
+    #[error("at most {MAX_PHOTOS_PER_STEP} photos a step, got {0}")]
+    TooManyPhotos(usize),
     #[error("{field} {reason}")]
     BadText {
         field: &'static str,
@@ -41,6 +45,9 @@ pub enum DispatchError {
 /// Longest description or step note, in characters.
 pub const MAX_TEXT_CHARS: usize = 2000;
 
+/// Most photos a report or step carries (a WeChat moment's nine).
+pub const MAX_PHOTOS_PER_STEP: usize = 9;
+
 /// A new report.
 #[derive(Debug, Clone)]
 pub struct NewIncident {
@@ -48,6 +55,8 @@ pub struct NewIncident {
     pub category: String,
     pub description: String,
     pub source: IncidentSource,
+    /// Photos of the scene, uploaded before.
+    pub photos: Vec<PhotoId>,
 }
 
 /// A step asked for.
@@ -57,6 +66,8 @@ pub struct Step {
     /// For `assign`: the worker (default: the nearest on-duty worker, own grid first).
     pub worker: Option<WorkerId>,
     pub note: Option<String>,
+    /// Photos of the work (before, after), uploaded before.
+    pub photos: Vec<PhotoId>,
 }
 
 /// Who acts, and when.
@@ -90,6 +101,7 @@ pub async fn report(
             reason,
         }
     })?;
+    check_photos(store, &new.photos).await?;
     let id = IncidentId(new_incident_id(actor.now));
     let (grid, assignee) = {
         let engine = read(engine);
@@ -125,6 +137,7 @@ pub async fn report(
         actor: actor.who.clone(),
         worker: None,
         note: None,
+        photos: new.photos,
     }];
     if let Some(worker) = assignee {
         incident.status = IncidentStatus::Assigned;
@@ -137,6 +150,7 @@ pub async fn report(
             actor: "auto".into(),
             worker: Some(worker),
             note: Some("nearest on-duty worker of the grid".into()),
+            photos: Vec::new(),
         });
     }
     match store
@@ -206,6 +220,7 @@ pub async fn step(
             status: before.status,
             action: step.action,
         })?;
+    check_photos(store, &step.photos).await?;
     let mut after = before.clone();
     after.status = status;
     match step.action {
@@ -228,12 +243,24 @@ pub async fn step(
             after.assignee.clone()
         },
         note: step.note,
+        photos: step.photos,
     };
     store
         .transition_incident(before.status, &after, &event)
         .await?;
     engine_sync::incident_committed(engine, after.clone());
     Ok(after)
+}
+
+/// Photos named by a report or step: few enough, and every one uploaded.
+async fn check_photos(store: &dyn Store, photos: &[PhotoId]) -> Result<(), DispatchError> {
+    if photos.len() > MAX_PHOTOS_PER_STEP {
+        return Err(DispatchError::TooManyPhotos(photos.len()));
+    }
+    match store.missing_photos(photos).await?.into_iter().next() {
+        Some(missing) => Err(DispatchError::UnknownPhoto(missing)),
+        None => Ok(()),
+    }
 }
 
 /// A time-ordered, unique incident id: `I` + UTC time to the microsecond + 4 random hex.

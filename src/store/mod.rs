@@ -1,7 +1,7 @@
 //! The system of record: narrow traits by concern ([`LayerStore`], [`DatasetStore`],
-//! [`PlanStore`], [`IncidentStore`], [`TokenStore`], [`WorkerStore`]) that together make a
-//! [`Store`], over two backends — an embedded GeoPackage file and PostGIS — with the same
-//! schema and behaviour. Every write is one transaction.
+//! [`PlanStore`], [`IncidentStore`], [`TokenStore`], [`WorkerStore`], [`PhotoStore`]) that
+//! together make a [`Store`], over two backends — an embedded GeoPackage file and PostGIS —
+//! with the same schema and behaviour. Every write is one transaction.
 
 mod changes;
 mod datasets;
@@ -9,6 +9,7 @@ mod error;
 pub mod geometry_codec;
 mod incidents;
 mod layers;
+mod photos;
 mod plans;
 mod schema;
 mod sql;
@@ -23,6 +24,7 @@ pub use datasets::{DatasetStore, Progress};
 pub use error::StoreError;
 pub use incidents::{IncidentStore, Reported};
 pub use layers::{Counts, LayerQuery, LayerStore};
+pub use photos::{PhotoSaved, PhotoStore};
 pub use plans::{GridReplacement, PartitionRun, PlanStore};
 pub use tokens::{TOKEN_ID_DIGITS, TokenListing, TokenRecord, TokenStore};
 pub use workers::WorkerStore;
@@ -43,7 +45,7 @@ pub enum StoreKind {
 /// [`postgis::PostgisStore`]: every concern, plus what a connection is.
 #[async_trait]
 pub trait Store:
-    LayerStore + DatasetStore + PlanStore + IncidentStore + TokenStore + WorkerStore
+    LayerStore + DatasetStore + PlanStore + IncidentStore + TokenStore + WorkerStore + PhotoStore
 {
     /// The backend kind.
     fn kind(&self) -> StoreKind;

@@ -219,8 +219,6 @@ pub async fn send(
     body: Option<serde_json::Value>,
 ) -> (axum::http::StatusCode, axum::http::HeaderMap, bytes::Bytes) {
     use axum::http::header;
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
     let mut request = axum::http::Request::builder().method(method).uri(uri);
     if let Some(t) = token {
         request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -235,8 +233,39 @@ pub async fn send(
         }
         None => axum::body::Body::empty(),
     };
+    respond(state, request.body(body).expect("request")).await
+}
+
+/// Sends raw bytes (a photo) with their content type through `app(state)`.
+pub async fn send_bytes(
+    state: &gridmap::api::AppState,
+    uri: &str,
+    token: Option<&str>,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, bytes::Bytes) {
+    use axum::http::header;
+    let mut request = axum::http::Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::CONTENT_TYPE, content_type);
+    if let Some(t) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let request = request
+        .body(axum::body::Body::from(bytes))
+        .expect("request");
+    respond(state, request).await
+}
+
+async fn respond(
+    state: &gridmap::api::AppState,
+    request: axum::http::Request<axum::body::Body>,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, bytes::Bytes) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
     let response = gridmap::api::app(state.clone())
-        .oneshot(request.body(body).expect("request"))
+        .oneshot(request)
         .await
         .expect("response");
     let (status, headers) = (response.status(), response.headers().clone());

@@ -33,7 +33,7 @@ impl<B: SqlBackend> IncidentStore for SqlStore<B> {
             ));
         }
         push_rows(B::DIALECT, std::slice::from_ref(incident), &mut statements)?;
-        statements.extend(events.iter().map(|e| event_statement(B::DIALECT, e)));
+        statements.extend(events.iter().flat_map(|e| event_statements(B::DIALECT, e)));
         statements
             .extend(self.announce(ChangedLayer::Incidents, Some(vec![incident.id.to_string()])));
         match self.backend.execute_in_transaction(&statements, None).await {
@@ -78,7 +78,8 @@ impl<B: SqlBackend> IncidentStore for SqlStore<B> {
             ],
         )
         .exactly_one_row();
-        let mut statements = vec![update, event_statement(B::DIALECT, event)];
+        let mut statements = vec![update];
+        statements.extend(event_statements(B::DIALECT, event));
         statements
             .extend(self.announce(ChangedLayer::Incidents, Some(vec![incident.id.to_string()])));
         match self.backend.execute_in_transaction(&statements, None).await {
@@ -97,14 +98,14 @@ impl<B: SqlBackend> IncidentStore for SqlStore<B> {
     async fn incident_events(&self, id: &IncidentId) -> Result<Vec<IncidentEvent>, StoreError> {
         let at = B::DIALECT.select_column("at", ColumnType::Timestamp);
         let sql = format!(
-            "SELECT action, status, {at}, actor, worker, note FROM incident_events WHERE incident_id = $1 ORDER BY fid"
+            "SELECT action, status, {at}, actor, worker, note, photos FROM incident_events WHERE incident_id = $1 ORDER BY fid"
         );
         let rows = self
             .backend
             .fetch(
                 &sql,
                 &[SqlValue::Text(Some(id.as_str().to_string()))],
-                &[ColumnType::Text; 6],
+                &[ColumnType::Text; 7],
             )
             .await
             .map_err(StoreError::query("incident_events"))?;
@@ -137,6 +138,12 @@ impl<B: SqlBackend> IncidentStore for SqlStore<B> {
                     actor: t(3).unwrap_or_default(),
                     worker: t(4).map(WorkerId),
                     note: t(5),
+                    photos: match t(6) {
+                        Some(json) => {
+                            serde_json::from_str(&json).map_err(|_| corrupt("bad photos"))?
+                        }
+                        None => Vec::new(),
+                    },
                 })
             })
             .collect()
@@ -166,13 +173,17 @@ impl<B: SqlBackend> SqlStore<B> {
         }))
     }
 }
-/// The statement recording one step of an incident.
-fn event_statement(dialect: Dialect, e: &IncidentEvent) -> Statement {
+/// The statements recording one step of an incident: its row, and the incident's link to
+/// each photo the step names.
+fn event_statements(dialect: Dialect, e: &IncidentEvent) -> Vec<Statement> {
     let at = dialect.param(ColumnType::Timestamp, 4);
     let text = |v: Option<&str>| SqlValue::Text(v.map(str::to_string));
-    Statement::new(
+    let photos = (!e.photos.is_empty())
+        .then(|| serde_json::to_string(&e.photos).ok())
+        .flatten();
+    let mut statements = vec![Statement::new(
         Arc::from(format!(
-            "INSERT INTO incident_events (incident_id, action, status, at, actor, worker, note) VALUES ($1, $2, $3, {at}, $5, $6, $7)"
+            "INSERT INTO incident_events (incident_id, action, status, at, actor, worker, note, photos) VALUES ($1, $2, $3, {at}, $5, $6, $7, $8)"
         )),
         vec![
             text(Some(e.incident.as_str())),
@@ -182,6 +193,17 @@ fn event_statement(dialect: Dialect, e: &IncidentEvent) -> Statement {
             text(Some(&e.actor)),
             text(e.worker.as_ref().map(WorkerId::as_str)),
             text(e.note.as_deref()),
+            SqlValue::Text(photos),
         ],
-    )
+    )];
+    statements.extend(e.photos.iter().map(|photo| {
+        Statement::new(
+            Arc::from(
+                "INSERT INTO incident_photos (incident_id, photo_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            ),
+            vec![text(Some(e.incident.as_str())), text(Some(photo.as_str()))],
+        )
+        .uncounted()
+    }));
+    statements
 }
