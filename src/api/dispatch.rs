@@ -93,6 +93,11 @@ fn point(lon: f64, lat: f64, crs: Crs) -> Result<Point<f64>, ApiError> {
     Ok(Point::new(x, y))
 }
 
+/// A WGS84 point from a body's lon, lat and optional CRS name.
+pub(super) fn point_from(lon: f64, lat: f64, crs: Option<&String>) -> Result<Point<f64>, ApiError> {
+    point(lon, lat, crs_param(crs)?)
+}
+
 fn query_point(params: &HashMap<String, String>) -> Result<Point<f64>, ApiError> {
     point(
         number(params, "lon")?,
@@ -292,6 +297,7 @@ pub async fn report(
             description: request.description,
             source: request.source,
             photos: request.photos,
+            tracking_code_sha256: None,
         },
         &actor,
         key.as_ref(),

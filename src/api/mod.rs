@@ -15,8 +15,10 @@ mod partition;
 mod photos;
 mod positions;
 mod problem;
+mod public_reports;
 mod rebalance;
 mod server;
+mod throttle;
 mod tiles;
 mod web;
 mod whole_number;
@@ -60,6 +62,8 @@ pub struct Shared {
     pub tiles: Arc<crate::service::tile_cache::TileCache>,
     /// How long an expensive job (a partition) may run for one request, in ms.
     job_time_limit_ms: std::sync::atomic::AtomicU64,
+    /// What one client may do without signing in (public reports, code lookups).
+    pub throttle: throttle::Throttle,
 }
 
 /// Default time an expensive job may run for one request.
@@ -119,6 +123,7 @@ impl AppState {
             job_time_limit_ms: std::sync::atomic::AtomicU64::new(
                 u64::try_from(DEFAULT_JOB_TIME_LIMIT.as_millis()).unwrap_or(u64::MAX),
             ),
+            throttle: throttle::Throttle::default(),
         })))
     }
 
@@ -211,6 +216,16 @@ fn api(state: AppState) -> Router {
         .route(
             "/api/incidents/{id}/steps",
             axum::routing::post(dispatch::step),
+        )
+        .route("/api/public/categories", get(public_reports::categories))
+        .route(
+            "/api/public/reports",
+            axum::routing::post(public_reports::submit),
+        )
+        .route("/api/public/reports/{code}", get(public_reports::status))
+        .route(
+            "/api/public/reports/{code}/rating",
+            axum::routing::post(public_reports::rate),
         )
         .route("/api/photos", axum::routing::post(photos::upload))
         .route("/api/photos/{id}", get(photos::original))

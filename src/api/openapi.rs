@@ -66,6 +66,12 @@ fn path(name: &str, schema: Value) -> Value {
 }
 
 /// A JSON request body of `schema`.
+/// A tracking code as people type it: 12 symbols of Crockford base 32, dashes and spaces
+/// anywhere.
+fn tracking_code() -> Value {
+    json!({"type": "string", "pattern": "^[- 0-9A-Za-z]{12,40}$"})
+}
+
 /// A photo id: 64 hex digits.
 fn photo_id() -> Value {
     json!({"type": "string", "pattern": "^[0-9a-fA-F]{64}$"})
@@ -126,6 +132,12 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
     let categories: Vec<&str> = taxonomy
         .categories()
         .iter()
+        .flat_map(|c| [c.name.as_str(), c.en.as_str()])
+        .collect();
+    let public_categories: Vec<&str> = taxonomy
+        .categories()
+        .iter()
+        .filter(|c| c.public)
         .flat_map(|c| [c.name.as_str(), c.en.as_str()])
         .collect();
     let station_kinds: Vec<&str> = StationKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -360,6 +372,34 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                 "security": [{"bearer": []}],
                 "parameters": [path("id", json!({"type": "string"}))],
                 "responses": {"200": {"description": "GeoJSON Feature; `properties.steps`", "content": {"application/json": {}}}, "401": problem, "403": problem, "404": problem, "500": problem}
+            }},
+            "/api/public/categories": {"get": {
+                "summary": "The incident categories residents may report on the public map (随手拍)",
+                "responses": {"200": {"description": "`categories`: name (Chinese) and en", "content": {"application/json": {}}}}
+            }},
+            "/api/public/reports": {"post": {
+                "summary": "A resident's report, without signing in: answered with a tracking code",
+                "description": "A public category (see /api/public/categories), a point inside a grid (else 422 naming `lon`), a description and optionally one photo as base64 (a `data:` URL or bare; stripped of its metadata like any photo). Recorded as an incident of source `resident`, assigned like any report. The answer holds the code (12 characters of Crockford base 32 in groups of four, to read out over the phone), the status and times, nothing else. Five reports a client address at once, then one every two minutes (429 with Retry-After).",
+                "requestBody": body(json!({"type": "object", "additionalProperties": false, "required": ["lon", "lat", "category", "description"], "properties": {
+                    "lon": lon(), "lat": lat(), "crs": nullable(crs()),
+                    "category": {"type": "string", "enum": public_categories},
+                    "description": text(MAX_TEXT_CHARS, Lines::Multi, true),
+                    "photo": nullable(json!({"type": "string", "maxLength": 14_000_000}))}})),
+                "responses": {"201": {"description": "`code`, `status`, `reported_at`, `deadline_at`, `status_url`", "content": {"application/json": {}}}, "400": problem, "413": problem, "422": problem, "429": problem, "500": problem}
+            }},
+            "/api/public/reports/{code}": {"get": {
+                "summary": "Where a resident's report stands: status, times of each step, deadline, rating (nothing personal)",
+                "description": "The code in any case, with or without dashes or spaces. Twenty lookups a client address at once, then one every three seconds; codes that name no report ten, then one every two minutes (429 with Retry-After).",
+                "parameters": [path("code", tracking_code())],
+                "responses": {"200": {"description": "`code`, `report`", "content": {"application/json": {}}}, "404": problem, "429": problem, "500": problem}
+            }},
+            "/api/public/reports/{code}/rating": {"post": {
+                "summary": "A resident's satisfaction with a closed report (满意 / 基本满意 / 不满意), once",
+                "parameters": [path("code", tracking_code())],
+                "requestBody": body(json!({"type": "object", "additionalProperties": false, "required": ["rating"], "properties": {
+                    "rating": {"type": "string", "enum": ["satisfied", "basically_satisfied", "dissatisfied", "满意", "基本满意", "不满意"]},
+                    "comment": nullable(text(crate::service::public_reports::MAX_COMMENT_CHARS, Lines::Multi, false))}})),
+                "responses": {"204": {"description": "rated"}, "400": problem, "404": problem, "409": problem, "429": problem, "500": problem}
             }},
             "/api/photos": {"post": {
                 "summary": "Upload a photo for a report or step (worker role and up); never public",

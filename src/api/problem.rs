@@ -30,6 +30,8 @@ pub enum ApiError {
     Conflict { detail: String },
     #[error("the request body is larger than {limit} bytes")]
     TooLarge { limit: usize },
+    #[error("too many requests from this address; try again in {retry_after_s} s")]
+    TooManyRequests { retry_after_s: u64 },
     #[error("store failure: {0}")]
     Store(#[from] StoreError),
     /// A failure of the server's own (logged, not shown).
@@ -63,6 +65,7 @@ impl ApiError {
                 StatusCode::CONFLICT
             }
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Store(_) | Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -77,6 +80,7 @@ impl ApiError {
             Self::Unprocessable { .. } | Self::Unfit { .. } => "unprocessable",
             Self::Conflict { .. } | Self::Store(StoreError::Conflict { .. }) => "conflict",
             Self::TooLarge { .. } => "too-large",
+            Self::TooManyRequests { .. } => "too-many-requests",
             Self::Store(_) | Self::Internal { .. } => "internal",
         }
     }
@@ -178,6 +182,11 @@ impl IntoResponse for ApiError {
             _ => json!({}),
         };
         let mut response = problem(status, self.kind(), &detail, extra);
+        if let Self::TooManyRequests { retry_after_s } = &self
+            && let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

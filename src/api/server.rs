@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tower::ServiceExt as _;
 
 /// How much a server gives its clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,9 +69,9 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of descriptors or a reset before accept: breathe, then go on.
                     tracing::warn!(error = %e, "accept failed");
@@ -87,7 +88,15 @@ pub async fn serve(
             .max_header_size(limits.max_header_bytes)
             .serve_connection(
                 TokioIo::new(ProblemOnMalformed::new(stream)),
-                TowerToHyperService::new(router.clone()),
+                // Each request knows the connection's peer (limits on public requests).
+                TowerToHyperService::new(router.clone().map_request(
+                    move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                        request
+                            .extensions_mut()
+                            .insert(axum::extract::ConnectInfo(peer));
+                        request
+                    },
+                )),
             );
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

@@ -13,6 +13,7 @@ pub mod incident;
 pub mod land;
 pub mod photo;
 pub mod plan;
+pub mod public_report;
 pub mod road;
 pub mod role;
 pub mod station;
@@ -33,6 +34,7 @@ pub use incident::{Incident, IncidentAction, IncidentEvent, IncidentSource, Inci
 pub use land::{LandArea, LandClass};
 pub use photo::{Photo, PhotoFormat, PhotoId, PhotoInfo, PhotoRendition, THUMBNAIL_EDGE_PX};
 pub use plan::{GridSnapshot, PlanCommit, PlanState, PlanVersion};
+pub use public_report::{PublicReport, Satisfaction, TRACKING_CODE_CHARS, TrackingCode};
 pub use road::{Road, RoadClass};
 pub use role::Role;
 pub use station::{Station, StationKind};

@@ -12,6 +12,10 @@ pub struct Category {
     pub en: String,
     /// Hours from report to the deadline for closing it.
     pub deadline_hours: u32,
+    /// Whether residents may report it on the public map (随手拍): problems of shared
+    /// spaces, not disputes between people.
+    #[serde(default)]
+    pub public: bool,
 }
 
 /// Why a taxonomy file was refused.

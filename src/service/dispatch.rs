@@ -57,6 +57,8 @@ pub struct NewIncident {
     pub source: IncidentSource,
     /// Photos of the scene, uploaded before.
     pub photos: Vec<PhotoId>,
+    /// A resident's report: the SHA-256 of its tracking code, stored with it.
+    pub tracking_code_sha256: Option<String>,
 }
 
 /// A step asked for.
@@ -154,7 +156,12 @@ pub async fn report(
         });
     }
     match store
-        .report_incident(&incident, &events, idempotency_key)
+        .report_incident(
+            &incident,
+            &events,
+            idempotency_key,
+            new.tracking_code_sha256.as_deref(),
+        )
         .await?
     {
         Reported::Created => {

@@ -7,6 +7,7 @@ pub mod engine_sync;
 pub mod job_stop;
 pub mod office_workbooks;
 pub mod partition_job;
+pub mod public_reports;
 pub mod rebalance;
 pub mod staffing;
 pub mod tile_cache;

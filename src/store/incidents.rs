@@ -18,14 +18,16 @@ pub enum Reported {
 /// Incidents and their steps.
 #[async_trait]
 pub trait IncidentStore: Send + Sync {
-    /// Records a new incident with its first events, in one transaction. With an
-    /// idempotency key already used, nothing is written and the first incident's id is
-    /// returned: as a duplicate for the same request, as a reused key for another.
+    /// Records a new incident with its first events, in one transaction, and for a
+    /// resident's report the SHA-256 of its tracking code. With an idempotency key already
+    /// used, nothing is written and the first incident's id is returned: as a duplicate for
+    /// the same request, as a reused key for another.
     async fn report_incident(
         &self,
         incident: &Incident,
         events: &[IncidentEvent],
         idempotency_key: Option<&IdempotencyKey>,
+        tracking_code_sha256: Option<&str>,
     ) -> Result<Reported, StoreError>;
 
     /// Moves an incident on (status, assignee, closing time) and records the step, in one

@@ -1,7 +1,8 @@
 //! The system of record: narrow traits by concern ([`LayerStore`], [`DatasetStore`],
-//! [`PlanStore`], [`IncidentStore`], [`TokenStore`], [`WorkerStore`], [`PhotoStore`]) that
-//! together make a [`Store`], over two backends — an embedded GeoPackage file and PostGIS —
-//! with the same schema and behaviour. Every write is one transaction.
+//! [`PlanStore`], [`IncidentStore`], [`TokenStore`], [`WorkerStore`], [`PhotoStore`],
+//! [`PublicReportStore`]) that together make a [`Store`], over two backends — an embedded
+//! GeoPackage file and PostGIS — with the same schema and behaviour. Every write is one
+//! transaction.
 
 mod changes;
 mod datasets;
@@ -11,6 +12,7 @@ mod incidents;
 mod layers;
 mod photos;
 mod plans;
+mod public_reports;
 mod schema;
 mod sql;
 mod tokens;
@@ -26,6 +28,7 @@ pub use incidents::{IncidentStore, Reported};
 pub use layers::{Counts, LayerQuery, LayerStore};
 pub use photos::{PhotoSaved, PhotoStore};
 pub use plans::{GridReplacement, PartitionRun, PlanStore};
+pub use public_reports::{PublicReportStore, Rated};
 pub use tokens::{TOKEN_ID_DIGITS, TokenListing, TokenRecord, TokenStore};
 pub use workers::WorkerStore;
 
@@ -45,7 +48,14 @@ pub enum StoreKind {
 /// [`postgis::PostgisStore`]: every concern, plus what a connection is.
 #[async_trait]
 pub trait Store:
-    LayerStore + DatasetStore + PlanStore + IncidentStore + TokenStore + WorkerStore + PhotoStore
+    LayerStore
+    + DatasetStore
+    + PlanStore
+    + IncidentStore
+    + TokenStore
+    + WorkerStore
+    + PhotoStore
+    + PublicReportStore
 {
     /// The backend kind.
     fn kind(&self) -> StoreKind;

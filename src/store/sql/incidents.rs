@@ -16,6 +16,7 @@ impl<B: SqlBackend> IncidentStore for SqlStore<B> {
         incident: &Incident,
         events: &[IncidentEvent],
         idempotency_key: Option<&IdempotencyKey>,
+        tracking_code_sha256: Option<&str>,
     ) -> Result<Reported, StoreError> {
         // The key goes first: a repeated key fails the transaction at once (unique key),
         // with no extra round trip for the common case of a new report.
@@ -34,6 +35,10 @@ impl<B: SqlBackend> IncidentStore for SqlStore<B> {
         }
         push_rows(B::DIALECT, std::slice::from_ref(incident), &mut statements)?;
         statements.extend(events.iter().flat_map(|e| event_statements(B::DIALECT, e)));
+        statements.extend(
+            tracking_code_sha256
+                .map(|code| super::public_reports::code_statement(code, &incident.id)),
+        );
         statements
             .extend(self.announce(ChangedLayer::Incidents, Some(vec![incident.id.to_string()])));
         match self.backend.execute_in_transaction(&statements, None).await {

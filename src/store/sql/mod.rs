@@ -11,6 +11,7 @@ mod macros;
 mod photos;
 mod plan_snapshots;
 mod plans;
+mod public_reports;
 mod rosters;
 mod sql_store;
 mod tokens;
