@@ -63,7 +63,7 @@ pub struct Shared {
     /// How long an expensive job (a partition) may run for one request, in ms.
     job_time_limit_ms: std::sync::atomic::AtomicU64,
     /// What one client may do without signing in (public reports, code lookups).
-    pub throttle: throttle::Throttle,
+    throttle: RwLock<Arc<throttle::Throttle>>,
 }
 
 /// Default time an expensive job may run for one request.
@@ -123,7 +123,7 @@ impl AppState {
             job_time_limit_ms: std::sync::atomic::AtomicU64::new(
                 u64::try_from(DEFAULT_JOB_TIME_LIMIT.as_millis()).unwrap_or(u64::MAX),
             ),
-            throttle: throttle::Throttle::default(),
+            throttle: RwLock::new(Arc::default()),
         })))
     }
 
@@ -141,6 +141,21 @@ impl AppState {
             self.job_time_limit_ms
                 .load(std::sync::atomic::Ordering::Relaxed),
         )
+    }
+
+    /// Multiplies what one client may do without signing in (reports, tracking-code
+    /// lookups) by `scale`; 0 turns the limits off.
+    pub fn set_client_limit_scale(&self, scale: f64) {
+        *self.throttle.write().unwrap_or_else(|e| e.into_inner()) =
+            Arc::new(throttle::Throttle::scaled(scale));
+    }
+
+    /// The limits on clients without a token.
+    fn throttle(&self) -> Arc<throttle::Throttle> {
+        self.throttle
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Writes pending worker positions to the store now.

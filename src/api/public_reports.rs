@@ -86,7 +86,7 @@ pub async fn submit(
     Client(client): Client,
     body: Result<Json<ResidentReportRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    state.throttle.check(Limited::Report, client)?;
+    state.throttle().check(Limited::Report, client)?;
     let Json(request) = body.map_err(ApiError::from)?;
     let location = super::dispatch::point_from(request.lon, request.lat, request.crs.as_ref())?;
     check_required_text(&request.description, MAX_TEXT_CHARS, Lines::Multi)
@@ -138,10 +138,10 @@ fn code_param(
     client: std::net::IpAddr,
     text: &str,
 ) -> Result<TrackingCode, ApiError> {
-    state.throttle.check(Limited::Lookup, client)?;
+    state.throttle().check(Limited::Lookup, client)?;
     TrackingCode::parse(text).ok_or_else(|| {
         state
-            .throttle
+            .throttle()
             .check(Limited::Miss, client)
             .err()
             .unwrap_or(ApiError::NotFound {
@@ -154,7 +154,7 @@ fn code_param(
 fn missed(state: &AppState, client: std::net::IpAddr, e: ApiError) -> ApiError {
     match e {
         ApiError::NotFound { .. } => state
-            .throttle
+            .throttle()
             .check(Limited::Miss, client)
             .err()
             .unwrap_or(e),

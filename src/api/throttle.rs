@@ -23,15 +23,24 @@ pub enum Limited {
     Miss,
 }
 
-/// The per-client limiters.
+/// The per-client limiters; `None` when limits are off.
 pub struct Throttle {
-    reports: DefaultKeyedRateLimiter<IpAddr>,
-    lookups: DefaultKeyedRateLimiter<IpAddr>,
-    misses: DefaultKeyedRateLimiter<IpAddr>,
+    limiters: Option<[DefaultKeyedRateLimiter<IpAddr>; 3]>,
 }
 
-fn quota(every: Duration, burst: u32) -> Quota {
-    let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+/// A quota of `burst` at once, then one every `every`, both scaled by `scale` (more
+/// allowance: a larger burst, a shorter wait).
+fn quota(every: Duration, burst: u32, scale: f64) -> Quota {
+    let scaled_burst = (f64::from(burst) * scale)
+        .round()
+        .clamp(1.0, f64::from(u32::MAX));
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "clamped to u32"
+    )]
+    let burst = NonZeroU32::new(scaled_burst as u32).unwrap_or(NonZeroU32::MIN);
+    let every = every.div_f64(scale.max(1e-6)).max(Duration::from_micros(1));
     Quota::with_period(every)
         .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
         .allow_burst(burst)
@@ -39,21 +48,33 @@ fn quota(every: Duration, burst: u32) -> Quota {
 
 impl Default for Throttle {
     fn default() -> Self {
-        Self {
-            reports: RateLimiter::keyed(quota(Duration::from_secs(120), 5)),
-            lookups: RateLimiter::keyed(quota(Duration::from_secs(3), 20)),
-            misses: RateLimiter::keyed(quota(Duration::from_secs(120), 10)),
-        }
+        Self::scaled(1.0)
     }
 }
 
 impl Throttle {
+    /// The limits with every allowance multiplied by `scale` (raise it where many residents
+    /// share one address); 0 (or less) turns them off.
+    pub fn scaled(scale: f64) -> Self {
+        let limiters = (scale > 0.0 && scale.is_finite()).then(|| {
+            [
+                RateLimiter::keyed(quota(Duration::from_secs(120), 5, scale)),
+                RateLimiter::keyed(quota(Duration::from_secs(3), 20, scale)),
+                RateLimiter::keyed(quota(Duration::from_secs(120), 10, scale)),
+            ]
+        });
+        Self { limiters }
+    }
+
     /// Counts one `what` for `client`: refused with 429 past its limit.
     pub fn check(&self, what: Limited, client: IpAddr) -> Result<(), ApiError> {
+        let Some([reports, lookups, misses]) = &self.limiters else {
+            return Ok(());
+        };
         let limiter = match what {
-            Limited::Report => &self.reports,
-            Limited::Lookup => &self.lookups,
-            Limited::Miss => &self.misses,
+            Limited::Report => reports,
+            Limited::Lookup => lookups,
+            Limited::Miss => misses,
         };
         // Forget clients that are back to their full allowance, now and then.
         if limiter.len() > 10_000 {
@@ -100,5 +121,26 @@ pub fn client_address(connection: Option<&ConnectInfo<SocketAddr>>, headers: &He
         _ => forwarded()
             .or(peer)
             .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn allowed(throttle: &Throttle, what: Limited, tries: usize) -> usize {
+        let client = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
+        (0..tries)
+            .filter(|_| throttle.check(what, client).is_ok())
+            .count()
+    }
+
+    #[test]
+    fn allowances_scale_and_switch_off() {
+        assert_eq!(allowed(&Throttle::default(), Limited::Report, 50), 5);
+        assert_eq!(allowed(&Throttle::scaled(4.0), Limited::Report, 50), 20);
+        assert_eq!(allowed(&Throttle::scaled(0.0), Limited::Report, 50), 50);
+        assert_eq!(allowed(&Throttle::default(), Limited::Lookup, 50), 20);
+        assert_eq!(allowed(&Throttle::default(), Limited::Miss, 50), 10);
     }
 }

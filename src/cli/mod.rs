@@ -79,6 +79,11 @@ pub enum Command {
         /// Seconds a connection has to send a request's headers before it is closed.
         #[arg(long, env = "GRIDMAP_HEADER_TIMEOUT_S", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3_600))]
         header_timeout_s: u64,
+        /// Multiplies what one address may do without signing in (5 resident reports at
+        /// once then one per 2 minutes; 20 tracking-code lookups then one per 3 s): raise it
+        /// where many residents share one address; 0 turns the limits off.
+        #[arg(long, env = "GRIDMAP_CLIENT_LIMIT_SCALE", default_value_t = 1.0)]
+        client_limit_scale: f64,
     },
     /// Import a GeoJSON, OSM PBF or CSV roster file, all or nothing.
     Import {
@@ -598,6 +603,7 @@ pub async fn run(cli: Cli) -> CliResult {
             job_time_limit_s,
             max_connections,
             header_timeout_s,
+            client_limit_scale,
         } => {
             let defaults = crate::api::ServerLimits::default();
             let limits = crate::api::ServerLimits {
@@ -614,6 +620,7 @@ pub async fn run(cli: Cli) -> CliResult {
                 categories.as_deref(),
                 std::time::Duration::from_secs(job_time_limit_s),
                 limits,
+                client_limit_scale,
             )
             .await
         }

@@ -12,6 +12,7 @@ pub async fn run(
     categories: Option<&std::path::Path>,
     job_time_limit: std::time::Duration,
     limits: ServerLimits,
+    client_limit_scale: f64,
 ) -> CliResult {
     let taxonomy = match categories {
         None => Taxonomy::default(),
@@ -32,6 +33,7 @@ pub async fn run(
     let local = listener.local_addr()?;
     let state = AppState::with_taxonomy(store.clone(), taxonomy).await?;
     state.set_job_time_limit(job_time_limit);
+    state.set_client_limit_scale(client_limit_scale);
     tracing::info!(store = ?store.kind(), %database, "serving on http://{local}/");
     println!("gridmap serving on http://{local}/ (store: {database})");
     serve(listener, app(state.clone()), limits, async {
