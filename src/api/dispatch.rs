@@ -248,7 +248,7 @@ pub struct ReportRequest {
     pub photos: Vec<PhotoId>,
 }
 
-fn incident_json(i: &Incident) -> Value {
+pub(super) fn incident_json(i: &Incident) -> Value {
     let mut f = serde_json::to_value(i.to_feature(Audience::Internal)).unwrap_or(Value::Null);
     f["properties"]["deadline_at"] = json!(i.deadline_at);
     f["properties"]["closed_at"] = json!(i.closed_at);

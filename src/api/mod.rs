@@ -6,6 +6,7 @@ mod config;
 mod dispatch;
 mod exports;
 mod health;
+mod incident_stream;
 mod layers;
 mod malformed_requests;
 mod me;
@@ -224,6 +225,7 @@ fn api(state: AppState) -> Router {
             "/api/incidents",
             get(layers::list_incidents).post(dispatch::report),
         )
+        .route("/api/incidents/stream", get(incident_stream::stream))
         .route("/api/incidents/overdue", get(dispatch::overdue))
         .route("/api/incidents/stats", get(dispatch::stats))
         .route("/api/incidents/h3", get(dispatch::h3_counts))

@@ -1,6 +1,7 @@
 //! Incidents in memory: by id, open ones by grid, and the figures dispatchers ask for
 //! (overdue lists, counts per H3 cell, closure rate and time to close per area).
 
+use super::change_log::{ChangeLog, Cursor, Since};
 use crate::domain::{Incident, IncidentId, IncidentStatus};
 use chrono::{DateTime, Utc};
 use h3o::{LatLng, Resolution};
@@ -65,6 +66,8 @@ type OpenEntry = GeomWithData<[f64; 2], IncidentId>;
 pub struct IncidentBook {
     by_id: HashMap<IncidentId, Incident>,
     open: RTree<OpenEntry>,
+    /// Which incidents changed, in order, for followers (`GET /api/incidents/stream`).
+    changes: ChangeLog<IncidentId>,
 }
 
 fn open_entry(i: &Incident) -> Option<OpenEntry> {
@@ -79,6 +82,7 @@ impl IncidentBook {
         Self {
             by_id: incidents.into_iter().map(|i| (i.id.clone(), i)).collect(),
             open,
+            changes: ChangeLog::default(),
         }
     }
 
@@ -104,7 +108,18 @@ impl IncidentBook {
         if let Some(new) = open_entry(&incident) {
             self.open.insert(new);
         }
+        self.changes.record(incident.id.clone());
         self.by_id.insert(incident.id.clone(), incident);
+    }
+
+    /// Where a follower that has seen every change so far stands.
+    pub fn cursor(&self) -> Cursor {
+        self.changes.cursor()
+    }
+
+    /// The incidents changed since `cursor` (or that the follower must reload).
+    pub fn changed_since(&self, cursor: Cursor) -> Since<IncidentId> {
+        self.changes.since(cursor)
     }
 
     pub fn len(&self) -> usize {

@@ -3,6 +3,7 @@
 //! write. It does no I/O of its own: it is loaded from the store, and the API and services
 //! apply their changes to it.
 
+pub mod change_log;
 mod incident_book;
 mod line_index;
 mod point_index;
