@@ -167,3 +167,117 @@ async fn steps_reach_every_screen_that_shows_them() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(local_phone.hears(&id, Duration::from_secs(5)).await);
 }
+
+/// A worker's task list: what is assigned to it, then what else is open in its grids;
+/// nothing of other grids; closed incidents leave it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workers_task_list_holds_its_own_and_its_grids() {
+    let (_dir, store) = common::fresh_gpkg().await;
+    common::partitioned_district(store.as_ref(), 6_000, 9).await;
+    staffing::settle(store.as_ref()).await.unwrap();
+    let state = AppState::load(store.clone()).await.unwrap();
+    let dispatcher = common::token(store.as_ref(), Role::Dispatcher, "调度员").await;
+    let workers = store
+        .workers(&gridmap::store::LayerQuery::default())
+        .await
+        .unwrap();
+    let me = workers.iter().find(|w| w.grids.len() == 1).unwrap();
+    let grid = me.grids[0].clone();
+    let other = workers
+        .iter()
+        .find(|w| !w.grids.is_empty() && !w.grids.contains(&grid))
+        .unwrap();
+    let my_token = common::worker_token(store.as_ref(), &me.id).await;
+    let point_in = |g: &GridCode| {
+        let engine = gridmap::engine::read(&state.engine);
+        geo::InteriorPoint::interior_point(engine.grids().polygon(g).unwrap()).unwrap()
+    };
+    let mut ids = Vec::new();
+    for (g, category, worker) in [
+        (&grid, "安全隐患", &me.id),
+        (&grid, "环境卫生", &other.id),
+        (&other.grids[0], "环境卫生", &other.id),
+        (&grid, "违章搭建", &me.id),
+    ] {
+        let p = point_in(g);
+        let (status, incident) = post(
+            &state,
+            "/api/incidents",
+            &dispatcher,
+            json!({"lon": p.x(), "lat": p.y(), "category": category, "description": "巡查发现", "source": "hotline"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let id = incident["properties"]["id"].as_str().unwrap().to_string();
+        let (status, body) = post(
+            &state,
+            &format!("/api/incidents/{id}/steps"),
+            &dispatcher,
+            json!({"action": "assign", "worker": worker.as_str()}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        ids.push(id);
+    }
+    let tasks = |token: Option<String>| {
+        let state = state.clone();
+        async move {
+            let (status, _, bytes) =
+                common::send(&state, "GET", "/api/me/tasks", token.as_deref(), &[], None).await;
+            (
+                status,
+                serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null),
+            )
+        }
+    };
+    let ids_of = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (status, list) = tasks(Some(my_token.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let assigned: Vec<String> = ids_of(&list["assigned"])
+        .into_iter()
+        .filter(|id| ids.contains(id))
+        .collect();
+    // Both of mine, the 2-hour safety hazard before the week-long construction case.
+    assert_eq!(assigned, [ids[0].clone(), ids[3].clone()]);
+    let deadlines: Vec<&str> = list["assigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["properties"]["deadline_at"].as_str())
+        .collect();
+    assert!(deadlines.windows(2).all(|w| w[0] <= w[1]), "{deadlines:?}");
+    let others = ids_of(&list["in_my_grids"]);
+    assert!(
+        others.contains(&ids[1]) && !others.contains(&ids[2]),
+        "{others:?}"
+    );
+    let entry = list["in_my_grids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["id"] == json!(ids[1]))
+        .unwrap();
+    assert_eq!(entry["properties"]["assignee_name"], json!(other.name));
+
+    // Closed, it leaves the list.
+    for action in ["start", "resolve", "close"] {
+        let (status, body) = post(
+            &state,
+            &format!("/api/incidents/{}/steps", ids[0]),
+            &dispatcher,
+            json!({"action": action}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (_, list) = tasks(Some(my_token)).await;
+    assert!(!ids_of(&list["assigned"]).contains(&ids[0]));
+    assert_eq!(tasks(Some(dispatcher)).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(tasks(None).await.0, StatusCode::UNAUTHORIZED);
+}

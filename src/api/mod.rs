@@ -11,6 +11,7 @@ mod layers;
 mod malformed_requests;
 mod me;
 mod metrics;
+mod my_tasks;
 mod openapi;
 mod partition;
 mod photos;
@@ -206,6 +207,7 @@ fn api(state: AppState) -> Router {
         .route("/api/ready", get(health::ready))
         .route("/api/config", get(config::config))
         .route("/api/me", get(me::me))
+        .route("/api/me/tasks", get(my_tasks::tasks))
         .route("/api/openapi.json", get(openapi::openapi))
         .route("/api/docs", get(web::serve))
         .route("/api/locate", get(dispatch::locate))

@@ -430,6 +430,11 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                     "photos": photo_ids()}})),
                 "responses": {"200": {"description": "the incident after the step", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "422": problem, "500": problem}
             }},
+            "/api/me/tasks": {"get": {
+                "summary": "A worker's task list (a worker token): open incidents assigned to it, and the other open incidents of its grids, soonest deadline first",
+                "security": [{"bearer": []}],
+                "responses": {"200": {"description": "`worker`, `grids`, `assigned`, `in_my_grids` (GeoJSON Features with `assignee_name`)", "content": {"application/json": {}}}, "401": problem, "403": problem}
+            }},
             "/api/incidents/stream": {"get": {
                 "summary": "Server-sent events of incidents as they change (worker role and up)",
                 "description": "`event: ready` first, then `event: incident` with the incident (GeoJSON Feature, as /api/incidents/{id} without steps) each time one changes — by any step, here or in another gridmap process on the same database — within a quarter second. A worker token hears of the incidents assigned to its worker or open in its grids; dispatchers and up hear of all. `event: reload` when the follower fell too far behind (reload the list). A comment every 15 s keeps the connection open; on a new connection, reload first.",

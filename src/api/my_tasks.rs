@@ -1,0 +1,69 @@
+//! `GET /api/me/tasks` (a worker token): the worker's task list — open incidents assigned to
+//! it, and the other open incidents of its grids — soonest deadline first, with names, for
+//! the phone app.
+
+use super::AppState;
+use super::auth::Caller;
+use super::dispatch::incident_json;
+use super::problem::ApiError;
+use crate::domain::{Incident, Role};
+use crate::engine::read;
+use axum::Json;
+use axum::extract::State;
+use chrono::Utc;
+use serde_json::{Value, json};
+
+/// Soonest deadline first (none last), then oldest report.
+fn by_deadline(a: &&Incident, b: &&Incident) -> std::cmp::Ordering {
+    (a.deadline_at.is_none(), a.deadline_at, a.reported_at, &a.id).cmp(&(
+        b.deadline_at.is_none(),
+        b.deadline_at,
+        b.reported_at,
+        &b.id,
+    ))
+}
+
+/// `GET /api/me/tasks`.
+pub async fn tasks(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+    caller.require(Role::Worker, "a task list")?;
+    let Some(me) = caller.worker.clone() else {
+        return Err(ApiError::Forbidden {
+            role: caller.role.as_str().into(),
+            what: "a task list (a worker token names its worker)".into(),
+        });
+    };
+    let engine = read(&state.engine);
+    let grids = engine
+        .workers()
+        .get(&me)
+        .map(|w| w.grids.clone())
+        .unwrap_or_default();
+    let mut assigned: Vec<&Incident> = Vec::new();
+    let mut in_my_grids: Vec<&Incident> = Vec::new();
+    for incident in engine.incidents().open() {
+        if incident.assignee.as_ref() == Some(&me) {
+            assigned.push(incident);
+        } else if incident.grid.as_ref().is_some_and(|g| grids.contains(g)) {
+            in_my_grids.push(incident);
+        }
+    }
+    assigned.sort_by(by_deadline);
+    in_my_grids.sort_by(by_deadline);
+    let item = |i: &&Incident| {
+        let mut feature = incident_json(i);
+        feature["properties"]["assignee_name"] = json!(
+            i.assignee
+                .as_ref()
+                .and_then(|w| engine.workers().get(w))
+                .map(|w| w.name.clone())
+        );
+        feature
+    };
+    Ok(Json(json!({
+        "worker": me,
+        "grids": grids,
+        "at": Utc::now(),
+        "assigned": assigned.iter().map(item).collect::<Vec<_>>(),
+        "in_my_grids": in_my_grids.iter().map(item).collect::<Vec<_>>(),
+    })))
+}
