@@ -22,6 +22,7 @@ mod rebalance;
 mod server;
 mod throttle;
 mod tiles;
+mod visits;
 mod web;
 mod whole_number;
 mod workers;
@@ -246,6 +247,7 @@ fn api(state: AppState) -> Router {
             "/api/public/reports/{code}/rating",
             axum::routing::post(public_reports::rate),
         )
+        .route("/api/visits", get(visits::list).post(visits::record))
         .route("/api/photos", axum::routing::post(photos::upload))
         .route("/api/photos/{id}", get(photos::original))
         .route("/api/photos/{id}/thumbnail", get(photos::thumbnail))

@@ -401,6 +401,27 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                     "comment": nullable(text(crate::service::public_reports::MAX_COMMENT_CHARS, Lines::Multi, false))}})),
                 "responses": {"204": {"description": "rated"}, "400": problem, "404": problem, "409": problem, "429": problem, "500": problem}
             }},
+            "/api/visits": {"post": {
+                "summary": "Record a visit (走访) to a building of the worker's grids, or a household in it (a worker token)",
+                "security": [{"bearer": []}],
+                "requestBody": body(json!({"type": "object", "additionalProperties": false, "required": ["building", "note"], "properties": {
+                    "building": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "household": nullable(text(crate::domain::MAX_HOUSEHOLD_CHARS, Lines::Single, false)),
+                    "note": text(MAX_TEXT_CHARS, Lines::Multi, true),
+                    "photos": photo_ids()}})),
+                "responses": {"201": {"description": "the visit", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "422": problem, "500": problem}
+            }, "get": {
+                "summary": "Visits, newest first (dispatcher and up; a worker token its own)",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    query("worker", json!({"type": "string"}), false),
+                    query("building", json!({"type": "string"}), false),
+                    query("from", time(), false),
+                    query("to", time(), false),
+                    query("limit", json!({"type": "integer", "minimum": 1, "maximum": super::visits::MAX_VISITS_LISTED}), false)
+                ],
+                "responses": {"200": {"description": "`visits`", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "500": problem}
+            }},
             "/api/photos": {"post": {
                 "summary": "Upload a photo for a report or step (worker role and up); never public",
                 "description": "The body is the picture: JPEG, PNG or WebP (told by its bytes), at most 10 MB and 12,000 pixels a side, decoded whole. EXIF (with any GPS position), XMP, IPTC, comments and text chunks are stripped; only an orientation tag is kept. The id is the SHA-256 of the stored bytes: 201 when new, 200 when the same picture was stored before. Name the id in `photos` of a report or step.",

@@ -55,3 +55,7 @@ text_id!(
     /// An incident's id.
     IncidentId
 );
+text_id!(
+    /// A visit's id: `V` + UTC time to the microsecond + 4 random hex.
+    VisitId
+);

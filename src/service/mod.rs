@@ -11,4 +11,5 @@ pub mod public_reports;
 pub mod rebalance;
 pub mod staffing;
 pub mod tile_cache;
+pub mod visits;
 pub mod worker_roster;

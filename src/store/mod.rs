@@ -1,8 +1,8 @@
 //! The system of record: narrow traits by concern ([`LayerStore`], [`DatasetStore`],
 //! [`PlanStore`], [`IncidentStore`], [`TokenStore`], [`WorkerStore`], [`PhotoStore`],
-//! [`PublicReportStore`]) that together make a [`Store`], over two backends — an embedded
-//! GeoPackage file and PostGIS — with the same schema and behaviour. Every write is one
-//! transaction.
+//! [`PublicReportStore`], [`VisitStore`]) that together make a [`Store`], over two
+//! backends — an embedded GeoPackage file and PostGIS — with the same schema and behaviour.
+//! Every write is one transaction.
 
 mod changes;
 mod datasets;
@@ -16,6 +16,7 @@ mod public_reports;
 mod schema;
 mod sql;
 mod tokens;
+mod visits;
 mod workers;
 
 pub mod geopackage;
@@ -30,6 +31,7 @@ pub use photos::{PhotoSaved, PhotoStore};
 pub use plans::{GridReplacement, PartitionRun, PlanStore};
 pub use public_reports::{PublicReportStore, Rated};
 pub use tokens::{TOKEN_ID_DIGITS, TokenListing, TokenRecord, TokenStore};
+pub use visits::{VisitQuery, VisitStore};
 pub use workers::WorkerStore;
 
 use async_trait::async_trait;
@@ -56,6 +58,7 @@ pub trait Store:
     + WorkerStore
     + PhotoStore
     + PublicReportStore
+    + VisitStore
 {
     /// The backend kind.
     fn kind(&self) -> StoreKind;

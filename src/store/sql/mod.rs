@@ -16,6 +16,7 @@ mod rosters;
 mod sql_store;
 mod tokens;
 mod upsert;
+mod visits;
 mod workers;
 
 pub(crate) use backend::SqlBackend;
