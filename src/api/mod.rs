@@ -14,6 +14,7 @@ mod metrics;
 mod my_tasks;
 mod openapi;
 mod partition;
+mod patrols;
 mod photos;
 mod positions;
 mod problem;
@@ -248,6 +249,13 @@ fn api(state: AppState) -> Router {
             axum::routing::post(public_reports::rate),
         )
         .route("/api/visits", get(visits::list).post(visits::record))
+        .route("/api/patrols", get(patrols::list).post(patrols::start))
+        .route("/api/patrols/{id}", get(patrols::show))
+        .route(
+            "/api/patrols/{id}/points",
+            axum::routing::post(patrols::points),
+        )
+        .route("/api/patrols/{id}/stop", axum::routing::post(patrols::stop))
         .route("/api/photos", axum::routing::post(photos::upload))
         .route("/api/photos/{id}", get(photos::original))
         .route("/api/photos/{id}/thumbnail", get(photos::thumbnail))

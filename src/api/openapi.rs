@@ -401,6 +401,43 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                     "comment": nullable(text(crate::service::public_reports::MAX_COMMENT_CHARS, Lines::Multi, false))}})),
                 "responses": {"204": {"description": "rated"}, "400": problem, "404": problem, "409": problem, "429": problem, "500": problem}
             }},
+            "/api/patrols": {"post": {
+                "summary": "Start a patrol (巡查) (a worker token); 409 while one is under way",
+                "security": [{"bearer": []}],
+                "responses": {"201": {"description": "the patrol", "content": {"application/json": {}}}, "401": problem, "403": problem, "409": problem, "500": problem}
+            }, "get": {
+                "summary": "Patrols, newest first, without tracks (dispatcher and up; a worker token its own)",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    query("worker", json!({"type": "string"}), false),
+                    query("from", time(), false),
+                    query("to", time(), false),
+                    query("limit", json!({"type": "integer", "minimum": 1, "maximum": super::patrols::MAX_PATROLS_LISTED}), false)
+                ],
+                "responses": {"200": {"description": "`patrols`", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "500": problem}
+            }},
+            "/api/patrols/{id}": {"get": {
+                "summary": "A patrol with its track (a GeoJSON LineString with each fix's time)",
+                "security": [{"bearer": []}],
+                "parameters": [path("id", json!({"type": "string"}))],
+                "responses": {"200": {"description": "the patrol", "content": {"application/json": {}}}, "401": problem, "403": problem, "404": problem, "500": problem}
+            }},
+            "/api/patrols/{id}/points": {"post": {
+                "summary": "Fixes of an open patrol (its worker's token), each with the time the phone took it (late batches from offline phones are fine)",
+                "description": "Each `at` must lie between the patrol's start and a minute from now (400 naming `points[i].at`); a stopped patrol is 409; another worker's is 404.",
+                "security": [{"bearer": []}],
+                "parameters": [path("id", json!({"type": "string"}))],
+                "requestBody": body(json!({"type": "object", "additionalProperties": false, "required": ["points"], "properties": {
+                    "points": {"type": "array", "maxItems": crate::service::patrols::MAX_FIXES_PER_REQUEST, "items": {"type": "object", "additionalProperties": false, "required": ["lon", "lat"], "properties": {"lon": lon(), "lat": lat(), "at": nullable(time())}}},
+                    "crs": nullable(crs())}})),
+                "responses": {"204": {"description": "added"}, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "500": problem}
+            }},
+            "/api/patrols/{id}/stop": {"post": {
+                "summary": "Stop a patrol: its length (GPS jumps left out), the grids entered and the buildings passed within 20 m",
+                "security": [{"bearer": []}],
+                "parameters": [path("id", json!({"type": "string"}))],
+                "responses": {"200": {"description": "the patrol with what it passed", "content": {"application/json": {}}}, "401": problem, "403": problem, "404": problem, "409": problem, "500": problem}
+            }},
             "/api/visits": {"post": {
                 "summary": "Record a visit (走访) to a building of the worker's grids, or a household in it (a worker token)",
                 "security": [{"bearer": []}],

@@ -56,6 +56,10 @@ text_id!(
     IncidentId
 );
 text_id!(
+    /// A patrol's id: `P` + UTC time to the microsecond + 4 random hex.
+    PatrolId
+);
+text_id!(
     /// A visit's id: `V` + UTC time to the microsecond + 4 random hex.
     VisitId
 );

@@ -9,6 +9,7 @@ mod line_index;
 mod point_index;
 mod revisions;
 mod tile_layers;
+mod track_passage;
 mod worker_index;
 
 use crate::spatial::{LocalFrame, PolygonIndex};
@@ -17,6 +18,7 @@ pub use line_index::LineIndex;
 pub use point_index::PointIndex;
 pub use revisions::{Revisions, Source};
 pub use tile_layers::{INCIDENT_POINTS_FROM_ZOOM, TileLayer, TileLayerError};
+pub use track_passage::{PASSING_DISTANCE_M, TrackPassage};
 pub use worker_index::{NearestWorker, PositionError, WorkerIndex};
 
 use crate::domain::*;

@@ -7,6 +7,7 @@ pub mod engine_sync;
 pub mod job_stop;
 pub mod office_workbooks;
 pub mod partition_job;
+pub mod patrols;
 pub mod public_reports;
 pub mod rebalance;
 pub mod staffing;

@@ -1,8 +1,8 @@
 //! The system of record: narrow traits by concern ([`LayerStore`], [`DatasetStore`],
 //! [`PlanStore`], [`IncidentStore`], [`TokenStore`], [`WorkerStore`], [`PhotoStore`],
-//! [`PublicReportStore`], [`VisitStore`]) that together make a [`Store`], over two
-//! backends — an embedded GeoPackage file and PostGIS — with the same schema and behaviour.
-//! Every write is one transaction.
+//! [`PublicReportStore`], [`VisitStore`], [`PatrolStore`]) that together make a [`Store`],
+//! over two backends — an embedded GeoPackage file and PostGIS — with the same schema and
+//! behaviour. Every write is one transaction.
 
 mod changes;
 mod datasets;
@@ -10,6 +10,7 @@ mod error;
 pub mod geometry_codec;
 mod incidents;
 mod layers;
+mod patrols;
 mod photos;
 mod plans;
 mod public_reports;
@@ -27,6 +28,7 @@ pub use datasets::{DatasetStore, Progress};
 pub use error::StoreError;
 pub use incidents::{IncidentStore, Reported};
 pub use layers::{Counts, LayerQuery, LayerStore};
+pub use patrols::PatrolStore;
 pub use photos::{PhotoSaved, PhotoStore};
 pub use plans::{GridReplacement, PartitionRun, PlanStore};
 pub use public_reports::{PublicReportStore, Rated};
@@ -59,6 +61,7 @@ pub trait Store:
     + PhotoStore
     + PublicReportStore
     + VisitStore
+    + PatrolStore
 {
     /// The backend kind.
     fn kind(&self) -> StoreKind;

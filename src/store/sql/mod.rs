@@ -8,6 +8,7 @@ mod datasets;
 mod incidents;
 mod layers;
 mod macros;
+mod patrols;
 mod photos;
 mod plan_snapshots;
 mod plans;
