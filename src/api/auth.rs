@@ -53,6 +53,27 @@ impl Caller {
         self.has(Role::Dispatcher) || self.worker.as_ref() == Some(worker)
     }
 
+    /// Whose records (visits, patrols) the caller may list: anyone's (`asked`, or all) for
+    /// dispatchers and up; a worker token its own worker's only.
+    pub fn readable_worker(
+        &self,
+        asked: Option<WorkerId>,
+        what: &str,
+    ) -> Result<Option<WorkerId>, ApiError> {
+        self.require(Role::Worker, what)?;
+        if self.has(Role::Dispatcher) {
+            return Ok(asked);
+        }
+        match (&self.worker, asked) {
+            (Some(me), None) => Ok(Some(me.clone())),
+            (Some(me), Some(w)) if &w == me => Ok(Some(w)),
+            _ => Err(ApiError::Forbidden {
+                role: self.role.as_str().into(),
+                what: format!("other workers' {what}"),
+            }),
+        }
+    }
+
     /// Whether the caller holds `needed` or a higher role.
     pub fn has(&self, needed: Role) -> bool {
         self.role >= needed

@@ -106,6 +106,16 @@ fn query_point(params: &HashMap<String, String>) -> Result<Point<f64>, ApiError>
     )
 }
 
+/// A `limit` parameter, 1..=`max`; `max` when absent.
+pub(super) fn limit_param(params: &HashMap<String, String>, max: u32) -> Result<u32, ApiError> {
+    params.get("limit").map_or(Ok(max), |v| {
+        v.parse::<u32>()
+            .ok()
+            .filter(|l| (1..=max).contains(l))
+            .ok_or_else(|| ApiError::invalid("limit", format!("must be an integer 1..={max}")))
+    })
+}
+
 pub(super) fn time_param(
     params: &HashMap<String, String>,
     name: &str,

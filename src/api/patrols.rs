@@ -5,7 +5,7 @@
 
 use super::AppState;
 use super::auth::Caller;
-use super::dispatch::{point_from, time_param};
+use super::dispatch::{limit_param, point_from, time_param};
 use super::problem::ApiError;
 use crate::domain::{PatrolId, Role, TrackPoint, WorkerId};
 use crate::service::patrols::{self, PatrolError};
@@ -116,22 +116,6 @@ pub async fn stop(
     Ok(Json(json!(patrol.view(true))))
 }
 
-/// The worker a caller may read patrols of: anyone's for staff, its own for a worker.
-fn readable_worker(caller: &Caller, asked: Option<WorkerId>) -> Result<Option<WorkerId>, ApiError> {
-    caller.require(Role::Worker, "patrols")?;
-    if caller.has(Role::Dispatcher) {
-        return Ok(asked);
-    }
-    match (&caller.worker, asked) {
-        (Some(me), None) => Ok(Some(me.clone())),
-        (Some(me), Some(w)) if &w == me => Ok(Some(w)),
-        _ => Err(ApiError::Forbidden {
-            role: caller.role.as_str().into(),
-            what: "other workers' patrols".into(),
-        }),
-    }
-}
-
 /// `GET /api/patrols`: newest first, without tracks.
 pub async fn list(
     State(state): State<AppState>,
@@ -144,20 +128,9 @@ pub async fn list(
     {
         return Err(ApiError::invalid(unknown.as_str(), "unknown parameter"));
     }
-    let worker = readable_worker(&caller, params.get("worker").map(|w| WorkerId(w.clone())))?;
-    let limit = match params.get("limit") {
-        None => MAX_PATROLS_LISTED,
-        Some(v) => v
-            .parse::<u32>()
-            .ok()
-            .filter(|l| (1..=MAX_PATROLS_LISTED).contains(l))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "limit",
-                    format!("must be an integer 1..={MAX_PATROLS_LISTED}"),
-                )
-            })?,
-    };
+    let worker =
+        caller.readable_worker(params.get("worker").map(|w| WorkerId(w.clone())), "patrols")?;
+    let limit = limit_param(&params, MAX_PATROLS_LISTED)?;
     let list = state
         .store
         .patrols(

@@ -4,7 +4,7 @@
 
 use super::AppState;
 use super::auth::Caller;
-use super::dispatch::time_param;
+use super::dispatch::{limit_param, time_param};
 use super::problem::ApiError;
 use crate::domain::{BuildingId, PhotoId, Role, WorkerId};
 use crate::service::visits::{self, NewVisit, VisitError};
@@ -82,41 +82,15 @@ pub async fn list(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require(Role::Worker, "visits")?;
     if let Some(unknown) = params
         .keys()
         .find(|k| !["worker", "building", "from", "to", "limit"].contains(&k.as_str()))
     {
         return Err(ApiError::invalid(unknown.as_str(), "unknown parameter"));
     }
-    let asked = params.get("worker").map(|w| WorkerId(w.clone()));
-    let worker = if caller.has(Role::Dispatcher) {
-        asked
-    } else {
-        match (&caller.worker, asked) {
-            (Some(me), None) => Some(me.clone()),
-            (Some(me), Some(w)) if &w == me => Some(w),
-            _ => {
-                return Err(ApiError::Forbidden {
-                    role: caller.role.as_str().into(),
-                    what: "other workers' visits".into(),
-                });
-            }
-        }
-    };
-    let limit = match params.get("limit") {
-        None => MAX_VISITS_LISTED,
-        Some(v) => v
-            .parse::<u32>()
-            .ok()
-            .filter(|l| (1..=MAX_VISITS_LISTED).contains(l))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "limit",
-                    format!("must be an integer 1..={MAX_VISITS_LISTED}"),
-                )
-            })?,
-    };
+    let worker =
+        caller.readable_worker(params.get("worker").map(|w| WorkerId(w.clone())), "visits")?;
+    let limit = limit_param(&params, MAX_VISITS_LISTED)?;
     let query = VisitQuery {
         worker,
         building: params.get("building").map(|b| BuildingId(b.clone())),

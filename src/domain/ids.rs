@@ -1,7 +1,25 @@
 //! Identifier newtypes for entities that have no administrative code.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+/// A time-ordered, unique id for records made as people work (incidents `I…`, visits `V…`,
+/// patrols `P…`): the prefix, UTC time to the microsecond, 4 random hex digits.
+///
+/// ```
+/// use gridmap::domain::ids::time_ordered_id;
+/// let at = chrono::DateTime::parse_from_rfc3339("2026-12-02T08:00:00.000001Z").unwrap();
+/// let id = time_ordered_id('V', at.into());
+/// assert!(id.starts_with("V20261202080000000001") && id.len() == 25);
+/// ```
+pub fn time_ordered_id(prefix: char, now: DateTime<Utc>) -> String {
+    format!(
+        "{prefix}{}{:04x}",
+        now.format("%Y%m%d%H%M%S%6f"),
+        rand::random::<u16>()
+    )
+}
 
 macro_rules! text_id {
     ($(#[$doc:meta])* $name:ident) => {

@@ -104,7 +104,7 @@ pub async fn report(
         }
     })?;
     check_photos(store, &new.photos).await?;
-    let id = IncidentId(new_incident_id(actor.now));
+    let id = IncidentId(ids::time_ordered_id('I', actor.now));
     let (grid, assignee) = {
         let engine = read(engine);
         let grid = engine.grids().locate(new.location).cloned();
@@ -268,13 +268,4 @@ async fn check_photos(store: &dyn Store, photos: &[PhotoId]) -> Result<(), Dispa
         Some(missing) => Err(DispatchError::UnknownPhoto(missing)),
         None => Ok(()),
     }
-}
-
-/// A time-ordered, unique incident id: `I` + UTC time to the microsecond + 4 random hex.
-fn new_incident_id(now: DateTime<Utc>) -> String {
-    format!(
-        "I{}{:04x}",
-        now.format("%Y%m%d%H%M%S%6f"),
-        rand::random::<u16>()
-    )
 }

@@ -32,11 +32,7 @@ pub async fn start(
     now: DateTime<Utc>,
 ) -> Result<Patrol, PatrolError> {
     let patrol = Patrol {
-        id: PatrolId(format!(
-            "P{}{:04x}",
-            now.format("%Y%m%d%H%M%S%6f"),
-            rand::random::<u16>()
-        )),
+        id: PatrolId(ids::time_ordered_id('P', now)),
         worker: worker.clone(),
         started_at: now,
         stopped_at: None,

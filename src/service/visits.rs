@@ -88,11 +88,7 @@ pub async fn record(
         return Err(VisitError::UnknownPhoto(missing));
     }
     let visit = Visit {
-        id: VisitId(format!(
-            "V{}{:04x}",
-            now.format("%Y%m%d%H%M%S%6f"),
-            rand::random::<u16>()
-        )),
+        id: VisitId(ids::time_ordered_id('V', now)),
         worker: worker.clone(),
         building: new.building,
         grid,
