@@ -53,6 +53,16 @@ impl Caller {
         self.has(Role::Dispatcher) || self.worker.as_ref() == Some(worker)
     }
 
+    /// The worker a worker token acts as, for what only a worker does (a task list, a
+    /// visit, a patrol); 403 for tokens without one.
+    pub fn own_worker(&self, what: &str) -> Result<WorkerId, ApiError> {
+        self.require(Role::Worker, what)?;
+        self.worker.clone().ok_or_else(|| ApiError::Forbidden {
+            role: self.role.as_str().into(),
+            what: format!("{what} (a worker token names its worker)"),
+        })
+    }
+
     /// Whose records (visits, patrols) the caller may list: anyone's (`asked`, or all) for
     /// dispatchers and up; a worker token its own worker's only.
     pub fn readable_worker(

@@ -42,8 +42,7 @@ impl From<DispatchError> for ApiError {
                 what: e.to_string().replace(" not found", ""),
             },
             DispatchError::UnknownWorker(_) => ApiError::unfit("worker", e.to_string()),
-            DispatchError::UnknownPhoto(_) => ApiError::unfit("photos", e.to_string()),
-            DispatchError::TooManyPhotos(_) => ApiError::invalid("photos", e.to_string()),
+            DispatchError::Photos(p) => p.into(),
             DispatchError::IllegalTransition { .. } | DispatchError::NoWorker(_) => {
                 ApiError::Conflict {
                     detail: e.to_string(),
@@ -192,19 +191,10 @@ pub(super) fn worker_works_on(state: &AppState, caller: &Caller, id: &IncidentId
         return false;
     };
     let engine = read(&state.engine);
-    let Some(incident) = engine.incidents().get(id) else {
-        return false;
-    };
-    if incident.assignee.as_ref() == Some(worker) {
-        return true;
-    }
-    incident.status.is_open()
-        && incident.grid.as_ref().is_some_and(|g| {
-            engine
-                .workers()
-                .get(worker)
-                .is_some_and(|w| w.grids.contains(g))
-        })
+    engine
+        .incidents()
+        .get(id)
+        .is_some_and(|incident| engine.worker_works_on(worker, incident))
 }
 
 /// `POST /api/workers/{id}/position` (worker role and up): cheap, frequent; the engine

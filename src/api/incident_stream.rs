@@ -31,16 +31,7 @@ impl Audience {
     fn sees(&self, engine: &Engine, incident: &Incident) -> bool {
         match self {
             Self::Staff => true,
-            Self::Worker(me) => {
-                incident.assignee.as_ref() == Some(me)
-                    || (incident.status.is_open()
-                        && incident.grid.as_ref().is_some_and(|g| {
-                            engine
-                                .workers()
-                                .get(me)
-                                .is_some_and(|w| w.grids.contains(g))
-                        }))
-            }
+            Self::Worker(me) => engine.worker_works_on(me, incident),
         }
     }
 }
@@ -73,16 +64,10 @@ pub async fn stream(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    caller.require(Role::Worker, "incident updates")?;
-    let audience = match (&caller.worker, caller.has(Role::Dispatcher)) {
-        (_, true) => Audience::Staff,
-        (Some(worker), false) => Audience::Worker(worker.clone()),
-        (None, false) => {
-            return Err(ApiError::Forbidden {
-                role: caller.role.as_str().into(),
-                what: "incident updates (a worker token names its worker)".into(),
-            });
-        }
+    let audience = if caller.has(Role::Dispatcher) {
+        Audience::Staff
+    } else {
+        Audience::Worker(caller.own_worker("incident updates")?)
     };
     let cursor = read(&state.engine).incidents().cursor();
     let ready = Event::default().event("ready").data("{}");

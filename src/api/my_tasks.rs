@@ -6,7 +6,7 @@ use super::AppState;
 use super::auth::Caller;
 use super::dispatch::incident_json;
 use super::problem::ApiError;
-use crate::domain::{Incident, Role};
+use crate::domain::Incident;
 use crate::engine::read;
 use axum::Json;
 use axum::extract::State;
@@ -25,13 +25,7 @@ fn by_deadline(a: &&Incident, b: &&Incident) -> std::cmp::Ordering {
 
 /// `GET /api/me/tasks`.
 pub async fn tasks(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
-    caller.require(Role::Worker, "a task list")?;
-    let Some(me) = caller.worker.clone() else {
-        return Err(ApiError::Forbidden {
-            role: caller.role.as_str().into(),
-            what: "a task list (a worker token names its worker)".into(),
-        });
-    };
+    let me = caller.own_worker("a task list")?;
     let engine = read(&state.engine);
     let grids = engine
         .workers()

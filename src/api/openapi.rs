@@ -79,7 +79,7 @@ fn photo_id() -> Value {
 
 /// Photos named by a report or step.
 fn photo_ids() -> Value {
-    json!({"type": "array", "maxItems": crate::service::dispatch::MAX_PHOTOS_PER_STEP, "items": photo_id(), "description": "ids from POST /api/photos"})
+    json!({"type": "array", "maxItems": crate::service::photo_refs::MAX_PHOTOS_PER_STEP, "items": photo_id(), "description": "ids from POST /api/photos"})
 }
 
 fn body(schema: Value) -> Value {

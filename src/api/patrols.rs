@@ -41,17 +41,9 @@ impl From<PatrolError> for ApiError {
     }
 }
 
-fn worker_of(caller: &Caller, what: &str) -> Result<WorkerId, ApiError> {
-    caller.require(Role::Worker, what)?;
-    caller.worker.clone().ok_or_else(|| ApiError::Forbidden {
-        role: caller.role.as_str().into(),
-        what: format!("{what} (a worker token names the worker on patrol)"),
-    })
-}
-
 /// `POST /api/patrols`: 201 with the patrol; 409 when one is under way.
 pub async fn start(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
-    let worker = worker_of(&caller, "patrols")?;
+    let worker = caller.own_worker("patrols")?;
     let patrol = patrols::start(state.store.as_ref(), &worker, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(json!(patrol.view(false)))).into_response())
 }
@@ -81,7 +73,7 @@ pub async fn points(
     Path(id): Path<String>,
     body: Result<Json<FixesRequest>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let worker = worker_of(&caller, "patrols")?;
+    let worker = caller.own_worker("patrols")?;
     let Json(request) = body.map_err(ApiError::from)?;
     let now = Utc::now();
     let fixes = request
@@ -104,7 +96,7 @@ pub async fn stop(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let worker = worker_of(&caller, "patrols")?;
+    let worker = caller.own_worker("patrols")?;
     let patrol = patrols::stop(
         &state.engine,
         state.store.as_ref(),

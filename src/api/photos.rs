@@ -9,6 +9,7 @@ use super::dispatch::worker_works_on;
 use super::problem::ApiError;
 use crate::domain::{Photo, PhotoId, PhotoInfo, PhotoRendition, Role};
 use crate::photo::{PhotoError, prepare};
+use crate::service::photo_refs::PhotoRefError;
 use crate::store::PhotoSaved;
 use axum::Json;
 use axum::body::Bytes;
@@ -26,6 +27,17 @@ impl From<PhotoError> for ApiError {
                 ApiError::invalid("body", e.to_string())
             }
             PhotoError::TooManyPixels { .. } => ApiError::unfit("body", e.to_string()),
+        }
+    }
+}
+
+impl From<PhotoRefError> for ApiError {
+    /// Too many photos is 400, one never uploaded 422, both naming `photos`.
+    fn from(e: PhotoRefError) -> Self {
+        match e {
+            PhotoRefError::TooMany(_) => ApiError::invalid("photos", e.to_string()),
+            PhotoRefError::Unknown(_) => ApiError::unfit("photos", e.to_string()),
+            PhotoRefError::Store(s) => ApiError::Store(s),
         }
     }
 }

@@ -6,7 +6,7 @@ use super::AppState;
 use super::auth::Caller;
 use super::dispatch::{limit_param, time_param};
 use super::problem::ApiError;
-use crate::domain::{BuildingId, PhotoId, Role, WorkerId};
+use crate::domain::{BuildingId, PhotoId, WorkerId};
 use crate::service::visits::{self, NewVisit, VisitError};
 use crate::store::VisitQuery;
 use axum::Json;
@@ -28,8 +28,7 @@ impl From<VisitError> for ApiError {
             VisitError::UnknownBuilding(_) => ApiError::unfit("building", e.to_string()),
             VisitError::NotYourGrid { .. } => ApiError::unfit("building", e.to_string()),
             VisitError::BadText { field, reason } => ApiError::invalid(field, reason.to_string()),
-            VisitError::TooManyPhotos(_) => ApiError::invalid("photos", e.to_string()),
-            VisitError::UnknownPhoto(_) => ApiError::unfit("photos", e.to_string()),
+            VisitError::Photos(p) => p.into(),
             VisitError::Store(s) => ApiError::Store(s),
         }
     }
@@ -52,13 +51,7 @@ pub async fn record(
     caller: Caller,
     body: Result<Json<VisitRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    caller.require(Role::Worker, "recording visits")?;
-    let Some(worker) = caller.worker.clone() else {
-        return Err(ApiError::Forbidden {
-            role: caller.role.as_str().into(),
-            what: "recording visits (a worker token names the worker who called)".into(),
-        });
-    };
+    let worker = caller.own_worker("recording visits")?;
     let Json(request) = body.map_err(ApiError::from)?;
     let visit = visits::record(
         &state.engine,

@@ -287,6 +287,18 @@ impl Engine {
         &self.street_names
     }
 
+    /// Whether `worker` works on `incident`: it is assigned to it, or it is open in one of
+    /// the worker's grids (who may step it, see its photos and hear of it).
+    pub fn worker_works_on(&self, worker: &WorkerId, incident: &Incident) -> bool {
+        incident.assignee.as_ref() == Some(worker)
+            || (incident.status.is_open()
+                && incident.grid.as_ref().is_some_and(|g| {
+                    self.workers
+                        .get(worker)
+                        .is_some_and(|w| w.grids.contains(g))
+                }))
+    }
+
     pub fn workers(&self) -> &WorkerIndex {
         &self.workers
     }

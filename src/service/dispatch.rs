@@ -5,6 +5,7 @@
 use crate::domain::*;
 use crate::engine::{Engine, read};
 use crate::service::engine_sync;
+use crate::service::photo_refs::{PhotoRefError, check_photo_refs};
 use crate::store::{Reported, Store, StoreError};
 use chrono::{DateTime, Utc};
 use geo_types::Point;
@@ -29,10 +30,8 @@ pub enum DispatchError {
     NoWorker(IncidentId),
     #[error("this Idempotency-Key was used with another report; send a new key")]
     KeyReused(IncidentId),
-    #[error("no photo {0}: upload it first (POST /api/photos)")]
-    UnknownPhoto(PhotoId),
-    #[error("at most {MAX_PHOTOS_PER_STEP} photos a step, got {0}")]
-    TooManyPhotos(usize),
+    #[error(transparent)]
+    Photos(#[from] PhotoRefError),
     #[error("{field} {reason}")]
     BadText {
         field: &'static str,
@@ -44,9 +43,6 @@ pub enum DispatchError {
 
 /// Longest description or step note, in characters.
 pub const MAX_TEXT_CHARS: usize = 2000;
-
-/// Most photos a report or step carries (a WeChat moment's nine).
-pub const MAX_PHOTOS_PER_STEP: usize = 9;
 
 /// A new report.
 #[derive(Debug, Clone)]
@@ -103,7 +99,7 @@ pub async fn report(
             reason,
         }
     })?;
-    check_photos(store, &new.photos).await?;
+    check_photo_refs(store, &new.photos).await?;
     let id = IncidentId(ids::time_ordered_id('I', actor.now));
     let (grid, assignee) = {
         let engine = read(engine);
@@ -227,7 +223,7 @@ pub async fn step(
             status: before.status,
             action: step.action,
         })?;
-    check_photos(store, &step.photos).await?;
+    check_photo_refs(store, &step.photos).await?;
     let mut after = before.clone();
     after.status = status;
     match step.action {
@@ -257,15 +253,4 @@ pub async fn step(
         .await?;
     engine_sync::incident_committed(engine, after.clone());
     Ok(after)
-}
-
-/// Photos named by a report or step: few enough, and every one uploaded.
-async fn check_photos(store: &dyn Store, photos: &[PhotoId]) -> Result<(), DispatchError> {
-    if photos.len() > MAX_PHOTOS_PER_STEP {
-        return Err(DispatchError::TooManyPhotos(photos.len()));
-    }
-    match store.missing_photos(photos).await?.into_iter().next() {
-        Some(missing) => Err(DispatchError::UnknownPhoto(missing)),
-        None => Ok(()),
-    }
 }

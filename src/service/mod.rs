@@ -8,6 +8,7 @@ pub mod job_stop;
 pub mod office_workbooks;
 pub mod partition_job;
 pub mod patrols;
+pub mod photo_refs;
 pub mod public_reports;
 pub mod rebalance;
 pub mod staffing;

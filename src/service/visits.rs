@@ -3,7 +3,8 @@
 
 use crate::domain::*;
 use crate::engine::{Engine, read};
-use crate::service::dispatch::{MAX_PHOTOS_PER_STEP, MAX_TEXT_CHARS};
+use crate::service::dispatch::MAX_TEXT_CHARS;
+use crate::service::photo_refs::{PhotoRefError, check_photo_refs};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::sync::RwLock;
@@ -23,10 +24,8 @@ pub enum VisitError {
         field: &'static str,
         reason: TextError,
     },
-    #[error("at most {MAX_PHOTOS_PER_STEP} photos a visit, got {0}")]
-    TooManyPhotos(usize),
-    #[error("no photo {0}: upload it first (POST /api/photos)")]
-    UnknownPhoto(PhotoId),
+    #[error(transparent)]
+    Photos(#[from] PhotoRefError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -62,9 +61,6 @@ pub async fn record(
             }
         })?;
     }
-    if new.photos.len() > MAX_PHOTOS_PER_STEP {
-        return Err(VisitError::TooManyPhotos(new.photos.len()));
-    }
     let grid = {
         let engine = read(engine);
         let info = engine
@@ -84,9 +80,7 @@ pub async fn record(
         }
         grid
     };
-    if let Some(missing) = store.missing_photos(&new.photos).await?.into_iter().next() {
-        return Err(VisitError::UnknownPhoto(missing));
-    }
+    check_photo_refs(store, &new.photos).await?;
     let visit = Visit {
         id: VisitId(ids::time_ordered_id('V', now)),
         worker: worker.clone(),
