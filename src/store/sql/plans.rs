@@ -13,6 +13,15 @@ use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// Another writer committed plan version `version` first (its number is unique): the
+/// caller reloads and tries again.
+fn committed_meanwhile(version: u64) -> StoreError {
+    StoreError::Conflict {
+        what: "the plan".into(),
+        now: format!("version {version} was committed meanwhile"),
+    }
+}
+
 #[async_trait]
 impl<B: SqlBackend> PlanStore for SqlStore<B> {
     async fn replace_grids(&self, r: &GridReplacement) -> Result<u64, StoreError> {
@@ -83,13 +92,16 @@ impl<B: SqlBackend> PlanStore for SqlStore<B> {
             },
         ));
         statements.extend(self.announce(ChangedLayer::Grids, None));
-        self.backend
-            .execute_in_transaction(&statements, None)
-            .await
-            .map_err(|source| StoreError::Write {
+        match self.backend.execute_in_transaction(&statements, None).await {
+            Ok(written) => Ok(written),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(committed_meanwhile(version))
+            }
+            Err(source) => Err(StoreError::Write {
                 what: format!("grids of {}", r.scope),
                 source,
-            })
+            }),
+        }
     }
 
     async fn partition_runs(&self, limit: u32) -> Result<Vec<PartitionRun>, StoreError> {
@@ -355,10 +367,9 @@ impl<B: SqlBackend> PlanStore for SqlStore<B> {
                 ),
                 now: format!("changed after version {}", plan.base_version),
             }),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Conflict {
-                what: "the plan".into(),
-                now: format!("version {version} was committed meanwhile"),
-            }),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(committed_meanwhile(version))
+            }
             Err(source) => Err(StoreError::Write {
                 what: format!("plan version {version}"),
                 source,
