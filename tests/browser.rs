@@ -3,217 +3,14 @@
 //! the details the engine holds for that place. One screenshot per view is saved under
 //! `target/browser-artifacts/`. Needs `chromium` and `chromium-driver` (`.ci/run` installs
 //! them); without them the test fails, it is never skipped.
-#![expect(
-    clippy::unwrap_used,
-    reason = "a test fails loudly at the first value that is not what it expects"
-)]
-
 mod common;
 
-use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
-use fantoccini::{Client, ClientBuilder};
+use common::browser::*;
 use gridmap::api::{AppState, app};
 use gridmap::domain::*;
 use gridmap::engine::read;
 use serde_json::{Value, json};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn browser(profile: &std::path::Path) -> (Driver, Client) {
-    let port = free_port();
-    let child = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver (Debian package chromium-driver) is required: apt-get install chromium chromium-driver fonts-noto-cjk");
-    let driver = Driver(child);
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless=new", "--no-sandbox", "--use-angle=swiftshader",
-                "--enable-unsafe-swiftshader", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-quic",
-                "--no-first-run", "--window-size=1280,800", "--lang=zh-CN",
-                format!("--user-data-dir={}", profile.display()),
-            ]
-        }),
-    );
-    let started = Instant::now();
-    loop {
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(client) => return (driver, client),
-            Err(e) if started.elapsed() < Duration::from_secs(20) => {
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            Err(e) => panic!("no WebDriver session: {e}"),
-        }
-    }
-}
-
-async fn js(client: &Client, script: &str, args: Vec<Value>) -> Value {
-    client
-        .execute(script, args)
-        .await
-        .unwrap_or_else(|e| panic!("{script}: {e}"))
-}
-
-/// Waits until the page says the map is drawn (`body[data-ready]`), then for the map to idle.
-async fn wait_ready(client: &Client) {
-    let started = Instant::now();
-    while js(
-        client,
-        "return document.body.dataset.ready === 'true'",
-        vec![],
-    )
-    .await
-        != json!(true)
-    {
-        if started.elapsed() > Duration::from_secs(60) {
-            let state = js(
-                client,
-                "return [window.gridmapErrors, document.getElementById('status').textContent, Boolean(window.gridmapMap)]",
-                vec![],
-            )
-            .await;
-            panic!("the map never became ready: {state}");
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    idle(client).await;
-}
-
-async fn idle(client: &Client) {
-    let started = Instant::now();
-    while js(
-        client,
-        "const m = window.gridmapMap; return m.loaded() && m.areTilesLoaded() && !m.isMoving();",
-        vec![],
-    )
-    .await
-        != json!(true)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "tiles never finished loading"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(300)).await;
-}
-
-async fn no_errors(client: &Client, view: &str) {
-    let errors = js(client, "return window.gridmapErrors", vec![]).await;
-    assert_eq!(errors, json!([]), "{view}: errors on the page");
-}
-
-async fn rendered(client: &Client, layer: &str) -> u64 {
-    js(
-        client,
-        "return window.gridmapMap.queryRenderedFeatures({ layers: [arguments[0]] }).length",
-        vec![json!(layer)],
-    )
-    .await
-    .as_u64()
-    .unwrap()
-}
-
-/// Clicks the map where a lon/lat point is drawn.
-async fn click_lonlat(client: &Client, at: geo_types::Point<f64>) {
-    let p = js(
-        client,
-        "const p = window.gridmapMap.project(arguments[0]); return [p.x, p.y];",
-        vec![json!([at.x(), at.y()])],
-    )
-    .await;
-    click_map(client, p[0].as_f64().unwrap(), p[1].as_f64().unwrap()).await;
-}
-
-/// Clicks a page element by id.
-async fn click_id(client: &Client, id: &str) {
-    client
-        .find(fantoccini::Locator::Id(id))
-        .await
-        .unwrap_or_else(|e| panic!("#{id}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click #{id}: {e}"));
-}
-
-/// Clicks the map at a pixel of its canvas (a real pointer event).
-async fn click_map(client: &Client, x: f64, y: f64) {
-    let origin = js(
-        client,
-        "const r = window.gridmapMap.getCanvas().getBoundingClientRect(); return [r.left, r.top];",
-        vec![],
-    )
-    .await;
-    let (left, top) = (origin[0].as_f64().unwrap(), origin[1].as_f64().unwrap());
-    let mouse = MouseActions::new("mouse".into())
-        .then(PointerAction::MoveTo {
-            duration: None,
-            x: (left + x).round(),
-            y: (top + y).round(),
-        })
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        });
-    client.perform_actions(mouse).await.expect("click");
-    tokio::time::sleep(Duration::from_millis(400)).await;
-}
-
-async fn screenshot(client: &Client, view: &str) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser-artifacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    let png = client.screenshot().await.expect("screenshot");
-    assert!(
-        png.len() > 10_000,
-        "{view}: screenshot of {} bytes",
-        png.len()
-    );
-    std::fs::write(dir.join(format!("{view}.png")), png).unwrap();
-}
-
-async fn details(client: &Client) -> String {
-    js(
-        client,
-        "return document.getElementById('details').innerText",
-        vec![],
-    )
-    .await
-    .as_str()
-    .unwrap()
-    .to_string()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn public_planner_and_dispatch_views_in_chromium() {
@@ -549,6 +346,32 @@ async fn public_planner_and_dispatch_views_in_chromium() {
         .await;
     }
     click_lonlat(&client, incident.location).await;
+    // The incident opens in the workbench; 派遣 lists the nearest on-duty workers.
+    let started = Instant::now();
+    while js(
+        &client,
+        "return document.querySelector('#step-buttons [data-action=assign]') !== null",
+        vec![],
+    )
+    .await
+        != json!(true)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the incident never opened: {}",
+            details(&client).await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    client
+        .find(fantoccini::Locator::Css(
+            "#step-buttons [data-action=assign]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let started = Instant::now();
     while js(
         &client,

@@ -37,10 +37,38 @@ export async function request(path, { method = 'GET', body, headers: extra = {},
 /// `detail` and the HTTP `status`.
 export async function api(path, options = {}) {
   const { status, json } = await request(path, options);
-  if (status < 200 || status >= 300) {
-    const error = new Error(json.detail || String(status));
-    error.status = status;
-    throw error;
-  }
+  if (status < 200 || status >= 300) throw problemError(status, json);
   return json;
+}
+
+/// An Error for a problem+json answer: `status`, the problem's `kind` (the last part of its
+/// `type`), the `field` it names and the server's English `detail` (the message).
+export function problemError(status, json) {
+  const error = new Error(json.detail || String(status));
+  error.status = status;
+  error.kind = String(json.type || '').split('/').pop();
+  error.field = json['invalid-params']?.[0]?.name;
+  error.reason = json['invalid-params']?.[0]?.reason;
+  return error;
+}
+
+/// Uploads a photo (a File or Blob) and answers its id.
+export async function uploadPhoto(blob) {
+  const response = await fetch('/api/photos', {
+    method: 'POST',
+    headers: { ...(token() ? { Authorization: `Bearer ${token()}` } : {}), 'Content-Type': blob.type || 'application/octet-stream' },
+    body: blob,
+  });
+  const json = await response.json().catch(() => ({}));
+  if (!response.ok) throw problemError(response.status, json);
+  return json.id;
+}
+
+/// An object URL for a photo's thumbnail (or the photo), fetched with the token: an <img>
+/// cannot send it.
+export async function photoUrl(id, rendition = 'thumbnail') {
+  const path = rendition === 'thumbnail' ? `/api/photos/${encodeURIComponent(id)}/thumbnail` : `/api/photos/${encodeURIComponent(id)}`;
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${token()}` } });
+  if (!response.ok) throw problemError(response.status, await response.json().catch(() => ({})));
+  return URL.createObjectURL(await response.blob());
 }

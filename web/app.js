@@ -4,7 +4,7 @@
 import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
 import { t } from '/i18n.js';
 import { api, saveToken, token, useToken } from '/api.js';
-import { LAYERS, loadSummary, renderLayerList, setupLanguage, showDetails, status } from '/shell.js';
+import { LAYERS, loadSummary, renderLayerList, renderLegend, setupLanguage, showDetails, status } from '/shell.js';
 import { busy } from '/rebalance.js';
 import * as publicView from '/views/public.js';
 import * as plannerView from '/views/planner.js';
@@ -143,13 +143,14 @@ function setupClicks() {
   }
 }
 
-setupLanguage(VIEW, () => { renderLayerList(map, VIEW, visible); loadSummary(); renderWho(); });
+setupLanguage(VIEW, () => { renderLayerList(map, VIEW, visible); loadSummary(); renderWho(); renderLegend(map); view.onLanguage?.(ctx); });
 setupAuth();
 view.setup(ctx);
 renderLayerList(map, VIEW, visible);
 
 map.on('load', async () => {
   status(t('loading'));
+  renderLegend(map);
   await Promise.all([view.onLoad(ctx), loadSummary()]);
   setupClicks();
   status(INTERNAL && !token() ? t('noToken') : `${t('loaded')} · ${VIEW}`);

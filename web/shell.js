@@ -44,7 +44,7 @@ export function setupLanguage(view, redraw) {
 
 /// The ids of the style layers drawing a source.
 function layerIds(map, id) {
-  return map.getStyle().layers.filter((l) => l.source === id).map((l) => l.id);
+  return map.getStyle().layers.filter((l) => l.source === id || l.source === `${id}-clusters`).map((l) => l.id);
 }
 
 /// The layer toggles of a view; `visible` holds the ids switched on.
@@ -60,6 +60,7 @@ export function renderLayerList(map, view, visible) {
     box.addEventListener('change', () => {
       if (box.checked) visible.add(layer.id); else visible.delete(layer.id);
       for (const id of layerIds(map, layer.id)) map.setLayoutProperty(id, 'visibility', box.checked ? 'visible' : 'none');
+      renderLegend(map);
     });
     const swatch = document.createElement('span');
     swatch.className = 'swatch';
@@ -141,3 +142,97 @@ export function boundsOf(maplibregl, fc) {
   for (const f of fc.features) if (f.geometry) visit(f.geometry.coordinates);
   return b;
 }
+
+/// A refusal or failure in the user's language: what went wrong and, for a field, which
+/// (the server's English detail stays in the error for the console).
+export function describeError(error) {
+  if (error.status === undefined) return t('problem_network');
+  const field = error.field ? t(`field_${error.field}`) : '';
+  switch (error.kind) {
+    case 'invalid-parameter': return t('problem_invalid', { field: field || error.field || '' });
+    case 'unprocessable': return field ? t('problem_unfit', { field }) : t('problem_unprocessable');
+    case 'conflict': return t('problem_conflict');
+    case 'not-found': return t('problem_not_found');
+    case 'forbidden': return t('problem_forbidden');
+    case 'unauthorized': case 'bad-token': return t('problem_unauthorized');
+    case 'too-large': return t('problem_too_large');
+    case 'too-many-requests': return t('problem_too_many');
+    default: return error.status >= 500 ? t('problem_internal') : t('problem_other', { status: error.status });
+  }
+}
+
+/// A time as people write it: 12月2日 14:05 (this year), 2025年12月2日 14:05 (another year).
+export function formatWhen(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  if (currentLanguage() === 'en') return d.toLocaleString('en-GB', { day: 'numeric', month: 'short', year: d.getFullYear() === new Date().getFullYear() ? undefined : 'numeric', hour: '2-digit', minute: '2-digit' });
+  const year = d.getFullYear() === new Date().getFullYear() ? '' : `${d.getFullYear()}年`;
+  return `${year}${d.getMonth() + 1}月${d.getDate()}日 ${hm}`;
+}
+
+/// How a deadline stands: 剩余3小时 / 超时2小时 (minutes under an hour, days past two days).
+export function formatDue(iso, now = Date.now()) {
+  if (!iso) return '';
+  const minutes = Math.round((new Date(iso).getTime() - now) / 60000);
+  const span = Math.abs(minutes);
+  const amount = span < 60 ? t('minutes', { n: span }) : span < 48 * 60 ? t('hours', { n: Math.round(span / 60) }) : t('days', { n: Math.round(span / 1440) });
+  return minutes >= 0 ? t('dueIn', { amount }) : t('overdueBy', { amount });
+}
+
+/// The entries a style paint gives a legend: each value of a `match` with its colour, or the
+/// stops of an `interpolate`.
+function paintEntries(paint) {
+  if (!Array.isArray(paint)) return typeof paint === 'string' ? [{ colour: paint }] : [];
+  if (paint[0] === 'match') {
+    const entries = [];
+    for (let i = 2; i + 1 < paint.length; i += 2) {
+      for (const value of [].concat(paint[i])) entries.push({ value, colour: paint[i + 1] });
+    }
+    return entries;
+  }
+  if (paint[0] === 'interpolate') {
+    const entries = [];
+    for (let i = 3; i + 1 < paint.length; i += 2) entries.push({ value: paint[i], colour: paint[i + 1], stop: true });
+    return entries;
+  }
+  if (paint[0] === 'case') return paintEntries(paint[paint.length - 1]);
+  return [];
+}
+
+/// The legend over the map: one block per drawn layer, its colours read from the style (so it
+/// cannot drift from what is drawn); `extra` adds layers a view draws itself.
+let legendExtra = [];
+export function renderLegend(map, extra = legendExtra) {
+  legendExtra = extra;
+  const box = document.getElementById('legend');
+  if (!box) return;
+  if (box.parentElement !== map.getContainer()) map.getContainer().append(box); // over the map, not the panel
+  const blocks = [];
+  const kinds = { fill: 'fill-color', circle: 'circle-color', line: 'line-color' };
+  for (const layer of [...map.getStyle().layers, ...extra]) {
+    const property = kinds[layer.type];
+    if (!property || (!layer.legend && !LEGEND_LAYERS[layer.id])) continue;
+    if (map.getLayer(layer.id) && map.getLayoutProperty(layer.id, 'visibility') === 'none') continue;
+    const { title, format = String } = layer.legend || LEGEND_LAYERS[layer.id];
+    const entries = paintEntries(map.getLayer(layer.id) ? map.getPaintProperty(layer.id, property) : layer.paint[property]);
+    const items = entries.map((e) => {
+      const label = e.value === undefined ? '' : e.stop ? format(e.value) : t(String(e.value));
+      return `<li><span class="key ${layer.type}" style="background:${escapeHtml(String(e.colour))}"></span>${escapeHtml(label)}</li>`;
+    });
+    blocks.push(`<div><b>${escapeHtml(t(title))}</b><ul>${items.join('')}</ul></div>`);
+  }
+  box.innerHTML = blocks.join('');
+  box.hidden = blocks.length === 0;
+}
+
+/// The style layers with a legend entry and their titles.
+const LEGEND_LAYERS = {
+  'communities-line': { title: 'communities' },
+  'grids-fill': { title: 'legendGrids', format: (v) => `${v > 0 ? '+' : ''}${Math.round(v * 100)}%` },
+  'buildings-fill': { title: 'legendBuildings', format: (v) => t('householdsN', { n: v }) },
+  'incident-cells-fill': { title: 'legendIncidentCells', format: (v) => t('incidentsN', { n: v }) },
+  'incidents-circle': { title: 'incidents' },
+  'workers-circle': { title: 'legendWorkers' },
+  'stations-circle': { title: 'stations' },
+};

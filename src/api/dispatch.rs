@@ -8,7 +8,7 @@ use super::problem::ApiError;
 use crate::crs::Crs;
 use crate::domain::*;
 use crate::engine::{AreaLevel, DEFAULT_H3_RESOLUTION};
-use crate::engine::{read, write};
+use crate::engine::{Engine, read, write};
 use crate::features::{ToFeature, collection};
 use crate::service::dispatch::{self, Actor, DispatchError, MAX_TEXT_CHARS, NewIncident, Step};
 use crate::service::staffing::{self, StaffingOptions};
@@ -97,7 +97,7 @@ pub(super) fn point_from(lon: f64, lat: f64, crs: Option<&String>) -> Result<Poi
     point(lon, lat, crs_param(crs)?)
 }
 
-fn query_point(params: &HashMap<String, String>) -> Result<Point<f64>, ApiError> {
+pub(super) fn query_point(params: &HashMap<String, String>) -> Result<Point<f64>, ApiError> {
     point(
         number(params, "lon")?,
         number(params, "lat")?,
@@ -256,6 +256,24 @@ pub(super) fn incident_json(i: &Incident) -> Value {
     f
 }
 
+/// An incident as staff read it: [`incident_json`] plus the names behind its codes (the
+/// assignee's name, the community of its grid).
+pub(super) fn incident_with_names(engine: &Engine, i: &Incident) -> Value {
+    let mut f = incident_json(i);
+    let community = i.grid.as_ref().map(GridCode::community);
+    f["properties"]["assignee_name"] = json!(worker_name(engine, i.assignee.as_ref()));
+    f["properties"]["community_name"] =
+        json!(community.and_then(|c| engine.community_names().get(&c).cloned()));
+    f
+}
+
+/// A worker's name, when the worker is known.
+fn worker_name(engine: &Engine, worker: Option<&WorkerId>) -> Option<String> {
+    worker
+        .and_then(|w| engine.workers().get(w))
+        .map(|w| w.name.clone())
+}
+
 /// `POST /api/incidents` (worker role and up; an `Idempotency-Key` header makes
 /// resubmissions safe): 201 with the incident located and assigned, or 200 with the first
 /// incident of a repeated key.
@@ -326,7 +344,16 @@ pub async fn show(
             what: format!("incident {id}"),
         })?;
     let steps = state.store.incident_events(&id).await?;
-    let mut body = incident_json(&incident);
+    let engine = read(&state.engine);
+    let mut body = incident_with_names(&engine, &incident);
+    let steps: Vec<Value> = steps
+        .iter()
+        .map(|step| {
+            let mut v = json!(step);
+            v["worker_name"] = json!(worker_name(&engine, step.worker.as_ref()));
+            v
+        })
+        .collect();
     body["properties"]["steps"] = json!(steps);
     Ok(Json(body))
 }

@@ -104,6 +104,13 @@ pub fn parse_query(params: &HashMap<String, String>) -> Result<LayerQuery, ApiEr
                 }
                 query.limit = Some(limit);
             }
+            "q" => {
+                let text = value.trim();
+                if text.is_empty() || text.chars().count() > 64 {
+                    return Err(ApiError::invalid("q", "must be 1 to 64 characters"));
+                }
+                query.text = Some(text.to_string());
+            }
             "offset" => {
                 query.offset = value
                     .parse()
@@ -112,7 +119,7 @@ pub fn parse_query(params: &HashMap<String, String>) -> Result<LayerQuery, ApiEr
             other => {
                 return Err(ApiError::invalid(
                     other,
-                    "unknown parameter (use bbox, code, limit, offset)",
+                    "unknown parameter (use bbox, code, q, limit, offset)",
                 ));
             }
         }
@@ -149,6 +156,17 @@ pub async fn list(
     })?;
     caller.require(layer.min_role(), format_args!("layer {}", layer.as_str()))?;
     let query = parse_query(&params)?;
+    if query.text.is_some()
+        && !matches!(
+            layer,
+            Layer::Buildings | Layer::Stations | Layer::Communities
+        )
+    {
+        return Err(ApiError::invalid(
+            "q",
+            "only buildings, stations and communities are searched by text",
+        ));
+    }
     let audience = if caller.role.sees_internal_data() {
         Audience::Internal
     } else {

@@ -6,11 +6,13 @@ mod config;
 mod dispatch;
 mod exports;
 mod health;
+mod incident_queue;
 mod incident_stream;
 mod layers;
 mod malformed_requests;
 mod me;
 mod metrics;
+mod my_buildings;
 mod my_tasks;
 mod openapi;
 mod partition;
@@ -26,6 +28,7 @@ mod tiles;
 mod visits;
 mod web;
 mod whole_number;
+mod worker_sign_in;
 mod workers;
 
 pub use auth::{Caller, Credential};
@@ -210,6 +213,7 @@ fn api(state: AppState) -> Router {
         .route("/api/config", get(config::config))
         .route("/api/me", get(me::me))
         .route("/api/me/tasks", get(my_tasks::tasks))
+        .route("/api/me/buildings", get(my_buildings::near_me))
         .route("/api/openapi.json", get(openapi::openapi))
         .route("/api/docs", get(web::serve))
         .route("/api/locate", get(dispatch::locate))
@@ -226,10 +230,15 @@ fn api(state: AppState) -> Router {
         )
         .route("/api/workers/{id}/history", get(workers::history))
         .route(
+            "/api/workers/{id}/sign-in-code",
+            axum::routing::post(worker_sign_in::sign_in_code),
+        )
+        .route(
             "/api/incidents",
             get(layers::list_incidents).post(dispatch::report),
         )
         .route("/api/incidents/stream", get(incident_stream::stream))
+        .route("/api/incidents/queue", get(incident_queue::queue))
         .route("/api/incidents/overdue", get(dispatch::overdue))
         .route("/api/incidents/stats", get(dispatch::stats))
         .route("/api/incidents/h3", get(dispatch::h3_counts))

@@ -4,7 +4,7 @@
 
 use super::AppState;
 use super::auth::Caller;
-use super::dispatch::incident_json;
+use super::dispatch::incident_with_names;
 use super::problem::ApiError;
 use crate::domain::Incident;
 use crate::engine::read;
@@ -12,16 +12,6 @@ use axum::Json;
 use axum::extract::State;
 use chrono::Utc;
 use serde_json::{Value, json};
-
-/// Soonest deadline first (none last), then oldest report.
-fn by_deadline(a: &&Incident, b: &&Incident) -> std::cmp::Ordering {
-    (a.deadline_at.is_none(), a.deadline_at, a.reported_at, &a.id).cmp(&(
-        b.deadline_at.is_none(),
-        b.deadline_at,
-        b.reported_at,
-        &b.id,
-    ))
-}
 
 /// `GET /api/me/tasks`.
 pub async fn tasks(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
@@ -41,18 +31,9 @@ pub async fn tasks(State(state): State<AppState>, caller: Caller) -> Result<Json
             in_my_grids.push(incident);
         }
     }
-    assigned.sort_by(by_deadline);
-    in_my_grids.sort_by(by_deadline);
-    let item = |i: &&Incident| {
-        let mut feature = incident_json(i);
-        feature["properties"]["assignee_name"] = json!(
-            i.assignee
-                .as_ref()
-                .and_then(|w| engine.workers().get(w))
-                .map(|w| w.name.clone())
-        );
-        feature
-    };
+    assigned.sort_by(|a, b| a.by_deadline(b));
+    in_my_grids.sort_by(|a, b| a.by_deadline(b));
+    let item = |i: &&Incident| incident_with_names(&engine, i);
     Ok(Json(json!({
         "worker": me,
         "grids": grids,

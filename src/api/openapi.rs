@@ -115,11 +115,12 @@ fn worker_fields(new: bool) -> Value {
     fields
 }
 
-/// The filters of a layer list: `bbox`, `code`, `limit`, `offset`.
+/// The filters of a layer list: `bbox`, `code`, `q`, `limit`, `offset`.
 fn layer_query() -> Value {
     json!([
         {"name": "bbox", "in": "query", "schema": {"type": "string", "pattern": BBOX_PATTERN}, "example": "109.95,39.80,110.00,39.84", "description": "minLon,minLat,maxLon,maxLat (WGS84): features whose bounding box intersects it"},
         {"name": "code", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{1,15}$"}, "description": "code prefix: a district (6), street (9), community (12) or grid (15) code; buildings and stations filter by their community"},
+        {"name": "q", "in": "query", "schema": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "\\S"}, "description": "text found literally in a building's id, name or address, or a station's or community's name (other layers: 400)"},
         query("limit", json!({"type": "integer", "minimum": 1, "maximum": super::layers::MAX_LIMIT, "default": super::layers::DEFAULT_LIMIT}), false),
         query("offset", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX, "default": 0}), false)
     ])
@@ -244,13 +245,10 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
             }},
             "/api/{layer}": {"get": {
                 "summary": "Features of a layer as GeoJSON, filtered and paginated",
-                "description": "Public layers: districts, streets, communities, grids (without household figures), roads, stations. Internal layers (token of role dispatcher or above): buildings, workers, incidents. Parameters other than these four are refused (400). A `bbox` whose minimum exceeds its maximum is 400 as well (not expressible in the schema).",
+                "description": "Public layers: districts, streets, communities, grids (without household figures), roads, stations. Internal layers (token of role dispatcher or above): buildings, workers, incidents. Parameters other than these five are refused (400); `q` only on buildings, stations and communities. A `bbox` whose minimum exceeds its maximum is 400 as well (not expressible in the schema).",
                 "parameters": [
                     path("layer", json!({"type": "string", "enum": layers})),
-                    {"name": "bbox", "in": "query", "schema": {"type": "string", "pattern": BBOX_PATTERN}, "example": "109.95,39.80,110.00,39.84", "description": "minLon,minLat,maxLon,maxLat (WGS84): features whose bounding box intersects it"},
-                    {"name": "code", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{1,15}$"}, "description": "code prefix: a district (6), street (9), community (12) or grid (15) code; buildings and stations filter by their community"},
-                    query("limit", json!({"type": "integer", "minimum": 1, "maximum": super::layers::MAX_LIMIT, "default": super::layers::DEFAULT_LIMIT}), false),
-                    query("offset", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX, "default": 0}), false)
+                    layer_query()[0], layer_query()[1], layer_query()[2], layer_query()[3], layer_query()[4]
                 ],
                 "responses": {
                     "200": {"description": "a page of features; `links` has the next page when full", "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}},
@@ -493,11 +491,40 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                 "security": [{"bearer": []}],
                 "responses": {"200": {"description": "`worker`, `grids`, `assigned`, `in_my_grids` (GeoJSON Features with `assignee_name`)", "content": {"application/json": {}}}, "401": problem, "403": problem}
             }},
+            "/api/me/buildings": {"get": {
+                "summary": "Buildings of the worker's grids near a point (a worker token), nearest first, at most 30: what the phone app offers for a visit",
+                "security": [{"bearer": []}],
+                "parameters": [query("lon", lon(), true), query("lat", lat(), true), query("crs", crs(), false),
+                    query("radius_m", json!({"type": "number", "minimum": 1, "maximum": 1000, "default": 150}), false)],
+                "responses": {"200": {"description": "`worker`, `radius_m`, `buildings` (id, name, kind, households, grid, distance_m)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
+            }},
+            "/api/workers/{id}/sign-in-code": {"post": {
+                "summary": "A new token for a worker's phone app (planner role), with the link that signs the app in and that link as a QR code (SVG) to print; the token is answered once",
+                "security": [{"bearer": []}],
+                "parameters": [path("id", json!({"type": "string"}))],
+                "responses": {"200": {"description": "`worker`, `name`, `token`, `url`, `svg`", "content": {"application/json": {}}}, "401": problem, "403": problem, "404": problem, "409": problem, "500": problem}
+            }},
             "/api/incidents/stream": {"get": {
                 "summary": "Server-sent events of incidents as they change (worker role and up)",
                 "description": "`event: ready` first, then `event: incident` with the incident (GeoJSON Feature, as /api/incidents/{id} without steps) each time one changes — by any step, here or in another gridmap process on the same database — within a quarter second. A worker token hears of the incidents assigned to its worker or open in its grids; dispatchers and up hear of all. `event: reload` when the follower fell too far behind (reload the list). A comment every 15 s keeps the connection open; on a new connection, reload first.",
                 "security": [{"bearer": []}],
                 "responses": {"200": {"description": "text/event-stream", "content": {"text/event-stream": {}}}, "401": problem, "403": problem}
+            }},
+            "/api/incidents/queue": {"get": {
+                "summary": "The dispatcher's incident list (dispatcher role): filtered, soonest deadline first, with names and counts per status",
+                "description": "Every filter is optional. `total` counts the incidents passing every filter; `per_status` counts, per status, those passing every filter but the status (for tabs); `overdue` counts the overdue among the total. Incidents are GeoJSON Features with `assignee_name` and `community_name`.",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    query("status", json!({"type": "string", "pattern": "^(open|((reported|assigned|in_progress|resolved|closed|returned)(,(reported|assigned|in_progress|resolved|closed|returned))*))?$"}), false),
+                    query("overdue", json!({"type": "boolean", "default": false}), false),
+                    query("category", json!({"type": "string", "enum": categories}), false),
+                    query("area", json!({"type": "string", "pattern": "^[0-9]{0,15}$"}), false),
+                    query("source", json!({"type": "string", "enum": ["worker", "hotline", "resident"]}), false),
+                    query("q", json!({"type": "string", "maxLength": 64}), false),
+                    query("limit", json!({"type": "integer", "minimum": 1, "maximum": 500, "default": 100}), false),
+                    query("offset", json!({"type": "integer", "minimum": 0, "maximum": u32::MAX, "default": 0}), false)
+                ],
+                "responses": {"200": {"description": "`at`, `total`, `offset`, `per_status`, `overdue`, `incidents`", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
             }},
             "/api/incidents/overdue": {"get": {"summary": "Open incidents past their deadline, most overdue first (dispatcher role)", "security": [{"bearer": []}], "responses": {"200": {"description": "FeatureCollection", "content": {"application/json": {}}}, "401": problem, "403": problem}}},
             "/api/incidents/stats": {"get": {

@@ -9,11 +9,13 @@ use rust_embed::Embed;
 #[folder = "$CARGO_MANIFEST_DIR/web"]
 struct WebAssets;
 
-/// Serves an embedded file; the three views are one page that picks its view from the path.
+/// Serves an embedded file; the three map views are one page that picks its view from the
+/// path; `/worker` is the grid worker's phone app.
 pub async fn serve(uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
     let file = match path {
         "" | "planner" | "dispatch" => "index.html",
+        "worker" => "worker.html",
         "docs" | "api/docs" => "docs.html",
         other => other,
     };

@@ -168,6 +168,15 @@ impl Incident {
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
         self.status.is_open() && self.deadline_at.is_some_and(|d| d < now)
     }
+
+    /// The order of work lists: soonest deadline first (none last), then the oldest report,
+    /// then the id.
+    pub fn by_deadline(&self, other: &Self) -> std::cmp::Ordering {
+        let key = |i: &Self| (i.deadline_at.is_none(), i.deadline_at, i.reported_at);
+        key(self)
+            .cmp(&key(other))
+            .then_with(|| self.id.cmp(&other.id))
+    }
 }
 
 /// One step of an incident's history: who did what, when.

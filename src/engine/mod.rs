@@ -3,8 +3,10 @@
 //! write. It does no I/O of its own: it is loaded from the store, and the API and services
 //! apply their changes to it.
 
+mod buildings_within;
 pub mod change_log;
 mod incident_book;
+mod incident_queue;
 mod line_index;
 mod point_index;
 mod revisions;
@@ -14,6 +16,7 @@ mod worker_index;
 
 use crate::spatial::{LocalFrame, PolygonIndex};
 pub use incident_book::{AreaLevel, AreaStats, DEFAULT_H3_RESOLUTION, IncidentBook};
+pub use incident_queue::{DeadlineFilter, IncidentFilter, QueuePage};
 pub use line_index::LineIndex;
 pub use point_index::PointIndex;
 pub use revisions::{Revisions, Source};

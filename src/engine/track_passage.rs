@@ -5,7 +5,6 @@
 use super::Engine;
 use crate::domain::{BuildingId, GridCode};
 use crate::spatial::LocalFrame;
-use geo::{Closest, ClosestPoint};
 use geo_types::Point;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -30,6 +29,17 @@ pub struct TrackPassage {
 }
 
 impl Engine {
+    /// Buildings within [`PASSING_DISTANCE_M`] of `p`, by id.
+    fn buildings_passed(&self, p: Point<f64>) -> Vec<BuildingId> {
+        let mut ids: Vec<BuildingId> = self
+            .buildings_within(p, PASSING_DISTANCE_M)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        ids.sort();
+        ids
+    }
+
     /// What a track of `(point, seconds since start)` fixes, in time order, passed.
     pub fn track_passage(&self, fixes: &[(Point<f64>, f64)]) -> TrackPassage {
         let Some((first, _)) = fixes.first() else {
@@ -44,7 +54,7 @@ impl Engine {
             {
                 passage.grids.push(g.clone());
             }
-            for b in self.buildings_near(&frame, p) {
+            for b in self.buildings_passed(p) {
                 if buildings_seen.insert(b.clone()) {
                     passage.buildings.push(b);
                 }
@@ -73,35 +83,5 @@ impl Engine {
             }
         }
         passage
-    }
-
-    /// Buildings whose footprint is within [`PASSING_DISTANCE_M`] of `p`.
-    fn buildings_near(&self, frame: &LocalFrame, p: Point<f64>) -> Vec<BuildingId> {
-        let m = frame.to_metres(p.0);
-        let corner = |dx: f64, dy: f64| {
-            let c = frame.to_lonlat(m.x + dx, m.y + dy);
-            [c.x, c.y]
-        };
-        let (min, max) = (
-            corner(-PASSING_DISTANCE_M, -PASSING_DISTANCE_M),
-            corner(PASSING_DISTANCE_M, PASSING_DISTANCE_M),
-        );
-        let mut near: Vec<BuildingId> = self
-            .buildings()
-            .in_box(min, max)
-            .into_iter()
-            .filter(|id| {
-                self.buildings().polygon(id).is_some_and(|footprint| {
-                    match footprint.closest_point(&p) {
-                        Closest::Intersection(_) => true,
-                        Closest::SinglePoint(q) => frame.distance_m(p, q) <= PASSING_DISTANCE_M,
-                        Closest::Indeterminate => false,
-                    }
-                })
-            })
-            .cloned()
-            .collect();
-        near.sort();
-        near
     }
 }

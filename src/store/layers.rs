@@ -35,6 +35,9 @@ pub struct LayerQuery {
     pub offset: u64,
     /// Only features with these keys (ids or codes).
     pub ids: Option<Vec<String>>,
+    /// Only features with this text in one of the table's search columns (a building's id,
+    /// name or address; a station's or community's name), matched literally.
+    pub text: Option<String>,
 }
 
 /// The layers as stored.

@@ -8,6 +8,8 @@
     reason = "each test crate uses some of these helpers; an expect would fail in the others"
 )]
 
+pub mod browser;
+
 use gridmap::store::{self, Store};
 use std::path::PathBuf;
 use std::sync::Arc;

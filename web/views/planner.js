@@ -5,6 +5,7 @@ import { t } from '/i18n.js';
 import { api } from '/api.js';
 import { loadSummary, reloadSource, status } from '/shell.js';
 import { setupRebalance } from '/rebalance.js';
+import { setupSignInCodes } from '/sign_in_codes.js';
 
 export function setup() {}
 
@@ -41,6 +42,7 @@ async function loadHistogram(config) {
 export async function onLoad(ctx) {
   if (!ctx.showInternal) return;
   loadHistogram(ctx.config);
+  setupSignInCodes();
   setupRebalance(ctx.map, async () => {
     for (const id of ['communities', 'grids', 'buildings', 'basemap']) reloadSource(ctx.map, id);
     await Promise.all([loadSummary(), loadHistogram(ctx.config)]);

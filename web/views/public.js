@@ -4,6 +4,7 @@
 import { t } from '/i18n.js';
 import { api } from '/api.js';
 import { EMPTY, boundsOf, showDetails, status } from '/shell.js';
+import { setupResidentReports } from '/resident_report.js';
 
 /// Straight-line reach of a 15-minute walk (GB 50180-2018: 800–1,000 m).
 const WALK_15_MIN_M = 1000;
@@ -61,9 +62,11 @@ function nearestTo(ctx, here) {
   if (ranked.length) map.fitBounds(boundsOf(ctx.maplibregl, circle(here, WALK_15_MIN_M)), { padding: 40 });
 }
 
-/// Search and "nearest to me" (browser geolocation, else the map's centre).
+/// Search, "nearest to me" (browser geolocation, else the map's centre) and residents'
+/// reports.
 export function setup(ctx) {
   const { map } = ctx;
+  setupResidentReports(map);
   document.getElementById('search').addEventListener('input', (e) => {
     const q = e.target.value.trim();
     if (!q) { showResults(map, []); return; }

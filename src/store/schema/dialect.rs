@@ -180,6 +180,22 @@ impl Dialect {
             params.push(SqlValue::Text(Some(prefix.clone())));
             conditions.push(format!("{column} LIKE ${} || '%'", params.len()));
         }
+        if let Some(text) = &query.text
+            && !table.search_columns.is_empty()
+        {
+            params.push(SqlValue::Text(Some(like_pattern(text))));
+            let n = params.len();
+            let like = match self {
+                Self::GeoPackage => "LIKE",
+                Self::Postgis => "ILIKE",
+            };
+            let each: Vec<String> = table
+                .search_columns
+                .iter()
+                .map(|c| format!("{c} {like} ${n} ESCAPE '\\'"))
+                .collect();
+            conditions.push(format!("({})", each.join(" OR ")));
+        }
         if let Some(ids) = &query.ids {
             let first = params.len() + 1;
             params.extend(ids.iter().map(|id| SqlValue::Text(Some(id.clone()))));
@@ -211,4 +227,19 @@ impl Dialect {
         }
         (sql, params, types)
     }
+}
+
+/// `%text%` with the pattern characters of `text` escaped by a backslash, so that it
+/// matches literally.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }

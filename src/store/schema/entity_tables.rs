@@ -30,7 +30,8 @@ entity_table! {
 }
 
 entity_table! {
-    COMMUNITIES: Community = "communities", prefix Some("code");
+    COMMUNITIES: Community = "communities", prefix Some("code"),
+        search ["code", "name"];
     |c, r| {
         code: Text = text(c.code.as_str()) => r.code()?;
         name: Text = text(&c.name) => r.text()?;
@@ -54,7 +55,8 @@ entity_table! {
 }
 
 entity_table! {
-    BUILDINGS: Building = "buildings", prefix Some("community_code");
+    BUILDINGS: Building = "buildings", prefix Some("community_code"),
+        search ["id", "name", "address"];
     |b, r| {
         id: Text = text(b.id.as_str()) => BuildingId(r.text()?);
         kind: Text = text(b.kind.as_str()) => r.parsed(|s| s.parse().ok(), "building kind")?;
@@ -99,7 +101,8 @@ entity_table! {
 }
 
 entity_table! {
-    STATIONS: Station = "stations", prefix Some("community_code");
+    STATIONS: Station = "stations", prefix Some("community_code"),
+        search ["id", "name"];
     |s, r| {
         id: Text = text(s.id.as_str()) => StationId(r.text()?);
         name: Text = text(&s.name) => r.text()?;

@@ -13,6 +13,8 @@ pub struct Table {
     pub columns: &'static [(&'static str, ColumnType)],
     /// The column `LayerQuery::code_prefix` filters on.
     pub prefix_column: Option<&'static str>,
+    /// The columns `LayerQuery::text` is looked for in (none: the table is not searched).
+    pub search_columns: &'static [&'static str],
 }
 
 impl Table {
@@ -42,7 +44,8 @@ pub trait FromRow: Sized {
 macro_rules! entity_table {
     (
         $(#[$doc:meta])*
-        $table:ident: $entity:ty = $name:literal, prefix $prefix:expr;
+        $table:ident: $entity:ty = $name:literal, prefix $prefix:expr
+            $(, search [$($search:literal),+])?;
         |$e:ident, $r:ident| {
             $($col:ident: $ty:ident = $write:expr => $read:expr;)+
         }
@@ -54,6 +57,7 @@ macro_rules! entity_table {
             name: $name,
             columns: &[$((stringify!($col), ColumnType::$ty)),+],
             prefix_column: $prefix,
+            search_columns: &[$($($search),+)?],
         };
 
         impl ToRow for $entity {
