@@ -65,6 +65,8 @@ enum Rule {
     OwnerOrDispatcher,
     /// Dispatchers and up only (the object is another worker's).
     DispatcherForOthers,
+    /// Only a worker token bound to its worker (a worker's own list).
+    BoundWorkerOnly,
     /// Everyone, but below dispatchers a finer `resolution` than the public's is a 400
     /// naming it (the public's H3 counts are coarse).
     FineForDispatchers,
@@ -80,6 +82,7 @@ impl Rule {
             Self::DispatcherForOthers | Self::FineForDispatchers => {
                 caller.role() >= Role::Dispatcher
             }
+            Self::BoundWorkerOnly => caller == Caller::Worker,
         }
     }
 }
@@ -223,6 +226,21 @@ async fn every_endpoint_by_every_caller(store: Arc<dyn Store>) {
             dispatch,
         ),
         call("GET", "/api/incidents/overdue", None, dispatch),
+        call("GET", "/api/incidents/queue?status=open", None, dispatch),
+        call("GET", "/api/buildings?q=1", None, dispatch),
+        call(
+            "GET",
+            format!("/api/me/buildings?{here}"),
+            None,
+            Rule::BoundWorkerOnly,
+        ),
+        call("GET", "/api/me/tasks", None, Rule::BoundWorkerOnly),
+        call(
+            "POST",
+            format!("/api/workers/{}/sign-in-code", own.id),
+            None,
+            plan,
+        ),
         call("GET", "/api/incidents/stats", None, dispatch),
         call("GET", "/api/staffing", None, dispatch),
         call(

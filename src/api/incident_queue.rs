@@ -6,7 +6,7 @@ use super::AppState;
 use super::auth::Caller;
 use super::dispatch::{incident_with_names, limit_param};
 use super::problem::ApiError;
-use crate::domain::{IncidentSource, IncidentStatus, Role};
+use crate::domain::{IncidentSource, IncidentStatus, Role, Taxonomy};
 use crate::engine::{DeadlineFilter, IncidentFilter, read};
 use axum::Json;
 use axum::extract::{Query, State};
@@ -20,7 +20,10 @@ const MAX_PAGE: u32 = 500;
 const DEFAULT_PAGE: u32 = 100;
 
 /// The filter the query asks for; an unknown parameter or value names itself.
-fn filter_from(params: &HashMap<String, String>) -> Result<IncidentFilter, ApiError> {
+fn filter_from(
+    params: &HashMap<String, String>,
+    taxonomy: &Taxonomy,
+) -> Result<IncidentFilter, ApiError> {
     let mut filter = IncidentFilter::default();
     for (key, value) in params {
         let value = value.trim();
@@ -33,7 +36,7 @@ fn filter_from(params: &HashMap<String, String>) -> Result<IncidentFilter, ApiEr
                     _ => return Err(ApiError::invalid("overdue", "must be true or false")),
                 }
             }
-            "category" if !value.is_empty() => filter.category = Some(value.to_string()),
+            "category" => filter.category = Some(category(value, taxonomy)?),
             "area" if !value.is_empty() => {
                 if value.len() > 15 || !value.bytes().all(|b| b.is_ascii_digit()) {
                     return Err(ApiError::invalid(
@@ -43,7 +46,7 @@ fn filter_from(params: &HashMap<String, String>) -> Result<IncidentFilter, ApiEr
                 }
                 filter.area = Some(value.to_string());
             }
-            "source" if !value.is_empty() => {
+            "source" => {
                 filter.source = Some(IncidentSource::parse(value).ok_or_else(|| {
                     ApiError::invalid("source", "must be worker, hotline or resident")
                 })?);
@@ -54,7 +57,7 @@ fn filter_from(params: &HashMap<String, String>) -> Result<IncidentFilter, ApiEr
                 }
                 filter.id_contains = Some(value.to_string());
             }
-            "category" | "area" | "source" | "q" | "limit" | "offset" => {}
+            "area" | "q" | "limit" | "offset" => {}
             other => {
                 return Err(ApiError::invalid(
                     other,
@@ -64,6 +67,16 @@ fn filter_from(params: &HashMap<String, String>) -> Result<IncidentFilter, ApiEr
         }
     }
     Ok(filter)
+}
+
+/// A category of the taxonomy by its name or English name, as recorded (its name).
+fn category(value: &str, taxonomy: &Taxonomy) -> Result<String, ApiError> {
+    taxonomy
+        .categories()
+        .iter()
+        .find(|c| c.name == value || c.en == value)
+        .map(|c| c.name.clone())
+        .ok_or_else(|| ApiError::invalid("category", format!("{value:?} is not a category")))
 }
 
 /// `status=reported,returned` or `status=open` (every status but closed); empty is any.
@@ -96,7 +109,7 @@ pub async fn queue(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Role::Dispatcher, "the incident queue")?;
-    let filter = filter_from(&params)?;
+    let filter = filter_from(&params, &state.taxonomy)?;
     let limit = match params.get("limit") {
         Some(_) => limit_param(&params, MAX_PAGE)?,
         None => DEFAULT_PAGE,

@@ -264,7 +264,7 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                     partition_variant("street"),
                     partition_variant("all")
                 ]})),
-                "responses": {"200": {"description": "metrics, `outside_communities` (count and examples of buildings no community holds; `all` partitions the rest) and `without_buildings` (communities that got no grids), and grids for a dry run", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "422": problem, "500": problem}
+                "responses": {"200": {"description": "metrics, `outside_communities` (count and examples of buildings no community holds; `all` partitions the rest) and `without_buildings` (communities that got no grids), and grids for a dry run", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "422": problem, "500": problem}
             }},
             "/api/rebalance": {"post": {
                 "summary": "Preview or commit a split, merge or adjustment of communities and grids (planner role)",
@@ -522,7 +522,7 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                     query("source", json!({"type": "string", "enum": ["worker", "hotline", "resident"]}), false),
                     query("q", json!({"type": "string", "maxLength": 64}), false),
                     query("limit", json!({"type": "integer", "minimum": 1, "maximum": 500, "default": 100}), false),
-                    query("offset", json!({"type": "integer", "minimum": 0, "maximum": u32::MAX, "default": 0}), false)
+                    query("offset", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX, "default": 0}), false)
                 ],
                 "responses": {"200": {"description": "`at`, `total`, `offset`, `per_status`, `overdue`, `incidents`", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
             }},
