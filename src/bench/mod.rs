@@ -6,6 +6,7 @@ pub mod imports;
 pub mod photos;
 pub mod queries;
 pub mod rebalance;
+pub mod sustained_load;
 pub mod tiles;
 
 use crate::api::{AppState, app};

@@ -101,6 +101,28 @@ pub async fn photos(database: &str, uploads: usize, json: bool) -> CliResult {
     Ok(())
 }
 
+pub async fn load(
+    database: &str,
+    options: &crate::bench::sustained_load::LoadOptions,
+    json: bool,
+) -> CliResult {
+    if !(options.position_every_s > 0.0 && options.reports_per_s > 0.0 && options.workers > 0) {
+        return Err(
+            "bench load: --workers, --position-every-s and --reports-per-s must be above 0".into(),
+        );
+    }
+    let store = crate::store::open(database).await?;
+    demo_load::load_demo_if_empty(store.as_ref()).await?;
+    let say = progress_lines(json);
+    let report = crate::bench::sustained_load::run(store.clone(), options, &say).await;
+    store.close().await;
+    let report = report?;
+    if !printed_as_json(&report, json)? {
+        println!("\n{}", report.lines());
+    }
+    Ok(())
+}
+
 pub async fn rebalance(database: &str, communities: usize, json: bool) -> CliResult {
     let store = crate::store::open(database).await?;
     demo_load::load_demo_if_empty(store.as_ref()).await?;

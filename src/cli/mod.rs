@@ -367,6 +367,25 @@ pub enum BenchAction {
         #[arg(long)]
         json: bool,
     },
+    /// A district's field load sustained over HTTP: every worker's phone sending its
+    /// position every few seconds plus a steady stream of reports, sent on schedule (open
+    /// loop), p50/p99 per route (target p99 under 100 ms on PostGIS), then every
+    /// acknowledged report and last position looked up in the store. Workers beyond the
+    /// store's are made up (`LOAD…`, on duty); an empty store gets the demo district.
+    Load {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long, default_value_t = 600)]
+        duration_s: u64,
+        #[arg(long, default_value_t = 2_000)]
+        workers: usize,
+        #[arg(long, default_value_t = 10.0)]
+        position_every_s: f64,
+        #[arg(long, default_value_t = 50.0)]
+        reports_per_s: f64,
+        #[arg(long)]
+        json: bool,
+    },
     /// 2 MB phone photos uploaded one after another over HTTP (`POST /api/photos`), each
     /// answer timed (target under 300 ms on PostGIS), beside the preparation alone and the
     /// same bytes written straight into the store.
@@ -746,6 +765,25 @@ pub async fn run(cli: Cli) -> CliResult {
                     json,
                 },
         } => bench_cmd::import(households, runs, json).await,
+        Command::Bench {
+            action:
+                BenchAction::Load {
+                    db,
+                    duration_s,
+                    workers,
+                    position_every_s,
+                    reports_per_s,
+                    json,
+                },
+        } => {
+            let options = crate::bench::sustained_load::LoadOptions {
+                duration_s,
+                workers,
+                position_every_s,
+                reports_per_s,
+            };
+            bench_cmd::load(&db.database, &options, json).await
+        }
         Command::Bench {
             action: BenchAction::Photos { db, uploads, json },
         } => bench_cmd::photos(&db.database, uploads, json).await,
