@@ -57,13 +57,7 @@ async fn public_planner_and_dispatch_views_in_chromium() {
             .unwrap();
         s.clone()
     };
-    js(
-        &client,
-        "window.gridmapMap.jumpTo({ center: arguments[0], zoom: 16 });",
-        vec![json!([station.location.x(), station.location.y()])],
-    )
-    .await;
-    idle(&client).await;
+    jump_to(&client, station.location, 16.0).await;
     assert!(rendered(&client, "stations-circle").await > 0);
     click_lonlat(&client, station.location).await;
     let shown = details(&client).await;
@@ -149,13 +143,7 @@ async fn public_planner_and_dispatch_views_in_chromium() {
         let p = geo::InteriorPoint::interior_point(engine.grids().polygon(&grid).unwrap()).unwrap();
         (grid, p)
     };
-    js(
-        &client,
-        "window.gridmapMap.jumpTo({ center: arguments[0], zoom: 15 });",
-        vec![json!([point.x(), point.y()])],
-    )
-    .await;
-    idle(&client).await;
+    jump_to(&client, point, 15.0).await;
     no_errors(&client, "planner").await;
     assert!(rendered(&client, "grids-fill").await > 0);
     assert!(rendered(&client, "buildings-fill").await > 0);
@@ -328,13 +316,7 @@ async fn public_planner_and_dispatch_views_in_chromium() {
             .expect("an incident waiting for a worker")
             .clone()
     };
-    js(
-        &client,
-        "window.gridmapMap.jumpTo({ center: arguments[0], zoom: 17 });",
-        vec![json!([incident.location.x(), incident.location.y()])],
-    )
-    .await;
-    idle(&client).await;
+    jump_to(&client, incident.location, 17.0).await;
     no_errors(&client, "dispatch").await;
     assert!(rendered(&client, "incidents-circle").await > 0);
     for layer in ["buildings-fill", "workers-circle"] {

@@ -72,6 +72,24 @@ async fn until_incident(
     }
 }
 
+/// Who has incident `id` now.
+fn assignee(state: &AppState, id: &IncidentId) -> WorkerId {
+    read(&state.engine)
+        .incidents()
+        .get(id)
+        .and_then(|i| i.assignee.clone())
+        .unwrap()
+}
+
+fn worker_name(state: &AppState, worker: &WorkerId) -> String {
+    read(&state.engine)
+        .workers()
+        .get(worker)
+        .unwrap()
+        .name
+        .clone()
+}
+
 /// Clicks an element; one redrawn between finding and clicking (the stream updates panels)
 /// is found again.
 async fn click(client: &Client, css: &str) {
@@ -256,19 +274,8 @@ async fn a_dispatcher_works_an_incident_to_closure() {
         "assigned",
     )
     .await;
-    let first = read(&state.engine)
-        .incidents()
-        .get(&id)
-        .unwrap()
-        .assignee
-        .clone()
-        .unwrap();
-    let first_name = read(&state.engine)
-        .workers()
-        .get(&first)
-        .unwrap()
-        .name
-        .clone();
+    let first = assignee(&state, &id);
+    let first_name = worker_name(&state, &first);
     until(
         &client,
         &format!("return document.getElementById('details').innerText.includes('{first_name}')"),
@@ -323,13 +330,7 @@ async fn a_dispatcher_works_an_incident_to_closure() {
         "reassigned",
     )
     .await;
-    let second = read(&state.engine)
-        .incidents()
-        .get(&id)
-        .unwrap()
-        .assignee
-        .clone()
-        .unwrap();
+    let second = assignee(&state, &id);
 
     // Another dispatcher returns it; the panel follows without a reload.
     step(
@@ -723,13 +724,7 @@ async fn a_resident_reports_follows_and_rates() {
         "public categories",
     )
     .await;
-    js(
-        &client,
-        "window.gridmapMap.jumpTo({ center: arguments[0], zoom: 16 })",
-        vec![json!([here.x(), here.y()])],
-    )
-    .await;
-    idle(&client).await;
+    jump_to(&client, here, 16.0).await;
     click_lonlat(&client, here).await;
     until(
         &client,
@@ -810,12 +805,7 @@ async fn a_resident_reports_follows_and_rates() {
         vec![],
     )
     .await;
-    let worker_name = read(&state.engine)
-        .workers()
-        .get(&worker)
-        .unwrap()
-        .name
-        .clone();
+    let worker_name = worker_name(&state, &worker);
     for secret in [
         "小区门口井盖缺失",
         "已补装井盖",

@@ -8,6 +8,8 @@
 
 mod common;
 
+use common::call;
+
 use axum::http::StatusCode;
 use gridmap::api::AppState;
 use gridmap::domain::*;
@@ -16,20 +18,6 @@ use gridmap::spatial::LocalFrame;
 use gridmap::store::{LayerQuery, Store};
 use serde_json::{Value, json};
 use std::sync::Arc;
-
-async fn call(
-    state: &AppState,
-    method: &str,
-    uri: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let (status, _, bytes) = common::send(state, method, uri, token, &[], body).await;
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
 
 async fn a_patrol_records_what_it_passed(store: Arc<dyn Store>) {
     common::partitioned_district(store.as_ref(), 6_000, 5).await;

@@ -7,31 +7,15 @@
 
 mod common;
 
+use common::{call, field};
+
 use axum::http::StatusCode;
 use gridmap::api::AppState;
 use gridmap::domain::*;
 use gridmap::service::staffing;
 use gridmap::store::{LayerQuery, Store};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::sync::Arc;
-
-async fn call(
-    state: &AppState,
-    method: &str,
-    uri: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let (status, _, bytes) = common::send(state, method, uri, token, &[], body).await;
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-fn field(body: &Value) -> &str {
-    body["invalid-params"][0]["name"].as_str().unwrap_or("")
-}
 
 async fn workers_record_visits_in_their_grids(store: Arc<dyn Store>) {
     common::partitioned_district(store.as_ref(), 6_000, 6).await;

@@ -8,6 +8,17 @@
 
 mod common;
 
+use common::field;
+
+async fn call(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+) -> (StatusCode, Value) {
+    common::call(state, method, uri, token, None).await
+}
+
 use axum::http::StatusCode;
 use gridmap::api::AppState;
 use gridmap::domain::*;
@@ -16,23 +27,6 @@ use gridmap::service::staffing;
 use gridmap::store::{LayerQuery, Store};
 use serde_json::Value;
 use std::sync::Arc;
-
-async fn call(
-    state: &AppState,
-    method: &str,
-    uri: &str,
-    token: Option<&str>,
-) -> (StatusCode, Value) {
-    let (status, _, bytes) = common::send(state, method, uri, token, &[], None).await;
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-fn field(body: &Value) -> &str {
-    body["invalid-params"][0]["name"].as_str().unwrap_or("")
-}
 
 fn ids(page: &Value) -> Vec<String> {
     page["incidents"]

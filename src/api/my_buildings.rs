@@ -35,11 +35,7 @@ pub async fn near_me(
             })
     })?;
     let engine = read(&state.engine);
-    let grids = engine
-        .workers()
-        .get(&me)
-        .map(|w| w.grids.clone())
-        .unwrap_or_default();
+    let grids = engine.workers().grids_of(&me);
     let buildings: Vec<Value> = engine
         .buildings_within(here, radius_m)
         .into_iter()

@@ -17,11 +17,7 @@ use serde_json::{Value, json};
 pub async fn tasks(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let me = caller.own_worker("a task list")?;
     let engine = read(&state.engine);
-    let grids = engine
-        .workers()
-        .get(&me)
-        .map(|w| w.grids.clone())
-        .unwrap_or_default();
+    let grids = engine.workers().grids_of(&me);
     let mut assigned: Vec<&Incident> = Vec::new();
     let mut in_my_grids: Vec<&Incident> = Vec::new();
     for incident in engine.incidents().open() {

@@ -253,12 +253,7 @@ pub async fn run(
 
     // Incident intake into PostGIS.
     let before = store.counts().await.map_err(|e| e.to_string())?.incidents;
-    let categories: Vec<String> = state
-        .taxonomy
-        .categories()
-        .iter()
-        .map(|c| c.name.clone())
-        .collect();
+    let categories = state.taxonomy.names();
     let intake_points = random_points(&engine, options.incidents, 11);
     let intake_requests = intake_points
         .iter()

@@ -122,12 +122,7 @@ pub async fn run(
         .await
         .map_err(|e| e.to_string())?;
     let server = super::LoopbackServer::start(crate::api::app(state.clone())).await?;
-    let categories: Vec<String> = state
-        .taxonomy
-        .categories()
-        .iter()
-        .map(|c| c.name.clone())
-        .collect();
+    let categories = state.taxonomy.names();
     let mut connector = HttpConnector::new();
     connector.set_nodelay(true);
     let client: HttpClient = Client::builder(TokioExecutor::new())

@@ -88,6 +88,11 @@ impl Taxonomy {
         &self.categories
     }
 
+    /// The categories' names, as incidents record them.
+    pub fn names(&self) -> Vec<String> {
+        self.categories.iter().map(|c| c.name.clone()).collect()
+    }
+
     /// The category of a name (Chinese or English).
     pub fn get(&self, name: &str) -> Option<&Category> {
         self.categories

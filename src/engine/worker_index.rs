@@ -88,6 +88,11 @@ impl WorkerIndex {
         &self.slots
     }
 
+    /// The grids a worker serves (none for a worker not known).
+    pub fn grids_of(&self, id: &WorkerId) -> &[GridCode] {
+        self.get(id).map_or(&[], |w| w.grids.as_slice())
+    }
+
     /// Workers serving a grid.
     pub fn serving(&self, grid: &GridCode) -> impl Iterator<Item = &Worker> {
         self.by_grid

@@ -215,3 +215,14 @@ pub async fn details(client: &Client) -> String {
     .unwrap()
     .to_string()
 }
+
+/// Centres the map on `at` at `zoom` and waits for it to draw.
+pub async fn jump_to(client: &Client, at: geo_types::Point<f64>, zoom: f64) {
+    js(
+        client,
+        "window.gridmapMap.jumpTo({ center: arguments[0], zoom: arguments[1] });",
+        vec![json!([at.x(), at.y()]), json!(zoom)],
+    )
+    .await;
+    idle(client).await;
+}

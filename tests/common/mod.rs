@@ -238,6 +238,27 @@ pub async fn send(
     respond(state, request.body(body).expect("request")).await
 }
 
+/// Sends one request through `app(state)` and answers its status and JSON body (null when
+/// the body is not JSON).
+pub async fn call(
+    state: &gridmap::api::AppState,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (axum::http::StatusCode, serde_json::Value) {
+    let (status, _, bytes) = send(state, method, uri, token, &[], body).await;
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// The field a problem+json answer names (`invalid-params[0].name`), or "".
+pub fn field(body: &serde_json::Value) -> &str {
+    body["invalid-params"][0]["name"].as_str().unwrap_or("")
+}
+
 /// Sends raw bytes (a photo) with their content type through `app(state)`.
 pub async fn send_bytes(
     state: &gridmap::api::AppState,
