@@ -64,10 +64,15 @@ pub enum Command {
         /// Do not load the demo district into an empty store.
         #[arg(long)]
         no_demo: bool,
-        /// Incident categories and deadlines (JSON array of {name, en, deadline_hours});
-        /// default: config/incident_categories.json, built in.
+        /// Incident categories and deadlines (JSON array of {name, en, deadline_hours |
+        /// deadline_working_hours | deadline_working_days, public?}); default:
+        /// config/incident_categories.json, built in.
         #[arg(long, env = "GRIDMAP_CATEGORIES")]
         categories: Option<PathBuf>,
+        /// The work calendar working hours and days are counted on (timezone, hours,
+        /// weekend, holidays, working_days); default: config/work_calendar.json, built in.
+        #[arg(long, env = "GRIDMAP_WORK_CALENDAR")]
+        work_calendar: Option<PathBuf>,
         /// Seconds an expensive job (a partition) may run for one request before it stops
         /// and the request gets a problem, nothing written.
         #[arg(long, env = "GRIDMAP_JOB_TIME_LIMIT_S", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
@@ -619,6 +624,7 @@ pub async fn run(cli: Cli) -> CliResult {
             addr,
             no_demo,
             categories,
+            work_calendar,
             job_time_limit_s,
             max_connections,
             header_timeout_s,
@@ -632,11 +638,12 @@ pub async fn run(cli: Cli) -> CliResult {
                 header_read_timeout: std::time::Duration::from_secs(header_timeout_s),
                 ..defaults
             };
+            let taxonomy = serve_cmd::taxonomy(categories.as_deref(), work_calendar.as_deref())?;
             serve_cmd::run(
                 &db.database,
                 &addr,
                 !no_demo,
-                categories.as_deref(),
+                taxonomy,
                 std::time::Duration::from_secs(job_time_limit_s),
                 limits,
                 client_limit_scale,

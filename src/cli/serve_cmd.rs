@@ -2,26 +2,42 @@
 
 use super::{CliResult, demo_load};
 use crate::api::{AppState, ServerLimits, app, serve};
-use crate::domain::Taxonomy;
+use crate::domain::{Taxonomy, WorkCalendar};
 use crate::store;
+
+/// The incident categories, counted on the work calendar: each the built-in one unless a
+/// file is given.
+pub fn taxonomy(
+    categories: Option<&std::path::Path>,
+    work_calendar: Option<&std::path::Path>,
+) -> Result<Taxonomy, String> {
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    let taxonomy = match categories {
+        None => Taxonomy::default(),
+        Some(path) => {
+            Taxonomy::from_json(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+    };
+    Ok(match work_calendar {
+        None => taxonomy,
+        Some(path) => taxonomy.with_calendar(
+            WorkCalendar::from_json(&read(path)?)
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+        ),
+    })
+}
 
 pub async fn run(
     database: &str,
     addr: &str,
     demo: bool,
-    categories: Option<&std::path::Path>,
+    taxonomy: Taxonomy,
     job_time_limit: std::time::Duration,
     limits: ServerLimits,
     client_limit_scale: f64,
 ) -> CliResult {
-    let taxonomy = match categories {
-        None => Taxonomy::default(),
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            Taxonomy::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?
-        }
-    };
     let store = store::open(database).await?;
     store.claim_serving()?;
     if demo {

@@ -1,6 +1,7 @@
 //! The incident taxonomy: categories with their names and deadlines, configurable per city.
 
-use chrono::Duration;
+use super::work_calendar::{DeadlineSpan, WorkCalendar};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// One incident category.
@@ -10,8 +11,15 @@ pub struct Category {
     pub name: String,
     /// English name.
     pub en: String,
-    /// Hours from report to the deadline for closing it.
-    pub deadline_hours: u32,
+    /// The deadline for closing it, exactly one of: hours on the clock (urgent matters)…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_hours: Option<u32>,
+    /// …working hours (工作时) of the work calendar…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_working_hours: Option<u32>,
+    /// …or working days (工作日): to the end of the n-th working day after the report's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_working_days: Option<u32>,
     /// Whether residents may report it on the public map (随手拍): problems of shared
     /// spaces, not disputes between people.
     #[serde(default)]
@@ -27,8 +35,12 @@ pub enum TaxonomyError {
     EmptyName { index: usize },
     #[error("taxonomy: category {name:?} appears twice")]
     Duplicate { name: String },
-    #[error("taxonomy: category {name:?} has a deadline of 0 hours")]
+    #[error("taxonomy: category {name:?} has a deadline of 0")]
     ZeroDeadline { name: String },
+    #[error(
+        "taxonomy: category {name:?} needs exactly one of deadline_hours, deadline_working_hours, deadline_working_days"
+    )]
+    DeadlineKinds { name: String },
     #[error("taxonomy: no categories")]
     Empty,
 }
@@ -37,6 +49,24 @@ pub enum TaxonomyError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Taxonomy {
     categories: Vec<Category>,
+    /// When working hours and days are counted.
+    calendar: WorkCalendar,
+}
+
+impl Category {
+    /// The category's deadline as a span (checked to be exactly one when read).
+    pub fn span(&self) -> Option<DeadlineSpan> {
+        match (
+            self.deadline_hours,
+            self.deadline_working_hours,
+            self.deadline_working_days,
+        ) {
+            (Some(h), None, None) => Some(DeadlineSpan::CalendarHours(h)),
+            (None, Some(h), None) => Some(DeadlineSpan::WorkingHours(h)),
+            (None, None, Some(d)) => Some(DeadlineSpan::WorkingDays(d)),
+            _ => None,
+        }
+    }
 }
 
 /// The default taxonomy (`config/incident_categories.json`).
@@ -47,17 +77,21 @@ impl Default for Taxonomy {
         // The embedded file is checked by a test; fall back to nothing rather than panic.
         Self::from_json(DEFAULT_JSON).unwrap_or(Self {
             categories: Vec::new(),
+            calendar: WorkCalendar::default(),
         })
     }
 }
 
 impl Taxonomy {
-    /// Reads a JSON array of `{name, en, deadline_hours}`.
+    /// Reads a JSON array of `{name, en, deadline_hours | deadline_working_hours |
+    /// deadline_working_days, public?}`; deadlines count on the default work calendar
+    /// until [`with_calendar`](Self::with_calendar).
     ///
     /// ```
     /// use gridmap::domain::Taxonomy;
     /// let t = Taxonomy::from_json(r#"[{"name":"井盖缺失","en":"Missing manhole cover","deadline_hours":2}]"#).unwrap();
-    /// assert_eq!(t.deadline("井盖缺失").map(|d| d.num_hours()), Some(2));
+    /// let at = chrono::Utc::now();
+    /// assert_eq!(t.deadline_at("井盖缺失", at), Some(at + chrono::Duration::hours(2)));
     /// assert!(t.get("unknown").is_none());
     /// ```
     pub fn from_json(json: &str) -> Result<Self, TaxonomyError> {
@@ -75,13 +109,38 @@ impl Taxonomy {
                     name: c.name.clone(),
                 });
             }
-            if c.deadline_hours == 0 {
-                return Err(TaxonomyError::ZeroDeadline {
-                    name: c.name.clone(),
-                });
+            match c.span() {
+                None => {
+                    return Err(TaxonomyError::DeadlineKinds {
+                        name: c.name.clone(),
+                    });
+                }
+                Some(
+                    DeadlineSpan::CalendarHours(0)
+                    | DeadlineSpan::WorkingHours(0)
+                    | DeadlineSpan::WorkingDays(0),
+                ) => {
+                    return Err(TaxonomyError::ZeroDeadline {
+                        name: c.name.clone(),
+                    });
+                }
+                Some(_) => {}
             }
         }
-        Ok(Self { categories })
+        Ok(Self {
+            categories,
+            calendar: WorkCalendar::default(),
+        })
+    }
+
+    /// The same categories counted on `calendar`.
+    pub fn with_calendar(self, calendar: WorkCalendar) -> Self {
+        Self { calendar, ..self }
+    }
+
+    /// The work calendar deadlines are counted on.
+    pub fn calendar(&self) -> &WorkCalendar {
+        &self.calendar
     }
 
     pub fn categories(&self) -> &[Category] {
@@ -100,10 +159,10 @@ impl Taxonomy {
             .find(|c| c.name == name || c.en.eq_ignore_ascii_case(name))
     }
 
-    /// Time allowed to close an incident of this category.
-    pub fn deadline(&self, name: &str) -> Option<Duration> {
-        self.get(name)
-            .map(|c| Duration::hours(i64::from(c.deadline_hours)))
+    /// When an incident of this category reported at `reported_at` must be closed.
+    pub fn deadline_at(&self, name: &str, reported_at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let span = self.get(name)?.span()?;
+        Some(self.calendar.deadline(reported_at, span))
     }
 }
 
@@ -122,6 +181,20 @@ mod tests {
         assert!(matches!(
             Taxonomy::from_json("[]"),
             Err(TaxonomyError::Empty)
+        ));
+        assert!(matches!(
+            Taxonomy::from_json(
+                r#"[{"name":"a","en":"A","deadline_hours":4,"deadline_working_days":1}]"#
+            ),
+            Err(TaxonomyError::DeadlineKinds { .. })
+        ));
+        assert!(matches!(
+            Taxonomy::from_json(r#"[{"name":"a","en":"A"}]"#),
+            Err(TaxonomyError::DeadlineKinds { .. })
+        ));
+        assert!(matches!(
+            Taxonomy::from_json(r#"[{"name":"a","en":"A","deadline_working_days":0}]"#),
+            Err(TaxonomyError::ZeroDeadline { .. })
         ));
         assert!(matches!(
             Taxonomy::from_json(

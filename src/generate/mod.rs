@@ -759,7 +759,9 @@ fn add_incidents(
             _ => IncidentSource::Resident,
         };
         let reported_at = base_time() - Duration::seconds(rng.random_range(0..7 * 86_400));
-        let deadline = taxonomy.deadline(category).unwrap_or(Duration::hours(24));
+        let deadline = taxonomy
+            .deadline_at(category, reported_at)
+            .map_or(Duration::hours(24), |at| at - reported_at);
         // Most incidents close within their deadline, some take longer.
         let closed_at = (status == IncidentStatus::Closed).then(|| {
             reported_at

@@ -86,13 +86,14 @@ pub async fn report(
     actor: &Actor,
     idempotency_key: Option<&IdempotencyKey>,
 ) -> Result<(Incident, Reported), DispatchError> {
-    let deadline = taxonomy
-        .deadline(&new.category)
-        .ok_or_else(|| DispatchError::UnknownCategory(new.category.clone()))?;
+    if taxonomy.get(&new.category).is_none() {
+        return Err(DispatchError::UnknownCategory(new.category.clone()));
+    }
     let category = taxonomy
         .get(&new.category)
         .map(|c| c.name.clone())
         .unwrap_or(new.category);
+    let deadline_at = taxonomy.deadline_at(&category, actor.now);
     check_required_text(&new.description, MAX_TEXT_CHARS, Lines::Multi).map_err(|reason| {
         DispatchError::BadText {
             field: "description",
@@ -124,7 +125,7 @@ pub async fn report(
         reported_at: actor.now,
         grid,
         assignee: None,
-        deadline_at: Some(actor.now + deadline),
+        deadline_at,
         closed_at: None,
     };
     let mut events = vec![IncidentEvent {
