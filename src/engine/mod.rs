@@ -427,6 +427,22 @@ impl Engine {
         self.revisions.bump(Source::Workers);
     }
 
+    /// `stored`, a worker read back from the store (another process changed it), with the
+    /// position this engine took later than the stored one: a position answered here and
+    /// not yet written behind must not be undone. A retired worker stays off duty.
+    pub fn with_newer_position(&self, mut stored: Worker) -> Worker {
+        if let Some(mine) = self.workers.get(&stored.id)
+            && mine.position_at > stored.position_at
+        {
+            stored.position = mine.position;
+            stored.position_at = mine.position_at;
+            if !stored.is_retired() {
+                stored.duty = mine.duty;
+            }
+        }
+        stored
+    }
+
     /// Adds or replaces a worker (grids, duty and position).
     pub fn upsert_worker(&mut self, worker: Worker) {
         self.workers.upsert(worker);

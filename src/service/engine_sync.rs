@@ -23,11 +23,15 @@ pub async fn apply(
     match change.layer {
         ChangedLayer::Grids => reload_plan(store, engine, &[]).await?,
         ChangedLayer::Workers => {
-            let workers = store.workers(&query).await?;
+            let stored = store.workers(&query).await?;
+            let mut engine = write(engine);
+            let workers: Vec<_> = stored
+                .into_iter()
+                .map(|w| engine.with_newer_position(w))
+                .collect();
             if change.ids.is_none() {
-                write(engine).replace_workers(workers);
+                engine.replace_workers(workers);
             } else {
-                let mut engine = write(engine);
                 for w in workers {
                     engine.upsert_worker(w);
                 }
