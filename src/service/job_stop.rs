@@ -53,13 +53,22 @@ impl JobStop {
 
     /// Runs the CPU-bound `work` on a blocking thread of its own. If the awaiting future is
     /// dropped first (the client went away), the stop is cancelled so that `work`, checking
-    /// it, gives up at its next check.
+    /// it, gives up at its next check. At the time limit the answer comes at once, whatever
+    /// `work` is doing; it gives up at its next check and its result is dropped.
     pub async fn run_blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, JobStopped> {
         let guard = self.cancel_on_drop();
-        let joined = tokio::task::spawn_blocking(work).await;
+        let handle = tokio::task::spawn_blocking(work);
+        let joined = match self.deadline {
+            Some(deadline) => match tokio::time::timeout_at(deadline.into(), handle).await {
+                Ok(joined) => joined,
+                // Dropping the guard cancels the work.
+                Err(_) => return Err(JobStopped::TimeLimit),
+            },
+            None => handle.await,
+        };
         guard.disarm();
         match joined {
             Ok(done) => Ok(done),
@@ -116,5 +125,23 @@ mod tests {
         let finished = JobStop::default();
         assert_eq!(finished.run_blocking(|| 7).await, Ok(7));
         assert_eq!(finished.check(), Ok(()), "a finished job is not cancelled");
+    }
+
+    #[tokio::test]
+    async fn the_answer_comes_at_the_time_limit_whatever_the_work_does() {
+        let stop = JobStop::after(Duration::from_millis(50));
+        let started = Instant::now();
+        let job = stop.run_blocking(|| std::thread::sleep(Duration::from_millis(1500)));
+        assert_eq!(job.await, Err(JobStopped::TimeLimit));
+        assert!(
+            started.elapsed() < Duration::from_millis(1000),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            stop.check(),
+            Err(JobStopped::Cancelled),
+            "the work is told to give up"
+        );
     }
 }
