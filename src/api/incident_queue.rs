@@ -5,6 +5,7 @@
 use super::AppState;
 use super::auth::Caller;
 use super::dispatch::{incident_with_names, limit_param};
+use super::layers::code_prefix_param;
 use super::problem::ApiError;
 use crate::domain::{IncidentSource, IncidentStatus, Role, Taxonomy};
 use crate::engine::{DeadlineFilter, IncidentFilter, read};
@@ -36,16 +37,13 @@ fn filter_from(
                     _ => return Err(ApiError::invalid("overdue", "must be true or false")),
                 }
             }
-            "category" => filter.category = Some(category(value, taxonomy)?),
-            "area" if !value.is_empty() => {
-                if value.len() > 15 || !value.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(ApiError::invalid(
-                        "area",
-                        "must be 1 to 15 digits (a district, street, community or grid code)",
-                    ));
-                }
-                filter.area = Some(value.to_string());
+            "category" => {
+                filter.category =
+                    Some(taxonomy.get(value).map(|c| c.name.clone()).ok_or_else(|| {
+                        ApiError::invalid("category", format!("{value:?} is not a category"))
+                    })?);
             }
+            "area" if !value.is_empty() => filter.area = Some(code_prefix_param("area", value)?),
             "source" => {
                 filter.source = Some(IncidentSource::parse(value).ok_or_else(|| {
                     ApiError::invalid("source", "must be worker, hotline or resident")
@@ -67,16 +65,6 @@ fn filter_from(
         }
     }
     Ok(filter)
-}
-
-/// A category of the taxonomy by its name or English name, as recorded (its name).
-fn category(value: &str, taxonomy: &Taxonomy) -> Result<String, ApiError> {
-    taxonomy
-        .categories()
-        .iter()
-        .find(|c| c.name == value || c.en == value)
-        .map(|c| c.name.clone())
-        .ok_or_else(|| ApiError::invalid("category", format!("{value:?} is not a category")))
 }
 
 /// `status=reported,returned` or `status=open` (every status but closed); empty is any.

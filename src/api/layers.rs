@@ -72,6 +72,17 @@ pub fn parse_bbox(value: &str) -> Result<Rect<f64>, ApiError> {
 }
 
 /// Reads the query string into a store query, refusing unknown or malformed parameters.
+/// A district, street, community or grid code, or a prefix of one: 1 to 15 digits.
+pub(super) fn code_prefix_param(field: &str, value: &str) -> Result<String, ApiError> {
+    if value.is_empty() || value.len() > 15 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::invalid(
+            field,
+            "must be 1 to 15 digits (a district, street, community or grid code, or its prefix)",
+        ));
+    }
+    Ok(value.to_string())
+}
+
 pub fn parse_query(params: &HashMap<String, String>) -> Result<LayerQuery, ApiError> {
     let mut query = LayerQuery {
         limit: Some(DEFAULT_LIMIT),
@@ -80,18 +91,7 @@ pub fn parse_query(params: &HashMap<String, String>) -> Result<LayerQuery, ApiEr
     for (key, value) in params {
         match key.as_str() {
             "bbox" => query.bbox = Some(parse_bbox(value)?),
-            "code" => {
-                if value.is_empty()
-                    || value.len() > 15
-                    || !value.bytes().all(|b| b.is_ascii_digit())
-                {
-                    return Err(ApiError::invalid(
-                        "code",
-                        "must be 1 to 15 digits (a code or its prefix)",
-                    ));
-                }
-                query.code_prefix = Some(value.clone());
-            }
+            "code" => query.code_prefix = Some(code_prefix_param("code", value)?),
             "limit" => {
                 let limit: u32 = value
                     .parse()

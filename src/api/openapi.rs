@@ -130,6 +130,10 @@ fn layer_query() -> Value {
 pub fn document(taxonomy: &Taxonomy) -> Value {
     let layers: Vec<&str> = Layer::ALL.iter().map(|l| l.as_str()).collect();
     let tile_layers: Vec<&str> = TileLayer::ALL.iter().map(|l| l.as_str()).collect();
+    let mut layer_parameters = vec![path("layer", json!({"type": "string", "enum": layers}))];
+    if let Value::Array(filters) = layer_query() {
+        layer_parameters.extend(filters);
+    }
     let categories: Vec<&str> = taxonomy
         .categories()
         .iter()
@@ -246,10 +250,7 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
             "/api/{layer}": {"get": {
                 "summary": "Features of a layer as GeoJSON, filtered and paginated",
                 "description": "Public layers: districts, streets, communities, grids (without household figures), roads, stations. Internal layers (token of role dispatcher or above): buildings, workers, incidents. Parameters other than these five are refused (400); `q` only on buildings, stations and communities. A `bbox` whose minimum exceeds its maximum is 400 as well (not expressible in the schema).",
-                "parameters": [
-                    path("layer", json!({"type": "string", "enum": layers})),
-                    layer_query()[0], layer_query()[1], layer_query()[2], layer_query()[3], layer_query()[4]
-                ],
+                "parameters": layer_parameters,
                 "responses": {
                     "200": {"description": "a page of features; `links` has the next page when full", "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}},
                     "400": problem, "401": problem, "403": problem, "404": problem, "500": problem

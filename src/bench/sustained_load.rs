@@ -213,11 +213,9 @@ pub async fn run(
             .filter(|s| s.route == route && s.acknowledged)
             .count() as u64
     };
-    let mut all: Vec<Duration> = samples.iter().map(|s| s.latency).collect();
-    all.sort_unstable();
-    let p99 = all
-        .get(((all.len() as f64 * 0.99) as usize).min(all.len().saturating_sub(1)))
-        .map_or(f64::NAN, |d| d.as_secs_f64() * 1e3);
+    let all: Vec<Duration> = samples.iter().map(|s| s.latency).collect();
+    let max_ms = all.iter().max().map_or(f64::NAN, |d| d.as_secs_f64() * 1e3);
+    let p99 = Throughput::new("both", all, wall).p99_us / 1e3;
     Ok(LoadReport {
         store: format!("{:?}", store.kind()),
         duration_s: options.duration_s,
@@ -229,7 +227,7 @@ pub async fn run(
         reports_sent,
         reports_acknowledged: acknowledged(Route::Report),
         p99_ms: p99,
-        max_ms: all.last().map_or(f64::NAN, |d| d.as_secs_f64() * 1e3),
+        max_ms,
         reports_lost,
         positions_lost,
     })

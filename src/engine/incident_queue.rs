@@ -45,11 +45,13 @@ impl IncidentFilter {
             })
             && self.source.is_none_or(|s| incident.source == s)
             && self.id_contains.as_ref().is_none_or(|part| {
+                // Case-insensitive, without a lowercased copy of every id.
                 incident
                     .id
                     .as_str()
-                    .to_ascii_lowercase()
-                    .contains(&part.to_ascii_lowercase())
+                    .as_bytes()
+                    .windows(part.len().max(1))
+                    .any(|w| w.eq_ignore_ascii_case(part.as_bytes()))
             })
     }
 
