@@ -2,9 +2,9 @@
 // position), a category residents may report, a description and an optional photo, no
 // sign-in; answered with a tracking code to read out over the phone. The code's status page
 // (times only) takes a satisfaction rating once the report is closed.
-import { t, currentLanguage } from '/i18n.js';
+import { t } from '/i18n.js';
 import { request, problemError } from '/api.js';
-import { describeError, escapeHtml, formatWhen } from '/shell.js';
+import { categoryLabel, describeError, escapeHtml, formatWhen, phonePosition } from '/shell.js';
 
 /// Largest photo sent (the server takes 10 MB; base64 adds a third).
 const MAX_PHOTO_BYTES = 7 * 1024 * 1024;
@@ -63,7 +63,7 @@ async function openForm(map) {
   if (status !== 200) { document.getElementById('report-status').textContent = describeError(problemError(status, json)); return; }
   form.categories = json.categories;
   document.getElementById('report-category').innerHTML = json.categories
-    .map((c) => `<option value="${escapeHtml(c.name)}">${escapeHtml(currentLanguage() === 'en' ? c.en : c.name)}</option>`).join('');
+    .map((c) => `<option value="${escapeHtml(c.name)}">${escapeHtml(categoryLabel(json.categories, c.name))}</option>`).join('');
 }
 
 function closeForm(map) {
@@ -74,16 +74,11 @@ function closeForm(map) {
   if (map.getSource('report-point')) map.getSource('report-point').setData({ type: 'FeatureCollection', features: [] });
 }
 
-/// The phone's position. Browsers answer WGS84; inside WeChat its JS-SDK answers GCJ-02,
-/// which the server converts like every other GCJ-02 point.
+/// The phone's position (WeChat's GCJ-02 or the browser's WGS84).
 function useMyPosition(map) {
-  const failed = () => { document.getElementById('report-at').textContent = t('geolocationFailed'); };
-  if (window.wx && typeof window.wx.getLocation === 'function') {
-    window.wx.getLocation({ type: 'gcj02', success: (r) => place(map, [r.longitude, r.latitude], 'gcj02'), fail: failed });
-    return;
-  }
-  if (!navigator.geolocation) { failed(); return; }
-  navigator.geolocation.getCurrentPosition((p) => place(map, [p.coords.longitude, p.coords.latitude], 'wgs84'), failed, { timeout: 8000, enableHighAccuracy: true });
+  phonePosition({ timeout: 8000, enableHighAccuracy: true })
+    .then((p) => place(map, [p.lon, p.lat], p.crs))
+    .catch(() => { document.getElementById('report-at').textContent = t('geolocationFailed'); });
 }
 
 function place(map, at, crs) {

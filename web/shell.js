@@ -236,3 +236,25 @@ const LEGEND_LAYERS = {
   'workers-circle': { title: 'legendWorkers' },
   'stations-circle': { title: 'stations' },
 };
+
+/// A category's name in the current language (`categories` as /api/incident-categories
+/// answers them); a name not among them stays as recorded.
+export function categoryLabel(categories, name) {
+  const c = categories.find((x) => x.name === name);
+  return c && currentLanguage() === 'en' ? c.en : name;
+}
+
+/// The phone's position as `{ lon, lat, crs, accuracy? }`: inside WeChat its JS-SDK answers
+/// GCJ-02 (the server converts it like every other GCJ-02 point), a browser WGS84.
+export function phonePosition(options = { enableHighAccuracy: true, timeout: 10_000, maximumAge: 30_000 }) {
+  return new Promise((resolve, reject) => {
+    if (window.wx && typeof window.wx.getLocation === 'function') {
+      window.wx.getLocation({ type: 'gcj02', success: (r) => resolve({ lon: r.longitude, lat: r.latitude, crs: 'gcj02' }), fail: reject });
+      return;
+    }
+    if (!navigator.geolocation) { reject(new Error('no geolocation')); return; }
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ lon: p.coords.longitude, lat: p.coords.latitude, crs: 'wgs84', accuracy: p.coords.accuracy }),
+      reject, options);
+  });
+}

@@ -4,7 +4,7 @@
 // patrols (巡查) and visits (走访), and sends the position while on duty.
 import { t, toggleLanguage, currentLanguage } from '/i18n.js';
 import { api, saveToken, token, uploadPhoto, useToken } from '/api.js';
-import { describeError, escapeHtml, formatDue, formatWhen } from '/shell.js';
+import { categoryLabel, describeError, escapeHtml, formatDue, formatWhen, phonePosition } from '/shell.js';
 import { failureError, flush, forget, keep, pending } from '/outbox.js';
 import { followIncidents } from '/event_stream.js';
 
@@ -73,26 +73,11 @@ function renderNet() {
 
 // ---- position ----------------------------------------------------------------------------
 
-/// The phone's position: WeChat's JS-SDK answers GCJ-02 (converted by the server), a browser
-/// WGS84.
-function position() {
-  return new Promise((resolve, reject) => {
-    if (window.wx && typeof window.wx.getLocation === 'function') {
-      window.wx.getLocation({ type: 'gcj02', success: (r) => resolve({ lon: r.longitude, lat: r.latitude, crs: 'gcj02' }), fail: reject });
-      return;
-    }
-    if (!navigator.geolocation) { reject(new Error('no geolocation')); return; }
-    navigator.geolocation.getCurrentPosition(
-      (p) => resolve({ lon: p.coords.longitude, lat: p.coords.latitude, crs: 'wgs84', accuracy: p.coords.accuracy }),
-      reject, { enableHighAccuracy: true, timeout: 10_000, maximumAge: 30_000 });
-  });
-}
-
 async function locate() {
   const line = document.getElementById('report-position');
   line.textContent = t('w_locating');
   try {
-    app.here = await position();
+    app.here = await phonePosition();
     line.textContent = t('w_locatedAt', { lat: app.here.lat.toFixed(5), lon: app.here.lon.toFixed(5) })
       + (app.here.accuracy ? ` ±${Math.round(app.here.accuracy)} ${t('metres')}` : '');
   } catch {
@@ -110,7 +95,7 @@ function renderDuty() {
 }
 
 async function sendPosition(duty) {
-  const here = await position();
+  const here = await phonePosition();
   app.here = here;
   await api(`/api/workers/${encodeURIComponent(app.me.worker)}/position`, { method: 'POST', body: { lon: here.lon, lat: here.lat, crs: here.crs, duty } });
 }
@@ -142,8 +127,7 @@ function alertLine(text) {
 // ---- tasks -------------------------------------------------------------------------------
 
 function categoryName(name) {
-  const c = app.categories.find((x) => x.name === name);
-  return c && currentLanguage() === 'en' ? c.en : name;
+  return categoryLabel(app.categories, name);
 }
 
 function taskCard(f, mine) {
@@ -341,7 +325,7 @@ async function findBuildings() {
   const line = document.getElementById('visit-status');
   line.textContent = t('w_locating');
   try {
-    const here = await position();
+    const here = await phonePosition();
     const found = await api(`/api/me/buildings?lon=${here.lon}&lat=${here.lat}&crs=${here.crs}&radius_m=300`);
     line.textContent = found.buildings.length ? '' : t('w_noBuildings');
     list.innerHTML = found.buildings.map((b, i) => `<li><button type="button" data-i="${i}">${escapeHtml(b.name || b.id)}

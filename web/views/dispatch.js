@@ -3,9 +3,9 @@
 // its timeline and every legal step as a button, hotline incidents created by a map click or
 // a building search, and everything kept current by the incident stream. On-duty workers
 // are aggregated below zoom 14.
-import { t, currentLanguage } from '/i18n.js';
+import { t } from '/i18n.js';
 import { api, photoUrl } from '/api.js';
-import { describeError, escapeHtml, formatDue, formatWhen, reloadSource, renderLegend, status } from '/shell.js';
+import { categoryLabel, describeError, escapeHtml, formatDue, formatWhen, reloadSource, renderLegend, status } from '/shell.js';
 import { followIncidents } from '/event_stream.js';
 
 /// What the workbench shows: the filter, the page of the queue and the incident open.
@@ -93,8 +93,7 @@ export function onFeature(ctx, layer, properties, at) {
 // ---- the queue ----------------------------------------------------------------------
 
 function categoryName(name) {
-  const c = board.categories.find((x) => x.name === name);
-  return c && currentLanguage() === 'en' ? c.en : name;
+  return categoryLabel(board.categories, name);
 }
 
 function fillCategories() {
