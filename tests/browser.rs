@@ -6,7 +6,6 @@
 mod common;
 
 use common::browser::*;
-use gridmap::api::{AppState, app};
 use gridmap::domain::*;
 use gridmap::engine::read;
 use serde_json::{Value, json};
@@ -14,15 +13,7 @@ use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn public_planner_and_dispatch_views_in_chromium() {
-    let (_dir, store) = common::fresh_gpkg().await;
-    common::partitioned_district(store.as_ref(), 30_000, 3).await;
-    gridmap::service::staffing::settle(store.as_ref())
-        .await
-        .unwrap();
-    let state = AppState::load(store.clone()).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(axum::serve(listener, app(state.clone())).into_future());
+    let (_dir, store, state, base) = served_district(30_000, 3).await;
     let planner = common::token(store.as_ref(), Role::Planner, "规划员").await;
     let profile = tempfile::tempdir().unwrap();
     let (_driver, client) = browser(profile.path()).await;

@@ -13,28 +13,12 @@ mod common;
 
 use common::browser::*;
 use fantoccini::{Client, Locator};
-use gridmap::api::{AppState, app};
+use gridmap::api::AppState;
 use gridmap::domain::*;
 use gridmap::engine::read;
-use gridmap::store::{LayerQuery, Store};
+use gridmap::store::LayerQuery;
 use serde_json::{Value, json};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// A served district with incidents and on-duty workers.
-async fn district(seed: u64) -> (tempfile::TempDir, Arc<dyn Store>, AppState, String) {
-    let (dir, store) = common::fresh_gpkg().await;
-    common::partitioned_district(store.as_ref(), 8_000, seed).await;
-    gridmap::service::staffing::settle(store.as_ref())
-        .await
-        .unwrap();
-    let state = AppState::load(store.clone()).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let served = app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(axum::serve(listener, served).into_future());
-    (dir, store, state, base)
-}
 
 /// Waits until `script` answers true in the page.
 async fn until(client: &Client, script: &str, what: &str) {
@@ -169,7 +153,7 @@ fn point_in(state: &AppState, grid: &GridCode) -> geo_types::Point<f64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dispatcher_works_an_incident_to_closure() {
-    let (_dir, store, state, base) = district(11).await;
+    let (_dir, store, state, base) = served_district(8_000, 11).await;
     let dispatcher = common::token(store.as_ref(), Role::Dispatcher, "调度员甲").await;
     let other_dispatcher = common::token(store.as_ref(), Role::Dispatcher, "调度员乙").await;
     let profile = tempfile::tempdir().unwrap();
@@ -472,7 +456,7 @@ async fn position(client: &Client, at: geo_types::Point<f64>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_reports_and_resolves_on_a_phone() {
-    let (_dir, store, state, base) = district(12).await;
+    let (_dir, store, state, base) = served_district(8_000, 12).await;
     let dispatcher = common::token(store.as_ref(), Role::Dispatcher, "调度员").await;
     let planner = common::token(store.as_ref(), Role::Planner, "规划员").await;
     let workers = store.workers(&LayerQuery::default()).await.unwrap();
@@ -701,7 +685,7 @@ async fn a_worker_reports_and_resolves_on_a_phone() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_reports_follows_and_rates() {
-    let (_dir, store, state, base) = district(13).await;
+    let (_dir, store, state, base) = served_district(8_000, 13).await;
     let dispatcher = common::token(store.as_ref(), Role::Dispatcher, "调度员").await;
     let profile = tempfile::tempdir().unwrap();
     let (_driver, client) = browser_sized(profile.path(), 390, 844).await;

@@ -226,3 +226,33 @@ pub async fn jump_to(client: &Client, at: geo_types::Point<f64>, zoom: f64) {
     .await;
     idle(client).await;
 }
+
+/// A partitioned, staffed district in a fresh GeoPackage, served on a loopback port (with
+/// each connection's peer address, as `serve` does): its temporary directory, store, state
+/// and base URL.
+pub async fn served_district(
+    households: u32,
+    seed: u64,
+) -> (
+    tempfile::TempDir,
+    std::sync::Arc<dyn gridmap::store::Store>,
+    gridmap::api::AppState,
+    String,
+) {
+    let (dir, store) = super::fresh_gpkg().await;
+    super::partitioned_district(store.as_ref(), households, seed).await;
+    gridmap::service::staffing::settle(store.as_ref())
+        .await
+        .expect("staffing");
+    let state = gridmap::api::AppState::load(store.clone())
+        .await
+        .expect("state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let base = format!("http://{}", listener.local_addr().expect("its address"));
+    let served = gridmap::api::app(state.clone())
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(axum::serve(listener, served).into_future());
+    (dir, store, state, base)
+}
