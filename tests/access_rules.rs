@@ -242,6 +242,9 @@ async fn every_endpoint_by_every_caller(store: Arc<dyn Store>) {
             plan,
         ),
         call("GET", "/api/incidents/stats", None, dispatch),
+        call("GET", "/api/dashboard?level=street", None, dispatch),
+        call("GET", "/api/dashboard/trend?step=week", None, dispatch),
+        call("GET", "/api/dashboard/export.xlsx", None, dispatch),
         call("GET", "/api/staffing", None, dispatch),
         call(
             "GET",

@@ -280,6 +280,29 @@ async fn residents_report_follow_and_rate(store: Arc<dyn Store>) {
     assert_eq!(seen["report"]["rating"], json!("satisfied"));
     assert!(seen["report"]["closed_at"].is_string());
 
+    // The incident carries the rating, in the store and in the leaders' dashboard.
+    let rated = store
+        .incidents(&LayerQuery {
+            ids: Some(vec![incident.id.to_string()]),
+            ..LayerQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(rated[0].satisfaction, Some(Satisfaction::Satisfied));
+    let community = &incident.grid.as_ref().unwrap().as_str()[..12];
+    let (status, board, _) = call(
+        &state,
+        "GET",
+        &format!("/api/dashboard?level=community&within={community}&from=2026-01-01T00:00:00Z"),
+        Some(&dispatcher),
+        resident,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{board}");
+    assert_eq!(board["total"]["satisfied"], json!(1), "{board}");
+    assert_eq!(board["total"]["satisfaction_rate"], json!(1.0));
+
     // A code that names no report is not found; guessing is limited per client.
     let guesser = "203.0.113.66";
     let mut statuses = Vec::new();

@@ -60,24 +60,45 @@ async fn deadlines_count_working_time(store: Arc<dyn Store>) {
             .await
             .unwrap()
             .0
-            .deadline_at
         }
+    };
+    let deadline = |category: &'static str, now: DateTime<Utc>| {
+        let reported = report(category, now);
+        async move { reported.await.deadline_at }
     };
     // 环境卫生: 4 working hours. Friday 27 November 2026, 16:00 → Monday 30 November, 10:30.
     assert_eq!(
-        report("环境卫生", beijing(2026, 11, 27, 16, 0)).await,
+        deadline("环境卫生", beijing(2026, 11, 27, 16, 0)).await,
         Some(beijing(2026, 11, 30, 10, 30))
     );
     // 设施损坏: 3 working days. Wednesday 30 September 2026 → 8, 9, 10 October (the
     // Saturday worked instead of a holiday day), at the end of work.
     assert_eq!(
-        report("设施损坏", beijing(2026, 9, 30, 11, 0)).await,
+        deadline("设施损坏", beijing(2026, 9, 30, 11, 0)).await,
         Some(beijing(2026, 10, 10, 18, 0))
     );
     // 井盖缺失: 2 hours on the clock, on a holiday too.
     assert_eq!(
-        report("井盖缺失", beijing(2026, 10, 2, 23, 0)).await,
+        deadline("井盖缺失", beijing(2026, 10, 2, 23, 0)).await,
         Some(beijing(2026, 10, 3, 1, 0))
     );
+
+    // The dispatcher's countdown is in the category's unit: a report of 4 工作时 made now
+    // has 4 working hours left, whatever the day.
+    let fresh = report("环境卫生", Utc::now()).await;
+    let dispatcher = common::token(store.as_ref(), Role::Dispatcher, "调度员").await;
+    let (status, shown) = common::call(
+        &state,
+        "GET",
+        &format!("/api/incidents/{}", fresh.id),
+        Some(&dispatcher),
+        None,
+    )
+    .await;
+    assert_eq!(status, axum::http::StatusCode::OK, "{shown}");
+    let left = &shown["properties"]["time_left"];
+    assert_eq!(left["unit"], "working_hours", "{shown}");
+    let hours = left["amount"].as_f64().unwrap();
+    assert!(hours > 3.99 && hours <= 4.0, "{left}");
 }
 both_stores!(working_time, deadlines_count_working_time);

@@ -257,9 +257,11 @@ pub(super) fn incident_json(i: &Incident) -> Value {
 }
 
 /// An incident as staff read it: [`incident_json`] plus the names behind its codes (the
-/// assignee's name, the community of its grid).
-pub(super) fn incident_with_names(engine: &Engine, i: &Incident) -> Value {
+/// assignee's name, the community of its grid) and the time left to its deadline in its
+/// category's unit (工作时, 工作日 or hours).
+pub(super) fn incident_with_names(engine: &Engine, taxonomy: &Taxonomy, i: &Incident) -> Value {
     let mut f = incident_json(i);
+    f["properties"]["time_left"] = json!(taxonomy.time_left(i, Utc::now()));
     let community = i.grid.as_ref().map(GridCode::community);
     f["properties"]["assignee_name"] = json!(worker_name(engine, i.assignee.as_ref()));
     f["properties"]["community_name"] =
@@ -345,7 +347,7 @@ pub async fn show(
         })?;
     let steps = state.store.incident_events(&id).await?;
     let engine = read(&state.engine);
-    let mut body = incident_with_names(&engine, &incident);
+    let mut body = incident_with_names(&engine, &state.taxonomy, &incident);
     let steps: Vec<Value> = steps
         .iter()
         .map(|step| {

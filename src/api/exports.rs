@@ -19,7 +19,7 @@ use std::collections::HashMap;
 /// The media type of an XLSX workbook.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-fn workbook(bytes: Vec<u8>, ascii_name: &str, chinese_name: &str) -> Response {
+pub(super) fn workbook(bytes: Vec<u8>, ascii_name: &str, chinese_name: &str) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX));
@@ -42,7 +42,7 @@ fn workbook(bytes: Vec<u8>, ascii_name: &str, chinese_name: &str) -> Response {
     response
 }
 
-fn failed(e: rust_xlsxwriter::XlsxError) -> ApiError {
+pub(super) fn failed(e: rust_xlsxwriter::XlsxError) -> ApiError {
     ApiError::Internal {
         detail: format!("writing the workbook failed: {e}"),
     }

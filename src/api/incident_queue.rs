@@ -119,6 +119,6 @@ pub async fn queue(
         "offset": offset,
         "per_status": page.per_status,
         "overdue": page.overdue,
-        "incidents": page.incidents.iter().map(|i| incident_with_names(&engine, i)).collect::<Vec<_>>(),
+        "incidents": page.incidents.iter().map(|i| incident_with_names(&engine, &state.taxonomy, i)).collect::<Vec<_>>(),
     })))
 }

@@ -3,6 +3,7 @@
 
 mod auth;
 mod config;
+mod dashboard;
 mod dispatch;
 mod exports;
 mod health;
@@ -241,6 +242,9 @@ fn api(state: AppState) -> Router {
         .route("/api/incidents/queue", get(incident_queue::queue))
         .route("/api/incidents/overdue", get(dispatch::overdue))
         .route("/api/incidents/stats", get(dispatch::stats))
+        .route("/api/dashboard", get(dashboard::dashboard))
+        .route("/api/dashboard/trend", get(dashboard::trend))
+        .route("/api/dashboard/export.xlsx", get(dashboard::export))
         .route("/api/incidents/h3", get(dispatch::h3_counts))
         .route("/api/incidents/{id}", get(dispatch::show))
         .route(

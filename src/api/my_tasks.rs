@@ -29,7 +29,7 @@ pub async fn tasks(State(state): State<AppState>, caller: Caller) -> Result<Json
     }
     assigned.sort_by(|a, b| a.by_deadline(b));
     in_my_grids.sort_by(|a, b| a.by_deadline(b));
-    let item = |i: &&Incident| incident_with_names(&engine, i);
+    let item = |i: &&Incident| incident_with_names(&engine, &state.taxonomy, i);
     Ok(Json(json!({
         "worker": me,
         "grids": grids,

@@ -538,6 +538,43 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                 ],
                 "responses": {"200": {"description": "`areas`", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
             }},
+            "/api/dashboard": {"get": {
+                "summary": "The leaders' evaluation (考核, dispatcher role and up): each district, street, community, grid or worker with its figures for incidents reported in the period",
+                "description": "Per unit: reported, closed, closure rate, on-time rate (closed by the deadline, of those closed or open past their deadline now; deadlines in 工作时/工作日 follow the work calendar), median hours to close, overdue now, returned share, residents' ratings and satisfaction rate, base grids, grids without a grid worker, patrol coverage (base grids entered by a patrol started in the period), workers, residents and workers per 10,000 residents (areas only; the norm is 18). `total` is the whole area's. A worker's figures are of the incidents assigned to it. `to` not after `from` is 400. The period defaults to the last 30 days.",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    query("from", time(), false),
+                    query("to", time(), false),
+                    query("level", json!({"type": "string", "enum": ["district", "street", "community", "grid", "worker"], "default": "community"}), false),
+                    query("within", json!({"type": "string", "pattern": "^([0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{15})$", "description": "only units inside this area code"}), false)
+                ],
+                "responses": {"200": {"description": "`rows` and `total`", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "500": problem}
+            }},
+            "/api/dashboard/trend": {"get": {
+                "summary": "The evaluation's incident figures per day, week (from Monday) or month in the work calendar's time zone, for an area code, a worker id or everything (dispatcher role and up)",
+                "description": "At most 731 periods; more is 400 naming `step`.",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    query("from", time(), false),
+                    query("to", time(), false),
+                    query("step", json!({"type": "string", "enum": ["day", "week", "month"], "default": "day"}), false),
+                    query("unit", json!({"type": "string", "minLength": 1, "maxLength": 64}), false)
+                ],
+                "responses": {"200": {"description": "`points`", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
+            }},
+            "/api/dashboard/export.xlsx": {"get": {
+                "summary": "The evaluation table and its trend as an Excel workbook (考核统计.xlsx, dispatcher role and up)",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    query("from", time(), false),
+                    query("to", time(), false),
+                    query("level", json!({"type": "string", "enum": ["district", "street", "community", "grid", "worker"], "default": "community"}), false),
+                    query("within", json!({"type": "string", "pattern": "^([0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{15})$"}), false),
+                    query("step", json!({"type": "string", "enum": ["day", "week", "month"], "default": "day"}), false),
+                    query("unit", json!({"type": "string", "minLength": 1, "maxLength": 64}), false)
+                ],
+                "responses": {"200": {"description": "the workbook", "content": {(super::exports::XLSX): {}}}, "400": problem, "401": problem, "403": problem, "500": problem}
+            }},
             "/api/incidents/h3": {"get": {
                 "summary": "Incidents per H3 cell",
                 "description": "Staff (dispatcher and up): any resolution 5–12, every cell. The public: resolution 8 or coarser (default 8; finer is 400), whole UTC days (`from` rounded down, `to` up to midnight), and only cells of at least 5 reports, so that no count singles out a report.",

@@ -200,8 +200,15 @@ pub async fn rate(
         )
     })?;
     let comment = request.comment.as_deref().filter(|c| !c.trim().is_empty());
-    public_reports::rate(state.store.as_ref(), &code, rating, comment, Utc::now())
-        .await
-        .map_err(|e| missed(&state, client, e.into()))?;
+    public_reports::rate(
+        &state.engine,
+        state.store.as_ref(),
+        &code,
+        rating,
+        comment,
+        Utc::now(),
+    )
+    .await
+    .map_err(|e| missed(&state, client, e.into()))?;
     Ok(StatusCode::NO_CONTENT)
 }

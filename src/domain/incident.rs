@@ -3,6 +3,7 @@
 use super::codes::GridCode;
 use super::ids::{IncidentId, WorkerId};
 use super::photo::PhotoId;
+use super::public_report::Satisfaction;
 use chrono::{DateTime, Utc};
 use geo_types::Point;
 use serde::{Deserialize, Serialize};
@@ -161,6 +162,10 @@ pub struct Incident {
     /// When it must be closed (reported + the category's deadline).
     pub deadline_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// How often it was sent back after being resolved (退回).
+    pub returned_times: u32,
+    /// The resident's rating once closed (residents' reports only).
+    pub satisfaction: Option<Satisfaction>,
 }
 
 impl Incident {

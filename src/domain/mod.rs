@@ -45,6 +45,6 @@ pub use station::{Station, StationKind};
 pub use taxonomy::{Category, Taxonomy, TaxonomyError};
 pub use text::{Lines, TextError, check_required_text, check_text};
 pub use visit::{MAX_HOUSEHOLD_CHARS, Visit};
-pub use work_calendar::{CalendarError, DeadlineSpan, WorkCalendar};
+pub use work_calendar::{CalendarError, DeadlineSpan, TimeLeft, TimeUnit, WorkCalendar};
 pub use worker::{DutyStatus, Worker, WorkerRole};
 pub use worker_change::{Actor, WorkerAction, WorkerChange, WorkerRecord};

@@ -1,6 +1,7 @@
 //! The incident taxonomy: categories with their names and deadlines, configurable per city.
 
-use super::work_calendar::{DeadlineSpan, WorkCalendar};
+use super::incident::Incident;
+use super::work_calendar::{DeadlineSpan, TimeLeft, WorkCalendar};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -157,6 +158,17 @@ impl Taxonomy {
         self.categories
             .iter()
             .find(|c| c.name == name || c.en.eq_ignore_ascii_case(name))
+    }
+
+    /// Time left at `now` to an open incident's deadline, in its category's unit (clock
+    /// hours for a category not known).
+    pub fn time_left(&self, incident: &Incident, now: DateTime<Utc>) -> Option<TimeLeft> {
+        let deadline = incident.deadline_at.filter(|_| incident.status.is_open())?;
+        let span = self
+            .get(&incident.category)
+            .and_then(Category::span)
+            .unwrap_or(DeadlineSpan::CalendarHours(0));
+        Some(self.calendar.time_left(now, deadline, span))
     }
 
     /// When an incident of this category reported at `reported_at` must be closed.

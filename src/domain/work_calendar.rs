@@ -20,6 +20,25 @@ pub enum DeadlineSpan {
     WorkingDays(u32),
 }
 
+/// Time left to a deadline in the unit its category counts in; negative once overdue.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct TimeLeft {
+    pub unit: TimeUnit,
+    pub amount: f64,
+}
+
+/// The unit of a [`TimeLeft`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeUnit {
+    /// 小时
+    Hours,
+    /// 工作时
+    WorkingHours,
+    /// 工作日 (working time divided by a working day's hours)
+    WorkingDays,
+}
+
 /// Why a calendar file was refused; each names the entry at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum CalendarError {
@@ -197,7 +216,7 @@ impl WorkCalendar {
     }
 
     /// The instant of a local date and time.
-    fn instant(&self, day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+    pub fn instant(&self, day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
         let local = day.and_time(time);
         self.offset
             .from_local_datetime(&local)
@@ -216,7 +235,13 @@ impl WorkCalendar {
             .collect()
     }
 
-    fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
+    /// The calendar's time zone.
+    pub fn offset(&self) -> FixedOffset {
+        self.offset
+    }
+
+    /// The local date of an instant.
+    pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
         at.with_timezone(&self.offset).date_naive()
     }
 
@@ -275,6 +300,38 @@ impl WorkCalendar {
         start + Duration::days(i64::from(n))
     }
 
+    /// Time left at `now` to a deadline counted in `span`'s unit (negative past it): a
+    /// countdown in 工作时 skips nights, weekends and holidays.
+    pub fn time_left(
+        &self,
+        now: DateTime<Utc>,
+        deadline: DateTime<Utc>,
+        span: DeadlineSpan,
+    ) -> TimeLeft {
+        let hours = |d: Duration| d.num_seconds() as f64 / 3600.0;
+        let working = || {
+            if deadline >= now {
+                hours(self.working_time_between(now, deadline))
+            } else {
+                -hours(self.working_time_between(deadline, now))
+            }
+        };
+        match span {
+            DeadlineSpan::CalendarHours(_) => TimeLeft {
+                unit: TimeUnit::Hours,
+                amount: hours(deadline - now),
+            },
+            DeadlineSpan::WorkingHours(_) => TimeLeft {
+                unit: TimeUnit::WorkingHours,
+                amount: working(),
+            },
+            DeadlineSpan::WorkingDays(_) => TimeLeft {
+                unit: TimeUnit::WorkingDays,
+                amount: working() / self.hours_per_day().max(f64::EPSILON),
+            },
+        }
+    }
+
     /// Working time between two instants (zero when `to` is not after `from`).
     pub fn working_time_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
         let mut total = Duration::zero();
@@ -318,6 +375,36 @@ mod tests {
         assert!(!c.is_working_day(NaiveDate::from_ymd_opt(2026, 10, 5).unwrap()));
         assert!(c.is_working_day(NaiveDate::from_ymd_opt(2026, 10, 10).unwrap()));
         assert!(!c.is_working_day(NaiveDate::from_ymd_opt(2026, 10, 11).unwrap()));
+    }
+
+    #[test]
+    fn countdowns_count_working_time() {
+        let c = WorkCalendar::default();
+        // Friday 30 October 2026, 17:00: 4 工作时 end Monday 2 November at 11:30.
+        let friday = at(2026, 10, 30, 17, 0);
+        let deadline = c.deadline(friday, DeadlineSpan::WorkingHours(4));
+        assert_eq!(deadline, at(2026, 11, 2, 11, 30));
+        let left = c.time_left(friday, deadline, DeadlineSpan::WorkingHours(4));
+        assert_eq!(left.unit, TimeUnit::WorkingHours);
+        assert!((left.amount - 4.0).abs() < 1e-9, "{left:?}");
+        // Saturday noon: still 3 working hours left (Friday's last hour has gone).
+        let left = c.time_left(
+            at(2026, 10, 31, 12, 0),
+            deadline,
+            DeadlineSpan::WorkingHours(4),
+        );
+        assert!((left.amount - 3.0).abs() < 1e-9, "{left:?}");
+        // Monday 14:30: one working hour overdue (the lunch break does not count).
+        let left = c.time_left(
+            at(2026, 11, 2, 14, 30),
+            deadline,
+            DeadlineSpan::WorkingHours(4),
+        );
+        assert!((left.amount + 1.5).abs() < 1e-9, "{left:?}");
+        let days = c.time_left(friday, deadline, DeadlineSpan::WorkingDays(1));
+        assert!((days.amount - 0.5).abs() < 1e-9, "{days:?}");
+        let clock = c.time_left(friday, deadline, DeadlineSpan::CalendarHours(24));
+        assert!((clock.amount - 66.5).abs() < 1e-9, "{clock:?}");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! (overdue lists, counts per H3 cell, closure rate and time to close per area).
 
 use super::change_log::{ChangeLog, Cursor, Since};
-use crate::domain::{Incident, IncidentId, IncidentStatus};
+use super::incident_facts::{Fact, IncidentFacts};
+use crate::domain::{Incident, IncidentId};
 use chrono::{DateTime, Utc};
 use h3o::{LatLng, Resolution};
 use rstar::primitives::GeomWithData;
@@ -61,10 +62,19 @@ pub struct AreaStats {
 
 type OpenEntry = GeomWithData<[f64; 2], IncidentId>;
 
+/// An incident with its row among the facts.
+#[derive(Debug, Clone)]
+struct Booked {
+    incident: Incident,
+    fact: u32,
+}
+
 /// All incidents, kept in step with the store; the open ones also in an R-tree (lon/lat).
 #[derive(Debug, Clone, Default)]
 pub struct IncidentBook {
-    by_id: HashMap<IncidentId, Incident>,
+    by_id: HashMap<IncidentId, Booked>,
+    /// Every incident as a fact, for evaluation.
+    facts: IncidentFacts,
     open: RTree<OpenEntry>,
     /// Which incidents changed, in order, for followers (`GET /api/incidents/stream`).
     changes: ChangeLog<IncidentId>,
@@ -79,8 +89,17 @@ fn open_entry(i: &Incident) -> Option<OpenEntry> {
 impl IncidentBook {
     pub fn new(incidents: Vec<Incident>) -> Self {
         let open = RTree::bulk_load(incidents.iter().filter_map(open_entry).collect());
+        let mut facts = IncidentFacts::default();
+        let by_id = incidents
+            .into_iter()
+            .map(|incident| {
+                let fact = facts.push(&incident);
+                (incident.id.clone(), Booked { incident, fact })
+            })
+            .collect();
         Self {
-            by_id: incidents.into_iter().map(|i| (i.id.clone(), i)).collect(),
+            by_id,
+            facts,
             open,
             changes: ChangeLog::default(),
         }
@@ -98,18 +117,32 @@ impl IncidentBook {
     }
 
     pub fn get(&self, id: &IncidentId) -> Option<&Incident> {
-        self.by_id.get(id)
+        self.by_id.get(id).map(|b| &b.incident)
+    }
+
+    /// Every incident as a fact (evaluation).
+    pub fn facts(&self) -> &IncidentFacts {
+        &self.facts
     }
 
     pub fn upsert(&mut self, incident: Incident) {
-        if let Some(old) = self.by_id.get(&incident.id).and_then(open_entry) {
+        let booked = self.by_id.get(&incident.id);
+        if let Some(old) = booked.and_then(|b| open_entry(&b.incident)) {
             self.open.remove(&old);
         }
         if let Some(new) = open_entry(&incident) {
             self.open.insert(new);
         }
         self.changes.record(incident.id.clone());
-        self.by_id.insert(incident.id.clone(), incident);
+        let fact = match booked {
+            Some(b) => {
+                self.facts.set(b.fact, &incident);
+                b.fact
+            }
+            None => self.facts.push(&incident),
+        };
+        self.by_id
+            .insert(incident.id.clone(), Booked { incident, fact });
     }
 
     /// Where a follower that has seen every change so far stands.
@@ -131,16 +164,16 @@ impl IncidentBook {
     }
 
     pub fn all(&self) -> impl Iterator<Item = &Incident> {
-        self.by_id.values()
+        self.by_id.values().map(|b| &b.incident)
     }
 
     pub fn open(&self) -> impl Iterator<Item = &Incident> {
-        self.by_id.values().filter(|i| i.status.is_open())
+        self.all().filter(|i| i.status.is_open())
     }
 
     /// Open incidents past their deadline at `now`, most overdue first.
     pub fn overdue(&self, now: DateTime<Utc>) -> Vec<&Incident> {
-        let mut list: Vec<&Incident> = self.by_id.values().filter(|i| i.is_overdue(now)).collect();
+        let mut list: Vec<&Incident> = self.all().filter(|i| i.is_overdue(now)).collect();
         list.sort_by(|a, b| a.deadline_at.cmp(&b.deadline_at).then(a.id.cmp(&b.id)));
         list
     }
@@ -150,7 +183,7 @@ impl IncidentBook {
         from: Option<DateTime<Utc>>,
         to: Option<DateTime<Utc>>,
     ) -> impl Iterator<Item = &Incident> {
-        self.by_id.values().filter(move |i| {
+        self.all().filter(move |i| {
             from.is_none_or(|f| i.reported_at >= f) && to.is_none_or(|t| i.reported_at < t)
         })
     }
@@ -182,9 +215,13 @@ impl IncidentBook {
         to: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Vec<AreaStats> {
-        self.grouped_stats(from, to, now, |i| {
-            i.grid.as_ref().map(|g| level.of(g.as_str()).to_string())
-        })
+        let keys: Vec<&str> = self
+            .facts
+            .grids()
+            .iter()
+            .map(|g| level.of(g.as_str()))
+            .collect();
+        self.grouped_stats(from, to, now, &keys, |f| f.grid())
     }
 
     /// The same figures per assigned worker (the area is the worker's id); incidents never
@@ -195,60 +232,43 @@ impl IncidentBook {
         to: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Vec<AreaStats> {
-        self.grouped_stats(from, to, now, |i| {
-            i.assignee.as_ref().map(|w| w.to_string())
-        })
+        let keys: Vec<&str> = self.facts.workers().iter().map(|w| w.as_str()).collect();
+        self.grouped_stats(from, to, now, &keys, |f| f.worker())
     }
 
+    /// Tallies by key: `keys[n]` names what `key(fact) == Some(n)` counts for.
     fn grouped_stats(
         &self,
         from: Option<DateTime<Utc>>,
         to: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
-        key: impl Fn(&Incident) -> Option<String>,
+        keys: &[&str],
+        key: impl Fn(&Fact) -> Option<u32>,
     ) -> Vec<AreaStats> {
-        let mut groups: BTreeMap<String, (u64, u64, Vec<f64>, u64)> = BTreeMap::new();
-        for i in self.in_window(from, to) {
-            let Some(area) = key(i) else { continue };
-            let g = groups.entry(area).or_default();
-            g.0 += 1;
-            if i.status == IncidentStatus::Closed {
-                g.1 += 1;
-                if let Some(closed) = i.closed_at {
-                    g.2.push((closed - i.reported_at).num_seconds() as f64 / 3600.0);
-                }
-            }
-            if i.is_overdue(now) {
-                g.3 += 1;
-            }
-        }
-        groups
+        let mut names: Vec<&str> = keys.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        let group: Vec<usize> = keys
+            .iter()
+            .map(|k| names.binary_search(k).unwrap_or(0))
+            .collect();
+        let from = from.unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let to = to.unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let tallies = self.facts.tally(from, to, now, names.len(), |f| {
+            key(f).map(|k| group[k as usize])
+        });
+        names
             .into_iter()
-            .map(|(area, (reported, closed, mut hours, overdue))| AreaStats {
-                area,
-                reported,
-                closed,
-                closure_rate: if reported == 0 {
-                    0.0
-                } else {
-                    closed as f64 / reported as f64
-                },
-                median_hours_to_close: median(&mut hours),
-                overdue,
+            .zip(tallies)
+            .filter(|(_, t)| t.reported > 0)
+            .map(|(area, mut t)| AreaStats {
+                area: area.to_string(),
+                reported: t.reported,
+                closed: t.closed,
+                closure_rate: t.closed as f64 / t.reported as f64,
+                median_hours_to_close: t.median_hours_to_close(),
+                overdue: t.overdue_now,
             })
             .collect()
     }
-}
-
-fn median(values: &mut [f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    Some(if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    })
 }

@@ -781,6 +781,8 @@ fn add_incidents(
             assignee: None,
             deadline_at: Some(reported_at + deadline),
             closed_at,
+            returned_times: 0,
+            satisfaction: None,
         });
     }
 }

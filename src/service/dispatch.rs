@@ -127,6 +127,8 @@ pub async fn report(
         assignee: None,
         deadline_at,
         closed_at: None,
+        returned_times: 0,
+        satisfaction: None,
     };
     let mut events = vec![IncidentEvent {
         incident: id.clone(),
@@ -229,7 +231,10 @@ pub async fn step(
     after.status = status;
     match step.action {
         IncidentAction::Assign => after.assignee = worker.clone(),
-        IncidentAction::Return => after.assignee = None,
+        IncidentAction::Return => {
+            after.assignee = None;
+            after.returned_times = after.returned_times.saturating_add(1);
+        }
         _ => {}
     }
     if status == IncidentStatus::Closed {

@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod dispatch;
 pub mod engine_sync;
+pub mod evaluation;
 pub mod job_stop;
 pub mod office_workbooks;
 pub mod partition_job;

@@ -10,8 +10,8 @@ use chrono::{DateTime, Datelike, FixedOffset, Utc};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashSet};
 
-/// Grid workers per 10,000 residents a community should have (民政 norm).
-const WORKERS_PER_10K: f64 = 18.0;
+use super::evaluation::{Evaluation, EvaluationLevel, EvaluationRow, TrendPoint};
+use super::staffing::WORKERS_PER_10K_NORM as WORKERS_PER_10K;
 
 /// China Standard Time, for dates as people write them.
 fn beijing() -> FixedOffset {
@@ -414,6 +414,153 @@ fn write_stats(
             sheet.write_with_format(r, 5, h, &f.decimal)?;
         }
         sheet.write(r, 6, s.overdue)?;
+    }
+    Ok(())
+}
+
+/// The dashboard's tables as a workbook: the units of the level ranked as shown with the
+/// whole area's total, and the trend.
+pub fn evaluation_workbook(
+    evaluation: &Evaluation,
+    trend: &[TrendPoint],
+) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats::new();
+    let mut book = Workbook::new();
+    let unit = match evaluation.level {
+        EvaluationLevel::District => "区县",
+        EvaluationLevel::Street => "街道",
+        EvaluationLevel::Community => "社区",
+        EvaluationLevel::Grid => "网格",
+        EvaluationLevel::Worker => "网格员",
+    };
+    let last_second = evaluation.to - chrono::Duration::seconds(1);
+    let period = period_text(Some(evaluation.from), Some(last_second));
+    let sheet = book.add_worksheet().set_name(format!("考核（按{unit}）"))?;
+    sheet.write_with_format(0, 0, format!("网格化服务管理考核（按{unit}）"), &f.title)?;
+    sheet.write(1, 0, period.as_str())?;
+    let mut names = vec!["编码", unit];
+    names.extend(EVALUATION_COLUMNS);
+    header(sheet, 2, &names, &f)?;
+    let mut r = 3;
+    for row in &evaluation.rows {
+        write_evaluation_row(sheet, r, row, &f, None)?;
+        r += 1;
+    }
+    write_evaluation_row(sheet, r, &evaluation.total, &f, Some(&f.total))?;
+    let sheet = book.add_worksheet().set_name("趋势")?;
+    sheet.write_with_format(0, 0, "考核指标趋势", &f.title)?;
+    sheet.write(1, 0, period.as_str())?;
+    header(
+        sheet,
+        2,
+        &[
+            "起始日期",
+            "上报（件）",
+            "办结（件）",
+            "办结率",
+            "按期办结率",
+            "办结用时中位数（小时）",
+            "超期未办结（件）",
+            "退回率",
+            "满意率",
+        ],
+        &f,
+    )?;
+    for (i, p) in trend.iter().enumerate() {
+        let r = 3 + u32::try_from(i).unwrap_or(u32::MAX - 3);
+        let d = p.start;
+        sheet.write(r, 0, format!("{}年{}月{}日", d.year(), d.month(), d.day()))?;
+        let s = &p.incidents;
+        sheet.write(r, 1, s.reported)?;
+        sheet.write(r, 2, s.closed)?;
+        optional(sheet, r, 3, s.closure_rate, &f.percent)?;
+        optional(sheet, r, 4, s.on_time_rate, &f.percent)?;
+        optional(sheet, r, 5, s.median_hours_to_close, &f.decimal)?;
+        sheet.write(r, 6, s.overdue_now)?;
+        optional(sheet, r, 7, s.returned_share, &f.percent)?;
+        optional(sheet, r, 8, s.satisfaction_rate, &f.percent)?;
+    }
+    book.save_to_buffer()
+}
+
+/// The figure columns of an evaluation sheet, after the code and the name.
+const EVALUATION_COLUMNS: [&str; 14] = [
+    "上报（件）",
+    "办结（件）",
+    "办结率",
+    "按期办结率",
+    "办结用时中位数（小时）",
+    "超期未办结（件）",
+    "退回率",
+    "满意率",
+    "基础网格（个）",
+    "无专职网格员网格（个）",
+    "巡查覆盖率",
+    "网格员（名）",
+    "常住人口（人）",
+    "每万人网格员（名）",
+];
+
+fn optional(
+    sheet: &mut Worksheet,
+    r: u32,
+    c: u16,
+    value: Option<f64>,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    if let Some(v) = value {
+        sheet.write_with_format(r, c, v, format)?;
+    }
+    Ok(())
+}
+
+fn write_evaluation_row(
+    sheet: &mut Worksheet,
+    r: u32,
+    row: &EvaluationRow,
+    f: &Formats,
+    emphasis: Option<&Format>,
+) -> Result<(), XlsxError> {
+    match emphasis {
+        Some(e) => sheet.write_with_format(
+            r,
+            0,
+            if row.key.is_empty() {
+                "合计"
+            } else {
+                row.key.as_str()
+            },
+            e,
+        )?,
+        None => sheet.write(r, 0, row.key.as_str())?,
+    };
+    sheet.write(r, 1, row.name.as_deref().unwrap_or(""))?;
+    let s = &row.incidents;
+    sheet.write(r, 2, s.reported)?;
+    sheet.write(r, 3, s.closed)?;
+    optional(sheet, r, 4, s.closure_rate, &f.percent)?;
+    optional(sheet, r, 5, s.on_time_rate, &f.percent)?;
+    optional(sheet, r, 6, s.median_hours_to_close, &f.decimal)?;
+    sheet.write(r, 7, s.overdue_now)?;
+    optional(sheet, r, 8, s.returned_share, &f.percent)?;
+    optional(sheet, r, 9, s.satisfaction_rate, &f.percent)?;
+    let c = &row.coverage;
+    sheet.write(r, 10, c.base_grids)?;
+    sheet.write(r, 11, c.grids_without_worker)?;
+    optional(sheet, r, 12, c.patrol_coverage, &f.percent)?;
+    if let Some(w) = c.workers {
+        sheet.write(r, 13, w)?;
+    }
+    if let Some(p) = c.residents {
+        sheet.write(r, 14, p)?;
+    }
+    if let Some(ratio) = c.workers_per_10k_residents {
+        let shown = if ratio < WORKERS_PER_10K {
+            &f.below_norm
+        } else {
+            &f.decimal
+        };
+        sheet.write_with_format(r, 15, ratio, shown)?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 use crate::domain::*;
 use crate::engine::{Engine, read};
 use crate::service::dispatch::{self, Actor, DispatchError, NewIncident};
+use crate::service::engine_sync;
 use crate::store::{Rated, Store, StoreError};
 use chrono::{DateTime, Utc};
 use geo_types::Point;
@@ -157,6 +158,7 @@ pub async fn status(
 
 /// Rates a closed report, once.
 pub async fn rate(
+    engine: &RwLock<Engine>,
     store: &dyn Store,
     code: &TrackingCode,
     rating: Satisfaction,
@@ -168,14 +170,26 @@ pub async fn rate(
             .map_err(PublicReportError::BadComment)?;
     }
     let hash = code.sha256();
-    if store.public_report(&hash).await?.is_none() {
+    let Some(report) = store.public_report(&hash).await? else {
         return Err(PublicReportError::UnknownCode);
-    }
+    };
     match store
         .rate_public_report(&hash, rating, comment, now)
         .await?
     {
-        Rated::Now => Ok(()),
+        Rated::Now => {
+            let rated = read(engine)
+                .incidents()
+                .get(&report.incident)
+                .map(|i| Incident {
+                    satisfaction: Some(rating),
+                    ..i.clone()
+                });
+            if let Some(incident) = rated {
+                engine_sync::incident_committed(engine, incident);
+            }
+            Ok(())
+        }
         Rated::NotClosed => Err(PublicReportError::NotClosed),
         Rated::AlreadyRated => Err(PublicReportError::AlreadyRated),
     }

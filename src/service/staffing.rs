@@ -7,6 +7,10 @@ use crate::store::{Store, StoreError};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Community workers per 10,000 residents below which a community is understaffed (the
+/// common provincial norm).
+pub const WORKERS_PER_10K_NORM: f64 = 18.0;
+
 /// Thresholds of the checks.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct StaffingOptions {
@@ -21,7 +25,7 @@ pub struct StaffingOptions {
 impl Default for StaffingOptions {
     fn default() -> Self {
         Self {
-            workers_per_10k_residents: 18.0,
+            workers_per_10k_residents: WORKERS_PER_10K_NORM,
             target_households: 300,
             overload_factor: 1.5,
         }

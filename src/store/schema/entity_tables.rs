@@ -156,11 +156,14 @@ entity_table! {
             => r.opt_text()?.map(WorkerId);
         deadline_at: Timestamp = timestamp(i.deadline_at.as_ref()) => r.opt_timestamp()?;
         closed_at: Timestamp = timestamp(i.closed_at.as_ref()) => r.opt_timestamp()?;
+        returned_times: Int = int(i.returned_times) => r.count()?;
+        satisfaction: Text = opt_text(i.satisfaction.map(Satisfaction::as_str))
+            => r.opt_parsed(Satisfaction::parse, "satisfaction")?;
     }
     geometry location = Some(i.location.into()) => r.point()?;
     build Incident {
         id, category, description, source, status, reported_at, grid: grid_code, assignee,
-        deadline_at, closed_at, location,
+        deadline_at, closed_at, returned_times, satisfaction, location,
     }
 }
 

@@ -71,6 +71,19 @@ impl RowReader {
         parse(&s).ok_or_else(|| self.corrupt(format!("invalid {what} {s:?}")))
     }
 
+    pub fn opt_parsed<T>(
+        &mut self,
+        parse: impl FnOnce(&str) -> Option<T>,
+        what: &str,
+    ) -> Result<Option<T>, StoreError> {
+        match self.opt_text()? {
+            None => Ok(None),
+            Some(s) => parse(&s)
+                .map(Some)
+                .ok_or_else(|| self.corrupt(format!("invalid {what} {s:?}"))),
+        }
+    }
+
     pub fn code<T: std::str::FromStr<Err = CodeError>>(&mut self) -> Result<T, StoreError> {
         let s = self.text()?;
         s.parse()

@@ -72,14 +72,21 @@ impl<B: SqlBackend> IncidentStore for SqlStore<B> {
         let closed = B::DIALECT.param(ColumnType::Timestamp, 3);
         let update = Statement::new(
             Arc::from(format!(
-                "UPDATE incidents SET status = $1, assignee = $2, closed_at = {closed} WHERE id = $4 AND status = $5"
+                "UPDATE incidents SET status = $1, assignee = $2, closed_at = {closed}, \
+                 returned_times = $6 WHERE id = $4 AND status = $5"
             )),
             vec![
                 text(Some(incident.status.as_str())),
                 text(incident.assignee.as_ref().map(WorkerId::as_str)),
-                text(incident.closed_at.map(|t| schema::format_timestamp(&t)).as_deref()),
+                text(
+                    incident
+                        .closed_at
+                        .map(|t| schema::format_timestamp(&t))
+                        .as_deref(),
+                ),
                 text(Some(incident.id.as_str())),
                 text(Some(from.as_str())),
+                SqlValue::Int(Some(i64::from(incident.returned_times))),
             ],
         )
         .exactly_one_row();

@@ -3,7 +3,7 @@
 use super::{SqlBackend, SqlStore};
 use crate::domain::{IncidentId, PublicReport, Satisfaction};
 use crate::store::schema::{self, ColumnType, SqlValue, Statement};
-use crate::store::{PublicReportStore, Rated, StoreError};
+use crate::store::{ChangedLayer, PublicReportStore, Rated, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -95,7 +95,25 @@ impl<B: SqlBackend> PublicReportStore for SqlStore<B> {
             ],
         )
         .exactly_one_row();
-        match self.backend.execute_in_transaction(&[update], None).await {
+        // The incident carries the rating too: the dashboard's figures come from incidents.
+        let copy = Statement::new(
+            Arc::from(
+                "UPDATE incidents SET satisfaction = $1 WHERE id = \
+                 (SELECT incident_id FROM public_reports WHERE code_sha256 = $2)",
+            ),
+            vec![
+                SqlValue::Text(Some(rating.as_str().into())),
+                SqlValue::Text(Some(code_sha256.to_string())),
+            ],
+        )
+        .exactly_one_row();
+        let mut statements = vec![update, copy];
+        let incident = self
+            .public_report(code_sha256)
+            .await?
+            .map(|r| vec![r.incident.0]);
+        statements.extend(self.announce(ChangedLayer::Incidents, incident));
+        match self.backend.execute_in_transaction(&statements, None).await {
             Ok(_) => Ok(Rated::Now),
             Err(sqlx::Error::RowNotFound) => Ok(match self.public_report(code_sha256).await? {
                 Some(report) if report.rating.is_some() => Rated::AlreadyRated,
