@@ -1,4 +1,4 @@
-// gridmap web app: one page, three views (public, planner, dispatch) chosen by the path.
+// gridmap web app: one page, four views (public, planner, dispatch, dashboard) chosen by the path.
 // This file starts the map on the store's data and hands the view its part: each view is a
 // module in views/ with setup (before the map loads), onLoad and onFeature (a click).
 import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
@@ -9,11 +9,13 @@ import { busy } from '/rebalance.js';
 import * as publicView from '/views/public.js';
 import * as plannerView from '/views/planner.js';
 import * as dispatchView from '/views/dispatch.js';
+import * as dashboardView from '/views/dashboard.js';
 
 const VIEW = location.pathname.startsWith('/planner') ? 'planner'
-  : location.pathname.startsWith('/dispatch') ? 'dispatch' : 'public';
+  : location.pathname.startsWith('/dispatch') ? 'dispatch'
+    : location.pathname.startsWith('/dashboard') ? 'dashboard' : 'public';
 const INTERNAL = VIEW !== 'public';
-const view = { public: publicView, planner: plannerView, dispatch: dispatchView }[VIEW];
+const view = { public: publicView, planner: plannerView, dispatch: dispatchView, dashboard: dashboardView }[VIEW];
 useToken(INTERNAL);
 
 // What the server says of itself: target, tolerance and the extent of its data.

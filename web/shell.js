@@ -7,9 +7,9 @@ export const EMPTY = { type: 'FeatureCollection', features: [] };
 
 // Toggles: each names the source it shows and the views that list it.
 export const LAYERS = [
-  { id: 'communities', colour: '#f5b7b1', views: ['public', 'planner', 'dispatch'] },
-  { id: 'grids', colour: '#a9cce3', views: ['planner', 'dispatch'] },
-  { id: 'basemap', colour: '#999999', views: ['public', 'planner', 'dispatch'] },
+  { id: 'communities', colour: '#f5b7b1', views: ['public', 'planner', 'dispatch', 'dashboard'] },
+  { id: 'grids', colour: '#a9cce3', views: ['planner', 'dispatch', 'dashboard'] },
+  { id: 'basemap', colour: '#999999', views: ['public', 'planner', 'dispatch', 'dashboard'] },
   { id: 'buildings', colour: '#d5a26c', views: ['planner', 'dispatch'] },
   { id: 'stations', colour: '#c0392b', views: ['public', 'planner', 'dispatch'] },
   { id: 'incidents', colour: '#e67e22', views: ['dispatch'] },
@@ -171,12 +171,19 @@ export function formatWhen(iso) {
   return `${year}${d.getMonth() + 1}月${d.getDate()}日 ${hm}`;
 }
 
-/// How a deadline stands: 剩余3小时 / 超时2小时 (minutes under an hour, days past two days).
-export function formatDue(iso, now = Date.now()) {
+/// How a deadline stands: 剩余3小时 / 超时2小时 (minutes under an hour, days past two days);
+/// with the server's `time_left` in working time, 剩余3工作时 / 超时1.5个工作日.
+export function formatDue(iso, now = Date.now(), timeLeft = null) {
   if (!iso) return '';
+  if (timeLeft && timeLeft.unit !== 'hours') {
+    const n = Math.abs(timeLeft.amount);
+    const shown = n >= 10 ? Math.round(n) : Math.round(n * 10) / 10;
+    const amount = t(timeLeft.unit === 'working_days' ? 'workingDaysN' : 'workingHoursN', { n: shown });
+    return timeLeft.amount >= 0 ? t('dueIn', { amount }) : t('overdueBy', { amount });
+  }
   const minutes = Math.round((new Date(iso).getTime() - now) / 60000);
   const span = Math.abs(minutes);
-  const amount = span < 60 ? t('minutes', { n: span }) : span < 48 * 60 ? t('hours', { n: Math.round(span / 60) }) : t('days', { n: Math.round(span / 1440) });
+  const amount = span < 60 ? t('minutesN', { n: span }) : span < 48 * 60 ? t('hoursN', { n: Math.round(span / 60) }) : t('daysN', { n: Math.round(span / 1440) });
   return minutes >= 0 ? t('dueIn', { amount }) : t('overdueBy', { amount });
 }
 

@@ -139,7 +139,7 @@ function taskCard(f, mine) {
     <div><span class="pill ${escapeHtml(p.status)}">${escapeHtml(t(p.status))}</span> <b>${escapeHtml(categoryName(p.category))}</b></div>
     <div>${escapeHtml(p.description || '')}</div>
     <div class="hint">${escapeHtml([p.community_name, p.grid].filter(Boolean).join(' · '))} · ${escapeHtml(formatWhen(p.reported_at))}</div>
-    <div class="due">${escapeHtml(formatDue(p.deadline_at))}</div>
+    <div class="due">${escapeHtml(formatDue(p.deadline_at, Date.now(), p.time_left))}</div>
     <div class="row">${buttons.join('')}</div><div class="step-form"></div></li>`;
 }
 

@@ -14,7 +14,7 @@ struct WebAssets;
 pub async fn serve(uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
     let file = match path {
-        "" | "planner" | "dispatch" => "index.html",
+        "" | "planner" | "dispatch" | "dashboard" => "index.html",
         "worker" => "worker.html",
         "docs" | "api/docs" => "docs.html",
         other => other,

@@ -157,7 +157,7 @@ function renderQueue() {
     const p = f.properties;
     const where = p.community_name || p.grid || t('outsideGrids');
     const who = p.assignee_name ? ` · ${escapeHtml(p.assignee_name)}` : '';
-    const due = p.status === 'closed' ? t('closedAt', { when: formatWhen(p.closed_at) }) : formatDue(p.deadline_at, now);
+    const due = p.status === 'closed' ? t('closedAt', { when: formatWhen(p.closed_at) }) : formatDue(p.deadline_at, now, p.time_left);
     return `<li data-id="${escapeHtml(p.id)}" class="${p.overdue ? 'overdue' : ''} ${board.selected === p.id ? 'selected' : ''}">
       <div><span class="pill ${escapeHtml(p.status)}">${escapeHtml(t(p.status))}</span> <b>${escapeHtml(categoryName(p.category))}</b></div>
       <div class="hint">${escapeHtml(where)}${who} · ${escapeHtml(t(`source_${p.source}`))}</div>
@@ -233,7 +233,7 @@ function renderIncident(ctx, box, incident) {
     ['where', escapeHtml([p.community_name, p.grid].filter(Boolean).join(' · ') || t('outsideGrids'))],
     ['source', escapeHtml(t(`source_${p.source}`))],
     ['reportedAt', escapeHtml(formatWhen(p.reported_at))],
-    ['deadline', escapeHtml(p.deadline_at ? `${formatWhen(p.deadline_at)}（${p.status === 'closed' ? t('closedAt', { when: formatWhen(p.closed_at) }) : formatDue(p.deadline_at)}）` : '')],
+    ['deadline', escapeHtml(p.deadline_at ? `${formatWhen(p.deadline_at)}（${p.status === 'closed' ? t('closedAt', { when: formatWhen(p.closed_at) }) : formatDue(p.deadline_at, Date.now(), p.time_left)}）` : '')],
     ['assignedTo', escapeHtml(p.assignee_name || '—')],
     ['description', escapeHtml(p.description || '')],
   ].map(([k, v]) => `<tr><td>${escapeHtml(t(k))}</td><td>${v}</td></tr>`).join('');
