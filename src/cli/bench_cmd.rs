@@ -222,3 +222,24 @@ fn printed_as_json(report: &impl serde::Serialize, json: bool) -> Result<bool, s
     }
     Ok(json)
 }
+
+pub async fn dashboard(
+    database: &str,
+    options: crate::bench::dashboard::DashboardBenchOptions,
+    json: bool,
+) -> CliResult {
+    let (store, pool) = postgis(
+        database,
+        "bench dashboard compares with SQL GROUP BY in PostGIS",
+    )
+    .await?;
+    demo_load::load_demo_if_empty(store.as_ref()).await?;
+    let say = progress_lines(json);
+    let report = crate::bench::dashboard::run(store.clone(), &pool, &options, &say).await;
+    store.close().await;
+    let report = report?;
+    if !printed_as_json(&report, json)? {
+        println!("\n{}", report.lines());
+    }
+    Ok(())
+}

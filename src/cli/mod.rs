@@ -432,6 +432,24 @@ pub enum BenchAction {
         #[arg(long)]
         json: bool,
     },
+    /// The leaders' dashboard at a city's scale: a year of incidents at Xi'an's rate with
+    /// their steps written into PostGIS (kept for the next run), every dashboard query over
+    /// HTTP beside the same figures by a SQL GROUP BY (needs a postgres:// database; an empty
+    /// one gets the demo district first).
+    Dashboard {
+        /// A PostGIS database URL.
+        #[arg(long, env = "GRIDMAP_DATABASE")]
+        database: String,
+        /// Incidents over the year (Xi'an: 20,000 a day).
+        #[arg(long, default_value_t = 7_300_000)]
+        incidents: u64,
+        /// Timed runs of each query.
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Point-in-grid and nearest-worker queries in the engine, over HTTP and in PostGIS,
     /// then incident intake and position updates over HTTP (needs a postgres:// database;
     /// an empty one gets the demo district).
@@ -790,6 +808,21 @@ pub async fn run(cli: Cli) -> CliResult {
                 reports_per_s,
             };
             bench_cmd::load(&db.database, &options, json).await
+        }
+        Command::Bench {
+            action:
+                BenchAction::Dashboard {
+                    database,
+                    incidents,
+                    runs,
+                    json,
+                },
+        } => {
+            let options = crate::bench::dashboard::DashboardBenchOptions {
+                incidents,
+                runs: runs.max(1),
+            };
+            bench_cmd::dashboard(&database, options, json).await
         }
         Command::Bench {
             action: BenchAction::Photos { db, uploads, json },
