@@ -12,24 +12,6 @@ use common::browser::*;
 use fantoccini::Client;
 use gridmap::domain::*;
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
-
-/// Waits until `script` answers true in the page.
-async fn until(client: &Client, script: &str, what: &str) {
-    let started = Instant::now();
-    while js(client, script, vec![]).await != json!(true) {
-        if started.elapsed() > Duration::from_secs(20) {
-            let page = js(
-                client,
-                "return [window.gridmapErrors, document.body.innerText.slice(0, 2000)]",
-                vec![],
-            )
-            .await;
-            panic!("{what}: never; page: {page}");
-        }
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
-}
 
 /// Chooses `value` in the select or input `id` as a person would (a change event).
 async fn choose(client: &Client, id: &str, value: &str) {

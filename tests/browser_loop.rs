@@ -20,23 +20,6 @@ use gridmap::store::LayerQuery;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
-/// Waits until `script` answers true in the page.
-async fn until(client: &Client, script: &str, what: &str) {
-    let started = Instant::now();
-    while js(client, script, vec![]).await != json!(true) {
-        if started.elapsed() > Duration::from_secs(20) {
-            let page = js(
-                client,
-                "return [window.gridmapErrors, document.body.innerText.slice(0, 2000)]",
-                vec![],
-            )
-            .await;
-            panic!("{what}: never; page: {page}");
-        }
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
-}
-
 /// Waits until the engine's incident `id` passes `test`.
 async fn until_incident(
     state: &AppState,

@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, FixedOffset, Utc};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashSet};
 
-use super::evaluation::{Evaluation, EvaluationLevel, EvaluationRow, TrendPoint};
+use super::evaluation::{Evaluation, EvaluationLevel, EvaluationRow, IncidentFigures, TrendPoint};
 use super::staffing::WORKERS_PER_10K_NORM as WORKERS_PER_10K;
 
 /// China Standard Time, for dates as people write them.
@@ -470,15 +470,7 @@ pub fn evaluation_workbook(
         let r = 3 + u32::try_from(i).unwrap_or(u32::MAX - 3);
         let d = p.start;
         sheet.write(r, 0, format!("{}年{}月{}日", d.year(), d.month(), d.day()))?;
-        let s = &p.incidents;
-        sheet.write(r, 1, s.reported)?;
-        sheet.write(r, 2, s.closed)?;
-        optional(sheet, r, 3, s.closure_rate, &f.percent)?;
-        optional(sheet, r, 4, s.on_time_rate, &f.percent)?;
-        optional(sheet, r, 5, s.median_hours_to_close, &f.decimal)?;
-        sheet.write(r, 6, s.overdue_now)?;
-        optional(sheet, r, 7, s.returned_share, &f.percent)?;
-        optional(sheet, r, 8, s.satisfaction_rate, &f.percent)?;
+        write_incident_figures(sheet, r, 1, &p.incidents, &f)?;
     }
     book.save_to_buffer()
 }
@@ -514,6 +506,24 @@ fn optional(
     Ok(())
 }
 
+/// The eight incident figures of an evaluation from column `c` on.
+fn write_incident_figures(
+    sheet: &mut Worksheet,
+    r: u32,
+    c: u16,
+    s: &IncidentFigures,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    sheet.write(r, c, s.reported)?;
+    sheet.write(r, c + 1, s.closed)?;
+    optional(sheet, r, c + 2, s.closure_rate, &f.percent)?;
+    optional(sheet, r, c + 3, s.on_time_rate, &f.percent)?;
+    optional(sheet, r, c + 4, s.median_hours_to_close, &f.decimal)?;
+    sheet.write(r, c + 5, s.overdue_now)?;
+    optional(sheet, r, c + 6, s.returned_share, &f.percent)?;
+    optional(sheet, r, c + 7, s.satisfaction_rate, &f.percent)
+}
+
 fn write_evaluation_row(
     sheet: &mut Worksheet,
     r: u32,
@@ -535,15 +545,7 @@ fn write_evaluation_row(
         None => sheet.write(r, 0, row.key.as_str())?,
     };
     sheet.write(r, 1, row.name.as_deref().unwrap_or(""))?;
-    let s = &row.incidents;
-    sheet.write(r, 2, s.reported)?;
-    sheet.write(r, 3, s.closed)?;
-    optional(sheet, r, 4, s.closure_rate, &f.percent)?;
-    optional(sheet, r, 5, s.on_time_rate, &f.percent)?;
-    optional(sheet, r, 6, s.median_hours_to_close, &f.decimal)?;
-    sheet.write(r, 7, s.overdue_now)?;
-    optional(sheet, r, 8, s.returned_share, &f.percent)?;
-    optional(sheet, r, 9, s.satisfaction_rate, &f.percent)?;
+    write_incident_figures(sheet, r, 2, &row.incidents, f)?;
     let c = &row.coverage;
     sheet.write(r, 10, c.base_grids)?;
     sheet.write(r, 11, c.grids_without_worker)?;

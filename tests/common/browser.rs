@@ -256,3 +256,20 @@ pub async fn served_district(
     tokio::spawn(axum::serve(listener, served).into_future());
     (dir, store, state, base)
 }
+
+/// Waits until `script` answers true in the page.
+pub async fn until(client: &Client, script: &str, what: &str) {
+    let started = Instant::now();
+    while js(client, script, vec![]).await != json!(true) {
+        if started.elapsed() > Duration::from_secs(20) {
+            let page = js(
+                client,
+                "return [window.gridmapErrors, document.body.innerText.slice(0, 2000)]",
+                vec![],
+            )
+            .await;
+            panic!("{what}: never; page: {page}");
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
