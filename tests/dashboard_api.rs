@@ -376,6 +376,8 @@ async fn bad_input_is_refused(state: &AppState, store: &dyn Store, dispatcher: &
         (StatusCode::BAD_REQUEST, "step"),
         "too many days"
     );
+    let (status, body) = call(state, "GET", "/api/dashboard/trend?unit=", Some(dispatcher)).await;
+    assert_eq!((status, field(&body)), (StatusCode::BAD_REQUEST, "unit"));
     let (status, _) = call(state, "GET", "/api/dashboard", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let worker = {

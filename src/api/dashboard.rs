@@ -64,6 +64,20 @@ fn scope(params: &HashMap<String, String>) -> Result<EvaluationScope, ApiError> 
     })
 }
 
+/// The most characters of a trend's `unit` (an area code or a worker id).
+pub const MAX_UNIT_CHARS: usize = 64;
+
+/// `unit`: an area code or a worker id, when given.
+fn unit(params: &HashMap<String, String>) -> Result<Option<&str>, ApiError> {
+    match params.get("unit").map(String::as_str) {
+        Some(u) if u.is_empty() || u.chars().count() > MAX_UNIT_CHARS => Err(ApiError::invalid(
+            "unit",
+            format!("must be an area code or a worker id of 1 to {MAX_UNIT_CHARS} characters"),
+        )),
+        other => Ok(other),
+    }
+}
+
 fn step(params: &HashMap<String, String>) -> Result<TrendStep, ApiError> {
     params.get("step").map_or(Ok(TrendStep::Day), |v| {
         TrendStep::parse(v).ok_or_else(|| ApiError::invalid("step", "must be day, week or month"))
@@ -114,7 +128,7 @@ pub async fn trend(
     refuse_unknown(&params, &["from", "to", "step", "unit"])?;
     let scope = scope(&params)?;
     let step = step(&params)?;
-    let unit = params.get("unit").map(String::as_str);
+    let unit = unit(&params)?;
     let points = trend_of(&state, &scope, unit, step)?;
     Ok(Json(json!({
         "from": scope.from, "to": scope.to, "step": step, "unit": unit, "points": points,
@@ -132,7 +146,9 @@ pub async fn export(
     refuse_unknown(&params, &["from", "to", "level", "within", "step", "unit"])?;
     let scope = scope(&params)?;
     let step = step(&params)?;
-    let unit = params.get("unit").or(scope.within.as_ref()).cloned();
+    let unit = unit(&params)?
+        .or(scope.within.as_deref())
+        .map(str::to_string);
     let evaluation = evaluation_of(&state, &scope).await?;
     let trend = trend_of(&state, &scope, unit.as_deref(), step)?;
     let bytes = evaluation_workbook(&evaluation, &trend).map_err(failed)?;

@@ -558,7 +558,7 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                     query("from", time(), false),
                     query("to", time(), false),
                     query("step", json!({"type": "string", "enum": ["day", "week", "month"], "default": "day"}), false),
-                    query("unit", json!({"type": "string", "minLength": 1, "maxLength": 64}), false)
+                    query("unit", json!({"type": "string", "minLength": 1, "maxLength": super::dashboard::MAX_UNIT_CHARS}), false)
                 ],
                 "responses": {"200": {"description": "`points`", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
             }},
@@ -571,7 +571,7 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                     query("level", json!({"type": "string", "enum": ["district", "street", "community", "grid", "worker"], "default": "community"}), false),
                     query("within", json!({"type": "string", "pattern": "^([0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{15})$"}), false),
                     query("step", json!({"type": "string", "enum": ["day", "week", "month"], "default": "day"}), false),
-                    query("unit", json!({"type": "string", "minLength": 1, "maxLength": 64}), false)
+                    query("unit", json!({"type": "string", "minLength": 1, "maxLength": super::dashboard::MAX_UNIT_CHARS}), false)
                 ],
                 "responses": {"200": {"description": "the workbook", "content": {(super::exports::XLSX): {}}}, "400": problem, "401": problem, "403": problem, "500": problem}
             }},
