@@ -147,9 +147,11 @@ function taskCard(f, mine) {
 /// change elsewhere must not wipe what is being typed), unless `force`d after a step.
 async function loadTasks(force = false) {
   const box = document.getElementById('tab-tasks');
-  if (!force && box.querySelector('.step-form:not(:empty)')) return;
+  const filling = () => !force && box.querySelector('.step-form:not(:empty)');
+  if (filling()) return;
   try {
     const tasks = await api('/api/me/tasks');
+    if (filling()) return; // a form opened while the list was on its way
     box.innerHTML = `<h2>${escapeHtml(t('w_assignedToMe', { n: tasks.assigned.length }))}</h2>
       <ul class="tasks" id="tasks-assigned">${tasks.assigned.map((f) => taskCard(f, true)).join('') || `<li class="hint">${escapeHtml(t('w_noTasks'))}</li>`}</ul>
       <h2>${escapeHtml(t('w_inMyGrids', { n: tasks.in_my_grids.length }))}</h2>
