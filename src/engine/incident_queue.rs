@@ -88,6 +88,7 @@ impl IncidentBook {
     ///     source: IncidentSource::Hotline, status, reported_at: now - Duration::hours(1),
     ///     grid: GridCode::new("110101001001001").ok(), assignee: None,
     ///     deadline_at: Some(now + Duration::hours(hours_left)), closed_at: None,
+    ///     returned_times: 0, satisfaction: None,
     /// };
     /// let book = IncidentBook::new(vec![
     ///     incident("a", IncidentStatus::Reported, 5),
