@@ -6,7 +6,7 @@ use super::AppState;
 use super::auth::Caller;
 use super::dispatch::time_param;
 use super::exports::{failed, workbook};
-use super::problem::ApiError;
+use super::problem::{ApiError, refuse_unknown_params};
 use crate::domain::Role;
 use crate::engine::read;
 use crate::service::evaluation::{
@@ -31,13 +31,6 @@ impl From<EvaluationError> for ApiError {
             EvaluationError::TooManyPoints => Self::invalid("step", e.to_string()),
             EvaluationError::Store(s) => Self::Store(s),
         }
-    }
-}
-
-fn refuse_unknown(params: &HashMap<String, String>, known: &[&str]) -> Result<(), ApiError> {
-    match params.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(unknown) => Err(ApiError::invalid(unknown.as_str(), "unknown parameter")),
-        None => Ok(()),
     }
 }
 
@@ -112,7 +105,7 @@ pub async fn dashboard(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Evaluation>, ApiError> {
     caller.require(Role::Dispatcher, "the dashboard")?;
-    refuse_unknown(&params, &["from", "to", "level", "within"])?;
+    refuse_unknown_params(&params, &["from", "to", "level", "within"])?;
     let scope = scope(&params)?;
     Ok(Json(evaluation_of(&state, &scope).await?))
 }
@@ -125,7 +118,7 @@ pub async fn trend(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Role::Dispatcher, "the dashboard")?;
-    refuse_unknown(&params, &["from", "to", "step", "unit"])?;
+    refuse_unknown_params(&params, &["from", "to", "step", "unit"])?;
     let scope = scope(&params)?;
     let step = step(&params)?;
     let unit = unit(&params)?;
@@ -143,7 +136,7 @@ pub async fn export(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     caller.require(Role::Dispatcher, "the dashboard")?;
-    refuse_unknown(&params, &["from", "to", "level", "within", "step", "unit"])?;
+    refuse_unknown_params(&params, &["from", "to", "level", "within", "step", "unit"])?;
     let scope = scope(&params)?;
     let step = step(&params)?;
     let unit = unit(&params)?

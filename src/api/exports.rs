@@ -6,7 +6,7 @@
 use super::AppState;
 use super::auth::Caller;
 use super::dispatch::time_param;
-use super::problem::ApiError;
+use super::problem::{ApiError, refuse_unknown_params};
 use crate::domain::Role;
 use crate::engine::read;
 use crate::service::office_workbooks::{grid_ledger, incident_statistics};
@@ -55,9 +55,7 @@ pub async fn grid_ledger_xlsx(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     caller.require(Role::Dispatcher, "the grid ledger")?;
-    if let Some(unknown) = params.keys().next() {
-        return Err(ApiError::invalid(unknown.as_str(), "unknown parameter"));
-    }
+    refuse_unknown_params(&params, &[])?;
     let bytes = grid_ledger(&read(&state.engine)).map_err(failed)?;
     Ok(workbook(bytes, "grid-ledger.xlsx", "网格台账.xlsx"))
 }
@@ -69,9 +67,7 @@ pub async fn incident_statistics_xlsx(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     caller.require(Role::Dispatcher, "incident statistics")?;
-    if let Some(unknown) = params.keys().find(|k| !matches!(k.as_str(), "from" | "to")) {
-        return Err(ApiError::invalid(unknown.as_str(), "unknown parameter"));
-    }
+    refuse_unknown_params(&params, &["from", "to"])?;
     let (from, to) = (time_param(&params, "from")?, time_param(&params, "to")?);
     let bytes = incident_statistics(&read(&state.engine), from, to, Utc::now()).map_err(failed)?;
     Ok(workbook(bytes, "incident-statistics.xlsx", "事件统计.xlsx"))

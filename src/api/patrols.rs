@@ -6,7 +6,7 @@
 use super::AppState;
 use super::auth::Caller;
 use super::dispatch::{limit_param, point_from, time_param};
-use super::problem::ApiError;
+use super::problem::{ApiError, refuse_unknown_params};
 use crate::domain::{PatrolId, Role, TrackPoint, WorkerId};
 use crate::service::patrols::{self, PatrolError};
 use axum::Json;
@@ -114,12 +114,7 @@ pub async fn list(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    if let Some(unknown) = params
-        .keys()
-        .find(|k| !["worker", "from", "to", "limit"].contains(&k.as_str()))
-    {
-        return Err(ApiError::invalid(unknown.as_str(), "unknown parameter"));
-    }
+    refuse_unknown_params(&params, &["worker", "from", "to", "limit"])?;
     let worker =
         caller.readable_worker(params.get("worker").map(|w| WorkerId(w.clone())), "patrols")?;
     let limit = limit_param(&params, MAX_PATROLS_LISTED)?;

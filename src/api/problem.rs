@@ -86,6 +86,18 @@ impl ApiError {
     }
 }
 
+/// Refuses a query parameter not among `known`, naming it (strict parsing: a misspelt filter
+/// is an error, not ignored).
+pub(super) fn refuse_unknown_params(
+    params: &std::collections::HashMap<String, String>,
+    known: &[&str],
+) -> Result<(), ApiError> {
+    match params.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(unknown) => Err(ApiError::invalid(unknown.as_str(), "unknown parameter")),
+        None => Ok(()),
+    }
+}
+
 impl From<PartitionError> for ApiError {
     /// A target or tolerance out of range names its field; anything else about the
     /// buildings is unprocessable.

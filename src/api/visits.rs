@@ -5,7 +5,7 @@
 use super::AppState;
 use super::auth::Caller;
 use super::dispatch::{limit_param, time_param};
-use super::problem::ApiError;
+use super::problem::{ApiError, refuse_unknown_params};
 use crate::domain::{BuildingId, PhotoId, WorkerId};
 use crate::service::visits::{self, NewVisit, VisitError};
 use crate::store::VisitQuery;
@@ -75,12 +75,7 @@ pub async fn list(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    if let Some(unknown) = params
-        .keys()
-        .find(|k| !["worker", "building", "from", "to", "limit"].contains(&k.as_str()))
-    {
-        return Err(ApiError::invalid(unknown.as_str(), "unknown parameter"));
-    }
+    refuse_unknown_params(&params, &["worker", "building", "from", "to", "limit"])?;
     let worker =
         caller.readable_worker(params.get("worker").map(|w| WorkerId(w.clone())), "visits")?;
     let limit = limit_param(&params, MAX_VISITS_LISTED)?;

@@ -6,7 +6,7 @@
 
 use super::AppState;
 use super::auth::Caller;
-use super::problem::ApiError;
+use super::problem::{ApiError, refuse_unknown_params};
 use crate::domain::{Actor, Role, Worker, WorkerChange, WorkerId, WorkerRecord};
 use crate::engine::{read, write};
 use crate::service::worker_roster::{self, GridDirectory, RosterError, WorkerDraft, WorkerEdit};
@@ -133,9 +133,7 @@ pub async fn history(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Vec<WorkerChange>>, ApiError> {
     caller.require(Role::Planner, "the workers' record")?;
-    if let Some(unknown) = params.keys().find(|k| k.as_str() != "limit") {
-        return Err(ApiError::invalid(unknown.as_str(), "unknown parameter"));
-    }
+    refuse_unknown_params(&params, &["limit"])?;
     let limit = match params.get("limit") {
         None => 100,
         Some(n) => n

@@ -6,7 +6,7 @@
 
 use crate::domain::{CommunityCode, GridCode, GridKind, StreetCode, Worker, WorkerRole};
 use crate::engine::{AreaLevel, AreaStats, Engine};
-use chrono::{DateTime, Datelike, FixedOffset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashSet};
 
@@ -20,7 +20,11 @@ fn beijing() -> FixedOffset {
 
 /// A date as people write it: 2026年11月30日.
 pub fn chinese_date(t: DateTime<Utc>) -> String {
-    let d = t.with_timezone(&beijing());
+    chinese_day(t.with_timezone(&beijing()).date_naive())
+}
+
+/// A day as people write it: 2026年11月30日.
+fn chinese_day(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
@@ -439,7 +443,8 @@ pub fn evaluation_workbook(
     sheet.write_with_format(0, 0, format!("网格化服务管理考核（按{unit}）"), &f.title)?;
     sheet.write(1, 0, period.as_str())?;
     let mut names = vec!["编码", unit];
-    names.extend(EVALUATION_COLUMNS);
+    names.extend(INCIDENT_FIGURE_COLUMNS);
+    names.extend(COVERAGE_COLUMNS);
     header(sheet, 2, &names, &f)?;
     let mut r = 3;
     for row in &evaluation.rows {
@@ -450,33 +455,19 @@ pub fn evaluation_workbook(
     let sheet = book.add_worksheet().set_name("趋势")?;
     sheet.write_with_format(0, 0, "考核指标趋势", &f.title)?;
     sheet.write(1, 0, period.as_str())?;
-    header(
-        sheet,
-        2,
-        &[
-            "起始日期",
-            "上报（件）",
-            "办结（件）",
-            "办结率",
-            "按期办结率",
-            "办结用时中位数（小时）",
-            "超期未办结（件）",
-            "退回率",
-            "满意率",
-        ],
-        &f,
-    )?;
+    let mut names = vec!["起始日期"];
+    names.extend(INCIDENT_FIGURE_COLUMNS);
+    header(sheet, 2, &names, &f)?;
     for (i, p) in trend.iter().enumerate() {
         let r = 3 + u32::try_from(i).unwrap_or(u32::MAX - 3);
-        let d = p.start;
-        sheet.write(r, 0, format!("{}年{}月{}日", d.year(), d.month(), d.day()))?;
+        sheet.write(r, 0, chinese_day(p.start))?;
         write_incident_figures(sheet, r, 1, &p.incidents, &f)?;
     }
     book.save_to_buffer()
 }
 
-/// The figure columns of an evaluation sheet, after the code and the name.
-const EVALUATION_COLUMNS: [&str; 14] = [
+/// The columns [`write_incident_figures`] fills.
+const INCIDENT_FIGURE_COLUMNS: [&str; 8] = [
     "上报（件）",
     "办结（件）",
     "办结率",
@@ -485,6 +476,10 @@ const EVALUATION_COLUMNS: [&str; 14] = [
     "超期未办结（件）",
     "退回率",
     "满意率",
+];
+
+/// The staffing and patrol columns of an evaluation sheet, after the incident figures.
+const COVERAGE_COLUMNS: [&str; 6] = [
     "基础网格（个）",
     "无专职网格员网格（个）",
     "巡查覆盖率",
