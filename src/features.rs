@@ -129,6 +129,7 @@ impl ToFeature for Grid {
         if audience == Audience::Internal {
             props["households"] = json!(self.households);
             props["residents"] = json!(self.residents);
+            props["flag"] = json!(self.flag);
         }
         feature(geometry(&self.boundary), props, self.code.as_str())
     }

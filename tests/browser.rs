@@ -289,24 +289,44 @@ async fn public_planner_and_dispatch_views_in_chromium() {
         vec![json!(planner)],
     )
     .await;
-    client.goto(&format!("{base}/dispatch")).await.unwrap();
-    wait_ready(&client).await;
+    // A hotline ticket taken in by another system waits for a worker (the generated
+    // district's own incidents were all dispatched as they came in).
     let incident = {
         let engine = read(&state.engine);
-        engine
+        let closed = engine
             .incidents()
-            .open()
-            .filter(|i| {
-                matches!(
-                    i.status,
-                    IncidentStatus::Reported | IncidentStatus::Returned
-                )
-            })
-            .filter(|i| !engine.nearest_workers(i.location, 5).is_empty())
-            .min_by_key(|i| i.id.clone())
-            .expect("an incident waiting for a worker")
-            .clone()
+            .all()
+            .filter(|i| i.status == IncidentStatus::Closed)
+            .find(|i| !engine.nearest_workers(i.location, 5).is_empty())
+            .expect("a place with workers near")
+            .clone();
+        Incident {
+            id: IncidentId("E-HOTLINE-1".into()),
+            status: IncidentStatus::Reported,
+            source: IncidentSource::Hotline,
+            assignee: None,
+            closed_at: None,
+            reported_at: chrono::Utc::now(),
+            deadline_at: Some(chrono::Utc::now() + chrono::Duration::hours(4)),
+            returned_times: 0,
+            satisfaction: None,
+            ..closed
+        }
     };
+    store
+        .write(
+            &Dataset {
+                incidents: vec![incident.clone()],
+                ..Dataset::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    // Written beside the server, as the service does after its own commits.
+    gridmap::engine::write(&state.engine).upsert_incident(incident.clone());
+    client.goto(&format!("{base}/dispatch")).await.unwrap();
+    wait_ready(&client).await;
     jump_to(&client, incident.location, 17.0).await;
     no_errors(&client, "dispatch").await;
     assert!(rendered(&client, "incidents-circle").await > 0);

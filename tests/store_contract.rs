@@ -207,6 +207,7 @@ async fn all_layers_round_trip(store: Arc<dyn Store>) {
         boundary: communities[0].boundary.clone(),
         households: 312,
         residents: 800,
+        flag: GridFlag::Unbalanceable,
     };
     store
         .write(

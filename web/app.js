@@ -4,7 +4,7 @@
 import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
 import { t } from '/i18n.js';
 import { api, saveToken, token, useToken } from '/api.js';
-import { LAYERS, loadSummary, renderLayerList, renderLegend, setupLanguage, showDetails, status } from '/shell.js';
+import { LAYERS, loadSummary, renderLayerList, renderLegend, setupLanguage, setupSheet, showDetails, status } from '/shell.js';
 import { busy } from '/rebalance.js';
 import * as publicView from '/views/public.js';
 import * as plannerView from '/views/planner.js';
@@ -50,6 +50,7 @@ const map = new maplibregl.Map({
   style,
 });
 map.addControl(new maplibregl.NavigationControl(), 'top-right');
+setupSheet(map);
 window.gridmapMap = map; // for browser tests and the console
 map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
 map.on('error', (e) => console.error('map:', e.error?.message || e));
@@ -136,8 +137,10 @@ function setupClicks() {
     const hit = hits[0];
     const at = hit.geometry.type === 'Point' ? hit.geometry.coordinates : e.lngLat.toArray();
     const layer = hit.sourceLayer === 'incident_cells' ? 'incidents' : hit.source;
+    // The community under the click, whatever is drawn above it (the planner acts on it).
+    const community = hits.find((h) => h.source === 'communities')?.properties;
     const box = showDetails(layer, hit.properties);
-    view.onFeature(ctx, layer, hit.properties, at, box);
+    view.onFeature(ctx, layer, hit.properties, at, box, community);
   });
   for (const id of clickable) {
     map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });

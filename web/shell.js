@@ -30,6 +30,7 @@ export function applyLanguage(view) {
   document.getElementById('lang').textContent = t('language');
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of document.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
   for (const el of document.querySelectorAll('#views a')) {
     el.textContent = t(`view_${el.dataset.view}`);
     el.classList.toggle('active', el.dataset.view === view);
@@ -126,12 +127,36 @@ function detailsTable(layer, properties) {
   return `<h2>${t(layer)}</h2><table>${rows.join('')}</table>`;
 }
 
+/// On a phone the panel is a bottom sheet: peek (the default), full or low.
+const SHEET_STATES = ['peek', 'full', 'low'];
+export function setSheet(state) {
+  for (const s of SHEET_STATES) document.body.classList.toggle(`sheet-${s}`, s === state && s !== 'peek');
+  document.body.dataset.sheet = state;
+}
+
+/// The handle steps peek → full → low → peek; the map keeps its centre above the sheet.
+export function setupSheet(map) {
+  const phone = window.matchMedia('(max-width: 700px)');
+  const panel = document.getElementById('panel');
+  const pad = () => map.setPadding({ top: 0, left: 0, right: 0, bottom: phone.matches ? panel.offsetHeight : 0 });
+  document.getElementById('sheet-handle').addEventListener('click', () => {
+    const now = document.body.dataset.sheet || 'peek';
+    setSheet(SHEET_STATES[(SHEET_STATES.indexOf(now) + 1) % SHEET_STATES.length]);
+  });
+  panel.addEventListener('transitionend', pad);
+  phone.addEventListener('change', pad);
+  setSheet('peek');
+  pad();
+}
+
 /// Shows a feature in the details panel; the box is returned for the view to add to.
 export function showDetails(layer, properties) {
+  if (document.body.dataset.sheet === 'low') setSheet('peek');
   const box = document.getElementById('details');
   box.innerHTML = detailsTable(layer, properties);
   box.dataset.layer = layer;
   box.dataset.code = properties.code || properties.id || '';
+  if (window.matchMedia('(max-width: 700px)').matches) box.scrollIntoView({ block: 'nearest' });
   return box;
 }
 

@@ -7,7 +7,9 @@ use crate::store::Store;
 
 /// Loads the demo district into an empty store, with progress bars.
 pub async fn load_demo_if_empty(store: &dyn Store) -> CliResult {
-    if let Some(loaded) = demo::load_demo_if_empty(store, &progress::DemoBars::default()).await? {
+    if let Some(loaded) =
+        demo::load_demo_if_empty(store, &progress::DemoBars::default(), chrono::Utc::now()).await?
+    {
         println!(
             "demo district partitioned: {} grids, {:.1}% within ±10% of {} households",
             loaded.grids,

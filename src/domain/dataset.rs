@@ -1,7 +1,8 @@
 //! A set of entities written to the store together, in one transaction.
 
 use super::{
-    Building, Community, District, Grid, Incident, LandArea, Road, Station, Street, Worker,
+    Building, Community, District, Grid, Incident, IncidentEvent, LandArea, Road, Station, Street,
+    Worker,
 };
 
 /// Entities to insert or replace (matched by code or id) in one all-or-nothing write.
@@ -17,6 +18,9 @@ pub struct Dataset {
     pub stations: Vec<Station>,
     pub workers: Vec<Worker>,
     pub incidents: Vec<Incident>,
+    /// Steps of the incidents' histories, appended (steps have no key and are never
+    /// replaced).
+    pub incident_events: Vec<IncidentEvent>,
 }
 
 impl Dataset {
@@ -32,6 +36,7 @@ impl Dataset {
             + self.stations.len()
             + self.workers.len()
             + self.incidents.len()
+            + self.incident_events.len()
     }
 
     pub fn is_empty(&self) -> bool {

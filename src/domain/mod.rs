@@ -30,7 +30,7 @@ pub use audience::Audience;
 pub use building::{Building, BuildingKind};
 pub use codes::{CodeError, CommunityCode, DistrictCode, GridCode, StreetCode};
 pub use dataset::{Dataset, RosterEntry, RosterKey};
-pub use grid::{Grid, GridKind};
+pub use grid::{Grid, GridFlag, GridKind};
 pub use idempotency::IdempotencyKey;
 pub use ids::{BuildingId, IncidentId, LandAreaId, PatrolId, RoadId, StationId, VisitId, WorkerId};
 pub use incident::{Incident, IncidentAction, IncidentEvent, IncidentSource, IncidentStatus};

@@ -1,9 +1,41 @@
 //! The arterial lattice of a generated city: jittered nodes, square-ish cells (one
-//! community each), and bilinear positions inside a cell.
+//! community each), bilinear positions inside a cell, and a smooth warp of the whole plane
+//! that bends arterials into curves and cells into irregular quadrilaterals.
 
 use crate::spatial::LocalFrame;
 use geo::Contains;
-use geo_types::{Coord, MultiPolygon, Point};
+use geo_types::{Coord, LineString, MultiPolygon, Polygon};
+
+/// Points per side of a cell's outline (and per arterial segment): ~60 m apart, so that
+/// the warp's curves show and neighbouring cells share every point of their common side.
+pub const SAMPLES_PER_SIDE: usize = 12;
+
+/// A smooth displacement of the plane: two long waves (arterials curve over a few
+/// kilometres) and two short ones (blocks and compounds lose their right angles). Its
+/// derivatives stay below 0.25, so it is one-to-one: what does not overlap before does
+/// not overlap after.
+#[derive(Debug, Clone, Copy)]
+pub struct Warp {
+    phases: [f64; 4],
+}
+
+impl Warp {
+    pub fn new(seed: u64) -> Self {
+        let h = mix(seed ^ 0x5741_5250);
+        let phase = |k: u64| unit(mix(h ^ k)) * std::f64::consts::TAU;
+        Self {
+            phases: [phase(1), phase(2), phase(3), phase(4)],
+        }
+    }
+
+    /// The warped position of (x, y) metres.
+    pub fn apply(&self, x: f64, y: f64) -> (f64, f64) {
+        let [a, b, c, d] = self.phases;
+        let dx = 75.0 * (y / 760.0 + a).sin() + 20.0 * ((x + y) / 240.0 + b).sin();
+        let dy = 75.0 * (x / 820.0 + c).sin() + 20.0 * ((x - y) / 260.0 + d).sin();
+        (x + dx, y + dy)
+    }
+}
 
 /// Lattice spacing and jitter.
 #[derive(Debug, Clone, Copy)]
@@ -12,6 +44,7 @@ pub struct Lattice {
     pub jitter_m: f64,
     pub seed: u64,
     pub frame: LocalFrame,
+    pub warp: Warp,
 }
 
 /// A SplitMix64 hash: deterministic noise from integers, independent of draw order.
@@ -38,9 +71,24 @@ impl Lattice {
         )
     }
 
-    pub fn node(&self, i: i32, j: i32) -> Coord<f64> {
-        let (x, y) = self.node_m(i, j);
-        self.frame.to_lonlat(x, y)
+    /// Points from node `from` to node `to` (neighbours), warped, both ends included:
+    /// the same points as the side the two cells on either side of it share.
+    pub fn side(&self, from: (i32, i32), to: (i32, i32)) -> Vec<Coord<f64>> {
+        let (i, j) = (from.0.min(to.0), from.1.min(to.1));
+        let cell = self.cell(i, j);
+        let east = to.0 != from.0;
+        let forwards = (to.0, to.1) > (from.0, from.1);
+        (0..=SAMPLES_PER_SIDE)
+            .map(|k| {
+                let k = if forwards { k } else { SAMPLES_PER_SIDE - k };
+                let t = k as f64 / SAMPLES_PER_SIDE as f64;
+                if east {
+                    cell.at(t, 0.0)
+                } else {
+                    cell.at(0.0, t)
+                }
+            })
+            .collect()
     }
 
     /// The cell whose south-west node is (i, j).
@@ -55,6 +103,7 @@ impl Lattice {
                 self.node_m(i, j + 1),
             ],
             frame: self.frame,
+            warp: self.warp,
         }
     }
 
@@ -74,11 +123,7 @@ impl Lattice {
             let cells: Vec<Cell> = candidates
                 .into_iter()
                 .map(|(_, i, j)| self.cell(i, j))
-                .filter(|c| {
-                    c.corners()
-                        .iter()
-                        .all(|p| boundary.contains(&Point::from(*p)))
-                })
+                .filter(|c| boundary.contains(&c.outline()))
                 .take(count)
                 .collect();
             if cells.len() == count || radius > 400 {
@@ -96,6 +141,7 @@ pub struct Cell {
     pub j: i32,
     corners_m: [(f64, f64); 4],
     frame: LocalFrame,
+    warp: Warp,
 }
 
 impl Cell {
@@ -113,19 +159,25 @@ impl Cell {
         (x, y)
     }
 
-    /// Bilinear position at (u, v) as lon/lat.
+    /// Bilinear position at (u, v), warped, as lon/lat.
     pub fn at(&self, u: f64, v: f64) -> Coord<f64> {
         let (x, y) = self.at_m(u, v);
+        let (x, y) = self.warp.apply(x, y);
         self.frame.to_lonlat(x, y)
     }
 
-    pub fn corners(&self) -> [Coord<f64>; 4] {
-        [
-            self.at(0.0, 0.0),
-            self.at(1.0, 0.0),
-            self.at(1.0, 1.0),
-            self.at(0.0, 1.0),
-        ]
+    /// The warped outline, SW → SE → NE → NW, [`SAMPLES_PER_SIDE`] points a side; a
+    /// neighbour's outline has the very same points along the side they share.
+    pub fn outline(&self) -> Polygon<f64> {
+        let n = SAMPLES_PER_SIDE;
+        let t = |k: usize| k as f64 / n as f64;
+        let mut ring: Vec<Coord<f64>> = Vec::with_capacity(4 * n + 1);
+        ring.extend((0..n).map(|k| self.at(t(k), 0.0)));
+        ring.extend((0..n).map(|k| self.at(1.0, t(k))));
+        ring.extend((0..n).map(|k| self.at(t(n - k), 1.0)));
+        ring.extend((0..n).map(|k| self.at(0.0, t(n - k))));
+        ring.push(ring[0]);
+        Polygon::new(LineString::new(ring), vec![])
     }
 
     /// Centre in metres.

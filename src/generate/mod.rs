@@ -2,10 +2,12 @@
 //! street/community names and codes, generated roads, compounds, institutions, stations,
 //! workers and incidents at the field figures (see `../shared/DESIGN.md`).
 
+pub mod activity;
 mod blocks;
 mod lattice;
 mod names;
 mod profile;
+pub mod staffing_plan;
 
 pub use names::chinese_number;
 pub use profile::{DONGSHENG_HOUSEHOLDS, DistrictProfile, StreetProfile};
@@ -29,9 +31,6 @@ pub struct GenerateOptions {
     pub seed: u64,
 }
 
-/// Households per community: 56.16万 residents in 81 communities is ~6,900 residents,
-/// ~2,600 households at 2.62 persons per household.
-const HOUSEHOLDS_PER_COMMUNITY: u32 = 2_500;
 /// Side of one community cell between arterials; 750 m gives ~11,600 residents per km².
 const COMMUNITY_SIDE_M: f64 = 750.0;
 /// Blocks per community side (local roads between them).
@@ -41,33 +40,17 @@ const PERSONS_PER_HOUSEHOLD: f64 = 2.62;
 const STATIONS_PER_COMMUNITY: f64 = 286.0 / 81.0;
 const WORKERS_PER_COMMUNITY: f64 = 1_301.0 / 81.0;
 const BUILDING_HEADS_PER_COMMUNITY: f64 = 462.0 / 81.0;
-/// A day of incidents at Xi'an's rate (~3 per grid per day), ~10 grids per community.
-const INCIDENTS_PER_COMMUNITY: f64 = 25.0;
-
-const INCIDENT_CATEGORIES: &[&str] = &[
-    "环境卫生",
-    "占道经营",
-    "违章停车",
-    "设施损坏",
-    "噪音扰民",
-    "邻里纠纷",
-    "安全隐患",
-    "违章搭建",
-    "路灯损坏",
-    "井盖缺失",
-    "供暖问题",
-    "物业纠纷",
-];
+/// Reports per community and day over the generated week (~3 per grid per day at Xi'an's
+/// rate would be 25; a new district's first week is quieter).
+const INCIDENTS_PER_COMMUNITY_DAY: f64 = 3.5;
+/// Days of incidents before the generation moment.
+const INCIDENT_DAYS: u32 = 7;
 
 /// The moment generated timestamps count from (generation never reads the clock).
 fn base_time() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0)
         .single()
         .unwrap_or_default()
-}
-
-fn ring(coords: Vec<Coord<f64>>) -> MultiPolygon<f64> {
-    MultiPolygon::new(vec![Polygon::new(LineString::new(coords), vec![])])
 }
 
 /// A point at (u, v) of a cell.
@@ -83,7 +66,7 @@ pub fn generate_dongsheng(options: &GenerateOptions) -> Result<Dataset, String> 
 /// Generates a district.
 pub fn generate(profile: &DistrictProfile, options: &GenerateOptions) -> Result<Dataset, String> {
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
-    let community_count = (options.households / HOUSEHOLDS_PER_COMMUNITY).max(1) as usize;
+    let community_count = profile.communities_for(options.households);
     let centre = profile.centre;
     let frame = LocalFrame::new(centre.x(), centre.y());
     let lattice = Lattice {
@@ -91,6 +74,7 @@ pub fn generate(profile: &DistrictProfile, options: &GenerateOptions) -> Result<
         jitter_m: COMMUNITY_SIDE_M * 0.1,
         seed: options.seed,
         frame,
+        warp: lattice::Warp::new(options.seed),
     };
     let cells = lattice.select_cells(&profile.boundary, community_count);
     if cells.len() < community_count {
@@ -129,12 +113,7 @@ pub fn generate(profile: &DistrictProfile, options: &GenerateOptions) -> Result<
         let polygons: Vec<Polygon<f64>> = street
             .cells
             .iter()
-            .map(|&(ci, _, _)| {
-                Polygon::new(
-                    LineString::new(closed(cells[ci].corners().to_vec())),
-                    vec![],
-                )
-            })
+            .map(|&(ci, _, _)| cells[ci].outline())
             .collect();
         data.streets.push(Street {
             code: street.code.clone(),
@@ -146,7 +125,7 @@ pub fn generate(profile: &DistrictProfile, options: &GenerateOptions) -> Result<
             data.communities.push(Community {
                 code: code.clone(),
                 name: name.clone(),
-                boundary: ring(closed(cell.corners().to_vec())),
+                boundary: MultiPolygon::new(vec![cell.outline()]),
             });
             community_cells.push((code.clone(), name.clone(), *ci));
             let target = f64::from(options.households) * weights[*ci] / weight_sum;
@@ -168,15 +147,8 @@ pub fn generate(profile: &DistrictProfile, options: &GenerateOptions) -> Result<
     data.roads = roads(&lattice, &cells, &community_cells);
     add_stations(&mut data, &cells, &community_cells, &streets, &mut rng);
     add_workers(&mut data, &cells, &community_cells, &mut rng);
-    add_incidents(&mut data, &cells, &community_cells, &mut rng);
+    add_incidents(&mut data, &community_cells, options.seed);
     Ok(data)
-}
-
-fn closed(mut coords: Vec<Coord<f64>>) -> Vec<Coord<f64>> {
-    if let Some(first) = coords.first().copied() {
-        coords.push(first);
-    }
-    coords
 }
 
 struct StreetPlan {
@@ -512,12 +484,14 @@ fn roads(
             for (r, run) in runs.into_iter().enumerate() {
                 let mut coords: Vec<Coord<f64>> = Vec::new();
                 let first = run[0];
-                for k in first..=run[run.len() - 1] + 1 {
-                    coords.push(if east_west {
-                        lattice.node(k, line)
+                for k in first..=run[run.len() - 1] {
+                    let side = if east_west {
+                        lattice.side((k, line), (k + 1, line))
                     } else {
-                        lattice.node(line, k)
-                    });
+                        lattice.side((line, k), (line, k + 1))
+                    };
+                    let skip = usize::from(!coords.is_empty());
+                    coords.extend(side.into_iter().skip(skip));
                 }
                 let index = (line - if east_west { min_j } else { min_i }) as usize;
                 let (name, class) = if east_west {
@@ -558,7 +532,7 @@ fn roads(
         let cell = &cells[*ci];
         for k in 1..BLOCKS_PER_SIDE {
             let f = k as f64 / BLOCKS_PER_SIDE as f64;
-            let samples = 5;
+            let samples = lattice::SAMPLES_PER_SIDE;
             let ew: Vec<Coord<f64>> = (0..=samples)
                 .map(|s| cell.at(s as f64 / samples as f64, f))
                 .collect();
@@ -692,7 +666,7 @@ fn add_workers(
 ) {
     let mut budget = 0.0;
     let mut n = 0;
-    for (_, _, ci) in communities {
+    for (code, _, ci) in communities {
         budget += WORKERS_PER_COMMUNITY;
         let mut k = 0;
         while budget >= 1.0 {
@@ -711,7 +685,7 @@ fn add_workers(
                 phone: Some(names::phone(rng)),
                 role,
                 grids: Vec::new(),
-                community: None,
+                community: Some(code.clone()),
                 duty: if on_duty {
                     DutyStatus::OnDuty
                 } else {
@@ -730,59 +704,67 @@ fn add_workers(
     }
 }
 
-fn add_incidents(
-    data: &mut Dataset,
-    cells: &[Cell],
-    communities: &[(CommunityCode, String, usize)],
-    rng: &mut ChaCha8Rng,
-) {
-    let count = (INCIDENTS_PER_COMMUNITY * communities.len() as f64).round() as usize;
-    let taxonomy = Taxonomy::default();
-    for n in 0..count {
-        let Some((_, name, ci)) = communities.choose(rng) else {
-            return;
-        };
-        let category = INCIDENT_CATEGORIES
-            .choose(rng)
-            .copied()
-            .unwrap_or("环境卫生");
-        let status = match rng.random_range(0..100) {
-            0..70 => IncidentStatus::Closed,
-            70..80 => IncidentStatus::Resolved,
-            80..90 => IncidentStatus::InProgress,
-            90..95 => IncidentStatus::Assigned,
-            _ => IncidentStatus::Reported,
-        };
-        let source = match rng.random_range(0..10) {
-            0..6 => IncidentSource::Worker,
-            6..9 => IncidentSource::Hotline,
-            _ => IncidentSource::Resident,
-        };
-        let reported_at = base_time() - Duration::seconds(rng.random_range(0..7 * 86_400));
-        let deadline = taxonomy
-            .deadline_at(category, reported_at)
-            .map_or(Duration::hours(24), |at| at - reported_at);
-        // Most incidents close within their deadline, some take longer.
-        let closed_at = (status == IncidentStatus::Closed).then(|| {
-            reported_at
-                + Duration::seconds(
-                    rng.random_range(600..(deadline.num_seconds() * 3 / 2).max(1200)),
-                )
-        });
-        data.incidents.push(Incident {
-            id: IncidentId(format!("E{:06}", n + 1)),
-            location: point_in(&cells[*ci], rng),
-            category: category.to_string(),
-            description: format!("{name}：{category}"),
-            source,
-            status,
-            reported_at,
-            grid: None,
-            assignee: None,
-            deadline_at: Some(reported_at + deadline),
-            closed_at,
-            returned_times: 0,
-            satisfaction: None,
-        });
+/// A week of the incident loop before the generation moment, in each community, handled
+/// by the community's grid workers (grids come with a partition; see [`activity`]).
+fn add_incidents(data: &mut Dataset, communities: &[(CommunityCode, String, usize)], seed: u64) {
+    use geo::InteriorPoint;
+    let mut beats: BTreeMap<&CommunityCode, activity::Beat> = communities
+        .iter()
+        .map(|(code, _, _)| {
+            (
+                code,
+                activity::Beat {
+                    grid: None,
+                    places: Vec::new(),
+                    handlers: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    for b in data.buildings.iter().filter(|b| b.kind.is_residential()) {
+        if let (Some(beat), Some(point)) = (
+            b.community.as_ref().and_then(|c| beats.get_mut(c)),
+            b.footprint.interior_point(),
+        ) {
+            beat.places
+                .push((point, b.name.clone().unwrap_or_default()));
+        }
     }
+    for w in data
+        .workers
+        .iter()
+        .filter(|w| w.role == WorkerRole::GridWorker)
+    {
+        if let Some(beat) = w.community.as_ref().and_then(|c| beats.get_mut(c)) {
+            beat.handlers.push((w.id.clone(), w.name.clone()));
+        }
+    }
+    // Each incident goes to one of the community's grid workers: a beat per worker.
+    let mut per_worker: Vec<activity::Beat> = Vec::new();
+    for beat in beats.into_values() {
+        let n = beat.handlers.len().max(1);
+        for k in 0..n {
+            per_worker.push(activity::Beat {
+                grid: None,
+                places: beat.places.iter().skip(k).step_by(n).cloned().collect(),
+                handlers: beat.handlers.get(k).cloned().into_iter().collect(),
+            });
+        }
+    }
+    let per_beat_day =
+        INCIDENTS_PER_COMMUNITY_DAY * communities.len() as f64 / per_worker.len().max(1) as f64;
+    let generated = activity::simulate(
+        &per_worker,
+        &Taxonomy::default(),
+        &activity::ActivityOptions {
+            until: base_time(),
+            days: INCIDENT_DAYS,
+            reports_per_beat_day: per_beat_day,
+            dispatcher: "区网格化服务管理中心".into(),
+            first_number: 1,
+            seed,
+        },
+    );
+    data.incidents = generated.incidents;
+    data.incident_events = generated.events;
 }

@@ -98,6 +98,22 @@ impl DistrictProfile {
         })
     }
 
+    /// Communities generated for `households`: the real count at the real number of
+    /// households (Dongsheng's 79 at 200,000), in proportion otherwise, at least one.
+    ///
+    /// ```
+    /// use gridmap::generate::{DistrictProfile, DONGSHENG_HOUSEHOLDS};
+    /// let p = DistrictProfile::dongsheng().unwrap();
+    /// assert_eq!(p.communities_for(DONGSHENG_HOUSEHOLDS), 79);
+    /// assert_eq!(p.communities_for(20_000), 8);
+    /// assert_eq!(p.communities_for(1), 1);
+    /// ```
+    pub fn communities_for(&self, households: u32) -> usize {
+        let real: usize = self.streets.iter().map(|s| s.communities.len()).sum();
+        let per_community = f64::from(DONGSHENG_HOUSEHOLDS) / real.max(1) as f64;
+        ((f64::from(households) / per_community).round() as usize).max(1)
+    }
+
     /// Real communities per real street (how big generated streets are).
     pub fn communities_per_street(&self) -> f64 {
         let communities: usize = self.streets.iter().map(|s| s.communities.len()).sum();

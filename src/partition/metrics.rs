@@ -60,7 +60,7 @@ impl PartitionMetrics {
         let t = f64::from(target);
         let balanced: Vec<u32> = grids
             .iter()
-            .filter(|g| g.grid.kind == GridKind::Base && g.flag == GridFlag::Normal)
+            .filter(|g| g.grid.kind == GridKind::Base && g.grid.flag == GridFlag::Normal)
             .map(|g| g.grid.households)
             .collect();
         let mut sorted = balanced.clone();
@@ -102,15 +102,15 @@ impl PartitionMetrics {
                 .count(),
             oversized_grids: grids
                 .iter()
-                .filter(|g| g.flag == GridFlag::OversizedBuilding)
+                .filter(|g| g.grid.flag == GridFlag::OversizedBuilding)
                 .count(),
             small_enclaves: grids
                 .iter()
-                .filter(|g| g.flag == GridFlag::SmallEnclave)
+                .filter(|g| g.grid.flag == GridFlag::SmallEnclave)
                 .count(),
             unbalanceable: grids
                 .iter()
-                .filter(|g| g.flag == GridFlag::Unbalanceable)
+                .filter(|g| g.grid.flag == GridFlag::Unbalanceable)
                 .count(),
             households_min: sorted.first().copied().unwrap_or(0),
             households_median: sorted.get(sorted.len() / 2).copied().unwrap_or(0),
@@ -144,7 +144,7 @@ impl PartitionMetrics {
             .map(|g| GridMetrics {
                 code: g.grid.code.to_string(),
                 kind: g.grid.kind,
-                flag: g.flag,
+                flag: g.grid.flag,
                 households: g.grid.households,
                 residents: g.grid.residents,
                 buildings: g.buildings.len(),

@@ -3,20 +3,24 @@
 // community, and the split/merge tools.
 import { t } from '/i18n.js';
 import { api } from '/api.js';
-import { loadSummary, reloadSource, status } from '/shell.js';
+import { describeError, escapeHtml, loadSummary, reloadSource, status } from '/shell.js';
 import { setupRebalance } from '/rebalance.js';
 import { setupSignInCodes } from '/sign_in_codes.js';
 
 export function setup() {}
 
-/// Households per base grid as a histogram (green: within the tolerance band).
+/// Households per base grid as a histogram (green: within the tolerance band). The share
+/// within the band counts balanced grids only, as the partitioner does: grids flagged for an
+/// oversized building, a small enclave or building sizes no plan can balance are shown apart.
 async function loadHistogram(config) {
   const section = document.getElementById('stats');
   section.hidden = false;
   try {
     const grids = await api('/api/grids');
-    const values = grids.features.filter((f) => f.properties.kind !== 'dedicated').map((f) => f.properties.households);
-    const { target_households: target, tolerance } = config;
+    const base = grids.features.filter((f) => f.properties.kind !== 'dedicated');
+    const values = base.map((f) => f.properties.households);
+    const balanced = base.filter((f) => (f.properties.flag || 'normal') === 'normal').map((f) => f.properties.households);
+    const { target_households: target } = config;
     const { low, high } = config.within_band;
     const svg = document.getElementById('histogram');
     const bins = 24; const hi = 2 * target; const width = 296; const height = 100; const step = hi / bins;
@@ -28,39 +32,69 @@ async function loadHistogram(config) {
       const from = i * step;
       const within = from >= low && from + step <= high;
       const h = (c / top) * height;
-      return `<rect class="${within ? 'within' : ''}" x="${i * bar + 1}" y="${height - h}" width="${bar - 2}" height="${h}"><title>${from}–${from + step}: ${c}</title></rect>`;
+      return `<rect class="${within ? 'within' : ''}" x="${i * bar + 1}" y="${height - h}" width="${bar - 2}" height="${h}"><title>${from}–${from + step}: ${t('gridsN', { n: c })}</title></rect>`;
     }).join('') + `<text x="0" y="115">0</text><text x="${width / 2 - 8}" y="115">${target}</text><text x="${width - 20}" y="115">${hi}</text>`;
-    const within = values.filter((v) => v >= low && v <= high).length;
-    const pct = Math.round(tolerance * 100);
-    document.getElementById('histogram-caption').textContent = `${t('histogramTitle')} · ${values.length} ${t('grids')} · ${((within / Math.max(1, values.length)) * 100).toFixed(1)}% ${t('gridsWithin', { pct })}`;
+    const within = balanced.filter((v) => v >= low && v <= high).length;
+    const share = ((within / Math.max(1, balanced.length)) * 100).toFixed(1);
+    const flagged = values.length - balanced.length;
+    document.getElementById('histogram-caption').textContent = t('histogramCaption', {
+      grids: values.length, share, pct: Math.round(config.tolerance * 100), flagged,
+    });
     section.dataset.grids = String(values.length);
+    section.dataset.withinShare = share;
   } catch (error) {
-    status(error.message);
+    status(describeError(error));
   }
 }
+
+let reloadAll = async () => {};
 
 export async function onLoad(ctx) {
   if (!ctx.showInternal) return;
   loadHistogram(ctx.config);
   setupSignInCodes();
-  setupRebalance(ctx.map, async () => {
+  reloadAll = async () => {
     for (const id of ['communities', 'grids', 'buildings', 'basemap']) reloadSource(ctx.map, id);
     await Promise.all([loadSummary(), loadHistogram(ctx.config)]);
-  });
+  };
+  setupRebalance(ctx.map, () => reloadAll());
 }
 
-/// A partition preview of a clicked community (nothing is written).
-export function onFeature(ctx, layer, properties, at, box) {
-  if (layer !== 'communities' || !ctx.showInternal) return;
-  box.insertAdjacentHTML('beforeend', `<div class="row"><button type="button" id="partition-preview">${t('partitionPreview')}</button></div><p class="hint" id="partition-result"></p>`);
+/// The community under a click (whatever layer was hit): a partition preview of it, drawn
+/// over the map, and its commit.
+export function onFeature(ctx, layer, properties, at, box, community) {
+  const target = layer === 'communities' ? properties : community;
+  if (!target || !ctx.showInternal) return;
+  const label = `${target.name || ''} ${target.code}`.trim();
+  box.insertAdjacentHTML('beforeend', `<h2>${escapeHtml(t('partitionOfCommunity', { name: label }))}</h2>
+    <div class="row"><button type="button" id="partition-preview">${t('partitionPreview')}</button>
+    <button type="button" id="partition-commit" class="primary" disabled>${t('partitionCommit')}</button></div>
+    <p class="hint" id="partition-result"></p>`);
+  const result = document.getElementById('partition-result');
+  const body = { community: target.code };
+  const summary = (m) => t('partitionSummary', { grids: m.grids, share: (m.within_10_percent * 100).toFixed(1), flagged: m.oversized_grids + m.small_enclaves + m.unbalanceable });
   document.getElementById('partition-preview').addEventListener('click', async () => {
+    result.textContent = t('loading');
     try {
-      const preview = await api('/api/partition', { method: 'POST', body: { community: properties.code, dry_run: true } });
+      const preview = await api('/api/partition', { method: 'POST', body: { ...body, dry_run: true } });
       ctx.map.getSource('partition-preview').setData(preview.grids);
-      const m = preview.metrics;
-      document.getElementById('partition-result').textContent = `${t('partitionOf')}${m.grids} ${t('grids')} · ${(m.within_10_percent * 100).toFixed(1)}% ${t('gridsWithin', { pct: 10 })}`;
+      result.textContent = `${t('partitionOf')}${summary(preview.metrics)}`;
+      document.getElementById('partition-commit').disabled = false;
     } catch (error) {
-      status(`${error.status || ''} ${error.message}`);
+      result.textContent = describeError(error);
+    }
+  });
+  document.getElementById('partition-commit').addEventListener('click', async () => {
+    document.getElementById('partition-commit').disabled = true;
+    result.textContent = t('loading');
+    try {
+      const done = await api('/api/partition', { method: 'POST', body: { ...body, dry_run: false } });
+      ctx.map.getSource('partition-preview').setData({ type: 'FeatureCollection', features: [] });
+      result.textContent = `${t('partitionCommitted')}${summary(done.metrics)}`;
+      result.dataset.committed = 'true';
+      await reloadAll();
+    } catch (error) {
+      result.textContent = describeError(error);
     }
   });
 }

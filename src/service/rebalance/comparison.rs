@@ -220,7 +220,7 @@ fn grid_changes(
             out.outside_band.push(OutsideBand {
                 grid: g.grid.code.clone(),
                 households: g.grid.households,
-                flag: g.flag,
+                flag: g.grid.flag,
             });
         }
         for b in &g.buildings {
@@ -259,8 +259,8 @@ fn grid_changes(
                 if base {
                     p.insert("within_band".into(), within_band.into());
                 }
-                if g.flag != GridFlag::Normal {
-                    p.insert("flag".into(), serde_json::json!(g.flag));
+                if g.grid.flag != GridFlag::Normal {
+                    p.insert("flag".into(), serde_json::json!(g.grid.flag));
                 }
             }
             out.features.push(f);

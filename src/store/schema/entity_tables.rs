@@ -49,9 +49,10 @@ entity_table! {
         community_code: Text = text(g.community.as_str()) => r.code()?;
         households: Int = int(g.households) => r.count()?;
         residents: Int = int(g.residents) => r.count()?;
+        flag: Text = text(g.flag.as_str()) => r.parsed(GridFlag::parse, "grid flag")?;
     }
     geometry boundary = Some(g.boundary.clone().into()) => r.multipolygon()?;
-    build Grid { code, kind, community: community_code, households, residents, boundary }
+    build Grid { code, kind, community: community_code, households, residents, flag, boundary }
 }
 
 entity_table! {

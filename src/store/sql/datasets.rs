@@ -21,6 +21,7 @@ fn dataset_statements(dialect: Dialect, data: &Dataset) -> Result<Vec<Statement>
     push_rows(dialect, &data.stations, &mut out)?;
     push_rows(dialect, &data.workers, &mut out)?;
     push_rows(dialect, &data.incidents, &mut out)?;
+    out.extend(super::incidents::event_rows(dialect, &data.incident_events));
     Ok(out)
 }
 

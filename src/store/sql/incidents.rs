@@ -185,28 +185,75 @@ impl<B: SqlBackend> SqlStore<B> {
         }))
     }
 }
+/// Parameters of one step's row in [`event_rows`].
+const EVENT_COLUMNS: usize = 8;
+/// Steps one `INSERT` writes at most (2,000 parameters, as the upserts).
+const EVENTS_PER_STATEMENT: usize = 2_000 / EVENT_COLUMNS;
+
+/// Statements appending whole histories (an import or the demo): many steps a statement.
+/// Steps have no key: they are added, never replaced. Photos are listed on the step but not
+/// linked to the incident (histories written this way carry none).
+pub(super) fn event_rows(dialect: Dialect, events: &[IncidentEvent]) -> Vec<Statement> {
+    events
+        .chunks(EVENTS_PER_STATEMENT)
+        .map(|chunk| {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|r| {
+                    let n = r * EVENT_COLUMNS;
+                    format!(
+                        "(${}, ${}, ${}, {}, ${}, ${}, ${}, ${})",
+                        n + 1,
+                        n + 2,
+                        n + 3,
+                        dialect.param(ColumnType::Timestamp, n + 4),
+                        n + 5,
+                        n + 6,
+                        n + 7,
+                        n + 8
+                    )
+                })
+                .collect();
+            let params = chunk.iter().flat_map(event_values).collect();
+            Statement::new(
+                Arc::from(format!(
+                    "INSERT INTO incident_events (incident_id, action, status, at, actor, worker, note, photos) VALUES {}",
+                    rows.join(", ")
+                )),
+                params,
+            )
+            .writing(chunk.len() as u64)
+        })
+        .collect()
+}
+
+/// A step's row: incident, action, status, time, actor, worker, note, photos (JSON).
+fn event_values(e: &IncidentEvent) -> [SqlValue; EVENT_COLUMNS] {
+    let text = |v: Option<&str>| SqlValue::Text(v.map(str::to_string));
+    let photos = (!e.photos.is_empty())
+        .then(|| serde_json::to_string(&e.photos).ok())
+        .flatten();
+    [
+        text(Some(e.incident.as_str())),
+        text(Some(e.action.as_str())),
+        text(Some(e.status.as_str())),
+        text(Some(&schema::format_timestamp(&e.at))),
+        text(Some(&e.actor)),
+        text(e.worker.as_ref().map(WorkerId::as_str)),
+        text(e.note.as_deref()),
+        SqlValue::Text(photos),
+    ]
+}
+
 /// The statements recording one step of an incident: its row, and the incident's link to
 /// each photo the step names.
 fn event_statements(dialect: Dialect, e: &IncidentEvent) -> Vec<Statement> {
     let at = dialect.param(ColumnType::Timestamp, 4);
     let text = |v: Option<&str>| SqlValue::Text(v.map(str::to_string));
-    let photos = (!e.photos.is_empty())
-        .then(|| serde_json::to_string(&e.photos).ok())
-        .flatten();
     let mut statements = vec![Statement::new(
         Arc::from(format!(
             "INSERT INTO incident_events (incident_id, action, status, at, actor, worker, note, photos) VALUES ($1, $2, $3, {at}, $5, $6, $7, $8)"
         )),
-        vec![
-            text(Some(e.incident.as_str())),
-            text(Some(e.action.as_str())),
-            text(Some(e.status.as_str())),
-            text(Some(&schema::format_timestamp(&e.at))),
-            text(Some(&e.actor)),
-            text(e.worker.as_ref().map(WorkerId::as_str)),
-            text(e.note.as_deref()),
-            SqlValue::Text(photos),
-        ],
+        event_values(e).to_vec(),
     )];
     statements.extend(e.photos.iter().map(|photo| {
         Statement::new(

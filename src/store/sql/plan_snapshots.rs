@@ -79,6 +79,7 @@ pub(super) fn plan_statements(dialect: Dialect, r: &PlanRecord<'_>) -> Vec<State
     for g in r.grids {
         let data = serde_json::json!({
             "kind": g.grid.kind,
+            "flag": g.grid.flag,
             "households": g.grid.households,
             "residents": g.grid.residents,
             "buildings": g.buildings,
@@ -125,6 +126,11 @@ pub(super) fn grid_from_json(code: &str, data: &str) -> Option<GridSnapshot> {
             households: u32::try_from(v["households"].as_u64()?).ok()?,
             residents: u32::try_from(v["residents"].as_u64()?).ok()?,
             boundary: multipolygon_from_json(&v["geometry"])?,
+            // Snapshots written before grids kept their flag read as normal.
+            flag: v["flag"]
+                .as_str()
+                .and_then(GridFlag::parse)
+                .unwrap_or_default(),
             code,
         },
         buildings: serde_json::from_value(v["buildings"].clone()).ok()?,
