@@ -243,7 +243,7 @@ impl IncidentBook {
         to: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
         keys: &[&str],
-        key: impl Fn(&Fact) -> Option<u32>,
+        key: impl Fn(&Fact) -> Option<u32> + Sync,
     ) -> Vec<AreaStats> {
         let mut names: Vec<&str> = keys.to_vec();
         names.sort_unstable();

@@ -4,11 +4,14 @@
 
 use crate::domain::{GridCode, Incident, IncidentStatus, Satisfaction, WorkerId};
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::Hash;
 
 /// "None" in a fact's index and duration fields.
 const NONE: u32 = u32::MAX;
+/// Facts below which a scan is not split across cores (splitting costs a tally per part).
+const MIN_FACTS_PER_PART: usize = 200_000;
 
 /// Microseconds since the Unix epoch, saturating (any `DateTime` works as a bound).
 pub fn micros_since_epoch(t: DateTime<Utc>) -> i64 {
@@ -137,6 +140,12 @@ impl Tally {
 
     /// Adds another group's counts (the medians' samples too).
     pub fn merge(&mut self, other: &Tally) {
+        self.merge_counts(other);
+        self.close_seconds.extend_from_slice(&other.close_seconds);
+    }
+
+    /// Adds another group's counts, not its samples (see [`median_hours_across`]).
+    pub fn merge_counts(&mut self, other: &Tally) {
         self.reported += other.reported;
         self.closed += other.closed;
         self.closed_on_time += other.closed_on_time;
@@ -146,7 +155,6 @@ impl Tally {
         for (a, b) in self.ratings.iter_mut().zip(other.ratings) {
             *a += b;
         }
-        self.close_seconds.extend_from_slice(&other.close_seconds);
     }
 
     /// Median hours from report to closing over the closed ones.
@@ -165,6 +173,37 @@ impl Tally {
         };
         Some(seconds / 3600.0)
     }
+}
+
+/// The exact median hours to close over the samples of all `parts`, without gathering them:
+/// a histogram of the samples' high 16 bits finds the bucket of each middle rank, and only
+/// the samples of those buckets are selected from (a year of a city's closings is millions).
+pub fn median_hours_across(parts: &[Tally]) -> Option<f64> {
+    let n: usize = parts.iter().map(|t| t.close_seconds.len()).sum();
+    if n == 0 {
+        return None;
+    }
+    let samples = || parts.iter().flat_map(|t| t.close_seconds.iter().copied());
+    let mut buckets = vec![0usize; 1 << 16];
+    for s in samples() {
+        buckets[(s >> 16) as usize] += 1;
+    }
+    // The rank-th smallest sample: its bucket, then its place among the bucket's samples.
+    let nth = |rank: usize| -> u32 {
+        let mut below = 0;
+        for (bucket, &count) in buckets.iter().enumerate() {
+            if below + count > rank {
+                let mut inside: Vec<u32> =
+                    samples().filter(|s| (s >> 16) as usize == bucket).collect();
+                let (_, &mut value, _) = inside.select_nth_unstable(rank - below);
+                return value;
+            }
+            below += count;
+        }
+        0
+    };
+    let (lower, upper) = (nth((n - 1) / 2), nth(n / 2));
+    Some((f64::from(lower) + f64::from(upper)) / 2.0 / 3600.0)
 }
 
 /// All incidents as facts, with the grids and workers they name numbered.
@@ -237,24 +276,42 @@ impl IncidentFacts {
     }
 
     /// Tallies of the incidents reported in `[from, to)` by group: `group` gives a fact's
-    /// group number below `groups`, or `None` to leave it out.
+    /// group number below `groups`, or `None` to leave it out. The facts are scanned in
+    /// parallel parts (one per core), whose tallies are then added group by group.
     pub fn tally(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         now: DateTime<Utc>,
         groups: usize,
-        group: impl Fn(&Fact) -> Option<usize>,
+        group: impl Fn(&Fact) -> Option<usize> + Sync,
     ) -> Vec<Tally> {
         let micros = micros_since_epoch;
         let (from_us, to_us, now_us) = (micros(from), micros(to), micros(now));
-        let mut tallies = vec![Tally::default(); groups];
-        for fact in &self.facts {
-            if !fact.reported_in(from_us, to_us) {
-                continue;
+        let part = self
+            .facts
+            .len()
+            .div_ceil(rayon::current_num_threads())
+            .max(MIN_FACTS_PER_PART);
+        let scan = |facts: &[Fact]| {
+            let mut tallies = vec![Tally::default(); groups];
+            for fact in facts {
+                if !fact.reported_in(from_us, to_us) {
+                    continue;
+                }
+                if let Some(t) = group(fact).and_then(|g| tallies.get_mut(g)) {
+                    t.add(fact, now_us);
+                }
             }
-            if let Some(t) = group(fact).and_then(|g| tallies.get_mut(g)) {
-                t.add(fact, now_us);
+            tallies
+        };
+        let mut parts: Vec<Vec<Tally>> = self.facts.par_chunks(part).map(scan).collect();
+        let Some(mut tallies) = parts.pop() else {
+            return vec![Tally::default(); groups];
+        };
+        for other in parts {
+            for (t, o) in tallies.iter_mut().zip(other) {
+                t.merge(&o);
             }
         }
         tallies
@@ -288,6 +345,27 @@ mod tests {
             returned_times: 0,
             satisfaction: None,
         }
+    }
+
+    #[test]
+    fn the_median_across_parts_equals_the_median_of_all_samples() {
+        let part = |values: &[u32]| Tally {
+            close_seconds: values.to_vec(),
+            ..Tally::default()
+        };
+        let parts = [
+            part(&[7_200, 300_000, 65_536]),
+            part(&[]),
+            part(&[65_535, 3_600, 4_000_000, 65_537]),
+        ];
+        let mut all = Tally::default();
+        for p in &parts {
+            all.merge(p);
+        }
+        assert_eq!(median_hours_across(&parts), all.median_hours_to_close());
+        assert_eq!(median_hours_across(&parts[..1]), Some(65_536.0 / 3600.0));
+        assert_eq!(median_hours_across(&[part(&[3_600, 10_800])]), Some(2.0));
+        assert_eq!(median_hours_across(&[]), None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod worker_index;
 
 use crate::spatial::{LocalFrame, PolygonIndex};
 pub use incident_book::{AreaLevel, AreaStats, DEFAULT_H3_RESOLUTION, IncidentBook};
-pub use incident_facts::{Fact, IncidentFacts, Tally, micros_since_epoch};
+pub use incident_facts::{Fact, IncidentFacts, Tally, median_hours_across, micros_since_epoch};
 pub use incident_queue::{DeadlineFilter, IncidentFilter, QueuePage};
 pub use line_index::LineIndex;
 pub use point_index::PointIndex;

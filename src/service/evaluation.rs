@@ -3,7 +3,7 @@
 //! from the store's patrols, and its staffing; and the same figures over time.
 
 use crate::domain::*;
-use crate::engine::{Engine, IncidentFacts, Tally, micros_since_epoch};
+use crate::engine::{Engine, IncidentFacts, Tally, median_hours_across, micros_since_epoch};
 use crate::service::staffing::WORKERS_PER_10K_NORM;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, Utc};
@@ -262,10 +262,13 @@ pub fn evaluate_loaded(engine: &Engine, patrols: &[Patrol], scope: &EvaluationSc
             _ => f.grid().and_then(|g| grid_group[g as usize]),
         },
     );
+    // The total's counts add up; its median is taken across the units' samples in place.
     let mut total = Tally::default();
     for t in &tallies {
-        total.merge(t);
+        total.merge_counts(t);
     }
+    let mut total_figures = IncidentFigures::of(total);
+    total_figures.median_hours_to_close = median_hours_across(&tallies);
     let coverage = units.coverage(engine, patrols);
     let rows = units
         .keys
@@ -289,7 +292,7 @@ pub fn evaluate_loaded(engine: &Engine, patrols: &[Patrol], scope: &EvaluationSc
         total: EvaluationRow {
             name: area_name(engine, &total_key),
             key: total_key,
-            incidents: IncidentFigures::of(total),
+            incidents: total_figures,
             coverage: coverage.total,
         },
         rows,
@@ -344,7 +347,7 @@ pub fn trend(
 fn unit_filter<'a>(
     facts: &'a IncidentFacts,
     unit: Option<&str>,
-) -> Box<dyn Fn(&crate::engine::Fact) -> bool + 'a> {
+) -> Box<dyn Fn(&crate::engine::Fact) -> bool + Sync + 'a> {
     let Some(unit) = unit else {
         return Box::new(|_| true);
     };
