@@ -372,7 +372,10 @@ fn serve_loads_the_demo_district_into_an_empty_store() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     let body = response.split("\r\n\r\n").nth(1).unwrap();
     let health: serde_json::Value = serde_json::from_str(body).unwrap();
-    assert_eq!(health["counts"]["communities"], 79, "the 79 real communities only");
+    assert_eq!(
+        health["counts"]["communities"], 79,
+        "the 79 real communities only"
+    );
     assert_eq!(health["counts"]["streets"], 12);
     assert!(health["counts"]["buildings"].as_u64().unwrap() > 20_000);
     assert!(
