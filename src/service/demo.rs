@@ -11,7 +11,7 @@ use crate::generate::staffing_plan::{self, CommunityPosts, GridPost, StaffingPla
 use crate::generate::{DONGSHENG_HOUSEHOLDS, GenerateOptions};
 use crate::partition::PartitionOptions;
 use crate::service::partition_job::{self, Commit, PartitionJobError, Scope};
-use crate::service::staffing::{self, WORKERS_PER_10K_NORM};
+use crate::service::staffing::WORKERS_PER_10K_NORM;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use geo_types::Point;
@@ -80,7 +80,8 @@ pub async fn load_demo_if_empty(
     store.write(&data, Some(&report)).await?;
     let options = PartitionOptions::default();
     let run = partition_job::run(store, &Scope::All, &options, Commit::Write, &|_, _| {}).await?;
-    staffing::settle(store).await?;
+    // The staffing plan gives every worker its post: settling workers by position first
+    // would be overwritten.
     populate(store, now).await?;
     Ok(Some(DemoLoaded {
         grids: run.metrics.grids,
@@ -92,7 +93,8 @@ pub async fn load_demo_if_empty(
 /// Staffs the partitioned demo and writes its month of incidents (two writes).
 async fn populate(store: &dyn Store, now: DateTime<Utc>) -> Result<(), DemoError> {
     let engine = Engine::load(store).await?;
-    let posts = grid_posts(&engine);
+    let places = grid_places(&engine);
+    let posts = grid_posts(&engine, &places);
     let mut pool: Vec<Worker> = engine.workers().all().to_vec();
     pool.sort_by(|a, b| a.id.cmp(&b.id));
     let model_street = posts
@@ -111,7 +113,7 @@ async fn populate(store: &dyn Store, now: DateTime<Utc>) -> Result<(), DemoError
         },
     );
     let Activity { incidents, events } = activity::simulate(
-        &beats(&engine, &posts, &workers),
+        &beats(&posts, &places, &workers),
         &Taxonomy::default(),
         &ActivityOptions {
             until: now,
@@ -136,17 +138,26 @@ async fn populate(store: &dyn Store, now: DateTime<Utc>) -> Result<(), DemoError
     Ok(())
 }
 
-/// Every community's base grids with the places (buildings' inner points) in each, in code
-/// order.
-fn grid_posts(engine: &Engine) -> Vec<CommunityPosts> {
-    let mut places: BTreeMap<&GridCode, Vec<Point<f64>>> = BTreeMap::new();
+/// Places incidents happen at and workers stand at: every building's inner point with its
+/// name, by the grid holding it, in building order.
+fn grid_places(engine: &Engine) -> BTreeMap<&GridCode, Vec<(Point<f64>, String)>> {
+    let mut places: BTreeMap<&GridCode, Vec<(Point<f64>, String)>> = BTreeMap::new();
     let mut buildings: Vec<_> = engine.building_info().iter().collect();
     buildings.sort_by(|a, b| a.0.cmp(b.0));
     for (_, info) in buildings {
         if let Some(grid) = engine.grids().locate(info.anchor) {
-            places.entry(grid).or_default().push(info.anchor);
+            let name = info.name.clone().unwrap_or_default();
+            places.entry(grid).or_default().push((info.anchor, name));
         }
     }
+    places
+}
+
+/// Every community's base grids holding a building, with their places, in code order.
+fn grid_posts(
+    engine: &Engine,
+    places: &BTreeMap<&GridCode, Vec<(Point<f64>, String)>>,
+) -> Vec<CommunityPosts> {
     let mut communities: BTreeMap<CommunityCode, CommunityPosts> = BTreeMap::new();
     let mut grids: Vec<_> = engine
         .grid_info()
@@ -168,14 +179,18 @@ fn grid_posts(engine: &Engine) -> Vec<CommunityPosts> {
         entry.residents += u64::from(info.residents);
         entry.grids.push(GridPost {
             grid: code.clone(),
-            places: points.clone(),
+            places: points.iter().map(|(p, _)| *p).collect(),
         });
     }
     communities.into_values().collect()
 }
 
 /// One beat per base grid: its buildings, its grid worker.
-fn beats(engine: &Engine, posts: &[CommunityPosts], workers: &[Worker]) -> Vec<Beat> {
+fn beats(
+    posts: &[CommunityPosts],
+    places: &BTreeMap<&GridCode, Vec<(Point<f64>, String)>>,
+    workers: &[Worker],
+) -> Vec<Beat> {
     let mut handlers: BTreeMap<&GridCode, Vec<(WorkerId, String)>> = BTreeMap::new();
     for w in workers.iter().filter(|w| w.role == WorkerRole::GridWorker) {
         if let [grid] = w.grids.as_slice() {
@@ -185,23 +200,12 @@ fn beats(engine: &Engine, posts: &[CommunityPosts], workers: &[Worker]) -> Vec<B
                 .push((w.id.clone(), w.name.clone()));
         }
     }
-    let mut names: BTreeMap<(u64, u64), String> = BTreeMap::new();
-    let key = |p: Point<f64>| (p.x().to_bits(), p.y().to_bits());
-    for info in engine.building_info().values() {
-        if let Some(name) = &info.name {
-            names.insert(key(info.anchor), name.clone());
-        }
-    }
     posts
         .iter()
         .flat_map(|c| &c.grids)
         .map(|g| Beat {
             grid: Some(g.grid.clone()),
-            places: g
-                .places
-                .iter()
-                .map(|&p| (p, names.get(&key(p)).cloned().unwrap_or_default()))
-                .collect(),
+            places: places.get(&g.grid).cloned().unwrap_or_default(),
             handlers: handlers.get(&g.grid).cloned().unwrap_or_default(),
         })
         .collect()
