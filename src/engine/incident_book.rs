@@ -257,11 +257,12 @@ impl IncidentBook {
         let tallies = self.facts.tally(from, to, now, names.len(), |f| {
             key(f).map(|k| group[k as usize])
         });
+        let tallies = tallies.groups;
         names
             .into_iter()
             .zip(tallies)
             .filter(|(_, t)| t.reported > 0)
-            .map(|(area, mut t)| AreaStats {
+            .map(|(area, t)| AreaStats {
                 area: area.to_string(),
                 reported: t.reported,
                 closed: t.closed,

@@ -2,6 +2,7 @@
 //! worker, category, status, returns, rating) in one flat array: what evaluation scans — a
 //! year of a city's incidents in tens of milliseconds, exact medians included.
 
+use super::middle_buckets::{BUCKETS, MiddleBuckets, bucket_of};
 use crate::domain::{GridCode, Incident, IncidentStatus, Satisfaction, WorkerId};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -10,8 +11,9 @@ use std::hash::Hash;
 
 /// "None" in a fact's index and duration fields.
 const NONE: u32 = u32::MAX;
-/// Facts below which a scan is not split across cores (splitting costs a tally per part).
-const MIN_FACTS_PER_PART: usize = 200_000;
+/// Facts below which a scan is not split across cores (splitting costs a tally per part;
+/// tests split small sets to check the parts add up).
+const MIN_FACTS_PER_PART: usize = if cfg!(test) { 16 } else { 200_000 };
 
 /// Microseconds since the Unix epoch, saturating (any `DateTime` works as a bound).
 pub fn micros_since_epoch(t: DateTime<Utc>) -> i64 {
@@ -57,6 +59,11 @@ impl Fact {
 
     pub fn worker(&self) -> Option<u32> {
         (self.worker != NONE).then_some(self.worker)
+    }
+
+    /// Seconds from report to closing, once closed.
+    fn closed_after_s(&self) -> Option<u32> {
+        (!self.open && self.close_after_s != NONE).then_some(self.close_after_s)
     }
 }
 
@@ -108,43 +115,12 @@ pub struct Tally {
     pub returned: u64,
     /// Ratings in the order of [`Satisfaction::ALL`].
     pub ratings: [u64; 3],
-    /// Seconds from report to closing, one per closed incident (for the median).
-    pub close_seconds: Vec<u32>,
+    /// The exact median of the seconds from report to closing over the closed ones.
+    pub median_seconds_to_close: Option<f64>,
 }
 
 impl Tally {
-    fn add(&mut self, fact: &Fact, now_us: i64) {
-        self.reported += 1;
-        let deadline_us = (fact.deadline_after_s != NONE)
-            .then(|| fact.reported_us + i64::from(fact.deadline_after_s) * 1_000_000);
-        if fact.open {
-            if deadline_us.is_some_and(|d| d < now_us) {
-                self.overdue_now += 1;
-                self.due += 1;
-            }
-        } else if fact.close_after_s != NONE {
-            self.closed += 1;
-            self.due += 1;
-            self.close_seconds.push(fact.close_after_s);
-            if fact.deadline_after_s == NONE || fact.close_after_s <= fact.deadline_after_s {
-                self.closed_on_time += 1;
-            }
-        }
-        if fact.returned {
-            self.returned += 1;
-        }
-        if let Some(r) = fact.rating.checked_sub(1) {
-            self.ratings[usize::from(r)] += 1;
-        }
-    }
-
-    /// Adds another group's counts (the medians' samples too).
-    pub fn merge(&mut self, other: &Tally) {
-        self.merge_counts(other);
-        self.close_seconds.extend_from_slice(&other.close_seconds);
-    }
-
-    /// Adds another group's counts, not its samples (see [`median_hours_across`]).
+    /// Adds another group's counts (not its median).
     pub fn merge_counts(&mut self, other: &Tally) {
         self.reported += other.reported;
         self.closed += other.closed;
@@ -158,52 +134,71 @@ impl Tally {
     }
 
     /// Median hours from report to closing over the closed ones.
-    pub fn median_hours_to_close(&mut self) -> Option<f64> {
-        let v = &mut self.close_seconds;
-        let n = v.len();
-        if n == 0 {
-            return None;
-        }
-        let (_, &mut upper, _) = v.select_nth_unstable(n / 2);
-        let seconds = if n % 2 == 1 {
-            f64::from(upper)
-        } else {
-            let lower = v[..n / 2].iter().copied().max().unwrap_or(upper);
-            (f64::from(lower) + f64::from(upper)) / 2.0
-        };
-        Some(seconds / 3600.0)
+    pub fn median_hours_to_close(&self) -> Option<f64> {
+        self.median_seconds_to_close.map(|s| s / 3600.0)
     }
 }
 
-/// The exact median hours to close over the samples of all `parts`, without gathering them:
-/// a histogram of the samples' high 16 bits finds the bucket of each middle rank, and only
-/// the samples of those buckets are selected from (a year of a city's closings is millions).
-pub fn median_hours_across(parts: &[Tally]) -> Option<f64> {
-    let n: usize = parts.iter().map(|t| t.close_seconds.len()).sum();
-    if n == 0 {
-        return None;
+/// A [`Tally`]'s counts as a scan adds them: every fact is added without a branch (which of
+/// them counts where is unpredictable), its rating at 1 + its place (0: unrated).
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    reported: u64,
+    closed: u64,
+    closed_on_time: u64,
+    due: u64,
+    overdue_now: u64,
+    returned: u64,
+    ratings: [u64; 4],
+}
+
+impl Counts {
+    fn add(&mut self, fact: &Fact, now_us: i64) {
+        let closed = fact.closed_after_s().is_some();
+        let has_deadline = fact.deadline_after_s != NONE;
+        let deadline_us = fact.reported_us + i64::from(fact.deadline_after_s) * 1_000_000;
+        let overdue = fact.open & has_deadline & (deadline_us < now_us);
+        let on_time = closed & (!has_deadline | (fact.close_after_s <= fact.deadline_after_s));
+        self.reported += 1;
+        self.closed += u64::from(closed);
+        self.closed_on_time += u64::from(on_time);
+        self.due += u64::from(closed | overdue);
+        self.overdue_now += u64::from(overdue);
+        self.returned += u64::from(fact.returned);
+        self.ratings[usize::from(fact.rating & 3)] += 1;
     }
-    let samples = || parts.iter().flat_map(|t| t.close_seconds.iter().copied());
-    let mut buckets = vec![0usize; 1 << 16];
-    for s in samples() {
-        buckets[(s >> 16) as usize] += 1;
-    }
-    // The rank-th smallest sample: its bucket, then its place among the bucket's samples.
-    let nth = |rank: usize| -> u32 {
-        let mut below = 0;
-        for (bucket, &count) in buckets.iter().enumerate() {
-            if below + count > rank {
-                let mut inside: Vec<u32> =
-                    samples().filter(|s| (s >> 16) as usize == bucket).collect();
-                let (_, &mut value, _) = inside.select_nth_unstable(rank - below);
-                return value;
-            }
-            below += count;
+
+    fn merge(&mut self, other: &Counts) {
+        self.reported += other.reported;
+        self.closed += other.closed;
+        self.closed_on_time += other.closed_on_time;
+        self.due += other.due;
+        self.overdue_now += other.overdue_now;
+        self.returned += other.returned;
+        for (a, b) in self.ratings.iter_mut().zip(other.ratings) {
+            *a += b;
         }
-        0
-    };
-    let (lower, upper) = (nth((n - 1) / 2), nth(n / 2));
-    Some((f64::from(lower) + f64::from(upper)) / 2.0 / 3600.0)
+    }
+
+    fn tally(&self) -> Tally {
+        Tally {
+            reported: self.reported,
+            closed: self.closed,
+            closed_on_time: self.closed_on_time,
+            due: self.due,
+            overdue_now: self.overdue_now,
+            returned: self.returned,
+            ratings: [self.ratings[1], self.ratings[2], self.ratings[3]],
+            median_seconds_to_close: None,
+        }
+    }
+}
+
+/// Tallies by group, and of every fact in a group.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tallies {
+    pub groups: Vec<Tally>,
+    pub total: Tally,
 }
 
 /// All incidents as facts, with the grids and workers they name numbered.
@@ -275,9 +270,11 @@ impl IncidentFacts {
         self.workers.values()
     }
 
-    /// Tallies of the incidents reported in `[from, to)` by group: `group` gives a fact's
-    /// group number below `groups`, or `None` to leave it out. The facts are scanned in
-    /// parallel parts (one per core), whose tallies are then added group by group.
+    /// Tallies of the incidents reported in `[from, to)` by group (`group` gives a fact's
+    /// group number below `groups`, or `None` to leave it out) and of them all, with exact
+    /// medians. The facts are looked at twice, in parallel parts (one per core): first for
+    /// the counts and a histogram of closing times per group, then for the closing times in
+    /// the buckets that hold each median ([`MiddleBuckets`]).
     pub fn tally(
         &self,
         from: DateTime<Utc>,
@@ -285,7 +282,7 @@ impl IncidentFacts {
         now: DateTime<Utc>,
         groups: usize,
         group: impl Fn(&Fact) -> Option<usize> + Sync,
-    ) -> Vec<Tally> {
+    ) -> Tallies {
         let micros = micros_since_epoch;
         let (from_us, to_us, now_us) = (micros(from), micros(to), micros(now));
         let part = self
@@ -293,28 +290,160 @@ impl IncidentFacts {
             .len()
             .div_ceil(rayon::current_num_threads())
             .max(MIN_FACTS_PER_PART);
-        let scan = |facts: &[Fact]| {
-            let mut tallies = vec![Tally::default(); groups];
+        let in_scope = |fact: &Fact| {
+            fact.reported_in(from_us, to_us)
+                .then(|| group(fact))
+                .flatten()
+                .filter(|&g| g < groups)
+        };
+        let count = |facts: &[Fact]| {
+            let mut part = PartCounts::new(groups);
             for fact in facts {
-                if !fact.reported_in(from_us, to_us) {
-                    continue;
-                }
-                if let Some(t) = group(fact).and_then(|g| tallies.get_mut(g)) {
-                    t.add(fact, now_us);
+                if let Some(g) = in_scope(fact) {
+                    part.counts[g].add(fact, now_us);
+                    let closed = fact.closed_after_s().is_some();
+                    part.histograms[g][bucket_of(fact.close_after_s)] += u32::from(closed);
                 }
             }
-            tallies
+            part
         };
-        let mut parts: Vec<Vec<Tally>> = self.facts.par_chunks(part).map(scan).collect();
-        let Some(mut tallies) = parts.pop() else {
-            return vec![Tally::default(); groups];
-        };
-        for other in parts {
-            for (t, o) in tallies.iter_mut().zip(other) {
-                t.merge(&o);
+        let counted = self
+            .facts
+            .par_chunks(part)
+            .map(count)
+            .reduce(|| PartCounts::new(groups), PartCounts::add);
+        let mut total = Counts::default();
+        let mut total_histogram = [0u32; BUCKETS];
+        for (c, histogram) in counted.counts.iter().zip(&counted.histograms) {
+            total.merge(c);
+            for (a, b) in total_histogram.iter_mut().zip(histogram) {
+                *a += b;
             }
         }
+        let mut tallies: Vec<Tally> = counted.counts.iter().map(Counts::tally).collect();
+        let mut total = total.tally();
+        let Some(total_middle) = MiddleBuckets::of(&total_histogram) else {
+            return Tallies {
+                groups: tallies,
+                total,
+            };
+        };
+        let middles: Vec<Option<MiddleBuckets>> = counted
+            .histograms
+            .iter()
+            .map(|h| MiddleBuckets::of(h))
+            .collect();
+        let spans: Vec<BucketSpan> = middles.iter().map(|m| BucketSpan::of(m.as_ref())).collect();
+        let total_span = BucketSpan::of(Some(&total_middle));
+        let gather = |facts: &[Fact]| {
+            let mut part = PartMiddles::new(groups);
+            for fact in facts {
+                let Some((s, g)) = fact.closed_after_s().zip(in_scope(fact)) else {
+                    continue;
+                };
+                let bucket = bucket_of(s);
+                if spans[g].holds(bucket) {
+                    part.groups[g].push(s);
+                }
+                if total_span.holds(bucket) {
+                    part.total.push(s);
+                }
+            }
+            part
+        };
+        let mut gathered = self
+            .facts
+            .par_chunks(part)
+            .map(gather)
+            .reduce(|| PartMiddles::new(groups), PartMiddles::add);
         tallies
+            .par_iter_mut()
+            .zip(gathered.groups.par_iter_mut())
+            .zip(middles.par_iter())
+            .for_each(|((t, samples), middle)| {
+                t.median_seconds_to_close = middle.and_then(|m| m.median(samples));
+            });
+        total.median_seconds_to_close = total_middle.median(&mut gathered.total);
+        Tallies {
+            groups: tallies,
+            total,
+        }
+    }
+}
+
+/// A part's counts and histogram of closing times per group.
+struct PartCounts {
+    counts: Vec<Counts>,
+    histograms: Vec<[u32; BUCKETS]>,
+}
+
+impl PartCounts {
+    fn new(groups: usize) -> Self {
+        Self {
+            counts: vec![Counts::default(); groups],
+            histograms: vec![[0; BUCKETS]; groups],
+        }
+    }
+
+    fn add(mut self, other: Self) -> Self {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            a.merge(b);
+        }
+        for (a, b) in self.histograms.iter_mut().zip(&other.histograms) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        self
+    }
+}
+
+/// The buckets a group's median lies in, as two bytes (none: first after last).
+#[derive(Debug, Clone, Copy)]
+struct BucketSpan {
+    first: u8,
+    last: u8,
+}
+
+impl BucketSpan {
+    fn of(middle: Option<&MiddleBuckets>) -> Self {
+        middle.map_or(Self { first: 1, last: 0 }, |m| Self {
+            first: byte_of(m.first()),
+            last: byte_of(m.last()),
+        })
+    }
+
+    fn holds(self, bucket: usize) -> bool {
+        let b = byte_of(bucket);
+        self.first <= b && b <= self.last
+    }
+}
+
+/// A bucket number as a byte ([`BUCKETS`] is below 256).
+fn byte_of(bucket: usize) -> u8 {
+    u8::try_from(bucket).unwrap_or(u8::MAX)
+}
+
+/// A part's closing times in the middle buckets, per group and of the total.
+struct PartMiddles {
+    groups: Vec<Vec<u32>>,
+    total: Vec<u32>,
+}
+
+impl PartMiddles {
+    fn new(groups: usize) -> Self {
+        Self {
+            groups: vec![Vec::new(); groups],
+            total: Vec::new(),
+        }
+    }
+
+    fn add(mut self, other: Self) -> Self {
+        for (a, b) in self.groups.iter_mut().zip(other.groups) {
+            a.extend(b);
+        }
+        self.total.extend(other.total);
+        self
     }
 }
 
@@ -348,24 +477,48 @@ mod tests {
     }
 
     #[test]
-    fn the_median_across_parts_equals_the_median_of_all_samples() {
-        let part = |values: &[u32]| Tally {
-            close_seconds: values.to_vec(),
-            ..Tally::default()
-        };
-        let parts = [
-            part(&[7_200, 300_000, 65_536]),
-            part(&[]),
-            part(&[65_535, 3_600, 4_000_000, 65_537]),
-        ];
-        let mut all = Tally::default();
-        for p in &parts {
-            all.merge(p);
+    fn medians_by_group_and_in_all_equal_those_of_the_sorted_samples() {
+        let mut facts = IncidentFacts::default();
+        let mut by_group: [Vec<i64>; 3] = Default::default();
+        for n in 0..1_000i64 {
+            let minutes = (n * 7_919) % 5_003 + n % 7;
+            let mut closed = incident(None, 4);
+            closed.status = IncidentStatus::Closed;
+            closed.closed_at = Some(closed.reported_at + Duration::minutes(minutes));
+            closed.grid = Some(format!("150602004012{:03}", 1 + n % 3).parse().unwrap());
+            facts.push(&closed);
+            by_group[(n % 3) as usize].push(minutes * 60);
+            facts.push(&incident(None, 4)); // open: not a sample
         }
-        assert_eq!(median_hours_across(&parts), all.median_hours_to_close());
-        assert_eq!(median_hours_across(&parts[..1]), Some(65_536.0 / 3600.0));
-        assert_eq!(median_hours_across(&[part(&[3_600, 10_800])]), Some(2.0));
-        assert_eq!(median_hours_across(&[]), None);
+        let median = |v: &mut Vec<i64>| {
+            v.sort_unstable();
+            (v[(v.len() - 1) / 2] + v[v.len() / 2]) as f64 / 2.0
+        };
+        let from = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+        let to = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+        let grids = facts.grids().to_vec();
+        let tallies = facts.tally(from, to, to, 3, |f| {
+            f.grid()
+                .map(|g| grids[g as usize].as_str()[12..].parse::<usize>().unwrap() - 1)
+        });
+        for (t, samples) in tallies.groups.iter().zip(by_group.iter_mut()) {
+            assert_eq!(t.closed, samples.len() as u64);
+            assert_eq!(t.median_seconds_to_close, Some(median(samples)));
+        }
+        let mut all: Vec<i64> = by_group.concat();
+        assert_eq!(tallies.total.reported, 2_000);
+        assert_eq!(
+            tallies.total.median_seconds_to_close,
+            Some(median(&mut all))
+        );
+        // Groups left out count nowhere, the total included.
+        let two = facts.tally(from, to, to, 2, |f| {
+            f.grid()
+                .map(|g| grids[g as usize].as_str()[12..].parse::<usize>().unwrap() - 1)
+        });
+        let mut kept: Vec<i64> = by_group[..2].concat();
+        assert_eq!(two.total.closed, kept.len() as u64);
+        assert_eq!(two.total.median_seconds_to_close, Some(median(&mut kept)));
     }
 
     #[test]
@@ -378,11 +531,12 @@ mod tests {
         let from = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
         let to = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
         let now = Utc.with_ymd_and_hms(2026, 11, 3, 0, 0, 0).unwrap();
-        let mut t = facts.tally(from, to, now, 1, |_| Some(0)).remove(0);
+        let t = facts.tally(from, to, now, 1, |_| Some(0)).groups.remove(0);
         assert_eq!((t.reported, t.closed, t.closed_on_time), (4, 2, 1));
         assert_eq!((t.due, t.overdue_now), (3, 1));
         assert_eq!(t.median_hours_to_close(), Some(4.0));
         let none = facts.tally(to, to + Duration::days(1), now, 1, |_| Some(0));
-        assert_eq!(none[0].reported, 0);
+        assert_eq!(none.groups[0].reported, 0);
+        assert_eq!(none.total.median_seconds_to_close, None);
     }
 }

@@ -9,6 +9,7 @@ mod incident_book;
 mod incident_facts;
 mod incident_queue;
 mod line_index;
+pub mod middle_buckets;
 mod point_index;
 mod revisions;
 mod tile_layers;
@@ -17,7 +18,7 @@ mod worker_index;
 
 use crate::spatial::{LocalFrame, PolygonIndex};
 pub use incident_book::{AreaLevel, AreaStats, DEFAULT_H3_RESOLUTION, IncidentBook};
-pub use incident_facts::{Fact, IncidentFacts, Tally, median_hours_across, micros_since_epoch};
+pub use incident_facts::{Fact, IncidentFacts, Tallies, Tally, micros_since_epoch};
 pub use incident_queue::{DeadlineFilter, IncidentFilter, QueuePage};
 pub use line_index::LineIndex;
 pub use point_index::PointIndex;

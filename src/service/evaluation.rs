@@ -3,7 +3,7 @@
 //! from the store's patrols, and its staffing; and the same figures over time.
 
 use crate::domain::*;
-use crate::engine::{Engine, IncidentFacts, Tally, median_hours_across, micros_since_epoch};
+use crate::engine::{Engine, IncidentFacts, Tally, micros_since_epoch};
 use crate::service::staffing::WORKERS_PER_10K_NORM;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, Utc};
@@ -97,7 +97,7 @@ fn share(part: u64, whole: u64) -> Option<f64> {
 }
 
 impl IncidentFigures {
-    pub fn of(mut t: Tally) -> Self {
+    pub fn of(t: Tally) -> Self {
         let rated: u64 = t.ratings.iter().sum();
         Self {
             reported: t.reported,
@@ -252,7 +252,7 @@ pub fn evaluate_loaded(engine: &Engine, patrols: &[Patrol], scope: &EvaluationSc
     let fact_group = units.fact_groups(facts);
     let worker_group = &fact_group.1;
     let grid_group = &fact_group.0;
-    let mut tallies = facts.tally(
+    let tallies = facts.tally(
         scope.from,
         scope.to,
         scope.now,
@@ -262,18 +262,11 @@ pub fn evaluate_loaded(engine: &Engine, patrols: &[Patrol], scope: &EvaluationSc
             _ => f.grid().and_then(|g| grid_group[g as usize]),
         },
     );
-    // The total's counts add up; its median is taken across the units' samples in place.
-    let mut total = Tally::default();
-    for t in &tallies {
-        total.merge_counts(t);
-    }
-    let mut total_figures = IncidentFigures::of(total);
-    total_figures.median_hours_to_close = median_hours_across(&tallies);
     let coverage = units.coverage(engine, patrols);
     let rows = units
         .keys
         .iter()
-        .zip(tallies.drain(..))
+        .zip(tallies.groups)
         .zip(coverage.per_unit)
         .map(|((key, tally), coverage)| EvaluationRow {
             name: units.name(engine, key),
@@ -292,7 +285,7 @@ pub fn evaluate_loaded(engine: &Engine, patrols: &[Patrol], scope: &EvaluationSc
         total: EvaluationRow {
             name: area_name(engine, &total_key),
             key: total_key,
-            incidents: total_figures,
+            incidents: IncidentFigures::of(tallies.total),
             coverage: coverage.total,
         },
         rows,
@@ -319,23 +312,22 @@ pub fn trend(
         starts.push(day);
         day = step.next(day);
     }
-    let bounds: Vec<i64> = starts
-        .iter()
-        .map(|d| micros_since_epoch(calendar.instant(*d, midnight)))
-        .collect();
+    let periods = PeriodStarts::new(
+        starts
+            .iter()
+            .map(|d| micros_since_epoch(calendar.instant(*d, midnight)))
+            .collect(),
+    );
     let facts = engine.incidents().facts();
-    let keep = unit_filter(facts, unit);
+    let keep = UnitFilter::new(facts, unit);
     let tallies = facts.tally(scope.from, scope.to, scope.now, starts.len(), |f| {
-        if !keep(f) {
-            return None;
-        }
-        bounds
-            .partition_point(|&b| b <= f.reported_us())
-            .checked_sub(1)
+        keep.keeps(f)
+            .then(|| periods.index_of(f.reported_us()))
+            .flatten()
     });
     Ok(starts
         .into_iter()
-        .zip(tallies)
+        .zip(tallies.groups)
         .map(|(start, t)| TrendPoint {
             start,
             incidents: IncidentFigures::of(t),
@@ -343,28 +335,85 @@ pub fn trend(
         .collect())
 }
 
-/// Which facts belong to a unit: grids under an area code, or the worker assigned.
-fn unit_filter<'a>(
-    facts: &'a IncidentFacts,
-    unit: Option<&str>,
-) -> Box<dyn Fn(&crate::engine::Fact) -> bool + Sync + 'a> {
-    let Some(unit) = unit else {
-        return Box::new(|_| true);
-    };
-    if is_area_code(unit) {
-        let grids: Vec<bool> = facts
-            .grids()
-            .iter()
-            .map(|g| g.as_str().starts_with(unit))
-            .collect();
-        Box::new(move |f| f.grid().is_some_and(|g| grids[g as usize]))
-    } else {
-        let worker = facts
-            .workers()
-            .iter()
-            .position(|w| w.as_str() == unit)
-            .map(|p| p as u32);
-        Box::new(move |f| worker.is_some() && f.worker() == worker)
+/// The periods of a trend by their first instants (microseconds since the epoch, rising):
+/// which one an instant falls in, found from the mean step and a step or two either way (a
+/// year of a city's incidents is looked up twice per incident).
+struct PeriodStarts {
+    starts_us: Vec<i64>,
+    mean_step_us: i64,
+}
+
+impl PeriodStarts {
+    fn new(starts_us: Vec<i64>) -> Self {
+        let mean_step_us = match (starts_us.first(), starts_us.last()) {
+            (Some(first), Some(last)) if starts_us.len() > 1 => {
+                (last.saturating_sub(*first) / (starts_us.len() as i64 - 1)).max(1)
+            }
+            _ => i64::MAX,
+        };
+        Self {
+            starts_us,
+            mean_step_us,
+        }
+    }
+
+    /// The period holding `t_us`: the last starting at or before it.
+    fn index_of(&self, t_us: i64) -> Option<usize> {
+        let first = *self.starts_us.first()?;
+        if t_us < first {
+            return None;
+        }
+        let last = self.starts_us.len() - 1;
+        let mut i = usize::try_from(t_us.saturating_sub(first) / self.mean_step_us)
+            .unwrap_or(last)
+            .min(last);
+        while i > 0 && self.starts_us[i] > t_us {
+            i -= 1;
+        }
+        while i < last && self.starts_us[i + 1] <= t_us {
+            i += 1;
+        }
+        Some(i)
+    }
+}
+
+/// Which facts belong to a unit: everything, grids under an area code, or those assigned to
+/// a worker.
+enum UnitFilter {
+    All,
+    /// For each grid the facts name, whether it is under the area.
+    Grids(Vec<bool>),
+    /// The worker's number among those the facts name (`None`: a worker no fact names).
+    Worker(Option<u32>),
+}
+
+impl UnitFilter {
+    fn new(facts: &IncidentFacts, unit: Option<&str>) -> Self {
+        match unit {
+            None => Self::All,
+            Some(code) if is_area_code(code) => Self::Grids(
+                facts
+                    .grids()
+                    .iter()
+                    .map(|g| g.as_str().starts_with(code))
+                    .collect(),
+            ),
+            Some(id) => Self::Worker(
+                facts
+                    .workers()
+                    .iter()
+                    .position(|w| w.as_str() == id)
+                    .and_then(|p| u32::try_from(p).ok()),
+            ),
+        }
+    }
+
+    fn keeps(&self, fact: &crate::engine::Fact) -> bool {
+        match self {
+            Self::All => true,
+            Self::Grids(inside) => fact.grid().is_some_and(|g| inside[g as usize]),
+            Self::Worker(worker) => worker.is_some() && fact.worker() == *worker,
+        }
     }
 }
 
@@ -575,5 +624,32 @@ mod tests {
             TrendStep::Month.next(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
             NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
         );
+    }
+
+    #[test]
+    fn an_instant_falls_in_the_last_period_started_at_or_before_it() {
+        let calendar = WorkCalendar::default();
+        for step in [TrendStep::Day, TrendStep::Week, TrendStep::Month] {
+            let mut day = NaiveDate::from_ymd_opt(2025, 12, 1).unwrap();
+            let mut starts = Vec::new();
+            for _ in 0..40 {
+                starts.push(micros_since_epoch(calendar.instant(day, NaiveTime::MIN)));
+                day = step.next(day);
+            }
+            let periods = PeriodStarts::new(starts.clone());
+            let (first, last) = (starts[0], starts[39]);
+            let hour = 3_600_000_000;
+            for t in (first - 2 * hour..last + 40 * 24 * hour).step_by(hour as usize / 4) {
+                let expected = starts.partition_point(|&b| b <= t).checked_sub(1);
+                assert_eq!(periods.index_of(t), expected, "{step:?} at {t}");
+            }
+            for t in [first, first - 1, last, last - 1, i64::MIN, i64::MAX] {
+                let expected = starts.partition_point(|&b| b <= t).checked_sub(1);
+                assert_eq!(periods.index_of(t), expected, "{step:?} at {t}");
+            }
+        }
+        assert_eq!(PeriodStarts::new(vec![5]).index_of(4), None);
+        assert_eq!(PeriodStarts::new(vec![5]).index_of(i64::MAX), Some(0));
+        assert_eq!(PeriodStarts::new(Vec::new()).index_of(0), None);
     }
 }
