@@ -282,7 +282,12 @@ async fn returns_and_ratings_count(state: &AppState, store: &dyn Store, dispatch
         })
         .await
         .unwrap();
-    assert_eq!(stored[0].returned_times, 1, "the store counts the return");
+    // The demo's incidents were sent back now and then already.
+    assert_eq!(
+        stored[0].returned_times,
+        open.returned_times + 1,
+        "the store counts the return"
+    );
     let (_, board) = call(
         state,
         "GET",
