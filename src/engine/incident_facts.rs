@@ -120,19 +120,6 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Adds another group's counts (not its median).
-    pub fn merge_counts(&mut self, other: &Tally) {
-        self.reported += other.reported;
-        self.closed += other.closed;
-        self.closed_on_time += other.closed_on_time;
-        self.due += other.due;
-        self.overdue_now += other.overdue_now;
-        self.returned += other.returned;
-        for (a, b) in self.ratings.iter_mut().zip(other.ratings) {
-            *a += b;
-        }
-    }
-
     /// Median hours from report to closing over the closed ones.
     pub fn median_hours_to_close(&self) -> Option<f64> {
         self.median_seconds_to_close.map(|s| s / 3600.0)
