@@ -6,10 +6,12 @@ pub mod activity;
 mod blocks;
 mod lattice;
 mod names;
+mod old_town;
 mod profile;
 pub mod staffing_plan;
 
 pub use names::chinese_number;
+pub use old_town::{old_town_city, old_town_community};
 pub use profile::{DONGSHENG_HOUSEHOLDS, DistrictProfile, StreetProfile};
 
 use crate::domain::*;

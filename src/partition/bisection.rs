@@ -3,6 +3,42 @@
 //! boundary sites — so every part is connected by construction.
 
 use super::graph::SiteGraph;
+use std::collections::BTreeSet;
+
+/// Not on either side: outside the set being cut.
+const OUTSIDE: usize = usize::MAX;
+
+/// Per-site marks reused through one recursive bisection, so that each cut costs the sites
+/// it cuts, not arrays the size of the community.
+struct Scratch {
+    /// Side (0 or 1) of each site of the set being cut, [`OUTSIDE`] for the others.
+    side: Vec<usize>,
+    /// `seen[n] == stamp`: reached in the current walk.
+    seen: Vec<u32>,
+    stamp: u32,
+    /// Place of each site in the list of the set being balanced.
+    place: Vec<usize>,
+}
+
+impl Scratch {
+    fn new(len: usize) -> Self {
+        Self {
+            side: vec![OUTSIDE; len],
+            seen: vec![0; len],
+            stamp: 0,
+            place: vec![0; len],
+        }
+    }
+
+    /// Starts a new walk: nothing seen.
+    fn next_walk(&mut self) {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.seen.fill(0);
+            self.stamp = 1;
+        }
+    }
+}
 
 /// Splits the connected `nodes` into `k` connected parts of about equal households.
 /// `rotation` (radians) turns the candidate cut directions away from the principal axes.
@@ -12,6 +48,18 @@ pub fn recursive_bisection(
     k: usize,
     rotation: f64,
     out: &mut Vec<Vec<usize>>,
+) {
+    let mut scratch = Scratch::new(graph.len());
+    bisect_recursively(graph, nodes, k, rotation, out, &mut scratch);
+}
+
+fn bisect_recursively(
+    graph: &SiteGraph,
+    nodes: Vec<usize>,
+    k: usize,
+    rotation: f64,
+    out: &mut Vec<Vec<usize>>,
+    scratch: &mut Scratch,
 ) {
     if k <= 1 || nodes.len() <= 1 {
         out.push(nodes);
@@ -34,17 +82,31 @@ pub fn recursive_bisection(
         (s * (ax - ay), s * (ax + ay)),
         (s * (ax + ay), s * (ay - ax)),
     ];
+    // The sites in order along each direction, sorted once for both shares.
+    let orders = directions.map(|(ax, ay)| {
+        let project = |i: usize| graph.x[i] * ax + graph.y[i] * ay;
+        let mut order = nodes.clone();
+        order.sort_by(|&a, &b| project(a).total_cmp(&project(b)).then(a.cmp(&b)));
+        order
+    });
     let mut best: Option<(f64, usize, Vec<usize>, Vec<usize>)> = None;
     for &k_low in &shares {
-        for &direction in &directions {
-            let (low, high) = bisect(graph, &nodes, k_low as f64 / k as f64, direction);
+        for (&direction, order) in directions.iter().zip(&orders) {
+            let (low, high, cut_m) = bisect(
+                graph,
+                &nodes,
+                order,
+                k_low as f64 / k as f64,
+                direction,
+                scratch,
+            );
             if low.is_empty() || high.is_empty() {
                 continue;
             }
             let error = (graph.weight_of(&low) as f64
                 - graph.weight_of(&nodes) as f64 * k_low as f64 / k as f64)
                 .abs();
-            let cost = cut_length(graph, &low, &high) + error * 10.0;
+            let cost = cut_m + error * 10.0;
             if best.as_ref().is_none_or(|b| cost < b.0) {
                 best = Some((cost, k_low, low, high));
             }
@@ -54,19 +116,15 @@ pub fn recursive_bisection(
         out.push(nodes);
         return;
     };
-    recursive_bisection(graph, low, k_low, rotation, out);
-    recursive_bisection(graph, high, k - k_low, rotation, out);
+    bisect_recursively(graph, low, k_low, rotation, out, scratch);
+    bisect_recursively(graph, high, k - k_low, rotation, out, scratch);
 }
 
-/// Metres of shared cell boundary between two sets of sites.
-fn cut_length(graph: &SiteGraph, low: &[usize], high: &[usize]) -> f64 {
-    let mut in_high = vec![false; graph.len()];
-    for &n in high {
-        in_high[n] = true;
-    }
+/// Metres of shared cell boundary between the low side (`low`) and the sites on side 1.
+fn cut_length(graph: &SiteGraph, low: &[usize], side: &[usize]) -> f64 {
     low.iter()
         .flat_map(|&n| graph.adjacency[n].iter().zip(&graph.shared_m[n]))
-        .filter(|(m, _)| in_high[**m])
+        .filter(|(m, _)| side[**m] == 1)
         .map(|(_, l)| l)
         .sum()
 }
@@ -87,17 +145,18 @@ fn principal_axis(graph: &SiteGraph, nodes: &[usize]) -> (f64, f64) {
     (angle.cos(), angle.sin())
 }
 
-/// Cuts `nodes` across direction `(ax, ay)` into a low side holding `share` of the
-/// households and the rest; both sides connected.
+/// Cuts `nodes` across direction `(ax, ay)` (`order`: the nodes sorted along it) into a
+/// low side holding `share` of the households and the rest, both sides connected, with the
+/// metres of boundary between them.
 fn bisect(
     graph: &SiteGraph,
     nodes: &[usize],
+    order: &[usize],
     share: f64,
     (ax, ay): (f64, f64),
-) -> (Vec<usize>, Vec<usize>) {
+    scratch: &mut Scratch,
+) -> (Vec<usize>, Vec<usize>, f64) {
     let project = |i: usize| graph.x[i] * ax + graph.y[i] * ay;
-    let mut order = nodes.to_vec();
-    order.sort_by(|&a, &b| project(a).total_cmp(&project(b)).then(a.cmp(&b)));
     let total = graph.weight_of(nodes) as f64;
     let want = total * share;
     // Prefix whose weight is closest to the wanted share (by count when all weigh 0).
@@ -114,56 +173,101 @@ fn bisect(
             best = (error, i + 1);
         }
     }
-    let mut side = vec![1usize; graph.len()];
-    for &node in &order[..best.1] {
-        side[node] = 0;
+    for (i, &node) in order.iter().enumerate() {
+        scratch.side[node] = usize::from(i >= best.1);
     }
     let cut = (project(order[best.1 - 1]) + project(order[best.1])) / 2.0;
-    make_sides_contiguous(graph, nodes, &mut side);
+    make_sides_contiguous(graph, nodes, scratch);
     if total > 0.0 {
-        balance_sides(graph, nodes, &mut side, want, &|n| (project(n) - cut).abs());
+        let Scratch { side, place, .. } = scratch;
+        balance_sides(graph, nodes, side, place, want, &|n| {
+            (project(n) - cut).abs()
+        });
     }
+    let side = &scratch.side;
     let low: Vec<usize> = nodes.iter().copied().filter(|&n| side[n] == 0).collect();
     let high: Vec<usize> = nodes.iter().copied().filter(|&n| side[n] == 1).collect();
-    (low, high)
+    let cut_m = cut_length(graph, &low, side);
+    for &n in nodes {
+        scratch.side[n] = OUTSIDE;
+    }
+    (low, high, cut_m)
 }
 
 /// Moves every minor component of each side to the other side (it borders only that side),
-/// leaving both sides connected.
-fn make_sides_contiguous(graph: &SiteGraph, nodes: &[usize], side: &mut [usize]) {
+/// leaving both sides connected. The major one is the heaviest (then the largest, then the
+/// one with the lowest site).
+fn make_sides_contiguous(graph: &SiteGraph, nodes: &[usize], scratch: &mut Scratch) {
     for s in [0, 1] {
-        let members: Vec<usize> = nodes.iter().copied().filter(|&n| side[n] == s).collect();
-        for minor in graph.components(&members).into_iter().skip(1) {
-            for n in minor {
-                side[n] = 1 - s;
+        scratch.next_walk();
+        let mut pieces: Vec<Vec<usize>> = Vec::new();
+        for &start in nodes {
+            if scratch.side[start] != s || scratch.seen[start] == scratch.stamp {
+                continue;
+            }
+            scratch.seen[start] = scratch.stamp;
+            let mut piece = vec![start];
+            let mut next = 0;
+            while let Some(&n) = piece.get(next) {
+                next += 1;
+                for &m in &graph.adjacency[n] {
+                    if scratch.side[m] == s && scratch.seen[m] != scratch.stamp {
+                        scratch.seen[m] = scratch.stamp;
+                        piece.push(m);
+                    }
+                }
+            }
+            pieces.push(piece);
+        }
+        let key = |p: &Vec<usize>| {
+            let lowest = p.iter().copied().min().unwrap_or(usize::MAX);
+            (graph.weight_of(p), p.len(), std::cmp::Reverse(lowest))
+        };
+        let Some(major) = (0..pieces.len()).max_by_key(|&i| key(&pieces[i])) else {
+            continue;
+        };
+        for (i, piece) in pieces.iter().enumerate() {
+            if i != major {
+                for &n in piece {
+                    scratch.side[n] = 1 - s;
+                }
             }
         }
     }
 }
 
 /// Moves boundary sites from the heavier side to the lighter one while that brings the low
-/// side closer to `want`, keeping the donor side connected; nearest the cut first.
+/// side closer to `want`, keeping the donor side connected; nearest the cut first (then
+/// first in `nodes`). `side` holds 0/1 for `nodes` and [`OUTSIDE`] for every other site;
+/// `place` is scratch for each site's place in `nodes`. Only sites along the cut are looked
+/// at: those bordering the other side at the start and the neighbours of each moved site.
 fn balance_sides(
     graph: &SiteGraph,
     nodes: &[usize],
     side: &mut [usize],
+    place: &mut [usize],
     want: f64,
     distance_to_cut: &dyn Fn(usize) -> f64,
 ) {
+    let borders = |side: &[usize], n: usize| {
+        graph.adjacency[n]
+            .iter()
+            .any(|&m| side[m] != OUTSIDE && side[m] != side[n])
+    };
     let mut low_weight: f64 = nodes
         .iter()
         .filter(|&&n| side[n] == 0)
         .map(|&n| f64::from(graph.weight[n]))
         .sum();
     let mut sizes = [0usize; 2];
-    for &n in nodes {
+    for (i, &n) in nodes.iter().enumerate() {
         sizes[side[n]] += 1;
+        place[n] = i;
     }
-    // `side` holds 0/1 for our nodes; others are never touched (they are not in `nodes`).
-    let mut labels = vec![usize::MAX; graph.len()];
-    for &n in nodes {
-        labels[n] = side[n];
-    }
+    // Places (in `nodes`) of the sites that may border the other side.
+    let mut along_cut: BTreeSet<usize> = (0..nodes.len())
+        .filter(|&i| borders(side, nodes[i]))
+        .collect();
     for _ in 0..nodes.len() {
         let error = low_weight - want;
         if error.abs() < 0.5 {
@@ -171,8 +275,14 @@ fn balance_sides(
         }
         let donor = if error > 0.0 { 0 } else { 1 };
         let mut best: Option<(f64, f64, usize)> = None;
-        for &n in nodes {
-            if labels[n] != donor || !graph.adjacency[n].iter().any(|&m| labels[m] == 1 - donor) {
+        let mut inland = Vec::new();
+        for &i in &along_cut {
+            let n = nodes[i];
+            if !borders(side, n) {
+                inland.push(i);
+                continue;
+            }
+            if side[n] != donor {
                 continue;
             }
             // Sites without households count a little so they can clear the way.
@@ -185,12 +295,14 @@ fn balance_sides(
             if best.is_some_and(|b| (b.0, b.1) <= key) {
                 continue;
             }
-            if graph.connected_without(&labels, donor, sizes[donor], n) {
+            if graph.connected_without(side, donor, sizes[donor], n) {
                 best = Some((key.0, key.1, n));
             }
         }
+        for i in inland {
+            along_cut.remove(&i);
+        }
         let Some((_, _, n)) = best else { break };
-        labels[n] = 1 - donor;
         side[n] = 1 - donor;
         sizes[donor] -= 1;
         sizes[1 - donor] += 1;
@@ -199,5 +311,10 @@ fn balance_sides(
         } else {
             f64::from(graph.weight[n])
         };
+        for &m in &graph.adjacency[n] {
+            if side[m] != OUTSIDE {
+                along_cut.insert(place[m]);
+            }
+        }
     }
 }

@@ -30,8 +30,9 @@ pub trait Cutter {
 pub struct RecursiveBisection;
 
 impl Cutter for RecursiveBisection {
-    /// Tries the candidate cut directions as they are and turned by 22.5°, keeps the result
-    /// with most parts within the band, then the shortest boundary.
+    /// Tries the candidate cut directions as they are and turned by 22.5° (the two side by
+    /// side on two cores), keeps the result with most parts within the band, then the
+    /// shortest boundary (the unturned one on a tie).
     fn cut(
         &self,
         graph: &SiteGraph,
@@ -40,29 +41,38 @@ impl Cutter for RecursiveBisection {
         target: f64,
         band: f64,
     ) -> Vec<Vec<usize>> {
-        let mut best: Option<ScoredParts> = None;
-        for rotation in [0.0, std::f64::consts::PI / 8.0] {
-            let mut parts = Vec::new();
-            bisection::recursive_bisection(graph, nodes.to_vec(), k, rotation, &mut parts);
-            // Parts aim at their share of the component, with a band narrowed as the share
-            // drifts from the target, and must end within the target's own band.
-            let per_part = graph.weight_of(nodes) as f64 / parts.len() as f64;
-            let inner_band = (band - ((per_part - target).abs() - band / 2.0).max(0.0)).max(1.0);
-            let mut refiner = refine::Refiner::new(graph, &parts, per_part, inner_band)
-                .within(target - band, target + band);
-            refiner.run();
-            let parts = refiner.parts();
-            let within = parts
-                .iter()
-                .filter(|p| within_band(graph.weight_of(p) as f64, target, band))
-                .count();
-            let score = (within, -(boundary_length(graph, &parts) as i64));
-            if best.as_ref().is_none_or(|b| score > b.0) {
-                best = Some((score, parts));
-            }
-        }
-        best.map(|b| b.1).unwrap_or_else(|| vec![nodes.to_vec()])
+        let turned = |rotation: f64| cut_turned(graph, nodes, k, target, band, rotation);
+        let (plain, turned) = rayon::join(|| turned(0.0), || turned(std::f64::consts::PI / 8.0));
+        let best = if turned.0 > plain.0 { turned } else { plain };
+        best.1
     }
+}
+
+/// Recursive bisection with the cut directions turned by `rotation`, refined; the parts
+/// with their score (parts within the band, minus metres of boundary).
+fn cut_turned(
+    graph: &SiteGraph,
+    nodes: &[usize],
+    k: usize,
+    target: f64,
+    band: f64,
+    rotation: f64,
+) -> ScoredParts {
+    let mut parts = Vec::new();
+    bisection::recursive_bisection(graph, nodes.to_vec(), k, rotation, &mut parts);
+    // Parts aim at their share of the component, with a band narrowed as the share drifts
+    // from the target, and must end within the target's own band.
+    let per_part = graph.weight_of(nodes) as f64 / parts.len() as f64;
+    let inner_band = (band - ((per_part - target).abs() - band / 2.0).max(0.0)).max(1.0);
+    let mut refiner = refine::Refiner::new(graph, &parts, per_part, inner_band)
+        .within(target - band, target + band);
+    refiner.run();
+    let parts = refiner.parts();
+    let within = parts
+        .iter()
+        .filter(|p| within_band(graph.weight_of(p) as f64, target, band))
+        .count();
+    ((within, -(boundary_length(graph, &parts) as i64)), parts)
 }
 
 /// Metres of boundary between the parts (each shared cell edge once).

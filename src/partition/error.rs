@@ -24,6 +24,8 @@ pub enum PartitionError {
         community: CommunityCode,
         count: usize,
     },
+    #[error("partitioning stopped before every community was cut")]
+    Stopped,
     #[error("geometry: {0}")]
     Geometry(String),
 }

@@ -1,7 +1,45 @@
 //! The adjacency graph of a community's building sites and the connectivity queries the
 //! partitioner needs (components, whether a part stays connected without one node).
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
+
+/// Marks of one walk over a part, reused between connectivity questions (one set per
+/// thread) so that a question costs the sites it walks, not a fresh array the size of the
+/// graph.
+#[derive(Debug, Default)]
+struct Walk {
+    /// `seen[n] == stamp`: `n` was reached in this walk.
+    seen: Vec<u32>,
+    stamp: u32,
+    stack: Vec<usize>,
+}
+
+impl Walk {
+    /// Starts a walk over a graph of `len` sites: nothing seen, nothing to visit.
+    fn start(&mut self, len: usize) {
+        if self.seen.len() < len {
+            self.seen.resize(len, 0);
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.seen.fill(0);
+            self.stamp = 1;
+        }
+        self.stack.clear();
+    }
+
+    /// Marks `n` seen; whether it was new.
+    fn reach(&mut self, n: usize) -> bool {
+        let fresh = self.seen[n] != self.stamp;
+        self.seen[n] = self.stamp;
+        fresh
+    }
+}
+
+thread_local! {
+    static WALK: RefCell<Walk> = RefCell::new(Walk::default());
+}
 
 /// Sites (co-located buildings merged) with households and neighbours.
 #[derive(Debug, Clone, Default)]
@@ -75,24 +113,27 @@ impl SiteGraph {
         let Some(&start) = nodes.first() else {
             return false;
         };
-        // Sites of `nodes` not reached yet.
-        let mut waiting = vec![false; self.len()];
-        for &n in nodes {
-            waiting[n] = true;
-        }
-        waiting[start] = false;
-        let mut reached = 1;
-        let mut stack = vec![start];
-        while let Some(n) = stack.pop() {
-            for &m in &self.adjacency[n] {
-                if waiting[m] {
-                    waiting[m] = false;
-                    reached += 1;
-                    stack.push(m);
+        WALK.with_borrow_mut(|walk| {
+            // Sites of `nodes` are marked waiting (this stamp); reaching one unmarks it.
+            walk.start(self.len());
+            for &n in nodes {
+                walk.reach(n);
+            }
+            let waiting = walk.stamp;
+            walk.seen[start] = 0;
+            let mut reached = 1;
+            walk.stack.push(start);
+            while let Some(n) = walk.stack.pop() {
+                for &m in &self.adjacency[n] {
+                    if walk.seen[m] == waiting {
+                        walk.seen[m] = 0;
+                        reached += 1;
+                        walk.stack.push(m);
+                    }
                 }
             }
-        }
-        reached == nodes.len()
+            reached == nodes.len()
+        })
     }
 
     /// Whether the nodes labelled `part` in `assignment` (a connected part) stay connected
@@ -117,21 +158,22 @@ impl SiteGraph {
         if self.neighbours_joined_without(assignment, part, removed) {
             return true;
         }
-        let mut seen = vec![false; self.len()];
-        seen[removed] = true;
-        seen[start] = true;
-        let mut count = 1;
-        let mut queue = VecDeque::from([start]);
-        while let Some(n) = queue.pop_front() {
-            for &m in &self.adjacency[n] {
-                if assignment[m] == part && !seen[m] {
-                    seen[m] = true;
-                    count += 1;
-                    queue.push_back(m);
+        WALK.with_borrow_mut(|walk| {
+            walk.start(self.len());
+            walk.reach(removed);
+            walk.reach(start);
+            let mut count = 1;
+            walk.stack.push(start);
+            while let Some(n) = walk.stack.pop() {
+                for &m in &self.adjacency[n] {
+                    if assignment[m] == part && walk.reach(m) {
+                        count += 1;
+                        walk.stack.push(m);
+                    }
                 }
             }
-        }
-        count == size - 1
+            count == size - 1
+        })
     }
 
     /// Whether the neighbours of `removed` in `part` are joined to each other by edges

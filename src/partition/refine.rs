@@ -1,9 +1,20 @@
 //! k-way refinement of a partition: boundary moves and pair swaps that improve household
 //! balance, then moves that improve compactness without leaving the tolerance band. Every
 //! move keeps the donor part connected (the receiver stays connected: the site borders it).
+//!
+//! Each pass picks its best move from a [`MoveQueue`] and, after a move, scores again only
+//! the sites around the two parts it changed; parts keep their member lists, and
+//! connectivity questions walk one part. A pass costs about the sites it moves times the
+//! size of a part, not the community's size each time, and chooses exactly the move a scan
+//! of every site in order would.
 
 use super::graph::SiteGraph;
+use super::move_queue::MoveQueue;
 use std::collections::BTreeMap;
+
+/// What a move of a site from one part to another gains, or `None` when the pass does not
+/// consider it.
+type MoveGain<'a> = fn(&Refiner<'a>, usize, usize, usize) -> Option<f64>;
 
 /// Households a site counts for when moving: sites without households (garages, churches)
 /// count a little, so that they move towards lighter parts and open the way for others
@@ -18,6 +29,12 @@ pub struct Refiner<'a> {
     nodes: Vec<usize>,
     pub assignment: Vec<usize>,
     sizes: Vec<usize>,
+    /// Sites of each part (in no order), and each site's place in its part's list.
+    members: Vec<Vec<usize>>,
+    slot: Vec<usize>,
+    /// `mark[n] == marking`: `n` is already in the set being gathered.
+    mark: Vec<u32>,
+    marking: u32,
     weights: Vec<f64>,
     sum_x: Vec<f64>,
     sum_y: Vec<f64>,
@@ -39,13 +56,15 @@ impl<'a> Refiner<'a> {
     /// `parts` are the node lists of each part (all nodes of the component).
     pub fn new(graph: &'a SiteGraph, parts: &[Vec<usize>], target: f64, band: f64) -> Self {
         let mut assignment = vec![usize::MAX; graph.len()];
+        let mut slot = vec![usize::MAX; graph.len()];
         let mut nodes = Vec::new();
         let k = parts.len();
         let (mut sizes, mut weights, mut sum_x, mut sum_y) =
             (vec![0; k], vec![0.0; k], vec![0.0; k], vec![0.0; k]);
         for (p, members) in parts.iter().enumerate() {
-            for &n in members {
+            for (i, &n) in members.iter().enumerate() {
                 assignment[n] = p;
+                slot[n] = i;
                 nodes.push(n);
                 sizes[p] += 1;
                 weights[p] += moving_weight(graph.weight[n]);
@@ -59,6 +78,10 @@ impl<'a> Refiner<'a> {
             nodes,
             assignment,
             sizes,
+            members: parts.to_vec(),
+            slot,
+            mark: vec![0; graph.len()],
+            marking: 0,
             weights,
             sum_x,
             sum_y,
@@ -124,6 +147,47 @@ impl<'a> Refiner<'a> {
         self.sum_y[from] -= self.graph.y[n];
         self.sum_x[to] += self.graph.x[n];
         self.sum_y[to] += self.graph.y[n];
+        let at = self.slot[n];
+        self.members[from].swap_remove(at);
+        if let Some(&moved) = self.members[from].get(at) {
+            self.slot[moved] = at;
+        }
+        self.slot[n] = self.members[to].len();
+        self.members[to].push(n);
+    }
+
+    /// Starts a new set of marks: no site marked.
+    fn next_marking(&mut self) {
+        self.marking = self.marking.wrapping_add(1);
+        if self.marking == 0 {
+            self.mark.fill(0);
+            self.marking = 1;
+        }
+    }
+
+    /// Sites whose candidate moves or swaps may change when parts `a` and `b` change: their
+    /// sites (a site that no longer borders another part loses its candidates), and the
+    /// sites of other parts bordering them.
+    fn around(&mut self, a: usize, b: usize) -> Vec<usize> {
+        self.next_marking();
+        let mut out = Vec::new();
+        for p in [a, b] {
+            for &n in &self.members[p] {
+                if self.mark[n] != self.marking {
+                    self.mark[n] = self.marking;
+                    out.push(n);
+                }
+                for &m in &self.graph.adjacency[n] {
+                    let q = self.assignment[m];
+                    if q != p && q != a && q != b && q != usize::MAX && self.mark[m] != self.marking
+                    {
+                        self.mark[m] = self.marking;
+                        out.push(m);
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn movable(&self, n: usize) -> bool {
@@ -132,57 +196,121 @@ impl<'a> Refiner<'a> {
             .connected_without(&self.assignment, p, self.sizes[p], n)
     }
 
-    fn neighbour_parts(&self, n: usize) -> Vec<usize> {
+    /// The parts other than its own that `n` borders, ascending, into `parts`.
+    fn neighbour_parts_into(&self, n: usize, parts: &mut Vec<usize>) {
         let own = self.assignment[n];
-        let mut parts: Vec<usize> = self.graph.adjacency[n]
-            .iter()
-            .map(|&m| self.assignment[m])
-            .filter(|&p| p != own && p != usize::MAX)
-            .collect();
+        parts.clear();
+        parts.extend(
+            self.graph.adjacency[n]
+                .iter()
+                .map(|&m| self.assignment[m])
+                .filter(|&p| p != own && p != usize::MAX),
+        );
         parts.sort_unstable();
         parts.dedup();
-        parts
     }
 
-    /// Best single moves for balance until none improves; returns moves made.
-    fn balance_moves(&mut self, limit: usize) -> usize {
+    /// Best single moves by `gain` (`None`: not a candidate) until none is left or `limit`
+    /// moves are made; each moved site keeps its donor part connected. Returns moves made.
+    fn best_moves(&mut self, limit: usize, gain: MoveGain<'a>) -> usize {
+        let mut queue = MoveQueue::new(self.graph.len());
+        let mut parts = Vec::new();
+        for i in 0..self.nodes.len() {
+            self.score_moves(&mut queue, self.nodes[i], gain, &mut parts);
+        }
         let mut moves = 0;
         while moves < limit {
-            let mut best: Option<(f64, usize, usize)> = None;
-            for &n in &self.nodes {
-                let from = self.assignment[n];
-                let w = moving_weight(self.graph.weight[n]);
-                for to in self.neighbour_parts(n) {
-                    if !self.out_of_band(from) && !self.out_of_band(to) {
-                        continue;
-                    }
-                    let before = self.penalty(self.weights[from]) + self.penalty(self.weights[to]);
-                    let after =
-                        self.penalty(self.weights[from] - w) + self.penalty(self.weights[to] + w);
-                    // Prefer sites nearer the receiving part (compact shapes) among equal gains.
-                    let gain = before
-                        - after
-                        - 1e-6
-                            * (self.centroid_distance2(n, to) - self.centroid_distance2(n, from));
-                    if gain > 1e-9 && best.is_none_or(|b| gain > b.0) && self.movable(n) {
-                        best = Some((gain, n, to));
-                    }
-                }
-            }
-            let Some((_, n, to)) = best else { break };
+            let Some((n, to)) = self.pop_movable(&mut queue) else {
+                break;
+            };
+            let from = self.assignment[n];
             self.apply(n, to);
             moves += 1;
+            for m in self.around(from, to) {
+                queue.touch(m);
+                self.score_moves(&mut queue, m, gain, &mut parts);
+            }
         }
         moves
     }
 
-    /// Sites bordering another part, by (own part, bordering part).
-    fn frontier(&self) -> BTreeMap<(usize, usize), Vec<usize>> {
-        let mut frontier: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
-        for &n in &self.nodes {
-            for p in self.neighbour_parts(n) {
-                frontier.entry((self.assignment[n], p)).or_default().push(n);
+    /// Puts `n`'s moves to each part it borders into `queue`.
+    fn score_moves(
+        &self,
+        queue: &mut MoveQueue,
+        n: usize,
+        gain: MoveGain<'a>,
+        parts: &mut Vec<usize>,
+    ) {
+        self.neighbour_parts_into(n, parts);
+        let from = self.assignment[n];
+        for &to in parts.iter() {
+            if let Some(g) = gain(self, n, from, to) {
+                queue.push_move(n, to, g);
             }
+        }
+    }
+
+    /// The best current move whose site can leave its part.
+    fn pop_movable(&self, queue: &mut MoveQueue) -> Option<(usize, usize)> {
+        while let Some((n, to)) = queue.pop() {
+            if self.movable(n) {
+                return Some((n, to));
+            }
+        }
+        None
+    }
+
+    /// Best single moves for balance until none improves; returns moves made.
+    fn balance_moves(&mut self, limit: usize) -> usize {
+        self.best_moves(limit, Self::balance_gain)
+    }
+
+    /// What moving `n` from `from` to `to` gains for balance, when one of them is out of
+    /// the band and it gains.
+    fn balance_gain(&self, n: usize, from: usize, to: usize) -> Option<f64> {
+        if !self.out_of_band(from) && !self.out_of_band(to) {
+            return None;
+        }
+        let w = moving_weight(self.graph.weight[n]);
+        let before = self.penalty(self.weights[from]) + self.penalty(self.weights[to]);
+        let after = self.penalty(self.weights[from] - w) + self.penalty(self.weights[to] + w);
+        // Prefer sites nearer the receiving part (compact shapes) among equal gains.
+        let gain = before
+            - after
+            - 1e-6 * (self.centroid_distance2(n, to) - self.centroid_distance2(n, from));
+        (gain > 1e-9).then_some(gain)
+    }
+
+    /// Parts outside the band.
+    fn out_of_band_parts(&self) -> Vec<usize> {
+        (0..self.sizes.len())
+            .filter(|&p| self.out_of_band(p))
+            .collect()
+    }
+
+    /// Sites bordering another part (ascending), by (own part, bordering part), for the
+    /// pairs that name one of `parts_named` (ascending, no duplicates) either way round.
+    fn frontier_of(&self, parts_named: &[usize]) -> BTreeMap<(usize, usize), Vec<usize>> {
+        let mut frontier: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+        let mut parts = Vec::new();
+        for &p in parts_named {
+            for &n in &self.members[p] {
+                self.neighbour_parts_into(n, &mut parts);
+                for &q in &parts {
+                    frontier.entry((p, q)).or_default().push(n);
+                    let back = frontier.entry((q, p)).or_default();
+                    back.extend(
+                        self.graph.adjacency[n]
+                            .iter()
+                            .filter(|&&m| self.assignment[m] == q),
+                    );
+                }
+            }
+        }
+        for sites in frontier.values_mut() {
+            sites.sort_unstable();
+            sites.dedup();
         }
         frontier
     }
@@ -191,7 +319,7 @@ impl<'a> Refiner<'a> {
     fn balance_swaps(&mut self, limit: usize) -> usize {
         let mut swaps = 0;
         while swaps < limit {
-            let frontier = self.frontier();
+            let frontier = self.frontier_of(&self.out_of_band_parts());
             let mut best: Option<(f64, usize, usize)> = None;
             for (&(pa, pb), sites) in &frontier {
                 if !self.out_of_band(pa) {
@@ -234,7 +362,16 @@ impl<'a> Refiner<'a> {
     fn chain_moves(&mut self, limit: usize) -> usize {
         let mut chains = 0;
         while chains < limit {
-            let frontier = self.frontier();
+            // Chains start at a part out of the band and pass through a neighbour of it.
+            let out_of_band = self.out_of_band_parts();
+            let mut named: Vec<usize> = self
+                .frontier_of(&out_of_band)
+                .keys()
+                .flat_map(|&(p, q)| [p, q])
+                .collect();
+            named.sort_unstable();
+            named.dedup();
+            let frontier = self.frontier_of(&named);
             // (gain, n, n's new part, m, m's new part)
             let mut candidates: Vec<(f64, usize, usize, usize, usize)> = Vec::new();
             for (&(from, to), sites) in &frontier {
@@ -315,18 +452,10 @@ impl<'a> Refiner<'a> {
     fn swap_keeps_connected(&mut self, a: usize, b: usize) -> bool {
         let (pa, pb) = (self.assignment[a], self.assignment[b]);
         self.swap(a, b);
-        let ok = self.graph.is_connected(&self.members(pa))
-            && self.graph.is_connected(&self.members(pb));
+        let ok = self.graph.is_connected(&self.members[pa])
+            && self.graph.is_connected(&self.members[pb]);
         self.swap(a, b);
         ok
-    }
-
-    fn members(&self, p: usize) -> Vec<usize> {
-        self.nodes
-            .iter()
-            .copied()
-            .filter(|&n| self.assignment[n] == p)
-            .collect()
     }
 
     /// Length of the boundary `n` shares with part `p`.
@@ -342,41 +471,25 @@ impl<'a> Refiner<'a> {
     /// Moves that shorten the boundary between parts (what the grids' perimeters are made
     /// of), never leaving the band (or making a part already outside it worse).
     fn compactness_moves(&mut self, limit: usize) -> usize {
-        let mut moves = 0;
-        for _ in 0..limit {
-            let mut best: Option<(f64, usize, usize)> = None;
-            for &n in &self.nodes {
-                let from = self.assignment[n];
-                let w = moving_weight(self.graph.weight[n]);
-                for to in self.neighbour_parts(n) {
-                    // Boundary saved, with a small pull towards the receiving centroid.
-                    let gain = self.shared_with(n, to) - self.shared_with(n, from)
-                        + 1e-3
-                            * (self.centroid_distance2(n, from) - self.centroid_distance2(n, to))
-                                .signum();
-                    if gain <= 0.01 {
-                        continue;
-                    }
-                    let ok = |before: f64, after: f64| {
-                        ((after - self.target).abs() <= self.band * 0.5
-                            && !self.outside_limits(after))
-                            || (after - self.target).abs() <= (before - self.target).abs()
-                    };
-                    if !ok(self.weights[from], self.weights[from] - w)
-                        || !ok(self.weights[to], self.weights[to] + w)
-                    {
-                        continue;
-                    }
-                    if best.is_none_or(|b| gain > b.0) && self.movable(n) {
-                        best = Some((gain, n, to));
-                    }
-                }
-            }
-            let Some((_, n, to)) = best else { break };
-            self.apply(n, to);
-            moves += 1;
+        self.best_moves(limit, Self::compactness_gain)
+    }
+
+    /// Metres of boundary moving `n` from `from` to `to` saves (with a small pull towards
+    /// the receiving centroid), when it saves some and both parts stay acceptable.
+    fn compactness_gain(&self, n: usize, from: usize, to: usize) -> Option<f64> {
+        let w = moving_weight(self.graph.weight[n]);
+        let gain = self.shared_with(n, to) - self.shared_with(n, from)
+            + 1e-3 * (self.centroid_distance2(n, from) - self.centroid_distance2(n, to)).signum();
+        if gain <= 0.01 {
+            return None;
         }
-        moves
+        let ok = |before: f64, after: f64| {
+            ((after - self.target).abs() <= self.band * 0.5 && !self.outside_limits(after))
+                || (after - self.target).abs() <= (before - self.target).abs()
+        };
+        (ok(self.weights[from], self.weights[from] - w)
+            && ok(self.weights[to], self.weights[to] + w))
+        .then_some(gain)
     }
 
     /// Metres of part boundary along `n`'s cell.
@@ -393,50 +506,87 @@ impl<'a> Refiner<'a> {
     /// Pair swaps between bordering parts that shorten the boundary and keep both parts
     /// within the band: trading sites of similar households straightens a ragged border.
     fn compactness_swaps(&mut self, limit: usize) -> usize {
+        let mut queue = MoveQueue::new(self.graph.len());
+        self.next_marking();
+        for i in 0..self.nodes.len() {
+            self.mark[self.nodes[i]] = self.marking;
+        }
+        for i in 0..self.nodes.len() {
+            self.score_swaps(&mut queue, self.nodes[i]);
+        }
         let mut swaps = 0;
-        let nodes = self.nodes.clone();
         while swaps < limit {
-            let mut best: Option<(f64, usize, usize)> = None;
-            for &a in &nodes {
-                let pa = self.assignment[a];
-                for &b in &self.graph.adjacency[a] {
-                    let pb = self.assignment[b];
-                    if pb == pa || pb == usize::MAX || a > b {
-                        continue;
-                    }
-                    let (wa, wb) = (
-                        moving_weight(self.graph.weight[a]),
-                        moving_weight(self.graph.weight[b]),
-                    );
-                    let (na, nb) = (self.weights[pa] - wa + wb, self.weights[pb] + wa - wb);
-                    let worse = |after: f64, before: f64| {
-                        ((after - self.target).abs() > self.band * 0.8
-                            || self.outside_limits(after))
-                            && (after - self.target).abs() > (before - self.target).abs()
-                    };
-                    if worse(na, self.weights[pa]) || worse(nb, self.weights[pb]) {
-                        continue;
-                    }
-                    let before = self.local_cut(a) + self.local_cut(b);
-                    self.assignment[a] = pb;
-                    self.assignment[b] = pa;
-                    let after = self.local_cut(a) + self.local_cut(b);
-                    self.assignment[a] = pa;
-                    self.assignment[b] = pb;
-                    let gain = before - after;
-                    if gain > 0.5
-                        && best.is_none_or(|x| gain > x.0)
-                        && self.swap_keeps_connected(a, b)
-                    {
-                        best = Some((gain, a, b));
-                    }
-                }
-            }
-            let Some((_, a, b)) = best else { break };
+            let Some((a, b)) = self.pop_swap_keeping_connected(&mut queue) else {
+                break;
+            };
+            let (pa, pb) = (self.assignment[a], self.assignment[b]);
             self.swap(a, b);
             swaps += 1;
+            let around = self.around(pa, pb);
+            for &m in &around {
+                queue.touch(m);
+            }
+            for &m in &around {
+                self.score_swaps(&mut queue, m);
+            }
         }
         swaps
+    }
+
+    /// Puts `a`'s swaps with the sites of other parts next to it into `queue`, each pair
+    /// under its lower site. A pair whose other site is being scored too (marked) is
+    /// scored once, from its lower site.
+    fn score_swaps(&mut self, queue: &mut MoveQueue, a: usize) {
+        for i in 0..self.graph.adjacency[a].len() {
+            let b = self.graph.adjacency[a][i];
+            let (pa, pb) = (self.assignment[a], self.assignment[b]);
+            if pb == pa || pb == usize::MAX || pa == usize::MAX {
+                continue;
+            }
+            if a > b && self.mark[b] == self.marking {
+                continue;
+            }
+            let (low, high) = (a.min(b), a.max(b));
+            if let Some(gain) = self.compactness_swap_gain(low, high) {
+                queue.push_swap(low, high, gain);
+            }
+        }
+    }
+
+    /// Metres of boundary `a` and `b` trading parts saves, when it saves some and neither
+    /// part leaves the band (or, outside it, gets worse).
+    fn compactness_swap_gain(&mut self, a: usize, b: usize) -> Option<f64> {
+        let (pa, pb) = (self.assignment[a], self.assignment[b]);
+        let (wa, wb) = (
+            moving_weight(self.graph.weight[a]),
+            moving_weight(self.graph.weight[b]),
+        );
+        let (na, nb) = (self.weights[pa] - wa + wb, self.weights[pb] + wa - wb);
+        let worse = |after: f64, before: f64| {
+            ((after - self.target).abs() > self.band * 0.8 || self.outside_limits(after))
+                && (after - self.target).abs() > (before - self.target).abs()
+        };
+        if worse(na, self.weights[pa]) || worse(nb, self.weights[pb]) {
+            return None;
+        }
+        let before = self.local_cut(a) + self.local_cut(b);
+        self.assignment[a] = pb;
+        self.assignment[b] = pa;
+        let after = self.local_cut(a) + self.local_cut(b);
+        self.assignment[a] = pa;
+        self.assignment[b] = pb;
+        let gain = before - after;
+        (gain > 0.5).then_some(gain)
+    }
+
+    /// The best current swap that keeps both parts connected.
+    fn pop_swap_keeping_connected(&mut self, queue: &mut MoveQueue) -> Option<(usize, usize)> {
+        while let Some((a, b)) = queue.pop() {
+            if self.swap_keeps_connected(a, b) {
+                return Some((a, b));
+            }
+        }
+        None
     }
 
     /// Runs balance moves, swaps and compactness moves until nothing changes.

@@ -4,8 +4,8 @@
 pub use super::job_stop::{JobStop, JobStopped};
 use crate::domain::{Building, BuildingId, Community, CommunityCode, StreetCode};
 use crate::partition::{
-    CommunityPlan, GridMetrics, PartitionError, PartitionMetrics, PartitionOptions,
-    partition_community,
+    CommunityJob, CommunityPlan, GridMetrics, PartitionError, PartitionMetrics, PartitionOptions,
+    RecursiveBisection, partition_communities,
 };
 use crate::store::{GridReplacement, LayerQuery, Store, StoreError};
 use geo_types::LineString;
@@ -176,7 +176,8 @@ async fn load(store: &dyn Store, scope: &Scope) -> Result<Loaded, PartitionJobEr
     })
 }
 
-/// Partitions every community (the CPU-bound part), checking `stop` between communities.
+/// Partitions every community (the CPU-bound part) on every core, checking `stop` before
+/// each community.
 fn cut(
     loaded: &Loaded,
     options: &PartitionOptions,
@@ -190,27 +191,25 @@ fn cut(
         }
     }
     let total = loaded.communities.len();
-    let mut plans = Vec::with_capacity(total);
-    for (done, community) in loaded.communities.iter().enumerate() {
-        stop.check().map_err(PartitionJobError::Stopped)?;
-        let members = by_community
-            .get(&community.code)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        // Over several communities, one without buildings simply gets no grids.
-        if members.is_empty() && total > 1 {
-            progress(done + 1, total);
-            continue;
-        }
-        plans.push(partition_community(
-            community,
-            members,
-            &loaded.barriers,
-            options,
-        )?);
-        progress(done + 1, total);
-    }
-    Ok(plans)
+    // Over several communities, one without buildings simply gets no grids.
+    let jobs: Vec<CommunityJob<'_>> = loaded
+        .communities
+        .iter()
+        .map(|c| (c, by_community.remove(&c.code).unwrap_or_default()))
+        .filter(|(_, members)| !members.is_empty() || total == 1)
+        .collect();
+    partition_communities(
+        &jobs,
+        &loaded.barriers,
+        options,
+        &RecursiveBisection,
+        &|| stop.check().is_err(),
+        progress,
+    )
+    .map_err(|e| match (e, stop.check()) {
+        (PartitionError::Stopped, Err(why)) => PartitionJobError::Stopped(why),
+        (e, _) => PartitionJobError::Partition(e),
+    })
 }
 
 /// Measures the plans and commits them (or not, for a dry run).

@@ -6,7 +6,8 @@ use super::targets::{Targets, adjust_targets, merge_targets, split_targets};
 use super::{Operation, Preview, RebalanceError};
 use crate::domain::*;
 use crate::partition::{
-    CommunityPlan, Effort, PartitionError, PartitionOptions, Start, partition_community,
+    CommunityJob, CommunityPlan, Effort, PartitionError, PartitionOptions, RecursiveBisection,
+    Start, partition_communities,
 };
 use crate::service::job_stop::JobStop;
 use crate::store::{LayerQuery, Store, StoreError};
@@ -96,40 +97,32 @@ pub async fn preview(
     Ok(compare(&before, targets, plans, options, operation))
 }
 
-/// Partitions the target communities side by side, as many at a time as there are cores
-/// (the pieces of a split run together), checking `stop` before each batch.
+/// Partitions the target communities side by side on every core (the pieces of a split
+/// run together), checking `stop` before each community.
 fn partition_side_by_side(
     targets: &Targets,
     barriers: &[LineString<f64>],
     options: &PartitionOptions,
     stop: &JobStop,
 ) -> Result<Vec<CommunityPlan>, RebalanceError> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let jobs: Vec<_> = targets.communities.iter().zip(&targets.buildings).collect();
-    let mut plans = Vec::with_capacity(jobs.len());
-    for batch in jobs.chunks(cores) {
-        stop.check().map_err(RebalanceError::Stopped)?;
-        let done: Result<Vec<CommunityPlan>, PartitionError> = std::thread::scope(|scope| {
-            let running: Vec<_> = batch
-                .iter()
-                .map(|&(c, b)| {
-                    scope.spawn(move || {
-                        let refs: Vec<&Building> = b.iter().collect();
-                        partition_community(c, &refs, barriers, options)
-                    })
-                })
-                .collect();
-            running
-                .into_iter()
-                .map(|t| {
-                    t.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        });
-        plans.extend(done?);
-    }
-    Ok(plans)
+    let jobs: Vec<CommunityJob<'_>> = targets
+        .communities
+        .iter()
+        .zip(&targets.buildings)
+        .map(|(c, b)| (c, b.iter().collect()))
+        .collect();
+    partition_communities(
+        &jobs,
+        barriers,
+        options,
+        &RecursiveBisection,
+        &|| stop.check().is_err(),
+        &|_, _| {},
+    )
+    .map_err(|e| match (e, stop.check()) {
+        (PartitionError::Stopped, Err(why)) => RebalanceError::Stopped(why),
+        (e, _) => RebalanceError::from(e),
+    })
 }
 
 /// Recomputes the change and commits it as a new plan version, unless a community it
