@@ -83,11 +83,15 @@ fn bisect_recursively(
         (s * (ax + ay), s * (ay - ax)),
     ];
     // The sites in order along each direction, sorted once for both shares.
+    // (Projections computed once and sorted beside the sites: the key with the site is
+    // unique, so an unstable sort gives the one order.)
     let orders = directions.map(|(ax, ay)| {
-        let project = |i: usize| graph.x[i] * ax + graph.y[i] * ay;
-        let mut order = nodes.clone();
-        order.sort_by(|&a, &b| project(a).total_cmp(&project(b)).then(a.cmp(&b)));
-        order
+        let mut keyed: Vec<(f64, usize)> = nodes
+            .iter()
+            .map(|&i| (graph.x[i] * ax + graph.y[i] * ay, i))
+            .collect();
+        keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        keyed.into_iter().map(|(_, i)| i).collect::<Vec<usize>>()
     });
     let mut best: Option<(f64, usize, Vec<usize>, Vec<usize>)> = None;
     for &k_low in &shares {

@@ -82,16 +82,18 @@ macro_rules! execute_all {
     }};
 }
 
-/// Runs a query and reads every row into typed [`SqlValue`]s, for either backend.
+/// Runs a query and reads every row into typed [`SqlValue`]s, for either backend. Rows are
+/// read as they come and dropped at once: a layer of 300,000 buildings never sits in memory
+/// as the driver's rows and as values together.
 macro_rules! fetch_values {
     ($pool:expr, $sql:expr, $params:expr, $columns:expr) => {{
-        let rows =
+        use futures_util::TryStreamExt as _;
+        let mut rows =
             $crate::store::sql::bind_values!(sqlx::query(sqlx::AssertSqlSafe($sql)), $params)
-                .fetch_all(&$pool)
-                .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            out.push($crate::store::sql::read_values!(row, $columns));
+                .fetch(&$pool);
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            out.push($crate::store::sql::read_values!(&row, $columns));
         }
         Ok(out)
     }};
