@@ -3,6 +3,8 @@
 use clap::Parser;
 
 // Tiles and partitions allocate many small buffers; mimalloc keeps that cheap on every core.
+// Built without transparent huge pages (feature `no_thp`): half-used 2 MB pages kept ~100 MB
+// of a loaded city resident.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
