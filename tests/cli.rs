@@ -1209,3 +1209,37 @@ fn stations_and_building_attributes_from_tables() {
         "blank households unchanged"
     );
 }
+
+#[test]
+fn bench_memory_serves_each_store_and_reads_its_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("small.gpkg");
+    let small = small.to_str().unwrap();
+    let out = gridmap(&["generate", "--database", small, "--households", "20000"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let empty = dir.path().join("empty.gpkg");
+    let empty = empty.to_str().unwrap();
+    let out = gridmap(&[
+        "bench",
+        "memory",
+        "--database",
+        small,
+        "--database",
+        empty,
+        "--settle-s",
+        "0",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stores = report.as_array().unwrap();
+    assert_eq!(stores.len(), 2);
+    let figure = |i: usize, name: &str| stores[i][name].as_f64().unwrap();
+    assert_eq!(stores[0]["database"], small);
+    // A district of 20,000 households (3,000 buildings) weighs more than an empty store.
+    assert!(
+        figure(0, "anonymous_mb") > figure(1, "anonymous_mb") + 1.0,
+        "{report}"
+    );
+    assert!(figure(0, "peak_mb") >= figure(0, "settled_resident_mb"));
+}

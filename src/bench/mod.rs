@@ -4,6 +4,7 @@
 pub mod dashboard;
 pub mod http_load;
 pub mod imports;
+pub mod memory;
 pub mod photos;
 pub mod queries;
 pub mod rebalance;

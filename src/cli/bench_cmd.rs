@@ -206,6 +206,23 @@ pub async fn tiles(
     Ok(())
 }
 
+/// Serves each database in turn and reports its memory.
+pub async fn memory(databases: Vec<String>, settle_s: u64, json: bool) -> CliResult {
+    let settle = std::time::Duration::from_secs(settle_s);
+    let mut report = Vec::new();
+    for database in databases {
+        let measured =
+            tokio::task::spawn_blocking(move || crate::bench::memory::measure(&database, settle))
+                .await??;
+        if !json {
+            println!("{}", measured.line());
+        }
+        report.push(measured);
+    }
+    printed_as_json(&report, json)?;
+    Ok(())
+}
+
 /// Progress lines for the terminal, silent when the report goes out as JSON.
 fn progress_lines(json: bool) -> impl Fn(&str) {
     move |line: &str| {

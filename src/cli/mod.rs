@@ -450,6 +450,20 @@ pub enum BenchAction {
         #[arg(long)]
         json: bool,
     },
+    /// What serving costs in memory on each store side by side: `gridmap serve` started on
+    /// each database in turn (a GeoPackage file or a postgres:// URL, `--no-demo`) and its
+    /// resident, anonymous and peak memory read from /proc once it answers (Linux).
+    Memory {
+        /// A store to serve; give one per store to compare (e.g. the same city in a
+        /// GeoPackage and in PostGIS).
+        #[arg(long = "database", required = true)]
+        databases: Vec<String>,
+        /// Seconds to wait before the second reading.
+        #[arg(long, default_value_t = 5)]
+        settle_s: u64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Point-in-grid and nearest-worker queries in the engine, over HTTP and in PostGIS,
     /// then incident intake and position updates over HTTP (needs a postgres:// database;
     /// an empty one gets the demo district).
@@ -827,6 +841,14 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Bench {
             action: BenchAction::Photos { db, uploads, json },
         } => bench_cmd::photos(&db.database, uploads, json).await,
+        Command::Bench {
+            action:
+                BenchAction::Memory {
+                    databases,
+                    settle_s,
+                    json,
+                },
+        } => bench_cmd::memory(databases, settle_s, json).await,
         Command::Bench {
             action:
                 BenchAction::Rebalance {
