@@ -3,6 +3,7 @@
 //! write. It does no I/O of its own: it is loaded from the store, and the API and services
 //! apply their changes to it.
 
+mod building_table;
 mod buildings_within;
 pub mod change_log;
 mod incident_book;
@@ -17,6 +18,7 @@ mod track_passage;
 mod worker_index;
 
 use crate::spatial::{LocalFrame, PolygonIndex};
+pub use building_table::BuildingTable;
 pub use incident_book::{AreaLevel, AreaStats, DEFAULT_H3_RESOLUTION, IncidentBook};
 pub use incident_facts::{Fact, IncidentFacts, Tallies, Tally, micros_since_epoch};
 pub use incident_queue::{DeadlineFilter, IncidentFilter, QueuePage};
@@ -30,7 +32,7 @@ pub use worker_index::{NearestWorker, PositionError, WorkerIndex};
 use crate::domain::*;
 use crate::store::{LayerQuery, Store, StoreError};
 use geo::Centroid;
-use geo_types::{MultiPolygon, Point};
+use geo_types::Point;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -90,9 +92,8 @@ pub struct Engine {
     street_names: HashMap<StreetCode, String>,
     workers: WorkerIndex,
     incidents: IncidentBook,
-    /// Building footprints: which building a point is in.
-    buildings: PolygonIndex<BuildingId>,
-    building_info: HashMap<BuildingId, BuildingInfo>,
+    /// Building footprints (which building a point is in) and figures.
+    buildings: BuildingTable,
     stations: PointIndex<StationId>,
     station_info: HashMap<StationId, Station>,
     /// Roads, rail and rivers (the basemap's lines).
@@ -151,7 +152,7 @@ impl Engine {
         };
         let (grids, grid_info) = grid_indexes(data.grids);
         let (communities, community_names) = community_indexes(data.communities);
-        let (buildings, building_info) = building_indexes(data.buildings);
+        let buildings = BuildingTable::new(data.buildings);
         let (land, land_info) = land_indexes(data.land_areas);
         let mut engine = Self {
             grids,
@@ -162,7 +163,6 @@ impl Engine {
             workers: WorkerIndex::new(LocalFrame::new(0.0, latitude), data.workers),
             incidents: IncidentBook::new(data.incidents),
             buildings,
-            building_info,
             stations: station_index(LocalFrame::new(0.0, latitude), &data.stations),
             station_info: data
                 .stations
@@ -183,7 +183,7 @@ impl Engine {
         for info in self.grid_info.values_mut() {
             info.buildings = 0;
         }
-        for b in self.building_info.values() {
+        for b in self.buildings.values() {
             if let Some(code) = self.grids.locate(b.anchor)
                 && let Some(info) = self.grid_info.get_mut(code)
             {
@@ -206,7 +206,7 @@ impl Engine {
         };
         let street = community.as_ref().map(CommunityCode::street);
         Location {
-            building: self.buildings.locate(point).cloned(),
+            building: self.buildings.footprints().locate(point).cloned(),
             grid_kind: grid
                 .as_ref()
                 .and_then(|g| self.grid_info.get(g))
@@ -257,6 +257,7 @@ impl Engine {
             grids: self.grids.in_box(min, max).into_iter().cloned().collect(),
             buildings: self
                 .buildings
+                .footprints()
                 .in_box(min, max)
                 .into_iter()
                 .cloned()
@@ -315,11 +316,12 @@ impl Engine {
 
     /// Building footprints: which building a point is in.
     pub fn buildings(&self) -> &PolygonIndex<BuildingId> {
-        &self.buildings
+        self.buildings.footprints()
     }
 
-    pub fn building_info(&self) -> &HashMap<BuildingId, BuildingInfo> {
-        &self.building_info
+    /// Each building's figures by id.
+    pub fn building_info(&self) -> &BuildingTable {
+        &self.buildings
     }
 
     pub fn stations(&self) -> &PointIndex<StationId> {
@@ -377,7 +379,7 @@ impl Engine {
 
     /// Replaces the buildings (after an import or a roster).
     pub fn replace_buildings(&mut self, buildings: Vec<Building>) {
-        (self.buildings, self.building_info) = building_indexes(buildings);
+        self.buildings = BuildingTable::new(buildings);
         self.count_grid_buildings();
         self.revisions.bump(Source::Buildings);
     }
@@ -385,33 +387,7 @@ impl Engine {
     /// Updates some buildings (a roster): figures in place; the footprint index is rebuilt
     /// only when a footprint changed or a building is new.
     pub fn update_buildings(&mut self, buildings: Vec<Building>) {
-        let mut rebuild = false;
-        let mut footprints = Vec::new();
-        for b in buildings {
-            let anchor = anchor_of(&b.footprint);
-            if self.buildings.polygon(&b.id) != Some(&b.footprint) {
-                rebuild = true;
-                footprints.push((b.id.clone(), b.footprint));
-            }
-            self.building_info.insert(
-                b.id,
-                BuildingInfo {
-                    households: b.households,
-                    kind: b.kind,
-                    name: b.name,
-                    anchor,
-                },
-            );
-        }
-        if rebuild {
-            let mut items: HashMap<BuildingId, MultiPolygon<f64>> = self
-                .buildings
-                .entries_in_box([-180.0, -90.0], [180.0, 90.0])
-                .into_iter()
-                .cloned()
-                .collect();
-            items.extend(footprints);
-            self.buildings = PolygonIndex::new(items.into_iter().collect());
+        if self.buildings.update(buildings) {
             self.count_grid_buildings();
         }
         self.revisions.bump(Source::Buildings);
@@ -489,39 +465,6 @@ fn land_indexes(
         polygons.push((a.id, a.boundary));
     }
     (PolygonIndex::new(polygons), info)
-}
-
-/// A point inside a footprint (its first vertex when it has no inside).
-fn anchor_of(footprint: &MultiPolygon<f64>) -> Point<f64> {
-    use geo::InteriorPoint;
-    footprint.interior_point().unwrap_or_else(|| {
-        footprint
-            .0
-            .first()
-            .and_then(|p| p.exterior().0.first())
-            .map_or(Point::new(0.0, 0.0), |c| Point::from(*c))
-    })
-}
-
-/// The buildings' footprint index and what tiles show of them.
-fn building_indexes(
-    buildings: Vec<Building>,
-) -> (PolygonIndex<BuildingId>, HashMap<BuildingId, BuildingInfo>) {
-    let mut info = HashMap::with_capacity(buildings.len());
-    let mut footprints = Vec::with_capacity(buildings.len());
-    for b in buildings {
-        info.insert(
-            b.id.clone(),
-            BuildingInfo {
-                households: b.households,
-                kind: b.kind,
-                name: b.name,
-                anchor: anchor_of(&b.footprint),
-            },
-        );
-        footprints.push((b.id, b.footprint));
-    }
-    (PolygonIndex::new(footprints), info)
 }
 
 /// The communities' polygon index and their names by code.

@@ -301,13 +301,14 @@ impl Engine {
         let mut layer = LayerBuilder::new("buildings");
         for (i, (id, footprint)) in self
             .buildings
+            .footprints()
             .entries_in_box(min, max)
             .into_iter()
             .enumerate()
         {
             let geometry = frame.polygons(footprint);
             let mut properties: Vec<(&str, Value<'_>)> = vec![("id", id.0.as_str().into())];
-            if let Some(info) = self.building_info.get(id) {
+            if let Some(info) = self.buildings.get(id) {
                 properties.push(("households", info.households.into()));
                 properties.push(("kind", info.kind.as_str().into()));
                 if let Some(n) = &info.name {

@@ -111,10 +111,17 @@ impl<K: Clone + Ord> PolygonIndex<K> {
 
     /// The polygon of a key.
     pub fn polygon(&self, key: &K) -> Option<&MultiPolygon<f64>> {
-        self.items
-            .binary_search_by(|(k, _)| k.cmp(key))
-            .ok()
-            .map(|i| &self.items[i].1)
+        self.position(key).map(|i| &self.items[i].1)
+    }
+
+    /// The place of a key among [`Self::entries`] (keys are kept sorted).
+    pub fn position(&self, key: &K) -> Option<usize> {
+        self.items.binary_search_by(|(k, _)| k.cmp(key)).ok()
+    }
+
+    /// Every key with its polygon, in key order.
+    pub fn entries(&self) -> &[(K, MultiPolygon<f64>)] {
+        &self.items
     }
 
     /// The box holding every polygon (`None` when empty).
