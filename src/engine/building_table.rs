@@ -21,17 +21,7 @@ impl BuildingTable {
     pub fn new(mut buildings: Vec<Building>) -> Self {
         // The index sorts by id (stably): sorting first keeps the figures in its order.
         buildings.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut info = Vec::with_capacity(buildings.len());
-        let mut footprints = Vec::with_capacity(buildings.len());
-        for b in buildings {
-            info.push(BuildingInfo {
-                households: b.households,
-                kind: b.kind,
-                name: b.name,
-                anchor: anchor_of(&b.footprint),
-            });
-            footprints.push((b.id, b.footprint));
-        }
+        let (footprints, info): (Vec<_>, Vec<_>) = buildings.into_iter().map(split).unzip();
         Self {
             footprints: PolygonIndex::new(footprints),
             info,
@@ -82,12 +72,7 @@ impl BuildingTable {
         for b in buildings {
             match self.footprints.position(&b.id) {
                 Some(i) if self.footprints.entries()[i].1 == b.footprint => {
-                    self.info[i] = BuildingInfo {
-                        households: b.households,
-                        kind: b.kind,
-                        name: b.name,
-                        anchor: self.info[i].anchor,
-                    };
+                    self.info[i] = split(b).1;
                 }
                 _ => changed.push(b),
             }
@@ -102,14 +87,8 @@ impl BuildingTable {
             .zip(&self.info)
             .map(|((id, footprint), info)| (id.clone(), (footprint.clone(), info.clone())))
             .collect();
-        for b in changed {
-            let info = BuildingInfo {
-                households: b.households,
-                kind: b.kind,
-                name: b.name,
-                anchor: anchor_of(&b.footprint),
-            };
-            all.insert(b.id, (b.footprint, info));
+        for ((id, footprint), info) in changed.into_iter().map(split) {
+            all.insert(id, (footprint, info));
         }
         let (items, info): (Vec<_>, Vec<_>) = all
             .into_iter()
@@ -131,9 +110,20 @@ impl std::ops::Index<&BuildingId> for BuildingTable {
     }
 }
 
+/// A building as the table keeps it: id and footprint for the index, figures beside.
+fn split(b: Building) -> ((BuildingId, MultiPolygon<f64>), BuildingInfo) {
+    let info = BuildingInfo {
+        households: b.households,
+        kind: b.kind,
+        name: b.name,
+        anchor: anchor_of(&b.footprint),
+    };
+    ((b.id, b.footprint), info)
+}
+
 /// A point inside the footprint (which grid holds the building); its first vertex when the
 /// footprint has no interior.
-pub(super) fn anchor_of(footprint: &MultiPolygon<f64>) -> Point<f64> {
+fn anchor_of(footprint: &MultiPolygon<f64>) -> Point<f64> {
     footprint.interior_point().unwrap_or_else(|| {
         footprint
             .0
