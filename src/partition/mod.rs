@@ -33,6 +33,7 @@ mod move_queue;
 mod numbering;
 mod options;
 mod orphan_pieces;
+mod part_lists;
 mod plan;
 mod pocket;
 mod polygons;

@@ -10,6 +10,7 @@
 
 use super::graph::SiteGraph;
 use super::move_queue::MoveQueue;
+use super::part_lists::PartLists;
 use std::collections::BTreeMap;
 
 /// What a move of a site from one part to another gains, or `None` when the pass does not
@@ -29,9 +30,8 @@ pub struct Refiner<'a> {
     nodes: Vec<usize>,
     pub assignment: Vec<usize>,
     sizes: Vec<usize>,
-    /// Sites of each part (in no order), and each site's place in its part's list.
-    members: Vec<Vec<usize>>,
-    slot: Vec<usize>,
+    /// Sites of each part.
+    members: PartLists,
     /// `mark[n] == marking`: `n` is already in the set being gathered.
     mark: Vec<u32>,
     marking: u32,
@@ -56,15 +56,13 @@ impl<'a> Refiner<'a> {
     /// `parts` are the node lists of each part (all nodes of the component).
     pub fn new(graph: &'a SiteGraph, parts: &[Vec<usize>], target: f64, band: f64) -> Self {
         let mut assignment = vec![usize::MAX; graph.len()];
-        let mut slot = vec![usize::MAX; graph.len()];
         let mut nodes = Vec::new();
         let k = parts.len();
         let (mut sizes, mut weights, mut sum_x, mut sum_y) =
             (vec![0; k], vec![0.0; k], vec![0.0; k], vec![0.0; k]);
         for (p, members) in parts.iter().enumerate() {
-            for (i, &n) in members.iter().enumerate() {
+            for &n in members {
                 assignment[n] = p;
-                slot[n] = i;
                 nodes.push(n);
                 sizes[p] += 1;
                 weights[p] += moving_weight(graph.weight[n]);
@@ -78,8 +76,7 @@ impl<'a> Refiner<'a> {
             nodes,
             assignment,
             sizes,
-            members: parts.to_vec(),
-            slot,
+            members: PartLists::new(graph.len(), parts),
             mark: vec![0; graph.len()],
             marking: 0,
             weights,
@@ -147,13 +144,7 @@ impl<'a> Refiner<'a> {
         self.sum_y[from] -= self.graph.y[n];
         self.sum_x[to] += self.graph.x[n];
         self.sum_y[to] += self.graph.y[n];
-        let at = self.slot[n];
-        self.members[from].swap_remove(at);
-        if let Some(&moved) = self.members[from].get(at) {
-            self.slot[moved] = at;
-        }
-        self.slot[n] = self.members[to].len();
-        self.members[to].push(n);
+        self.members.move_site(n, from, to);
     }
 
     /// Starts a new set of marks: no site marked.
@@ -172,7 +163,7 @@ impl<'a> Refiner<'a> {
         self.next_marking();
         let mut out = Vec::new();
         for p in [a, b] {
-            for &n in &self.members[p] {
+            for &n in self.members.of(p) {
                 if self.mark[n] != self.marking {
                     self.mark[n] = self.marking;
                     out.push(n);
@@ -295,7 +286,7 @@ impl<'a> Refiner<'a> {
         let mut frontier: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
         let mut parts = Vec::new();
         for &p in parts_named {
-            for &n in &self.members[p] {
+            for &n in self.members.of(p) {
                 self.neighbour_parts_into(n, &mut parts);
                 for &q in &parts {
                     frontier.entry((p, q)).or_default().push(n);
@@ -452,8 +443,8 @@ impl<'a> Refiner<'a> {
     fn swap_keeps_connected(&mut self, a: usize, b: usize) -> bool {
         let (pa, pb) = (self.assignment[a], self.assignment[b]);
         self.swap(a, b);
-        let ok = self.graph.is_connected(&self.members[pa])
-            && self.graph.is_connected(&self.members[pb]);
+        let ok = self.graph.is_connected(self.members.of(pa))
+            && self.graph.is_connected(self.members.of(pb));
         self.swap(a, b);
         ok
     }

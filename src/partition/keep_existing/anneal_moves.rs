@@ -15,6 +15,7 @@
 
 use super::identity::{home_parts, part_of, site_buildings};
 use crate::partition::graph::SiteGraph;
+use crate::partition::part_lists::PartLists;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -66,8 +67,7 @@ struct Walk<'a> {
     home: Vec<usize>,
     weights: Vec<f64>,
     /// Sites of each part, and where each site sits in its part's list.
-    lists: Vec<Vec<usize>>,
-    slot: Vec<usize>,
+    lists: PartLists,
     low: f64,
     high: f64,
     moved: u64,
@@ -114,18 +114,12 @@ impl Walk<'_> {
         self.of[n] = to;
         self.weights[from] -= w;
         self.weights[to] += w;
-        let at = self.slot[n];
-        self.lists[from].swap_remove(at);
-        if let Some(&moved_in) = self.lists[from].get(at) {
-            self.slot[moved_in] = at;
-        }
-        self.slot[n] = self.lists[to].len();
-        self.lists[to].push(n);
+        self.lists.move_site(n, from, to);
     }
 
     /// Whether part `p` is in one piece.
     fn whole(&self, p: usize) -> bool {
-        self.graph.is_connected(&self.lists[p])
+        self.graph.is_connected(self.lists.of(p))
     }
 
     /// A proposal from site `n`: move it to the part of its neighbour `m` and, for a swap,
@@ -146,7 +140,7 @@ impl Walk<'_> {
             Proposal::Chain => {
                 let wn = i64::from(self.graph.weight[n]);
                 let mut chosen: Option<(i64, usize, usize)> = None;
-                let receiving = &self.lists[to];
+                let receiving = self.lists.of(to);
                 for _ in 0..CHAIN_TRIES {
                     let k = receiving[rng.random_range(0..receiving.len())];
                     let onward: Vec<usize> = self.graph.adjacency[k]
@@ -242,7 +236,7 @@ impl Walk<'_> {
                 continue;
             }
             if let [(site, to)] = plan[..] {
-                if !graph.connected_without(&self.of, from, self.lists[from].len(), site) {
+                if !graph.connected_without(&self.of, from, self.lists.of(from).len(), site) {
                     continue;
                 }
                 self.apply(site, to);
@@ -301,12 +295,6 @@ pub fn anneal_moves(
     }
     let home = home_parts(graph, before, &start, buildings);
     let of = part_of(graph, &start);
-    let mut slot = vec![usize::MAX; graph.len()];
-    for p in &start {
-        for (i, &n) in p.iter().enumerate() {
-            slot[n] = i;
-        }
-    }
     let moved = members
         .iter()
         .filter(|&&n| of[n] != home[n])
@@ -316,8 +304,7 @@ pub fn anneal_moves(
         graph,
         buildings,
         weights: start.iter().map(|p| graph.weight_of(p) as f64).collect(),
-        lists: start.clone(),
-        slot,
+        lists: PartLists::new(graph.len(), &start),
         of,
         home,
         low: target - band - 1e-9,
