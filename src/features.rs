@@ -152,10 +152,33 @@ impl ToFeature for Building {
 }
 
 impl ToFeature for Road {
+    /// OSM's tags for walking (`foot`, `bridge`, `tunnel`), so that an export imports back.
+    fn to_feature(&self, _: Audience) -> Feature {
+        let mut properties = json!({
+            "id": self.id, "class": self.class, "name": self.name, "foot": self.foot.as_str(),
+        });
+        if self.level != WayLevel::Ground {
+            properties[self.level.as_str()] = json!("yes");
+        }
+        feature(geometry(&self.geometry), properties, self.id.as_str())
+    }
+}
+
+impl ToFeature for Wall {
     fn to_feature(&self, _: Audience) -> Feature {
         feature(
             geometry(&self.geometry),
-            json!({"id": self.id, "class": self.class, "name": self.name}),
+            json!({"id": self.id, "barrier": self.kind.as_str()}),
+            self.id.as_str(),
+        )
+    }
+}
+
+impl ToFeature for Gate {
+    fn to_feature(&self, _: Audience) -> Feature {
+        feature(
+            geometry(&self.location),
+            json!({"id": self.id, "barrier": self.kind.as_str()}),
             self.id.as_str(),
         )
     }

@@ -21,6 +21,7 @@ pub mod import;
 pub mod mvt;
 pub mod partition;
 pub mod photo;
+pub mod routing;
 pub mod service;
 pub mod spatial;
 pub mod store;

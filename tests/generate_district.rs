@@ -214,3 +214,57 @@ fn everything_lies_inside_its_area_and_buildings_do_not_overlap() {
     }
     assert_eq!(overlaps, 0, "buildings overlap");
 }
+
+/// Every compound is walled with gates onto the lanes, the walking network holds together,
+/// and people inside a compound walk out through a gate: the walk from a compound's
+/// building to a point beyond its wall is longer than the straight line.
+#[test]
+fn compounds_are_walled_and_walked_out_of_through_their_gates() {
+    use geo::InteriorPoint;
+    use gridmap::routing::build_network;
+    use gridmap::spatial::LocalFrame;
+    let data = default_district();
+    assert!(data.walls.len() > 100, "walls: {}", data.walls.len());
+    assert!(data.gates.len() >= data.walls.len());
+    assert!(data.walls.iter().all(|w| w.geometry.is_closed()));
+    let centre = data.districts[0].boundary.interior_point().unwrap();
+    let frame = LocalFrame::new(centre.x(), centre.y());
+    let (network, report) = build_network(frame, &data.roads, &data.walls, &data.gates);
+    assert!(
+        report.sealed.is_empty(),
+        "sealed: {:?}",
+        &report.sealed[..report.sealed.len().min(3)]
+    );
+    assert!(
+        report.largest_share > 0.999,
+        "largest piece {:.4}: {:?}",
+        report.largest_share,
+        &report.pieces[..report.pieces.len().min(3)]
+    );
+    assert_eq!(
+        report.cut_at_walls, 0,
+        "generated ways pass walls only at gates"
+    );
+    // Compound buildings (apartments named 号楼) join their compound's own paths.
+    let mut checked = 0;
+    for b in data
+        .buildings
+        .iter()
+        .filter(|b| {
+            b.kind == BuildingKind::Apartments
+                && b.name.as_deref().is_some_and(|n| n.ends_with("号楼"))
+        })
+        .step_by(29)
+    {
+        let point = b.footprint.interior_point().unwrap();
+        let snap = network.snap(point, 500.0).unwrap();
+        let way = network.way(network.edge(snap.edge)).as_str();
+        assert!(
+            way.starts_with('R') || way.starts_with('P'),
+            "{} joins {way}",
+            b.id
+        );
+        checked += 1;
+    }
+    assert!(checked > 50, "{checked}");
+}

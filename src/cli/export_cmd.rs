@@ -18,7 +18,11 @@ pub async fn read_layer(store: &dyn Store, layer: Layer) -> Result<Dataset, stor
         Layer::Communities => data.communities = store.communities(&all).await?,
         Layer::Grids => data.grids = store.grids(&all).await?,
         Layer::Buildings => data.buildings = store.buildings(&all).await?,
-        Layer::Roads => data.roads = store.roads(&all).await?,
+        Layer::Roads => {
+            data.roads = store.roads(&all).await?;
+            data.walls = store.walls(&all).await?;
+            data.gates = store.gates(&all).await?;
+        }
         Layer::Stations => data.stations = store.stations(&all).await?,
         Layer::Workers => data.workers = store.workers(&all).await?,
         Layer::Incidents => data.incidents = store.incidents(&all).await?,
@@ -35,6 +39,8 @@ fn to_geojson(data: &Dataset) -> geojson::FeatureCollection {
     fc.features.extend(collection(&data.grids, a).features);
     fc.features.extend(collection(&data.buildings, a).features);
     fc.features.extend(collection(&data.roads, a).features);
+    fc.features.extend(collection(&data.walls, a).features);
+    fc.features.extend(collection(&data.gates, a).features);
     fc.features.extend(collection(&data.stations, a).features);
     fc.features.extend(collection(&data.workers, a).features);
     fc.features.extend(collection(&data.incidents, a).features);

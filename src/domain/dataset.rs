@@ -1,8 +1,8 @@
 //! A set of entities written to the store together, in one transaction.
 
 use super::{
-    Building, Community, District, Grid, Incident, IncidentEvent, LandArea, Road, Station, Street,
-    Worker,
+    Building, Community, District, Gate, Grid, Incident, IncidentEvent, LandArea, Road, Station,
+    Street, Wall, Worker,
 };
 
 /// Entities to insert or replace (matched by code or id) in one all-or-nothing write.
@@ -14,6 +14,9 @@ pub struct Dataset {
     pub grids: Vec<Grid>,
     pub buildings: Vec<Building>,
     pub roads: Vec<Road>,
+    /// Compound walls and fences: walking crosses them only at [`Self::gates`].
+    pub walls: Vec<Wall>,
+    pub gates: Vec<Gate>,
     pub land_areas: Vec<LandArea>,
     pub stations: Vec<Station>,
     pub workers: Vec<Worker>,
@@ -32,6 +35,8 @@ impl Dataset {
             + self.grids.len()
             + self.buildings.len()
             + self.roads.len()
+            + self.walls.len()
+            + self.gates.len()
             + self.land_areas.len()
             + self.stations.len()
             + self.workers.len()

@@ -58,6 +58,14 @@ text_id!(
     RoadId
 );
 text_id!(
+    /// A wall or fence line's id as imported or generated.
+    WallId
+);
+text_id!(
+    /// A gate's or entrance's id as imported or generated.
+    GateId
+);
+text_id!(
     /// A land cover area's id as imported or generated.
     LandAreaId
 );

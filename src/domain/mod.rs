@@ -3,6 +3,7 @@
 
 pub mod area;
 pub mod audience;
+pub mod barrier;
 pub mod building;
 pub mod codes;
 pub mod dataset;
@@ -27,19 +28,23 @@ pub mod worker_change;
 
 pub use area::{Community, District, Street};
 pub use audience::Audience;
+pub use barrier::{Gate, GateKind, Wall, WallKind};
 pub use building::{Building, BuildingKind};
 pub use codes::{CodeError, CommunityCode, DistrictCode, GridCode, StreetCode};
 pub use dataset::{Dataset, RosterEntry, RosterKey};
 pub use grid::{Grid, GridFlag, GridKind};
 pub use idempotency::IdempotencyKey;
-pub use ids::{BuildingId, IncidentId, LandAreaId, PatrolId, RoadId, StationId, VisitId, WorkerId};
+pub use ids::{
+    BuildingId, GateId, IncidentId, LandAreaId, PatrolId, RoadId, StationId, VisitId, WallId,
+    WorkerId,
+};
 pub use incident::{Incident, IncidentAction, IncidentEvent, IncidentSource, IncidentStatus};
 pub use land::{LandArea, LandClass};
 pub use patrol::{Patrol, PatrolView, TrackPoint};
 pub use photo::{Photo, PhotoFormat, PhotoId, PhotoInfo, PhotoRendition, THUMBNAIL_EDGE_PX};
 pub use plan::{GridSnapshot, PlanCommit, PlanState, PlanVersion};
 pub use public_report::{PublicReport, Satisfaction, TRACKING_CODE_CHARS, TrackingCode};
-pub use road::{Road, RoadClass};
+pub use road::{FootAccess, Road, RoadClass, WayLevel};
 pub use role::Role;
 pub use station::{Station, StationKind};
 pub use taxonomy::{Category, Taxonomy, TaxonomyError};

@@ -15,6 +15,7 @@ mod point_index;
 mod revisions;
 mod tile_layers;
 mod track_passage;
+mod walking;
 mod worker_index;
 
 use crate::spatial::{LocalFrame, PolygonIndex};
@@ -27,6 +28,7 @@ pub use point_index::PointIndex;
 pub use revisions::{Revisions, Source};
 pub use tile_layers::{INCIDENT_POINTS_FROM_ZOOM, TileLayer, TileLayerError};
 pub use track_passage::{PASSING_DISTANCE_M, TrackPassage};
+pub use walking::{STATION_SNAP_M, Walking};
 pub use worker_index::{NearestWorker, PositionError, WorkerIndex};
 
 use crate::domain::*;
@@ -101,7 +103,18 @@ pub struct Engine {
     /// Water, parks, woods and land use (the basemap's areas), with class and name.
     land: PolygonIndex<LandAreaId>,
     land_info: HashMap<LandAreaId, (LandClass, Option<String>)>,
+    /// The walking network and where stations join it.
+    walking: Walking,
     revisions: Revisions,
+}
+
+/// The basemap's layers, replaced together after an import.
+#[derive(Debug, Clone, Default)]
+pub struct Basemap {
+    pub roads: Vec<Road>,
+    pub walls: Vec<Wall>,
+    pub gates: Vec<Gate>,
+    pub land_areas: Vec<LandArea>,
 }
 
 /// Everything the engine is built from.
@@ -115,6 +128,8 @@ pub struct EngineData {
     pub stations: Vec<Station>,
     pub buildings: Vec<Building>,
     pub roads: Vec<Road>,
+    pub walls: Vec<Wall>,
+    pub gates: Vec<Gate>,
     pub land_areas: Vec<LandArea>,
 }
 
@@ -131,6 +146,8 @@ impl EngineData {
             stations: store.stations(&all).await?,
             buildings: store.buildings(&all).await?,
             roads: store.roads(&all).await?,
+            walls: store.walls(&all).await?,
+            gates: store.gates(&all).await?,
             land_areas: store.land_areas(&all).await?,
         })
     }
@@ -140,16 +157,26 @@ impl Engine {
     pub fn new(data: EngineData) -> Self {
         // The metric frame sits at the communities' mean latitude (any city is a few tens of
         // kilometres across).
-        let lats: Vec<f64> = data
+        let centres: Vec<Point<f64>> = data
             .communities
             .iter()
-            .filter_map(|c| c.boundary.centroid().map(|p| p.y()))
+            .filter_map(|c| c.boundary.centroid())
             .collect();
-        let latitude = if lats.is_empty() {
-            0.0
-        } else {
-            lats.iter().sum::<f64>() / lats.len() as f64
+        let mean = |f: fn(&Point<f64>) -> f64| {
+            if centres.is_empty() {
+                0.0
+            } else {
+                centres.iter().map(f).sum::<f64>() / centres.len() as f64
+            }
         };
+        let latitude = mean(|p| p.y());
+        let walking = Walking::new(
+            LocalFrame::new(mean(|p| p.x()), latitude),
+            &data.roads,
+            &data.walls,
+            &data.gates,
+            &data.stations,
+        );
         let (grids, grid_info) = grid_indexes(data.grids);
         let (communities, community_names) = community_indexes(data.communities);
         let buildings = BuildingTable::new(data.buildings);
@@ -172,6 +199,7 @@ impl Engine {
             roads: LineIndex::new(data.roads),
             land,
             land_info,
+            walking,
             revisions: Revisions::default(),
         };
         engine.count_grid_buildings();
@@ -332,6 +360,11 @@ impl Engine {
         &self.station_info
     }
 
+    /// The walking network and where stations join it.
+    pub fn walking(&self) -> &Walking {
+        &self.walking
+    }
+
     /// Roads, rail and rivers (the basemap's lines).
     pub fn roads(&self) -> &LineIndex {
         &self.roads
@@ -366,6 +399,7 @@ impl Engine {
     /// Replaces the stations (after an import).
     pub fn replace_stations(&mut self, stations: Vec<Station>) {
         self.stations = station_index(self.workers.frame(), &stations);
+        self.walking.restation(&stations);
         self.station_info = stations.into_iter().map(|s| (s.id.clone(), s)).collect();
         self.revisions.bump(Source::Stations);
     }
@@ -393,8 +427,22 @@ impl Engine {
         self.revisions.bump(Source::Buildings);
     }
 
-    /// Replaces the basemap: roads and land areas (after an import).
-    pub fn replace_basemap(&mut self, roads: Vec<Road>, land_areas: Vec<LandArea>) {
+    /// Replaces the basemap: roads, walls, gates and land areas (after an import); the
+    /// walking network is built anew.
+    pub fn replace_basemap(&mut self, basemap: Basemap) {
+        let Basemap {
+            roads,
+            walls,
+            gates,
+            land_areas,
+        } = basemap;
+        self.walking = Walking::new(
+            self.walking.network().frame(),
+            &roads,
+            &walls,
+            &gates,
+            self.station_info.values(),
+        );
         self.roads = LineIndex::new(roads);
         (self.land, self.land_info) = land_indexes(land_areas);
         self.revisions.bump(Source::Basemap);

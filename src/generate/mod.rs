@@ -4,6 +4,7 @@
 
 pub mod activity;
 mod blocks;
+mod compound_paths;
 mod lattice;
 mod names;
 mod old_town;
@@ -18,6 +19,7 @@ use crate::domain::*;
 use crate::spatial::LocalFrame;
 use blocks::{BuildingPlan, UvRect};
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use compound_paths::compound_paths;
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
 use lattice::{Cell, Lattice};
 use rand::seq::IndexedRandom;
@@ -146,7 +148,10 @@ pub fn generate(profile: &DistrictProfile, options: &GenerateOptions) -> Result<
             );
         }
     }
-    data.roads = roads(&lattice, &cells, &community_cells);
+    // Compound paths were added while filling communities; the lanes and arterials join them.
+    let mut network = roads(&lattice, &cells, &community_cells);
+    network.append(&mut data.roads);
+    data.roads = network;
     add_stations(&mut data, &cells, &community_cells, &streets, &mut rng);
     add_workers(&mut data, &cells, &community_cells, &mut rng);
     add_incidents(&mut data, &community_cells, options.seed);
@@ -425,7 +430,16 @@ fn fill_community(
             vec![rect]
         };
         let share = block_target / parts.len() as u32;
-        for part in parts {
+        for (p, part) in parts.into_iter().enumerate() {
+            // Walls, gates and paths take no draws: the rest of the district stays as it was.
+            let id = format!("{}-{k:02}{p}", code.as_str());
+            let gates_wanted = 1 + id.bytes().map(usize::from).sum::<usize>() % 4;
+            if let Some(c) = compound_paths(cell, &rect, &part, BLOCKS_PER_SIDE, gates_wanted, &id)
+            {
+                data.walls.push(c.wall);
+                data.gates.extend(c.gates);
+                data.roads.extend(c.paths);
+            }
             let compound_name = names::compound(rng);
             let high_rise = rng.random_bool(0.3 + 0.3 * (1.0 - outer_share));
             for (i, plan) in blocks::compound(cell, part.inset(cell, 4.0), share, high_rise, rng)
@@ -524,6 +538,8 @@ fn roads(
                     class,
                     name: Some(name),
                     geometry: LineString::new(coords),
+                    foot: FootAccess::of_class(class),
+                    level: WayLevel::Ground,
                 });
             }
         }
@@ -546,12 +562,16 @@ fn roads(
                 class: RoadClass::Residential,
                 name: Some(format!("{name}{}巷", ["一", "二", "三"][k - 1])),
                 geometry: LineString::new(ew),
+                foot: FootAccess::Allowed,
+                level: WayLevel::Ground,
             });
             roads.push(Road {
                 id: RoadId(format!("L{}-NS{k}", code.as_str())),
                 class: RoadClass::Residential,
                 name: Some(format!("{name}{}路", ["东一", "东二", "东三"][k - 1])),
                 geometry: LineString::new(ns),
+                foot: FootAccess::Allowed,
+                level: WayLevel::Ground,
             });
         }
     }

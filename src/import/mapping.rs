@@ -197,19 +197,35 @@ pub fn land_area(
     })
 }
 
-/// Builds a road part.
+/// Builds a road part; whether people walk it from `foot`, `access` and `sidewalk`, bridges
+/// and tunnels from `bridge` and `tunnel` (OSM's tags, as exports write them too).
 pub fn road(
     p: &Properties<'_>,
     id: RoadId,
     class: RoadClass,
     line: LineString<f64>,
 ) -> Result<Road, String> {
+    let tag = |k: &str| p.0.get(k).and_then(serde_json::Value::as_str);
     Ok(Road {
         id,
         class,
         name: p.first_text(&["name", "name:zh"])?,
         geometry: line,
+        foot: FootAccess::from_osm(class, tag),
+        level: WayLevel::from_osm(tag),
     })
+}
+
+/// Wall kind from OSM `barrier` (`wall`, `fence` and their kin); `None` for other lines.
+pub fn wall_kind(p: &Properties<'_>) -> Result<Option<WallKind>, String> {
+    Ok(p.text("barrier")?
+        .as_deref()
+        .and_then(WallKind::from_osm_barrier))
+}
+
+/// Gate kind from OSM `barrier` and `entrance`; `None` for points that are not gates.
+pub fn gate_kind(p: &Properties<'_>) -> Option<GateKind> {
+    GateKind::from_osm(|k| p.0.get(k).and_then(serde_json::Value::as_str))
 }
 
 /// Station kind from our `kind` property (strict), or from OSM `amenity`/`social_facility`.

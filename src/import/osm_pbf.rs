@@ -52,7 +52,10 @@ fn wanted_way(kind: ImportKind, tags: &Map<String, Value>) -> bool {
     match kind {
         ImportKind::Buildings => tag("building").is_some_and(|b| b != "no"),
         ImportKind::Roads => {
-            tag("highway").is_some() || tag("railway").is_some() || tag("waterway").is_some()
+            tag("highway").is_some()
+                || tag("railway").is_some()
+                || tag("waterway").is_some()
+                || tag("barrier").is_some_and(|b| WallKind::from_osm_barrier(b).is_some())
         }
         ImportKind::Stations => tag("amenity").is_some(),
         ImportKind::Land => tag("building").is_none() && LandClass::from_osm(tag).is_some(),
@@ -125,7 +128,13 @@ pub fn read(path: &Path, options: &ImportOptions) -> Result<Dataset, ImportError
     let mut add_node = |id: i64, lon: f64, lat: f64, tags: Map<String, Value>| {
         let (x, y) = crs.to_wgs84(lon, lat);
         nodes.insert(id, Coord { x, y });
-        if kind == ImportKind::Stations && tags.contains_key("amenity") {
+        let tag = |k: &str| tags.get(k).and_then(Value::as_str);
+        let wanted = match kind {
+            ImportKind::Stations => tags.contains_key("amenity"),
+            ImportKind::Roads => GateKind::from_osm(tag).is_some(),
+            _ => false,
+        };
+        if wanted {
             poi_nodes.push((id, tags));
         }
     };
@@ -221,21 +230,39 @@ pub fn read(path: &Path, options: &ImportOptions) -> Result<Dataset, ImportError
         ImportKind::Roads => {
             for (id, tags, refs) in &ways {
                 let p = Properties(tags);
-                let Ok(Some(class)) = mapping::road_class(&p) else {
+                let class = mapping::road_class(&p).ok().flatten();
+                let wall = mapping::wall_kind(&p).ok().flatten();
+                if class.is_none() && wall.is_none() {
+                    continue;
+                }
+                let Some(coords) = line_of(refs).filter(|c| c.len() >= 2) else {
+                    skipped.push(format!("w{id}: missing nodes"));
                     continue;
                 };
-                match line_of(refs).filter(|c| c.len() >= 2) {
-                    Some(coords) => {
-                        if let Ok(road) = mapping::road(
-                            &p,
-                            RoadId(format!("w{id}")),
-                            class,
-                            LineString::new(coords),
-                        ) {
+                let line = LineString::new(coords);
+                match (class, wall) {
+                    (Some(class), _) => {
+                        if let Ok(road) = mapping::road(&p, RoadId(format!("w{id}")), class, line) {
                             data.roads.push(road);
                         }
                     }
-                    None => skipped.push(format!("w{id}: missing nodes")),
+                    (None, Some(kind)) => data.walls.push(Wall {
+                        id: WallId(format!("w{id}")),
+                        kind,
+                        geometry: line,
+                    }),
+                    (None, None) => {}
+                }
+            }
+            for (id, tags) in &poi_nodes {
+                if let (Some(kind), Some(c)) =
+                    (mapping::gate_kind(&Properties(tags)), nodes.get(id))
+                {
+                    data.gates.push(Gate {
+                        id: GateId(format!("n{id}")),
+                        kind,
+                        location: Point::from(*c),
+                    });
                 }
             }
         }

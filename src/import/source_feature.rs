@@ -73,31 +73,7 @@ pub fn add(
             let boundary = polygonal(geometry.clone())?;
             data.districts.push(mapping::district(p, boundary)?);
         }
-        ImportKind::Roads => {
-            let lines: Vec<LineString<f64>> = match geometry.clone() {
-                Geometry::LineString(l) => vec![l],
-                Geometry::MultiLineString(ml) => ml.0,
-                other => {
-                    return Err(format!(
-                        "expected a LineString or MultiLineString, found a {}",
-                        type_name(&other)
-                    ));
-                }
-            };
-            let Some(class) = mapping::road_class(p)? else {
-                return Ok(());
-            };
-            let base = fallback_id();
-            let many = lines.len() > 1;
-            for (part, line) in lines.into_iter().enumerate() {
-                let id = if many {
-                    format!("{base}-{part}")
-                } else {
-                    base.clone()
-                };
-                data.roads.push(mapping::road(p, RoadId(id), class, line)?);
-            }
-        }
+        ImportKind::Roads => add_network_feature(p, fallback_id(), geometry, data)?,
         ImportKind::Stations => {
             let Some(kind) = mapping::station_kind(p)? else {
                 return Ok(());
@@ -128,6 +104,75 @@ pub fn add(
         }
         ImportKind::Rosters | ImportKind::Workers => {
             return Err("rosters are tables (CSV or Excel), not map features".into());
+        }
+    }
+    Ok(())
+}
+
+/// Adds a feature of a roads file: a way (LineString or MultiLineString with `highway`,
+/// `railway` or `waterway`), a wall (a line or area with `barrier=wall|fence`, an area's
+/// rings becoming wall lines), or a gate (a Point with `barrier=gate|entrance` or
+/// `entrance`). Other lines are skipped.
+fn add_network_feature(
+    p: &Properties<'_>,
+    id: String,
+    geometry: Geometry<f64>,
+    data: &mut Dataset,
+) -> Result<(), String> {
+    if let Geometry::Point(location) = geometry {
+        let kind = mapping::gate_kind(p).ok_or(
+            "a Point in a roads file must be a gate (`barrier=gate|entrance` or `entrance`)",
+        )?;
+        data.gates.push(Gate {
+            id: GateId(id),
+            kind,
+            location,
+        });
+        return Ok(());
+    }
+    let lines: Vec<LineString<f64>> = match geometry {
+        Geometry::LineString(l) => vec![l],
+        Geometry::MultiLineString(ml) => ml.0,
+        Geometry::Polygon(_) | Geometry::MultiPolygon(_) if mapping::wall_kind(p)?.is_some() => {
+            polygonal(geometry)?
+                .0
+                .into_iter()
+                .flat_map(|polygon| {
+                    let (exterior, interiors) = polygon.into_inner();
+                    std::iter::once(exterior).chain(interiors)
+                })
+                .collect()
+        }
+        other => {
+            return Err(format!(
+                "expected a LineString or MultiLineString (or a walled area, or a gate Point), found a {}",
+                type_name(&other)
+            ));
+        }
+    };
+    let part_id = |part: usize| {
+        if lines.len() > 1 {
+            format!("{id}-{part}")
+        } else {
+            id.clone()
+        }
+    };
+    if let Some(class) = mapping::road_class(p)? {
+        for (part, line) in lines.iter().enumerate() {
+            data.roads.push(mapping::road(
+                p,
+                RoadId(part_id(part)),
+                class,
+                line.clone(),
+            )?);
+        }
+    } else if let Some(kind) = mapping::wall_kind(p)? {
+        for (part, line) in lines.iter().enumerate() {
+            data.walls.push(Wall {
+                id: WallId(part_id(part)),
+                kind,
+                geometry: line.clone(),
+            });
         }
     }
     Ok(())

@@ -4,8 +4,8 @@
 //! the engine's plan.
 
 use crate::domain::{Incident, Worker};
-use crate::engine::Engine;
 use crate::engine::write;
+use crate::engine::{Basemap, Engine};
 use crate::store::{Change, ChangedLayer, LayerQuery, Store, StoreError};
 use std::sync::{Arc, RwLock};
 use tokio::sync::mpsc::Receiver;
@@ -46,9 +46,14 @@ pub async fn apply(
             write(engine).replace_buildings(buildings);
         }
         ChangedLayer::Roads => {
-            let roads = store.roads(&LayerQuery::default()).await?;
-            let land = store.land_areas(&LayerQuery::default()).await?;
-            write(engine).replace_basemap(roads, land);
+            let all = LayerQuery::default();
+            let basemap = Basemap {
+                roads: store.roads(&all).await?,
+                walls: store.walls(&all).await?,
+                gates: store.gates(&all).await?,
+                land_areas: store.land_areas(&all).await?,
+            };
+            write(engine).replace_basemap(basemap);
         }
         ChangedLayer::Communities => {
             let communities = store.communities(&LayerQuery::default()).await?;

@@ -2,7 +2,8 @@
 
 use super::StoreError;
 use crate::domain::{
-    Building, Community, District, Grid, Incident, LandArea, Road, Station, Street, Worker,
+    Building, Community, District, Gate, Grid, Incident, LandArea, Road, Station, Street, Wall,
+    Worker,
 };
 use async_trait::async_trait;
 use geo_types::Rect;
@@ -54,6 +55,9 @@ pub trait LayerStore: Send + Sync {
     async fn roads(&self, query: &LayerQuery) -> Result<Vec<Road>, StoreError>;
     /// Water, parks, woods and land use (the basemap's areas).
     async fn land_areas(&self, query: &LayerQuery) -> Result<Vec<LandArea>, StoreError>;
+    /// Compound walls and fences (the walking network crosses them only at gates).
+    async fn walls(&self, query: &LayerQuery) -> Result<Vec<Wall>, StoreError>;
+    async fn gates(&self, query: &LayerQuery) -> Result<Vec<Gate>, StoreError>;
     async fn stations(&self, query: &LayerQuery) -> Result<Vec<Station>, StoreError>;
     async fn workers(&self, query: &LayerQuery) -> Result<Vec<Worker>, StoreError>;
     async fn incidents(&self, query: &LayerQuery) -> Result<Vec<Incident>, StoreError>;

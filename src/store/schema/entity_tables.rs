@@ -85,9 +85,31 @@ entity_table! {
         id: Text = text(road.id.as_str()) => RoadId(r.text()?);
         class: Text = text(road.class.as_str()) => r.parsed(RoadClass::parse, "road class")?;
         name: Text = opt_text(road.name.as_deref()) => r.opt_text()?;
+        foot: Text = text(road.foot.as_str()) => r.parsed(FootAccess::parse, "foot access")?;
+        level: Text = text(road.level.as_str()) => r.parsed(WayLevel::parse, "way level")?;
     }
     geometry geometry = Some(road.geometry.clone().into()) => r.line()?;
-    build Road { id, class, name, geometry }
+    build Road { id, class, name, geometry, foot, level }
+}
+
+entity_table! {
+    WALLS: Wall = "walls", prefix None;
+    |w, r| {
+        id: Text = text(w.id.as_str()) => WallId(r.text()?);
+        kind: Text = text(w.kind.as_str()) => r.parsed(WallKind::parse, "wall kind")?;
+    }
+    geometry geometry = Some(w.geometry.clone().into()) => r.line()?;
+    build Wall { id, kind, geometry }
+}
+
+entity_table! {
+    GATES: Gate = "gates", prefix None;
+    |g, r| {
+        id: Text = text(g.id.as_str()) => GateId(r.text()?);
+        kind: Text = text(g.kind.as_str()) => r.parsed(GateKind::parse, "gate kind")?;
+    }
+    geometry location = Some(g.location.into()) => r.point()?;
+    build Gate { id, kind, location }
 }
 
 entity_table! {
@@ -169,13 +191,15 @@ entity_table! {
 }
 
 /// All feature tables, in write order (parents first).
-pub const ALL_TABLES: [&Table; 10] = [
+pub const ALL_TABLES: [&Table; 12] = [
     &DISTRICTS,
     &STREETS,
     &COMMUNITIES,
     &GRIDS,
     &BUILDINGS,
     &ROADS,
+    &WALLS,
+    &GATES,
     &LAND_AREAS,
     &STATIONS,
     &WORKERS,

@@ -17,6 +17,8 @@ fn dataset_statements(dialect: Dialect, data: &Dataset) -> Result<Vec<Statement>
     push_rows(dialect, &data.grids, &mut out)?;
     push_rows(dialect, &data.buildings, &mut out)?;
     push_rows(dialect, &data.roads, &mut out)?;
+    push_rows(dialect, &data.walls, &mut out)?;
+    push_rows(dialect, &data.gates, &mut out)?;
     push_rows(dialect, &data.land_areas, &mut out)?;
     push_rows(dialect, &data.stations, &mut out)?;
     push_rows(dialect, &data.workers, &mut out)?;
@@ -59,7 +61,11 @@ impl<B: SqlBackend> DatasetStore for SqlStore<B> {
         if !data.stations.is_empty() {
             statements.extend(self.announce(ChangedLayer::Stations, None));
         }
-        if !data.roads.is_empty() || !data.land_areas.is_empty() {
+        if !data.roads.is_empty()
+            || !data.walls.is_empty()
+            || !data.gates.is_empty()
+            || !data.land_areas.is_empty()
+        {
             statements.extend(self.announce(ChangedLayer::Roads, None));
         }
         if !data.communities.is_empty() || !data.streets.is_empty() {

@@ -43,6 +43,12 @@ impl<B: SqlBackend> LayerStore for SqlStore<B> {
     async fn land_areas(&self, q: &LayerQuery) -> Result<Vec<LandArea>, StoreError> {
         self.list(q).await
     }
+    async fn walls(&self, q: &LayerQuery) -> Result<Vec<Wall>, StoreError> {
+        self.list(q).await
+    }
+    async fn gates(&self, q: &LayerQuery) -> Result<Vec<Gate>, StoreError> {
+        self.list(q).await
+    }
     async fn stations(&self, q: &LayerQuery) -> Result<Vec<Station>, StoreError> {
         self.list(q).await
     }

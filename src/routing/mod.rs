@@ -1,0 +1,18 @@
+//! Walking distance along a path network (pure, no I/O): the network built from ways, walls
+//! and gates; snapping points onto it; bounded and multi-source shortest paths.
+
+mod components;
+mod error;
+mod network_build;
+mod shortest_paths;
+mod snap;
+mod walk_network;
+mod wall_crossing;
+
+pub use components::{NetworkPiece, SealedCompound};
+pub use error::RoutingError;
+pub use network_build::{NetworkReport, build_network};
+pub use shortest_paths::{NearestSources, Reach, Seed, nearest_sources, reach_within};
+pub use snap::Snap;
+pub use walk_network::{EdgeId, NodeId, WalkEdge, WalkNetwork};
+pub use wall_crossing::WallIndex;

@@ -1,0 +1,112 @@
+//! Snapping a point onto the network: the nearest point of a walkable edge that can be
+//! walked to in a straight line without passing through a wall. The snap splits its edge.
+
+use super::error::RoutingError;
+use super::shortest_paths::Seed;
+use super::walk_network::{EdgeId, NodeId, WalkNetwork};
+use geo_types::{Coord, Point};
+
+/// How many nearest segments are tried before a point is taken to be walled off.
+const CANDIDATES: usize = 64;
+
+/// Where a point joins the network.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Snap {
+    pub edge: EdgeId,
+    /// Metres along the edge from its tail.
+    pub along_m: f64,
+    /// Metres from the point to the edge (walked in a straight line).
+    pub offset_m: f64,
+    /// The joining point, in metres of the network's frame.
+    pub at: Coord<f64>,
+}
+
+impl WalkNetwork {
+    /// The snap of a lon/lat point within `max_m`.
+    ///
+    /// ```
+    /// use gridmap::domain::{FootAccess, Road, RoadClass, RoadId, WayLevel};
+    /// use gridmap::routing::{RoutingError, build_network};
+    /// use gridmap::spatial::LocalFrame;
+    /// use geo_types::{Point, line_string};
+    /// let frame = LocalFrame::new(0.0, 0.0);
+    /// let road = Road {
+    ///     id: RoadId("a".into()), class: RoadClass::Path, name: None,
+    ///     geometry: [frame.to_lonlat(0.0, 0.0), frame.to_lonlat(100.0, 0.0)].into_iter().collect(),
+    ///     foot: FootAccess::Allowed, level: WayLevel::Ground,
+    /// };
+    /// let (network, _) = build_network(frame, &[road], &[], &[]);
+    /// let snap = network.snap(Point::from(frame.to_lonlat(30.0, 20.0)), 500.0).unwrap();
+    /// assert!((snap.along_m - 30.0).abs() < 1e-6 && (snap.offset_m - 20.0).abs() < 1e-6);
+    /// let far = network.snap(Point::from(frame.to_lonlat(30.0, 800.0)), 500.0);
+    /// assert!(matches!(far, Err(RoutingError::TooFar { .. })));
+    /// ```
+    pub fn snap(&self, point: Point<f64>, max_m: f64) -> Result<Snap, RoutingError> {
+        if self.is_empty() {
+            return Err(RoutingError::EmptyNetwork);
+        }
+        let p = self.frame().to_metres(point.0);
+        let mut nearest_m = None;
+        for (segment, distance_2) in self
+            .segments
+            .nearest_neighbor_iter_with_distance_2(&[p.x, p.y])
+            .take(CANDIDATES)
+        {
+            let offset_m = distance_2.sqrt();
+            nearest_m.get_or_insert(offset_m);
+            if offset_m > max_m {
+                break;
+            }
+            let (from, to) = (segment.geom().from, segment.geom().to);
+            let (from, to) = (Coord::from((from[0], from[1])), Coord::from((to[0], to[1])));
+            let at = closest_on_segment(from, to, p);
+            if self.walls.blocks(p, at) {
+                continue;
+            }
+            let within = (at - from).x.hypot((at - from).y);
+            return Ok(Snap {
+                edge: EdgeId(segment.data.edge),
+                along_m: segment.data.along_m + within,
+                offset_m,
+                at,
+            });
+        }
+        Err(RoutingError::TooFar {
+            max_m,
+            nearest_m: nearest_m.filter(|&d| d > max_m),
+        })
+    }
+
+    /// The two ways into the network from a snap: to the edge's tail and to its head, each
+    /// with the metres already walked.
+    pub fn seeds(&self, snap: &Snap) -> [Seed; 2] {
+        let edge = self.edge(snap.edge);
+        [
+            Seed {
+                node: edge.tail,
+                start_m: snap.offset_m + snap.along_m,
+            },
+            Seed {
+                node: edge.head,
+                start_m: snap.offset_m + (edge.length_m - snap.along_m).max(0.0),
+            },
+        ]
+    }
+
+    /// The ends of a snap's edge with the metres from each to the snapped point (walked
+    /// along the edge, then the offset).
+    pub fn approaches(&self, snap: &Snap) -> [(NodeId, f64); 2] {
+        self.seeds(snap).map(|s| (s.node, s.start_m))
+    }
+}
+
+/// The point of segment `from`–`to` nearest to `p`.
+fn closest_on_segment(from: Coord<f64>, to: Coord<f64>, p: Coord<f64>) -> Coord<f64> {
+    let d = to - from;
+    let length_2 = d.x * d.x + d.y * d.y;
+    if length_2 == 0.0 {
+        return from;
+    }
+    let t = (((p - from).x * d.x + (p - from).y * d.y) / length_2).clamp(0.0, 1.0);
+    from + d * t
+}
