@@ -211,6 +211,13 @@ async fn every_endpoint_by_every_caller(store: Arc<dyn Store>) {
         call("GET", "/api/incident-categories", None, public),
         call("GET", format!("/api/locate?{here}"), None, public),
         call("GET", format!("/api/stations/nearest?{here}"), None, public),
+        call(
+            "GET",
+            format!("/api/stations/nearest?{here}&mode=walk"),
+            None,
+            public,
+        ),
+        call("GET", format!("/api/walk/area?{here}"), None, public),
         call("GET", "/api/bbox?bbox=109.9,39.7,110.1,39.9", None, public),
         call("GET", "/api/incidents/h3?resolution=7", None, public),
         call(

@@ -10,6 +10,7 @@ use crate::domain::*;
 use crate::engine::{AreaLevel, DEFAULT_H3_RESOLUTION};
 use crate::engine::{Engine, read, write};
 use crate::features::{ToFeature, collection};
+use crate::routing::RoutingError;
 use crate::service::dispatch::{self, Actor, DispatchError, MAX_TEXT_CHARS, NewIncident, Step};
 use crate::service::staffing::{self, StaffingOptions};
 use crate::store::Reported;
@@ -552,8 +553,10 @@ pub async fn staffing(
 /// Walking speed for the minutes shown with nearest stations (m per minute, ~4.3 km/h).
 const WALK_M_PER_MIN: f64 = 72.0;
 
-/// `GET /api/stations/nearest?lon=&lat=[&k=3][&kind=][&crs=]` (public): the nearest service
-/// stations, with straight-line distance and walking minutes.
+/// `GET /api/stations/nearest?lon=&lat=[&k=3][&kind=][&mode=walk][&crs=]` (public): the
+/// nearest service stations, with straight-line distance and walking minutes; with
+/// `mode=walk`, the nearest along the walking network, each also with `walking_m`,
+/// `walking_min` and its `route` (a GeoJSON LineString).
 pub async fn nearest_stations(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
@@ -566,6 +569,11 @@ pub async fn nearest_stations(
             StationKind::parse(v).ok_or_else(|| ApiError::invalid("kind", "unknown station kind"))
         })
         .transpose()?;
+    match params.get("mode").map(String::as_str) {
+        None | Some("straight") => {}
+        Some("walk") => return nearest_stations_on_foot(&state, p, k, kind),
+        Some(_) => return Err(ApiError::invalid("mode", "must be walk or straight")),
+    }
     let engine = read(&state.engine);
     let features: Vec<Value> = engine
         .nearest_stations(p, k, kind)
@@ -580,6 +588,98 @@ pub async fn nearest_stations(
     Ok(Json(
         json!({"type": "FeatureCollection", "features": features}),
     ))
+}
+
+/// The nearest stations along the walking network, beside their straight-line figures.
+fn nearest_stations_on_foot(
+    state: &AppState,
+    p: Point<f64>,
+    k: usize,
+    kind: Option<StationKind>,
+) -> Result<Json<Value>, ApiError> {
+    let engine = read(&state.engine);
+    let frame = engine.walking().network().frame();
+    let walks = engine
+        .walking()
+        .nearest_stations(p, k, |id| {
+            kind.is_none_or(|k| engine.station_info().get(id).is_some_and(|s| s.kind == k))
+        })
+        .map_err(walk_error)?;
+    let features: Vec<Value> = walks
+        .into_iter()
+        .filter_map(|w| {
+            let s = engine.station_info().get(&w.station)?;
+            let straight_m = frame.distance_m(p, s.location);
+            let mut f = serde_json::to_value(s.to_feature(Audience::Public)).unwrap_or(Value::Null);
+            f["properties"]["distance_m"] = json!(straight_m.round());
+            f["properties"]["walk_min"] = json!((straight_m / WALK_M_PER_MIN).ceil());
+            f["properties"]["walking_m"] = json!(w.walking_m.round());
+            f["properties"]["walking_min"] = json!((w.walking_m / WALK_M_PER_MIN).ceil());
+            f["properties"]["route"] =
+                serde_json::to_value(geojson::Geometry::new(geojson::Value::from(&w.route)))
+                    .unwrap_or(Value::Null);
+            Some(f)
+        })
+        .collect();
+    Ok(Json(
+        json!({"type": "FeatureCollection", "features": features}),
+    ))
+}
+
+/// A routing refusal as the caller's mistake: the point is off the network.
+fn walk_error(e: RoutingError) -> ApiError {
+    match e {
+        RoutingError::EmptyNetwork => ApiError::unfit(
+            "lon",
+            "this district has no walking network (import its roads)",
+        ),
+        e @ RoutingError::TooFar { .. } => ApiError::unfit("lon", e.to_string()),
+    }
+}
+
+/// The longest walk an area is drawn for, in minutes.
+const MAX_AREA_MIN: u32 = 60;
+
+/// `GET /api/walk/area?lon=&lat=[&minutes=15][&crs=]` or `?station=ID[&minutes=15]`
+/// (public): the area within that many minutes on foot (at 72 m a minute) along the
+/// walking network, as a GeoJSON Feature (MultiPolygon; holes where nothing is reached).
+pub async fn walk_area(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let minutes = params.get("minutes").map_or(Ok(15), |v| {
+        v.parse::<u32>()
+            .ok()
+            .filter(|m| (1..=MAX_AREA_MIN).contains(m))
+            .ok_or_else(|| {
+                ApiError::invalid("minutes", format!("must be an integer 1..={MAX_AREA_MIN}"))
+            })
+    })?;
+    let metres = f64::from(minutes) * WALK_M_PER_MIN;
+    let engine = read(&state.engine);
+    let walking = engine.walking();
+    let area = match params.get("station") {
+        Some(id) => {
+            let id = StationId(id.clone());
+            if !engine.station_info().contains_key(&id) {
+                return Err(ApiError::NotFound {
+                    what: format!("station {}", id.0),
+                });
+            }
+            let snap = walking.station(&id).ok_or_else(|| {
+                ApiError::unfit("station", "the station is off the walking network")
+            })?;
+            walking.area_from(snap, metres)
+        }
+        None => walking
+            .area_from_point(query_point(&params)?, metres)
+            .map_err(walk_error)?,
+    };
+    Ok(Json(json!({
+        "type": "Feature",
+        "geometry": geojson::Geometry::new(geojson::Value::from(&area)),
+        "properties": {"minutes": minutes, "metres": metres, "walk_m_per_min": WALK_M_PER_MIN},
+    })))
 }
 
 /// `GET /api/bbox?bbox=minLon,minLat,maxLon,maxLat`: the keys of each layer's features in a

@@ -275,6 +275,7 @@ fn api(state: AppState) -> Router {
         .route("/api/incident-categories", get(dispatch::categories))
         .route("/api/staffing", get(dispatch::staffing))
         .route("/api/stations/nearest", get(dispatch::nearest_stations))
+        .route("/api/walk/area", get(dispatch::walk_area))
         .route("/api/bbox", get(dispatch::in_box))
         .route("/api/rebalance", axum::routing::post(rebalance::rebalance))
         .route("/api/plan/versions", get(rebalance::versions))

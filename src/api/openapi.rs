@@ -589,9 +589,22 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                 "summary": "The nearest service stations and red outposts (public), with distance and walking minutes",
                 "parameters": [point_query()[0], point_query()[1], point_query()[2],
                     query("k", json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 3}), false),
-                    query("kind", json!({"type": "string", "enum": station_kinds}), false)
+                    query("kind", json!({"type": "string", "enum": station_kinds}), false),
+                    query("mode", json!({"type": "string", "enum": ["straight", "walk"], "default": "straight", "description": "walk: nearest along the walking network, each with walking_m, walking_min and route"}), false)
                 ],
-                "responses": {"200": {"description": "FeatureCollection with distance_m and walk_min", "content": {"application/json": {}}}, "400": problem}
+                "responses": {"200": {"description": "FeatureCollection with distance_m and walk_min (and walking_m, walking_min, route with mode=walk)", "content": {"application/json": {}}}, "400": problem, "422": problem}
+            }},
+            "/api/walk/area": {"get": {
+                "summary": "The area within a walk of a point or a station (public): along the walking network at 72 m a minute, as a GeoJSON Feature (MultiPolygon with holes where nothing is reached)",
+                "description": "Give either `station` or `lon` and `lat` (400 otherwise; not expressible in the schema). A point more than 500 m from every walkable way (without passing a wall) is 422.",
+                "parameters": [
+                    query("lon", lon(), false),
+                    query("lat", lat(), false),
+                    query("crs", crs(), false),
+                    query("station", json!({"type": "string", "minLength": 1}), false),
+                    query("minutes", json!({"type": "integer", "minimum": 1, "maximum": 60, "default": 15}), false)
+                ],
+                "responses": {"200": {"description": "Feature with minutes, metres and walk_m_per_min", "content": {"application/json": {}}}, "400": problem, "404": problem, "422": problem}
             }},
             "/api/bbox": {"get": {
                 "summary": "Keys of the features of each layer in a box, from the in-memory engine (buildings and open incidents for dispatchers and up)",

@@ -2,13 +2,31 @@
 //! joins it.
 
 use crate::domain::{Gate, Road, Station, StationId, Wall};
-use crate::routing::{NetworkReport, RoutingError, Snap, WalkNetwork, build_network};
+use crate::routing::{
+    AreaStyle, NetworkReport, RoutingError, Snap, TargetsOnEdges, WalkNetwork, build_network,
+    reached_area,
+};
 use crate::spatial::LocalFrame;
+use geo_types::{LineString, MultiPolygon, Point};
 use std::collections::HashMap;
 
 /// A station farther than this from every walkable way (without crossing a wall) is not
 /// reached on foot, in metres.
 pub const STATION_SNAP_M: f64 = 500.0;
+
+/// A point farther than this from every walkable way is not routed from, in metres.
+pub const POINT_SNAP_M: f64 = 500.0;
+
+/// How far a search for the nearest stations walks at most, in metres.
+pub const STATION_SEARCH_M: f64 = 10_000.0;
+
+/// A station reached on foot: its id, the walk in metres and the route (lon/lat).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StationWalk {
+    pub station: StationId,
+    pub walking_m: f64,
+    pub route: LineString<f64>,
+}
 
 /// The walking network with its stations snapped onto it.
 #[derive(Debug, Clone)]
@@ -16,6 +34,9 @@ pub struct Walking {
     network: WalkNetwork,
     report: NetworkReport,
     stations: HashMap<StationId, Snap>,
+    /// Snapped stations in target order, with their locations, and the targets by edge.
+    targets: Vec<(StationId, Point<f64>)>,
+    targets_on_edges: TargetsOnEdges,
     /// Stations with no walkable way within [`STATION_SNAP_M`].
     stranded: Vec<(StationId, RoutingError)>,
 }
@@ -33,6 +54,8 @@ impl Walking {
             network,
             report,
             stations: HashMap::new(),
+            targets: Vec::new(),
+            targets_on_edges: TargetsOnEdges::default(),
             stranded: Vec::new(),
         };
         walking.restation(stations);
@@ -43,15 +66,64 @@ impl Walking {
     pub fn restation<'a>(&mut self, stations: impl IntoIterator<Item = &'a Station>) {
         self.stations.clear();
         self.stranded.clear();
+        self.targets.clear();
+        let mut snaps = Vec::new();
         for s in stations {
             match self.network.snap(s.location, STATION_SNAP_M) {
                 Ok(snap) => {
                     self.stations.insert(s.id.clone(), snap);
+                    self.targets.push((s.id.clone(), s.location));
+                    snaps.push(Some(snap));
                 }
                 Err(e) => self.stranded.push((s.id.clone(), e)),
             }
         }
+        self.targets_on_edges = TargetsOnEdges::new(&snaps);
         self.stranded.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+
+    /// The `k` stations nearest to `point` on foot among those `keep` accepts, nearest
+    /// first, each with its route.
+    pub fn nearest_stations(
+        &self,
+        point: Point<f64>,
+        k: usize,
+        keep: impl Fn(&StationId) -> bool,
+    ) -> Result<Vec<StationWalk>, RoutingError> {
+        let start = self.network.snap(point, POINT_SNAP_M)?;
+        let (found, reach) =
+            self.targets_on_edges
+                .nearest(&self.network, &start, k, STATION_SEARCH_M, |t| {
+                    self.targets.get(t as usize).is_some_and(|(id, _)| keep(id))
+                });
+        Ok(found
+            .into_iter()
+            .filter_map(|(t, walking_m)| {
+                let (id, location) = self.targets.get(t as usize)?;
+                let snap = self.stations.get(id)?;
+                Some(StationWalk {
+                    station: id.clone(),
+                    walking_m,
+                    route: reach.route_to(&self.network, snap, *location)?,
+                })
+            })
+            .collect())
+    }
+
+    /// The area within `metres` on foot of a point, as lon/lat polygons.
+    pub fn area_from_point(
+        &self,
+        point: Point<f64>,
+        metres: f64,
+    ) -> Result<MultiPolygon<f64>, RoutingError> {
+        let start = self.network.snap(point, POINT_SNAP_M)?;
+        Ok(self.area_from(&start, metres))
+    }
+
+    /// The area within `metres` on foot of a snapped point.
+    pub fn area_from(&self, start: &Snap, metres: f64) -> MultiPolygon<f64> {
+        let reach = self.network.reach_from(start, metres);
+        reached_area(&self.network, &reach, AreaStyle::default())
     }
 
     pub fn network(&self) -> &WalkNetwork {

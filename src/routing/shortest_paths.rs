@@ -2,7 +2,7 @@
 //! and every node's nearest of many sources in one pass.
 
 use super::snap::Snap;
-use super::walk_network::{EdgeId, NodeId, WalkNetwork};
+use super::walk_network::{Arc, EdgeId, NodeId, WalkNetwork};
 use geo_types::{Coord, LineString, Point};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
@@ -19,9 +19,9 @@ const NO_EDGE: u32 = u32::MAX;
 
 /// A queue entry: a node at a distance (the nearest first).
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Queued {
-    distance_m: f64,
-    node: u32,
+pub(super) struct Queued {
+    pub distance_m: f64,
+    pub node: u32,
 }
 
 impl Eq for Queued {}
@@ -55,6 +55,17 @@ pub struct Reach {
 
 /// Every node within `limit_m` of the seeds, by Dijkstra's algorithm.
 pub fn reach_within(network: &WalkNetwork, seeds: &[Seed], limit_m: f64) -> Reach {
+    reach_within_until(network, seeds, limit_m, |_, _| false)
+}
+
+/// [`reach_within`], calling `settled` with each node as it is settled and the edges leaving
+/// it; the search stops when `settled` says so.
+pub(super) fn reach_within_until(
+    network: &WalkNetwork,
+    seeds: &[Seed],
+    limit_m: f64,
+    mut settled: impl FnMut(Queued, &[Arc]) -> bool,
+) -> Reach {
     let n = network.node_count();
     let mut distance_m = vec![f64::INFINITY; n];
     let mut via_edge = vec![NO_EDGE; n];
@@ -79,6 +90,15 @@ pub fn reach_within(network: &WalkNetwork, seeds: &[Seed], limit_m: f64) -> Reac
             continue;
         }
         reached.push(node);
+        if settled(
+            Queued {
+                distance_m: d,
+                node,
+            },
+            network.arcs(node),
+        ) {
+            break;
+        }
         for arc in network.arcs(node) {
             let next = d + arc.length_m;
             let h = arc.head as usize;
@@ -164,6 +184,17 @@ impl Reach {
         self.limit_m
     }
 
+    /// Where the search began, when it began at a point.
+    pub fn start(&self) -> Option<&Snap> {
+        self.start.as_ref()
+    }
+
+    /// This search as one from `start` (its seeds were `start`'s).
+    pub(super) fn beginning_at(mut self, start: Snap) -> Self {
+        self.start = Some(start);
+        self
+    }
+
     /// The walking distance to a snapped point: through either end of its edge, or along
     /// the edge itself when the search began on the same edge. `None` beyond the limit.
     pub fn distance_to(&self, network: &WalkNetwork, target: &Snap) -> Option<f64> {
@@ -194,7 +225,7 @@ impl Reach {
     }
 
     /// The walk to a target as a lon/lat line: from the start point onto the network, along
-    /// the edges, and off to the target point. `None` when not reached.
+    /// the edges, and off to the target point `to`. `None` when not reached.
     pub fn route_to(
         &self,
         network: &WalkNetwork,
@@ -210,7 +241,7 @@ impl Reach {
         match via {
             None => {
                 let start = self.start?;
-                metres.push(start.at);
+                metres.extend([start.from, start.at]);
                 metres.extend(network.shape_between(target.edge, start.along_m, target.along_m));
             }
             Some(end) => {
@@ -229,7 +260,7 @@ impl Reach {
                 if let Some(start) = self.start {
                     let e = network.edge(start.edge);
                     let seed_along = if e.tail == seed { 0.0 } else { e.length_m };
-                    metres.push(start.at);
+                    metres.extend([start.from, start.at]);
                     metres.extend(network.shape_between(start.edge, start.along_m, seed_along));
                 }
                 for (edge, from) in edges_back.iter().rev().zip(nodes_back.iter().rev()) {

@@ -19,6 +19,8 @@ pub struct Snap {
     pub offset_m: f64,
     /// The joining point, in metres of the network's frame.
     pub at: Coord<f64>,
+    /// The point that was snapped, in metres of the network's frame.
+    pub from: Coord<f64>,
 }
 
 impl WalkNetwork {
@@ -69,6 +71,7 @@ impl WalkNetwork {
                 along_m: segment.data.along_m + within,
                 offset_m,
                 at,
+                from: p,
             });
         }
         Err(RoutingError::TooFar {

@@ -1,0 +1,91 @@
+//! The nearest few of many targets on foot from one point: Dijkstra from the point that
+//! stops as soon as no target still unseen could be nearer than the `k` found.
+
+use super::shortest_paths::{Queued, Reach, reach_within_until};
+use super::snap::Snap;
+use super::walk_network::WalkNetwork;
+use std::collections::HashMap;
+
+/// Targets snapped onto the network, found by the edge they join.
+#[derive(Debug, Clone, Default)]
+pub struct TargetsOnEdges {
+    /// For each edge: (target, metres along the edge, offset from it).
+    on_edge: HashMap<u32, Vec<(u32, f64, f64)>>,
+}
+
+impl TargetsOnEdges {
+    /// `snaps[i]` is target `i`'s snap (`None`: not on the network).
+    pub fn new(snaps: &[Option<Snap>]) -> Self {
+        let mut on_edge: HashMap<u32, Vec<(u32, f64, f64)>> = HashMap::new();
+        for (i, snap) in snaps.iter().enumerate() {
+            if let Some(s) = snap {
+                on_edge
+                    .entry(s.edge.0)
+                    .or_default()
+                    .push((i as u32, s.along_m, s.offset_m));
+            }
+        }
+        Self { on_edge }
+    }
+
+    /// The `k` nearest targets passing `keep`, with walking distances, nearest first, and
+    /// the search that found them (for routes). Targets beyond `limit_m` are not found.
+    pub fn nearest(
+        &self,
+        network: &WalkNetwork,
+        start: &Snap,
+        k: usize,
+        limit_m: f64,
+        keep: impl Fn(u32) -> bool,
+    ) -> (Vec<(u32, f64)>, Reach) {
+        let mut best: HashMap<u32, f64> = HashMap::new();
+        let offer = |target: u32, d: f64, best: &mut HashMap<u32, f64>| {
+            if d <= limit_m && keep(target) {
+                let slot = best.entry(target).or_insert(f64::INFINITY);
+                *slot = slot.min(d);
+            }
+        };
+        // Targets on the start's own edge, walked along it.
+        for &(t, along, offset) in self.on_edge.get(&start.edge.0).into_iter().flatten() {
+            offer(
+                t,
+                start.offset_m + (start.along_m - along).abs() + offset,
+                &mut best,
+            );
+        }
+        let kth = |best: &HashMap<u32, f64>| {
+            if best.len() < k {
+                return f64::INFINITY;
+            }
+            let mut d: Vec<f64> = best.values().copied().collect();
+            d.sort_by(f64::total_cmp);
+            d[k - 1]
+        };
+        let reach = reach_within_until(
+            network,
+            &network.seeds(start),
+            limit_m,
+            |popped: Queued, arcs| {
+                for arc in arcs {
+                    let edge = network.edge(super::EdgeId(arc.edge));
+                    let from_tail = edge.tail.0 == popped.node;
+                    for &(t, along, offset) in self.on_edge.get(&arc.edge).into_iter().flatten() {
+                        let on_edge = if from_tail {
+                            along
+                        } else {
+                            edge.length_m - along
+                        };
+                        offer(t, popped.distance_m + on_edge + offset, &mut best);
+                    }
+                }
+                // Every target still unseen is at least this far.
+                kth(&best) <= popped.distance_m
+            },
+        )
+        .beginning_at(*start);
+        let mut found: Vec<(u32, f64)> = best.into_iter().collect();
+        found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        found.truncate(k);
+        (found, reach)
+    }
+}
