@@ -15,11 +15,13 @@ pub const GATE_REACH_M: f64 = 1.5;
 /// A point this close to a wall is on it, in metres.
 const ON_WALL_M: f64 = 1e-6;
 
+/// Wall segments, each with (wall, index of its first vertex).
+type WallSegments = RTree<GeomWithData<Line<[f64; 2]>, (u32, u32)>>;
+
 /// Wall segments and gates, in metres of the network's frame.
 #[derive(Debug, Clone, Default)]
 pub struct WallIndex {
-    /// Each wall segment with (wall, index of its first vertex).
-    segments: RTree<GeomWithData<Line<[f64; 2]>, (u32, u32)>>,
+    segments: WallSegments,
     walls_m: Vec<Vec<Coord<f64>>>,
     gates: RTree<[f64; 2]>,
 }
