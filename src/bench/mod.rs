@@ -10,6 +10,7 @@ pub mod queries;
 pub mod rebalance;
 pub mod sustained_load;
 pub mod tiles;
+pub mod walking;
 
 use crate::api::{AppState, app};
 use crate::domain::Role;

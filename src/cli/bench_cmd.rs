@@ -21,6 +21,51 @@ async fn postgis(
     Ok((Arc::new(postgis), pool))
 }
 
+pub async fn walking(
+    database: &str,
+    options: crate::bench::walking::WalkingBenchOptions,
+    json: bool,
+) -> CliResult {
+    let (store, pool) = postgis(database, "bench walking compares with pgRouting").await?;
+    if store.counts().await?.communities == 0 {
+        demo_load::load_demo_if_empty(store.as_ref()).await?;
+    }
+    let say = progress_lines(json);
+    let started = std::time::Instant::now();
+    let engine = crate::engine::Engine::load(store.as_ref()).await?;
+    say(&format!(
+        "engine loaded in {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
+    let report = crate::bench::walking::run(&engine, &pool, options, &say).await?;
+    store.close().await;
+    if printed_as_json(&report, json)? {
+        return Ok(());
+    }
+    for run in &report.runs {
+        println!("{}", run.line());
+    }
+    println!(
+        "\n{} nodes, {} edges, {:.0} km; nearest station on foot {:.0}× pgRouting's fastest; 15-minute area median {:.2} ms (max {:.2}), {:.1}× pgr_drivingDistance's nodes alone",
+        report.nodes,
+        report.edges,
+        report.length_km,
+        report.nearest_vs_pgrouting,
+        report.area_median_ms,
+        report.area_max_ms,
+        report.area_vs_pgrouting
+    );
+    println!(
+        "checks: {} walks compared with pgRouting, largest difference {:.6} m; walking / straight line to the nearest station: median {:.2}, 90th percentile {:.2}; nearest station differs for {:.0}% of points",
+        report.distances_compared,
+        report.largest_difference_m,
+        report.walk_over_straight_median,
+        report.walk_over_straight_p90,
+        report.nearest_changes_share * 100.0
+    );
+    Ok(())
+}
+
 pub async fn queries(database: &str, options: QueryBenchOptions, json: bool) -> CliResult {
     let (store, pool) = postgis(database, "bench queries compares with PostGIS").await?;
     if store.counts().await?.communities == 0 {

@@ -464,6 +464,21 @@ pub enum BenchAction {
         #[arg(long)]
         json: bool,
     },
+    /// The walking network beside pgRouting on the same graph in the same PostGIS: nearest
+    /// stations on foot and 15-minute areas, answers compared; walking against straight
+    /// lines (needs a postgres:// database with the pgrouting extension available; an empty
+    /// one gets the demo district).
+    Walking {
+        /// A PostGIS database URL.
+        #[arg(long, env = "GRIDMAP_DATABASE")]
+        database: String,
+        /// Query points (interiors of random buildings).
+        #[arg(long, default_value_t = 200)]
+        points: usize,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Point-in-grid and nearest-worker queries in the engine, over HTTP and in PostGIS,
     /// then incident intake and position updates over HTTP (needs a postgres:// database;
     /// an empty one gets the demo district).
@@ -873,6 +888,20 @@ pub async fn run(cli: Cli) -> CliResult {
                 ..Default::default()
             };
             bench_cmd::tiles(&database, households, options, json).await
+        }
+        Command::Bench {
+            action:
+                BenchAction::Walking {
+                    database,
+                    points,
+                    json,
+                },
+        } => {
+            let options = crate::bench::walking::WalkingBenchOptions {
+                points,
+                ..Default::default()
+            };
+            bench_cmd::walking(&database, options, json).await
         }
         Command::Bench {
             action:

@@ -28,7 +28,7 @@ pub use point_index::PointIndex;
 pub use revisions::{Revisions, Source};
 pub use tile_layers::{INCIDENT_POINTS_FROM_ZOOM, TileLayer, TileLayerError};
 pub use track_passage::{PASSING_DISTANCE_M, TrackPassage};
-pub use walking::{STATION_SNAP_M, Walking};
+pub use walking::{POINT_SNAP_M, STATION_SEARCH_M, STATION_SNAP_M, StationWalk, Walking};
 pub use worker_index::{NearestWorker, PositionError, WorkerIndex};
 
 use crate::domain::*;
