@@ -1243,3 +1243,32 @@ fn bench_memory_serves_each_store_and_reads_its_memory() {
     );
     assert!(figure(0, "peak_mb") >= figure(0, "settled_resident_mb"));
 }
+
+/// `bench walking` on a small generated district in a fresh PostGIS: pgRouting answers the
+/// same node-to-node walks, and walks are never shorter than straight lines.
+#[test]
+fn bench_walking_compares_with_pgrouting() {
+    let url = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(common::fresh_postgis_url());
+    let out = gridmap(&["generate", "--database", &url, "--households", "20000"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = gridmap(&[
+        "bench",
+        "walking",
+        "--database",
+        &url,
+        "--points",
+        "20",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let figure = |name: &str| report[name].as_f64().unwrap();
+    assert!(figure("distances_compared") > 10.0, "{report}");
+    assert!(figure("largest_difference_m") < 1e-6, "{report}");
+    assert!(figure("walk_over_straight_median") >= 1.0, "{report}");
+    assert!(figure("largest_share") > 0.99, "{report}");
+    assert!(figure("area_median_ms") > 0.0, "{report}");
+    assert_eq!(report["runs"].as_array().unwrap().len(), 5);
+}

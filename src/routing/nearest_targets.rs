@@ -38,6 +38,20 @@ impl TargetsOnEdges {
         limit_m: f64,
         keep: impl Fn(u32) -> bool,
     ) -> (Vec<(u32, f64)>, Reach) {
+        // Asked for more than there are: the search ends once it has them all.
+        let eligible = self
+            .on_edge
+            .values()
+            .flatten()
+            .filter(|(t, _, _)| keep(*t))
+            .count();
+        let k = k.min(eligible);
+        if k == 0 {
+            return (
+                Vec::new(),
+                Reach::empty(network, limit_m).beginning_at(*start),
+            );
+        }
         let mut best: HashMap<u32, f64> = HashMap::new();
         let offer = |target: u32, d: f64, best: &mut HashMap<u32, f64>| {
             if d <= limit_m && keep(target) {
@@ -87,5 +101,57 @@ impl TargetsOnEdges {
         found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         found.truncate(k);
         (found, reach)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{FootAccess, Road, RoadClass, RoadId, WayLevel};
+    use crate::routing::build_network;
+    use crate::spatial::LocalFrame;
+    use geo_types::Point;
+
+    /// A straight way 1 km long, targets at 100, 400 and 900 m, a start at 300 m.
+    #[test]
+    fn the_nearest_come_in_order_and_asking_for_more_gives_all() {
+        let frame = LocalFrame::new(110.0, 39.8);
+        let at = |x: f64| Point::from(frame.to_lonlat(x, 0.0));
+        let road = Road {
+            id: RoadId("a".into()),
+            class: RoadClass::Path,
+            name: None,
+            geometry: [0.0, 500.0, 1000.0]
+                .iter()
+                .map(|&x| frame.to_lonlat(x, 0.0))
+                .collect(),
+            foot: FootAccess::Allowed,
+            level: WayLevel::Ground,
+        };
+        let cut = Road {
+            id: RoadId("b".into()),
+            geometry: [frame.to_lonlat(500.0, 0.0), frame.to_lonlat(500.0, 300.0)]
+                .into_iter()
+                .collect(),
+            ..road.clone()
+        };
+        let (network, _) = build_network(frame, &[road, cut], &[], &[]);
+        let snaps: Vec<Option<Snap>> = [100.0, 400.0, 900.0]
+            .iter()
+            .map(|&x| network.snap(at(x), 10.0).ok())
+            .collect();
+        let targets = TargetsOnEdges::new(&snaps);
+        let start = network.snap(at(300.0), 10.0).unwrap();
+        let (found, _) = targets.nearest(&network, &start, 2, 10_000.0, |_| true);
+        let ids: Vec<u32> = found.iter().map(|f| f.0).collect();
+        assert_eq!(ids, vec![1, 0]);
+        assert!((found[0].1 - 100.0).abs() < 1e-6 && (found[1].1 - 200.0).abs() < 1e-6);
+        let (all, _) = targets.nearest(&network, &start, 10, 10_000.0, |_| true);
+        assert_eq!(all.len(), 3);
+        assert!((all[2].1 - 600.0).abs() < 1e-6);
+        let (only_far, _) = targets.nearest(&network, &start, 1, 10_000.0, |t| t == 2);
+        assert_eq!(only_far.iter().map(|f| f.0).collect::<Vec<_>>(), vec![2]);
+        let (none, _) = targets.nearest(&network, &start, 3, 150.0, |t| t == 2);
+        assert!(none.is_empty(), "beyond the limit");
     }
 }

@@ -184,6 +184,11 @@ impl Reach {
         self.limit_m
     }
 
+    /// A search that reached nothing.
+    pub(super) fn empty(network: &WalkNetwork, limit_m: f64) -> Self {
+        reach_within(network, &[], limit_m)
+    }
+
     /// Where the search began, when it began at a point.
     pub fn start(&self) -> Option<&Snap> {
         self.start.as_ref()
