@@ -6,7 +6,7 @@ use super::shortest_paths::Seed;
 use super::walk_network::{EdgeId, NodeId, WalkNetwork};
 use geo_types::{Coord, Point};
 
-/// How many nearest segments are tried before a point is taken to be walled off.
+/// How many nearest edges are tried before a point is taken to be walled off.
 const CANDIDATES: usize = 64;
 
 /// Where a point joins the network.
@@ -48,36 +48,57 @@ impl WalkNetwork {
             return Err(RoutingError::EmptyNetwork);
         }
         let p = self.frame().to_metres(point.0);
-        let mut nearest_m = None;
-        for (segment, distance_2) in self
-            .segments
-            .nearest_neighbor_iter_with_distance_2(&[p.x, p.y])
+        let mut nearest_m: Option<f64> = None;
+        let mut best: Option<Snap> = None;
+        for (entry, box_distance_2) in self
+            .edge_boxes
+            .nearest_neighbor_iter_with_distance_2(&[p.x as f32, p.y as f32])
             .take(CANDIDATES)
         {
-            let offset_m = distance_2.sqrt();
-            nearest_m.get_or_insert(offset_m);
-            if offset_m > max_m {
+            // Boxes come nearest first and no point of an edge is nearer than its box.
+            let box_m = f64::from(box_distance_2).sqrt();
+            if box_m > max_m || best.is_some_and(|b| box_m > b.offset_m) {
                 break;
             }
-            let (from, to) = (segment.geom().from, segment.geom().to);
-            let (from, to) = (Coord::from((from[0], from[1])), Coord::from((to[0], to[1])));
-            let at = closest_on_segment(from, to, p);
-            if self.walls.blocks(p, at) {
-                continue;
+            let edge = EdgeId(entry.data);
+            let mut options = self.closest_points(edge, p);
+            options.sort_by(|a, b| a.offset_m.total_cmp(&b.offset_m));
+            if let Some(first) = options.first() {
+                nearest_m = Some(nearest_m.map_or(first.offset_m, |n| n.min(first.offset_m)));
             }
-            let within = (at - from).x.hypot((at - from).y);
-            return Ok(Snap {
-                edge: EdgeId(segment.data.edge),
-                along_m: segment.data.along_m + within,
-                offset_m,
-                at,
-                from: p,
-            });
+            // The nearest point of each segment that is reached without passing a wall.
+            if let Some(found) = options
+                .into_iter()
+                .take_while(|o| o.offset_m <= max_m && best.is_none_or(|b| o.offset_m < b.offset_m))
+                .find(|o| !self.walls.blocks(p, o.at))
+            {
+                best = Some(found);
+            }
         }
-        Err(RoutingError::TooFar {
+        best.ok_or(RoutingError::TooFar {
             max_m,
             nearest_m: nearest_m.filter(|&d| d > max_m),
         })
+    }
+
+    /// The point of each segment of an edge nearest to `p` (metres), as snaps.
+    fn closest_points(&self, edge: EdgeId, p: Coord<f64>) -> Vec<Snap> {
+        let shape = self.shape_m(self.edge(edge));
+        let mut along_m = 0.0;
+        let mut out = Vec::with_capacity(shape.len().saturating_sub(1));
+        for pair in shape.windows(2) {
+            let (from, to) = (pair[0], pair[1]);
+            let at = closest_on_segment(from, to, p);
+            out.push(Snap {
+                edge,
+                along_m: along_m + (at - from).x.hypot((at - from).y),
+                offset_m: (p - at).x.hypot((p - at).y),
+                at,
+                from: p,
+            });
+            along_m += (to - from).x.hypot((to - from).y);
+        }
+        out
     }
 
     /// The two ways into the network from a snap: to the edge's tail and to its head, each

@@ -1,5 +1,5 @@
 //! The walking network: junctions and the ways between them in metres of a local frame,
-//! held as an adjacency array (CSR) for shortest paths and an R-tree of segments for
+//! held as an adjacency array (CSR) for shortest paths and an R-tree of edge boxes for
 //! snapping.
 
 use super::wall_crossing::WallIndex;
@@ -7,7 +7,7 @@ use crate::domain::RoadId;
 use crate::spatial::LocalFrame;
 use geo_types::{Coord, LineString};
 use rstar::RTree;
-use rstar::primitives::{GeomWithData, Line};
+use rstar::primitives::{GeomWithData, Rectangle};
 
 /// A junction or way end, by its place in [`WalkNetwork::nodes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,14 +37,33 @@ pub(super) struct Arc {
     pub length_m: f64,
 }
 
-/// Where a segment of an edge starts along it, for snapping.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct SegmentRef {
-    pub edge: u32,
-    pub along_m: f64,
-}
+/// Boxes (f32 metres, padded to hold the f64 shapes) with the index of what they bound:
+/// a tenth of the memory of an R-tree of f64 segments.
+pub(super) type BoxTree = RTree<GeomWithData<Rectangle<[f32; 2]>, u32>>;
 
-pub(super) type SegmentTree = RTree<GeomWithData<Line<[f64; 2]>, SegmentRef>>;
+/// How far an f32 box is padded beyond the f64 points it bounds, in metres (f32 steps are
+/// under 4 mm within 50 km of the frame's centre).
+const BOX_PAD_M: f32 = 0.01;
+
+/// The padded f32 box of some points (`None` for none).
+pub(super) fn padded_box(points: &[Coord<f64>]) -> Option<Rectangle<[f32; 2]>> {
+    let first = points.first()?;
+    let (mut min, mut max) = (*first, *first);
+    for c in points {
+        min = Coord {
+            x: min.x.min(c.x),
+            y: min.y.min(c.y),
+        };
+        max = Coord {
+            x: max.x.max(c.x),
+            y: max.y.max(c.y),
+        };
+    }
+    Some(Rectangle::from_corners(
+        [min.x as f32 - BOX_PAD_M, min.y as f32 - BOX_PAD_M],
+        [max.x as f32 + BOX_PAD_M, max.y as f32 + BOX_PAD_M],
+    ))
+}
 
 /// The walking network.
 #[derive(Debug, Clone)]
@@ -56,7 +75,8 @@ pub struct WalkNetwork {
     first_arc: Vec<u32>,
     arcs: Vec<Arc>,
     ways: Vec<RoadId>,
-    pub(super) segments: SegmentTree,
+    /// Each edge's box, by edge index.
+    pub(super) edge_boxes: BoxTree,
     pub(super) walls: WallIndex,
 }
 
@@ -79,20 +99,16 @@ impl WalkNetwork {
     ) -> Self {
         let mut edges = Vec::with_capacity(drafts.len());
         let mut shape_points = Vec::new();
-        let mut segments = Vec::new();
+        let mut boxes = Vec::with_capacity(drafts.len());
         for (i, draft) in drafts.into_iter().enumerate() {
             let start = shape_points.len() as u32;
-            let mut along_m = 0.0;
-            for pair in draft.shape.windows(2) {
-                let (a, b) = (pair[0], pair[1]);
-                segments.push(GeomWithData::new(
-                    Line::new([a.x, a.y], [b.x, b.y]),
-                    SegmentRef {
-                        edge: i as u32,
-                        along_m,
-                    },
-                ));
-                along_m += (b - a).x.hypot((b - a).y);
+            let along_m: f64 = draft
+                .shape
+                .windows(2)
+                .map(|pair| (pair[1] - pair[0]).x.hypot((pair[1] - pair[0]).y))
+                .sum();
+            if let Some(b) = padded_box(&draft.shape) {
+                boxes.push(GeomWithData::new(b, i as u32));
             }
             shape_points.extend_from_slice(&draft.shape);
             edges.push(WalkEdge {
@@ -112,7 +128,7 @@ impl WalkNetwork {
             first_arc,
             arcs,
             ways,
-            segments: RTree::bulk_load(segments),
+            edge_boxes: RTree::bulk_load(boxes),
             walls,
         }
     }

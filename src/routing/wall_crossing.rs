@@ -1,11 +1,12 @@
 //! Where walls stop walking: a straight step crosses a wall when it passes through it away
 //! from a gate, either across a wall segment or through a point the way shares with the wall.
 
+use super::walk_network::{BoxTree, padded_box};
 use crate::domain::{Gate, Wall};
 use crate::spatial::LocalFrame;
 use geo::line_intersection::{LineIntersection, line_intersection};
 use geo_types::Coord;
-use rstar::primitives::{GeomWithData, Line};
+use rstar::primitives::GeomWithData;
 use rstar::{AABB, RTree};
 
 /// How near a crossing must be to a gate to pass through it, in metres (OSM puts the gate on
@@ -15,13 +16,10 @@ pub const GATE_REACH_M: f64 = 1.5;
 /// A point this close to a wall is on it, in metres.
 const ON_WALL_M: f64 = 1e-6;
 
-/// Wall segments, each with (wall, index of its first vertex).
-type WallSegments = RTree<GeomWithData<Line<[f64; 2]>, (u32, u32)>>;
-
-/// Wall segments and gates, in metres of the network's frame.
+/// Walls (by their boxes) and gates, in metres of the network's frame.
 #[derive(Debug, Clone, Default)]
 pub struct WallIndex {
-    segments: WallSegments,
+    boxes: BoxTree,
     walls_m: Vec<Vec<Coord<f64>>>,
     gates: RTree<[f64; 2]>,
 }
@@ -32,20 +30,13 @@ impl WallIndex {
             .iter()
             .map(|w| w.geometry.0.iter().map(|c| frame.to_metres(*c)).collect())
             .collect();
-        let segments = walls_m
+        let boxes = walls_m
             .iter()
             .enumerate()
-            .flat_map(|(w, coords)| {
-                coords.windows(2).enumerate().map(move |(k, pair)| {
-                    GeomWithData::new(
-                        Line::new([pair[0].x, pair[0].y], [pair[1].x, pair[1].y]),
-                        (w as u32, k as u32),
-                    )
-                })
-            })
+            .filter_map(|(w, coords)| Some(GeomWithData::new(padded_box(coords)?, w as u32)))
             .collect();
         Self {
-            segments: RTree::bulk_load(segments),
+            boxes: RTree::bulk_load(boxes),
             walls_m,
             gates: RTree::bulk_load(
                 gates
@@ -58,6 +49,30 @@ impl WallIndex {
 
     pub fn is_empty(&self) -> bool {
         self.walls_m.is_empty()
+    }
+
+    /// Each segment (wall, index of its first vertex, ends) of the walls whose box meets the
+    /// box of `a` and `b`.
+    fn segments_near(
+        &self,
+        a: Coord<f64>,
+        b: Coord<f64>,
+    ) -> impl Iterator<Item = (usize, usize, Coord<f64>, Coord<f64>)> + '_ {
+        let pad = 0.01;
+        let envelope = AABB::from_corners(
+            [(a.x.min(b.x) - pad) as f32, (a.y.min(b.y) - pad) as f32],
+            [(a.x.max(b.x) + pad) as f32, (a.y.max(b.y) + pad) as f32],
+        );
+        self.boxes
+            .locate_in_envelope_intersecting(&envelope)
+            .flat_map(move |entry| {
+                let w = entry.data as usize;
+                let coords = &self.walls_m[w];
+                coords
+                    .windows(2)
+                    .enumerate()
+                    .map(move |(k, pair)| (w, k, pair[0], pair[1]))
+            })
     }
 
     /// Whether a gate is within [`GATE_REACH_M`] of `c`.
@@ -83,29 +98,20 @@ impl WallIndex {
         }
         let step = geo_types::Line::new(a, b);
         let length_2 = (b - a).x.powi(2) + (b - a).y.powi(2);
-        let envelope = AABB::from_corners([a.x, a.y], [b.x, b.y]);
         let mut found: Vec<f64> = self
-            .segments
-            .locate_in_envelope_intersecting(&envelope)
-            .filter_map(|s| {
-                let wall = geo_types::Line::new(
-                    Coord::from((s.geom().from[0], s.geom().from[1])),
-                    Coord::from((s.geom().to[0], s.geom().to[1])),
-                );
+            .segments_near(a, b)
+            .filter_map(|(w, k, from, to)| {
                 let Some(LineIntersection::SinglePoint {
                     intersection: x,
                     is_proper,
-                }) = line_intersection(step, wall)
+                }) = line_intersection(step, geo_types::Line::new(from, to))
                 else {
                     return None;
                 };
                 let off_ends = |c: Coord<f64>| (c - x).x.hypot((c - x).y) > ON_WALL_M;
                 // Through a wall corner: crossing only if the step changes sides there.
                 let through = is_proper
-                    || (off_ends(a) && off_ends(b) && {
-                        let (w, k) = s.data;
-                        self.separates(&self.walls_m[w as usize], k as usize, a, x, b)
-                    });
+                    || (off_ends(a) && off_ends(b) && self.separates(&self.walls_m[w], k, a, x, b));
                 (through && !self.at_gate(x)).then(|| {
                     let d = x - a;
                     ((d.x * (b - a).x + d.y * (b - a).y) / length_2).clamp(0.0, 1.0)
@@ -128,23 +134,10 @@ impl WallIndex {
         if self.walls_m.is_empty() {
             return false;
         }
-        let near = AABB::from_corners(
-            [vertex.x - ON_WALL_M, vertex.y - ON_WALL_M],
-            [vertex.x + ON_WALL_M, vertex.y + ON_WALL_M],
-        );
         let crossed = self
-            .segments
-            .locate_in_envelope_intersecting(&near)
-            .any(|s| {
-                let (wall, k) = s.data;
-                self.separates(
-                    &self.walls_m[wall as usize],
-                    k as usize,
-                    previous,
-                    vertex,
-                    next,
-                )
-            });
+            .segments_near(vertex, vertex)
+            .filter(|&(_, _, from, to)| distance_to_segment(from, to, vertex) <= ON_WALL_M)
+            .any(|(w, k, _, _)| self.separates(&self.walls_m[w], k, previous, vertex, next));
         crossed && !self.at_gate(vertex)
     }
 
@@ -197,6 +190,19 @@ impl WallIndex {
             }
         }
     }
+}
+
+/// Metres from `p` to segment `from`–`to`.
+fn distance_to_segment(from: Coord<f64>, to: Coord<f64>, p: Coord<f64>) -> f64 {
+    let d = to - from;
+    let length_2 = d.x * d.x + d.y * d.y;
+    let t = if length_2 == 0.0 {
+        0.0
+    } else {
+        (((p - from).x * d.x + (p - from).y * d.y) / length_2).clamp(0.0, 1.0)
+    };
+    let off = p - (from + d * t);
+    off.x.hypot(off.y)
 }
 
 fn cross(u: Coord<f64>, v: Coord<f64>) -> f64 {
