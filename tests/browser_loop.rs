@@ -547,7 +547,18 @@ async fn a_worker_reports_and_resolves_on_a_phone() {
         "resolve offered",
     )
     .await;
-    click(&client, &format!("{task} button[data-step=resolve]")).await;
+    // Open the resolve form; a list refreshed by a late event closes it, so open it again
+    // until its photo input is there.
+    until(
+        &client,
+        &format!(
+            "if (document.querySelector(\"{task} input[type=file]\")) return true; \
+             const b = document.querySelector(\"{task} button[data-step=resolve]\"); \
+             if (b) b.click(); return false"
+        ),
+        "the resolve form",
+    )
+    .await;
     let photos = tempfile::tempdir().unwrap();
     client
         .find(Locator::Css(&format!("{task} input[type=file]")))

@@ -1272,3 +1272,80 @@ fn bench_walking_compares_with_pgrouting() {
     assert!(figure("area_median_ms") > 0.0, "{report}");
     assert_eq!(report["runs"].as_array().unwrap().len(), 5);
 }
+
+/// Importing Monaco's ways, walls and gates reports the walking network: its share in the
+/// largest piece and the pieces apart, named by their ways; exported roads import back with
+/// the same walls and gates.
+#[test]
+fn importing_roads_reports_the_walking_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("monaco.gpkg");
+    let db = db.to_str().unwrap();
+    let pbf = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/monaco/monaco-2025-02-11.osm.pbf");
+    let out = gridmap(&[
+        "import",
+        pbf.to_str().unwrap(),
+        "--kind",
+        "roads",
+        "--database",
+        db,
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    let count = |after: &str| -> usize {
+        said.split(after)
+            .next()
+            .and_then(|s| s.rsplit(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count before {after:?}: {said}"))
+    };
+    let (walls, gates) = (count(" walls,"), count(" gates,"));
+    assert!(walls > 10 && gates > 10, "{said}");
+    let share: f64 = said
+        .split("% of nodes in the largest piece")
+        .next()
+        .and_then(|s| s.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no share: {said}"));
+    assert!(share > 80.0 && share < 100.0, "{said}");
+    assert!(
+        said.contains("  apart: ") && said.contains("(w"),
+        "pieces named by their ways: {said}"
+    );
+    // Export and import again: the same walls and gates.
+    let exported = dir.path().join("roads.geojson");
+    let out = gridmap(&[
+        "export",
+        "roads",
+        "--database",
+        db,
+        "--output",
+        exported.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let again = dir.path().join("again.gpkg");
+    let out = gridmap(&[
+        "import",
+        exported.to_str().unwrap(),
+        "--kind",
+        "roads",
+        "--database",
+        again.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let said_again = text(&out);
+    assert!(
+        said_again.contains(&format!(" {walls} walls, {gates} gates,")),
+        "{said_again}"
+    );
+    let network = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("walking network:"))
+            .map(str::to_string)
+    };
+    assert_eq!(
+        network(&said_again),
+        network(&said),
+        "the same network from the export"
+    );
+}

@@ -144,14 +144,18 @@ function taskCard(f, mine) {
 }
 
 /// Reads the task list again; while the worker fills in a resolve form the list waits (a
-/// change elsewhere must not wipe what is being typed), unless `force`d after a step.
+/// change elsewhere must not wipe what is being typed), unless `force`d after a step — and
+/// not even then for a form opened while the list was loading.
 async function loadTasks(force = false) {
   const box = document.getElementById('tab-tasks');
-  const filling = () => !force && box.querySelector('.step-form:not(:empty)');
-  if (filling()) return;
+  const openForm = () => box.querySelector('.step-form:not(:empty)');
+  if (!force && openForm()) return;
+  const before = openForm();
   try {
     const tasks = await api('/api/me/tasks');
-    if (filling()) return; // a form opened while the list was on its way
+    // A form opened while the list was on its way stays (even after a step's forced reload).
+    const now = openForm();
+    if (now && (!force || now !== before)) return;
     box.innerHTML = `<h2>${escapeHtml(t('w_assignedToMe', { n: tasks.assigned.length }))}</h2>
       <ul class="tasks" id="tasks-assigned">${tasks.assigned.map((f) => taskCard(f, true)).join('') || `<li class="hint">${escapeHtml(t('w_noTasks'))}</li>`}</ul>
       <h2>${escapeHtml(t('w_inMyGrids', { n: tasks.in_my_grids.length }))}</h2>

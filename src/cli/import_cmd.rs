@@ -4,8 +4,8 @@ use super::{CliResult, progress};
 use crate::domain::Dataset;
 use crate::import::{ImportOptions, Imported, read_any};
 use crate::service::worker_roster::{self, GridDirectory, RosterError, check_worker};
-use crate::spatial;
 use crate::store::{self, LayerQuery, Store};
+use crate::{routing, spatial};
 use std::path::Path;
 
 pub async fn run(database: &str, file: &Path, options: &ImportOptions) -> CliResult {
@@ -72,22 +72,88 @@ pub async fn run(database: &str, file: &Path, options: &ImportOptions) -> CliRes
             let written = write_with_progress(store.as_ref(), &data).await?;
             let households: u64 = data.buildings.iter().map(|b| u64::from(b.households)).sum();
             println!(
-                "imported {} features into {database}: {} buildings ({households} households), {} communities, {} districts, {} roads, {} land areas, {} stations ({written} rows)",
+                "imported {} features into {database}: {} buildings ({households} households), {} communities, {} districts, {} roads, {} walls, {} gates, {} land areas, {} stations ({written} rows)",
                 data.len(),
                 data.buildings.len(),
                 data.communities.len(),
                 data.districts.len(),
                 data.roads.len(),
+                data.walls.len(),
+                data.gates.len(),
                 data.land_areas.len(),
                 data.stations.len(),
             );
             if outside > 0 {
                 println!("note: {outside} buildings lie outside every stored community");
             }
+            if data.roads.iter().any(|r| r.foot.is_allowed()) {
+                print_walking_network(&data);
+            }
         }
     }
     store.close().await;
     Ok(())
+}
+
+/// How many disconnected pieces and sealed compounds an import report names.
+const PIECES_NAMED: usize = 5;
+
+/// What the imported ways make as a walking network: its size, the share of nodes in the
+/// largest connected piece, the pieces apart from it (with some of their ways) and the
+/// walled compounds no gate leads out of.
+fn print_walking_network(data: &Dataset) {
+    let coords: Vec<_> = data
+        .roads
+        .iter()
+        .flat_map(|r| r.geometry.0.iter())
+        .collect();
+    let mean = |f: fn(&geo_types::Coord<f64>) -> f64| {
+        coords.iter().map(|c| f(c)).sum::<f64>() / coords.len().max(1) as f64
+    };
+    let frame = spatial::LocalFrame::new(mean(|c| c.x), mean(|c| c.y));
+    let (_, report) = routing::build_network(frame, &data.roads, &data.walls, &data.gates);
+    println!(
+        "walking network: {} nodes, {} edges, {:.1} km; {:.1}% of nodes in the largest piece; {} walls, {} gates, {} ways cut at walls",
+        report.nodes,
+        report.edges,
+        report.length_m / 1000.0,
+        report.largest_share * 100.0,
+        data.walls.len(),
+        data.gates.len(),
+        report.cut_at_walls
+    );
+    for piece in report.pieces.iter().take(PIECES_NAMED) {
+        let ways: Vec<&str> = piece.ways.iter().map(|w| w.as_str()).collect();
+        println!(
+            "  apart: {} nodes, {:.0} m of ways near {:.5},{:.5} ({})",
+            piece.nodes,
+            piece.length_m,
+            piece.at.x(),
+            piece.at.y(),
+            ways.join(", ")
+        );
+    }
+    if report.pieces.len() > PIECES_NAMED {
+        println!(
+            "  … and {} more pieces apart",
+            report.pieces.len() - PIECES_NAMED
+        );
+    }
+    for sealed in report.sealed.iter().take(PIECES_NAMED) {
+        println!(
+            "  sealed: wall {} closes in {} path nodes with no gate out, near {:.5},{:.5}",
+            sealed.wall,
+            sealed.nodes,
+            sealed.at.x(),
+            sealed.at.y()
+        );
+    }
+    if report.sealed.len() > PIECES_NAMED {
+        println!(
+            "  … and {} more sealed compounds",
+            report.sealed.len() - PIECES_NAMED
+        );
+    }
 }
 
 /// Places buildings in the stored communities (by an interior point of each footprint).
