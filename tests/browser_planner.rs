@@ -126,10 +126,13 @@ async fn a_split_renamed_on_the_map_commits_with_those_names() {
     )
     .await;
     idle(&client).await;
-    assert!(
-        rendered(&client, "rebalance-communities-label").await >= 2,
-        "pieces not labelled on the map"
-    );
+    // Labels are placed a few frames after the data; a loaded machine takes longer.
+    until(
+        &client,
+        "return window.gridmapMap.queryRenderedFeatures({ layers: ['rebalance-communities-label'] }).length >= 2",
+        "pieces labelled on the map",
+    )
+    .await;
     let first = pieces(&client).await;
     assert!(
         first.iter().any(|(c, _)| c == community.as_str()),
