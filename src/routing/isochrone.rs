@@ -4,7 +4,7 @@
 //! way in) — not a convex hull.
 
 use super::shortest_paths::Reach;
-use super::walk_network::{EdgeId, WalkNetwork};
+use super::walk_network::{EdgeId, WalkNetwork, bounds};
 use geo::Contains;
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
 
@@ -96,25 +96,8 @@ struct Grid {
 
 impl Grid {
     fn around(shapes: &[Vec<Coord<f64>>], style: AreaStyle) -> Option<Self> {
-        let mut min = Coord {
-            x: f64::INFINITY,
-            y: f64::INFINITY,
-        };
-        let mut max = Coord {
-            x: f64::NEG_INFINITY,
-            y: f64::NEG_INFINITY,
-        };
-        for c in shapes.iter().flatten() {
-            min = Coord {
-                x: min.x.min(c.x),
-                y: min.y.min(c.y),
-            };
-            max = Coord {
-                x: max.x.max(c.x),
-                y: max.y.max(c.y),
-            };
-        }
-        if !min.x.is_finite() || style.cell_m <= 0.0 {
+        let (min, max) = bounds(shapes.iter().flatten())?;
+        if style.cell_m <= 0.0 {
             return None;
         }
         // One empty cell beyond the band all round, so that every outline closes.

@@ -58,53 +58,61 @@ pub fn reach_within(network: &WalkNetwork, seeds: &[Seed], limit_m: f64) -> Reac
     reach_within_until(network, seeds, limit_m, |_, _| false)
 }
 
-/// [`reach_within`], calling `settled` with each node as it is settled and the edges leaving
-/// it; the search stops when `settled` says so.
-pub(super) fn reach_within_until(
+/// What one labelled search found: each node's distance, the edge it was reached by and the
+/// label of the seed it came from, and the nodes in the order they were settled.
+struct Search<L> {
+    distance_m: Vec<f64>,
+    via_edge: Vec<u32>,
+    label: Vec<L>,
+    reached: Vec<u32>,
+}
+
+/// Dijkstra's algorithm from labelled seeds within `limit_m`, each node taking the label of
+/// the seed it is nearest to; `settled` sees each node as it is settled (with the edges
+/// leaving it) and stops the search by answering true.
+fn search<L: Copy>(
     network: &WalkNetwork,
-    seeds: &[Seed],
+    seeds: impl IntoIterator<Item = (Seed, L)>,
+    unlabelled: L,
     limit_m: f64,
     mut settled: impl FnMut(Queued, &[Arc]) -> bool,
-) -> Reach {
+) -> Search<L> {
     let n = network.node_count();
-    let mut distance_m = vec![f64::INFINITY; n];
-    let mut via_edge = vec![NO_EDGE; n];
-    let mut reached = Vec::new();
+    let mut found = Search {
+        distance_m: vec![f64::INFINITY; n],
+        via_edge: vec![NO_EDGE; n],
+        label: vec![unlabelled; n],
+        reached: Vec::new(),
+    };
     let mut queue = BinaryHeap::new();
-    for s in seeds {
+    for (s, label) in seeds {
         let i = s.node.0 as usize;
-        if s.start_m <= limit_m && s.start_m < distance_m[i] {
-            distance_m[i] = s.start_m;
+        if s.start_m <= limit_m && s.start_m < found.distance_m[i] {
+            found.distance_m[i] = s.start_m;
+            found.label[i] = label;
             queue.push(Queued {
                 distance_m: s.start_m,
                 node: s.node.0,
             });
         }
     }
-    while let Some(Queued {
-        distance_m: d,
-        node,
-    }) = queue.pop()
-    {
-        if d > distance_m[node as usize] {
+    while let Some(popped) = queue.pop() {
+        let (d, node) = (popped.distance_m, popped.node);
+        if d > found.distance_m[node as usize] {
             continue;
         }
-        reached.push(node);
-        if settled(
-            Queued {
-                distance_m: d,
-                node,
-            },
-            network.arcs(node),
-        ) {
+        found.reached.push(node);
+        if settled(popped, network.arcs(node)) {
             break;
         }
+        let label = found.label[node as usize];
         for arc in network.arcs(node) {
             let next = d + arc.length_m;
             let h = arc.head as usize;
-            if next <= limit_m && next < distance_m[h] {
-                distance_m[h] = next;
-                via_edge[h] = arc.edge;
+            if next <= limit_m && next < found.distance_m[h] {
+                found.distance_m[h] = next;
+                found.via_edge[h] = arc.edge;
+                found.label[h] = label;
                 queue.push(Queued {
                     distance_m: next,
                     node: arc.head,
@@ -112,6 +120,29 @@ pub(super) fn reach_within_until(
             }
         }
     }
+    found
+}
+
+/// [`reach_within`], calling `settled` with each node as it is settled and the edges leaving
+/// it; the search stops when `settled` says so.
+pub(super) fn reach_within_until(
+    network: &WalkNetwork,
+    seeds: &[Seed],
+    limit_m: f64,
+    settled: impl FnMut(Queued, &[Arc]) -> bool,
+) -> Reach {
+    let Search {
+        distance_m,
+        via_edge,
+        reached,
+        ..
+    } = search(
+        network,
+        seeds.iter().map(|&s| (s, ())),
+        (),
+        limit_m,
+        settled,
+    );
     Reach {
         distance_m,
         via_edge,
@@ -301,50 +332,22 @@ pub struct NearestSources {
 /// The nearest of many sources for every node within `limit_m` (one Dijkstra pass from all
 /// of them at once). `sources[i]` is source `i`'s snap.
 pub fn nearest_sources(network: &WalkNetwork, sources: &[Snap], limit_m: f64) -> NearestSources {
-    let n = network.node_count();
-    let mut distance_m = vec![f64::INFINITY; n];
-    let mut source = vec![u32::MAX; n];
     let mut on_edge: HashMap<u32, Vec<(u32, f64, f64)>> = HashMap::new();
-    let mut queue = BinaryHeap::new();
     for (i, snap) in sources.iter().enumerate() {
         on_edge
             .entry(snap.edge.0)
             .or_default()
             .push((i as u32, snap.along_m, snap.offset_m));
-        for seed in network.seeds(snap) {
-            let node = seed.node.0 as usize;
-            if seed.start_m <= limit_m && seed.start_m < distance_m[node] {
-                distance_m[node] = seed.start_m;
-                source[node] = i as u32;
-                queue.push(Queued {
-                    distance_m: seed.start_m,
-                    node: seed.node.0,
-                });
-            }
-        }
     }
-    while let Some(Queued {
-        distance_m: d,
-        node,
-    }) = queue.pop()
-    {
-        if d > distance_m[node as usize] {
-            continue;
-        }
-        let from = source[node as usize];
-        for arc in network.arcs(node) {
-            let next = d + arc.length_m;
-            let h = arc.head as usize;
-            if next <= limit_m && next < distance_m[h] {
-                distance_m[h] = next;
-                source[h] = from;
-                queue.push(Queued {
-                    distance_m: next,
-                    node: arc.head,
-                });
-            }
-        }
-    }
+    let seeds = sources
+        .iter()
+        .enumerate()
+        .flat_map(|(i, snap)| network.seeds(snap).map(|seed| (seed, i as u32)));
+    let Search {
+        distance_m,
+        label: source,
+        ..
+    } = search(network, seeds, u32::MAX, limit_m, |_, _| false);
     NearestSources {
         distance_m,
         source,

@@ -45,20 +45,28 @@ pub(super) type BoxTree = RTree<GeomWithData<Rectangle<[f32; 2]>, u32>>;
 /// under 4 mm within 50 km of the frame's centre).
 const BOX_PAD_M: f32 = 0.01;
 
+/// The smallest and largest x and y of some points (`None` for none).
+pub(super) fn bounds<'a>(
+    points: impl IntoIterator<Item = &'a Coord<f64>>,
+) -> Option<(Coord<f64>, Coord<f64>)> {
+    points.into_iter().fold(None, |found, c| {
+        let (min, max) = found.unwrap_or((*c, *c));
+        Some((
+            Coord {
+                x: min.x.min(c.x),
+                y: min.y.min(c.y),
+            },
+            Coord {
+                x: max.x.max(c.x),
+                y: max.y.max(c.y),
+            },
+        ))
+    })
+}
+
 /// The padded f32 box of some points (`None` for none).
 pub(super) fn padded_box(points: &[Coord<f64>]) -> Option<Rectangle<[f32; 2]>> {
-    let first = points.first()?;
-    let (mut min, mut max) = (*first, *first);
-    for c in points {
-        min = Coord {
-            x: min.x.min(c.x),
-            y: min.y.min(c.y),
-        };
-        max = Coord {
-            x: max.x.max(c.x),
-            y: max.y.max(c.y),
-        };
-    }
+    let (min, max) = bounds(points)?;
     Some(Rectangle::from_corners(
         [min.x as f32 - BOX_PAD_M, min.y as f32 - BOX_PAD_M],
         [max.x as f32 + BOX_PAD_M, max.y as f32 + BOX_PAD_M],
