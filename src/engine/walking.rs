@@ -73,7 +73,7 @@ impl Walking {
                 Ok(snap) => {
                     self.stations.insert(s.id.clone(), snap);
                     self.targets.push((s.id.clone(), s.location));
-                    snaps.push(Some(snap));
+                    snaps.push(snap);
                 }
                 Err(e) => self.stranded.push((s.id.clone(), e)),
             }

@@ -3,7 +3,7 @@
 
 use super::shortest_paths::{Queued, Reach, reach_within_until};
 use super::snap::Snap;
-use super::walk_network::WalkNetwork;
+use super::walk_network::{EdgeId, WalkNetwork};
 use std::collections::HashMap;
 
 /// Targets snapped onto the network, found by the edge they join.
@@ -14,18 +14,21 @@ pub struct TargetsOnEdges {
 }
 
 impl TargetsOnEdges {
-    /// `snaps[i]` is target `i`'s snap (`None`: not on the network).
-    pub fn new(snaps: &[Option<Snap>]) -> Self {
+    /// `snaps[i]` is target `i`'s snap.
+    pub fn new<'a>(snaps: impl IntoIterator<Item = &'a Snap>) -> Self {
         let mut on_edge: HashMap<u32, Vec<(u32, f64, f64)>> = HashMap::new();
-        for (i, snap) in snaps.iter().enumerate() {
-            if let Some(s) = snap {
-                on_edge
-                    .entry(s.edge.0)
-                    .or_default()
-                    .push((i as u32, s.along_m, s.offset_m));
-            }
+        for (i, s) in snaps.into_iter().enumerate() {
+            on_edge
+                .entry(s.edge.0)
+                .or_default()
+                .push((i as u32, s.along_m, s.offset_m));
         }
         Self { on_edge }
+    }
+
+    /// The targets joining an edge: (target, metres along it, offset from it).
+    pub fn on(&self, edge: EdgeId) -> &[(u32, f64, f64)] {
+        self.on_edge.get(&edge.0).map_or(&[], Vec::as_slice)
     }
 
     /// The `k` nearest targets passing `keep`, with walking distances, nearest first, and
@@ -60,12 +63,8 @@ impl TargetsOnEdges {
             }
         };
         // Targets on the start's own edge, walked along it.
-        for &(t, along, offset) in self.on_edge.get(&start.edge.0).into_iter().flatten() {
-            offer(
-                t,
-                start.offset_m + (start.along_m - along).abs() + offset,
-                &mut best,
-            );
+        for &(t, along, offset) in self.on(start.edge) {
+            offer(t, start.walk_along_edge_m(along, offset), &mut best);
         }
         let kth = |best: &HashMap<u32, f64>| {
             if best.len() < k {
@@ -81,9 +80,9 @@ impl TargetsOnEdges {
             limit_m,
             |popped: Queued, arcs| {
                 for arc in arcs {
-                    let edge = network.edge(super::EdgeId(arc.edge));
+                    let edge = network.edge(EdgeId(arc.edge));
                     let from_tail = edge.tail.0 == popped.node;
-                    for &(t, along, offset) in self.on_edge.get(&arc.edge).into_iter().flatten() {
+                    for &(t, along, offset) in self.on(EdgeId(arc.edge)) {
                         let on_edge = if from_tail {
                             along
                         } else {
@@ -136,9 +135,9 @@ mod tests {
             ..road.clone()
         };
         let (network, _) = build_network(frame, &[road, cut], &[], &[]);
-        let snaps: Vec<Option<Snap>> = [100.0, 400.0, 900.0]
+        let snaps: Vec<Snap> = [100.0, 400.0, 900.0]
             .iter()
-            .map(|&x| network.snap(at(x), 10.0).ok())
+            .map(|&x| network.snap(at(x), 10.0).unwrap())
             .collect();
         let targets = TargetsOnEdges::new(&snaps);
         let start = network.snap(at(300.0), 10.0).unwrap();

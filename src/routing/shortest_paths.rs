@@ -1,11 +1,12 @@
 //! Shortest walks over the network (Dijkstra): everything within a distance of one start,
 //! and every node's nearest of many sources in one pass.
 
+use super::nearest_targets::TargetsOnEdges;
 use super::snap::Snap;
 use super::walk_network::{Arc, EdgeId, NodeId, WalkNetwork};
 use geo_types::{Coord, LineString, Point};
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 /// Where a search starts: a node and the metres already walked to it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -155,9 +156,7 @@ pub(super) fn reach_within_until(
 impl WalkNetwork {
     /// Everything within `limit_m` of a snapped point.
     pub fn reach_from(&self, start: &Snap, limit_m: f64) -> Reach {
-        let mut reach = reach_within(self, &self.seeds(start), limit_m);
-        reach.start = Some(*start);
-        reach
+        reach_within(self, &self.seeds(start), limit_m).beginning_at(*start)
     }
 
     /// The part of an edge's shape between two distances along it (either order), in
@@ -253,7 +252,7 @@ impl Reach {
         }
         if let Some(start) = self.start.filter(|s| s.edge == target.edge) {
             consider(
-                start.offset_m + (start.along_m - target.along_m).abs() + target.offset_m,
+                start.walk_along_edge_m(target.along_m, target.offset_m),
                 None,
             );
         }
@@ -324,21 +323,15 @@ impl Reach {
 pub struct NearestSources {
     distance_m: Vec<f64>,
     source: Vec<u32>,
-    /// Sources snapped onto each edge: (source, along, offset), for targets on that edge.
-    on_edge: HashMap<u32, Vec<(u32, f64, f64)>>,
+    /// Sources by the edge they join, for targets on that edge.
+    on_edge: TargetsOnEdges,
     limit_m: f64,
 }
 
 /// The nearest of many sources for every node within `limit_m` (one Dijkstra pass from all
 /// of them at once). `sources[i]` is source `i`'s snap.
 pub fn nearest_sources(network: &WalkNetwork, sources: &[Snap], limit_m: f64) -> NearestSources {
-    let mut on_edge: HashMap<u32, Vec<(u32, f64, f64)>> = HashMap::new();
-    for (i, snap) in sources.iter().enumerate() {
-        on_edge
-            .entry(snap.edge.0)
-            .or_default()
-            .push((i as u32, snap.along_m, snap.offset_m));
-    }
+    let on_edge = TargetsOnEdges::new(sources);
     let seeds = sources
         .iter()
         .enumerate()
@@ -378,8 +371,8 @@ impl NearestSources {
                 consider(s, d + to_target);
             }
         }
-        for &(s, along, offset) in self.on_edge.get(&target.edge.0).into_iter().flatten() {
-            consider(s, offset + (along - target.along_m).abs() + target.offset_m);
+        for &(s, along, offset) in self.on_edge.on(target.edge) {
+            consider(s, target.walk_along_edge_m(along, offset));
         }
         best
     }

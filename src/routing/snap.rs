@@ -124,6 +124,14 @@ impl WalkNetwork {
     }
 }
 
+impl Snap {
+    /// The walk from this snapped point to another point joining the same edge `along_m`
+    /// from its tail and `offset_m` off it: onto the edge, along it, off it.
+    pub fn walk_along_edge_m(&self, along_m: f64, offset_m: f64) -> f64 {
+        self.offset_m + (self.along_m - along_m).abs() + offset_m
+    }
+}
+
 /// The point of segment `from`–`to` nearest to `p`.
 fn closest_on_segment(from: Coord<f64>, to: Coord<f64>, p: Coord<f64>) -> Coord<f64> {
     let d = to - from;
