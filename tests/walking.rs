@@ -27,19 +27,8 @@ fn roads(file: &str) -> Dataset {
 
 /// The network of a file, in a frame at the middle of its ways.
 fn network(data: &Dataset) -> (WalkNetwork, NetworkReport) {
-    let coords: Vec<_> = data
-        .roads
-        .iter()
-        .flat_map(|r| r.geometry.0.iter())
-        .collect();
-    let lon = coords.iter().map(|c| c.x).sum::<f64>() / coords.len() as f64;
-    let lat = coords.iter().map(|c| c.y).sum::<f64>() / coords.len() as f64;
-    build_network(
-        LocalFrame::new(lon, lat),
-        &data.roads,
-        &data.walls,
-        &data.gates,
-    )
+    let frame = LocalFrame::at_mean(data.roads.iter().flat_map(|r| r.geometry.0.iter().copied()));
+    build_network(frame, &data.roads, &data.walls, &data.gates)
 }
 
 /// The same edges in petgraph, each weighted by its geodesic length.

@@ -5,9 +5,8 @@
 //! walking and straight-line answers differ.
 
 use super::Throughput;
-use crate::domain::StationId;
 use crate::engine::Engine;
-use crate::routing::{NodeId, Seed, reach_within};
+use crate::routing::{NodeId, Seed, Snap, WalkNetwork, reach_within};
 use geo_types::Point;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -141,15 +140,18 @@ async fn write_edges(pool: &PgPool, engine: &Engine) -> Result<(), sqlx::Error> 
     Ok(())
 }
 
+/// The end of a snap's edge nearer to the snapped point, and the metres to it.
+fn nearer_end(network: &WalkNetwork, snap: &Snap) -> (NodeId, f64) {
+    let [a, b] = network.approaches(snap);
+    if b.1 < a.1 { b } else { a }
+}
+
 /// The node nearer along its edge to where a point joins the network, and the metres
 /// from the point to it.
 fn nearest_node(engine: &Engine, p: Point<f64>) -> Option<(NodeId, f64)> {
     let network = engine.walking().network();
     let snap = network.snap(p, crate::engine::POINT_SNAP_M).ok()?;
-    network
-        .approaches(&snap)
-        .into_iter()
-        .min_by(|a, b| a.1.total_cmp(&b.1))
+    Some(nearer_end(network, &snap))
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -192,18 +194,12 @@ pub async fn run(
         .filter(|p| nearest_node(engine, *p).is_some())
         .collect();
     // Station nodes for pgRouting: the nearer end of each station's edge.
-    let mut station_nodes: Vec<(StationId, i64)> = Vec::new();
-    for id in engine.station_info().keys() {
-        if let Some(snap) = walking.station(id)
-            && let Some((node, _)) = network
-                .approaches(snap)
-                .into_iter()
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-        {
-            station_nodes.push((id.clone(), i64::from(node.0) + 1));
-        }
-    }
-    let station_vids: Vec<i64> = station_nodes.iter().map(|(_, v)| *v).collect();
+    let station_vids: Vec<i64> = engine
+        .station_info()
+        .keys()
+        .filter_map(|id| walking.station(id))
+        .map(|snap| i64::from(nearer_end(network, snap).0.0) + 1)
+        .collect();
     let mut runs = Vec::new();
 
     // Ours: the nearest stations on foot from each point (snap, search, routes).
@@ -215,7 +211,7 @@ pub async fn run(
         let walks = walking.nearest_stations(*p, options.k, |_| true)?;
         ours.push(t.elapsed());
         let straight = engine.nearest_stations(*p, 1, None);
-        if let (Some(w), Some((s, d))) = (walks.first(), straight.first()) {
+        if let (Some(w), Some((s, _))) = (walks.first(), straight.first()) {
             if w.station != s.id {
                 changed += 1;
             }
@@ -223,7 +219,6 @@ pub async fn run(
                 let line = network.frame().distance_m(*p, station.location).max(1.0);
                 ratios.push(w.walking_m / line);
             }
-            let _ = d;
         }
     }
     let total: Duration = ours.iter().sum();
@@ -341,7 +336,7 @@ pub async fn run(
         edges: report.edges,
         length_km: report.length_m / 1000.0,
         largest_share: report.largest_share,
-        stations_on_network: station_nodes.len(),
+        stations_on_network: station_vids.len(),
         runs,
         nearest_vs_pgrouting,
         area_median_ms: median(area_ms.clone()),

@@ -102,15 +102,8 @@ const PIECES_NAMED: usize = 5;
 /// largest connected piece, the pieces apart from it (with some of their ways) and the
 /// walled compounds no gate leads out of.
 fn print_walking_network(data: &Dataset) {
-    let coords: Vec<_> = data
-        .roads
-        .iter()
-        .flat_map(|r| r.geometry.0.iter())
-        .collect();
-    let mean = |f: fn(&geo_types::Coord<f64>) -> f64| {
-        coords.iter().map(|c| f(c)).sum::<f64>() / coords.len().max(1) as f64
-    };
-    let frame = spatial::LocalFrame::new(mean(|c| c.x), mean(|c| c.y));
+    let frame =
+        spatial::LocalFrame::at_mean(data.roads.iter().flat_map(|r| r.geometry.0.iter().copied()));
     let (_, report) = routing::build_network(frame, &data.roads, &data.walls, &data.gates);
     println!(
         "walking network: {} nodes, {} edges, {:.1} km; {:.1}% of nodes in the largest piece; {} walls, {} gates, {} ways cut at walls",

@@ -157,26 +157,13 @@ impl Engine {
     pub fn new(data: EngineData) -> Self {
         // The metric frame sits at the communities' mean latitude (any city is a few tens of
         // kilometres across).
-        let centres: Vec<Point<f64>> = data
-            .communities
-            .iter()
-            .filter_map(|c| c.boundary.centroid())
-            .collect();
-        let mean = |f: fn(&Point<f64>) -> f64| {
-            if centres.is_empty() {
-                0.0
-            } else {
-                centres.iter().map(f).sum::<f64>() / centres.len() as f64
-            }
-        };
-        let latitude = mean(|p| p.y());
-        let walking = Walking::new(
-            LocalFrame::new(mean(|p| p.x()), latitude),
-            &data.roads,
-            &data.walls,
-            &data.gates,
-            &data.stations,
+        let frame = LocalFrame::at_mean(
+            data.communities
+                .iter()
+                .filter_map(|c| c.boundary.centroid().map(|p| p.0)),
         );
+        let latitude = frame.centre().y;
+        let walking = Walking::new(frame, &data.roads, &data.walls, &data.gates, &data.stations);
         let (grids, grid_info) = grid_indexes(data.grids);
         let (communities, community_names) = community_indexes(data.communities);
         let buildings = BuildingTable::new(data.buildings);

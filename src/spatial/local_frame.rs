@@ -46,6 +46,32 @@ impl LocalFrame {
         }
     }
 
+    /// The frame about the mean of some lon/lat points (about (0, 0) when there are none).
+    ///
+    /// ```
+    /// use gridmap::spatial::LocalFrame;
+    /// use geo_types::Coord;
+    /// let frame = LocalFrame::at_mean([Coord { x: 110.0, y: 39.0 }, Coord { x: 111.0, y: 40.0 }]);
+    /// assert_eq!(frame.centre(), Coord { x: 110.5, y: 39.5 });
+    /// ```
+    pub fn at_mean(points: impl IntoIterator<Item = Coord<f64>>) -> Self {
+        let (sum, count) = points
+            .into_iter()
+            .fold((Coord { x: 0.0, y: 0.0 }, 0usize), |(sum, n), c| {
+                (sum + c, n + 1)
+            });
+        let n = count.max(1) as f64;
+        Self::new(sum.x / n, sum.y / n)
+    }
+
+    /// The centre's lon/lat.
+    pub fn centre(self) -> Coord<f64> {
+        Coord {
+            x: self.lon0,
+            y: self.lat0,
+        }
+    }
+
     /// Lon/lat of a point `x` metres east and `y` metres north of the centre.
     pub fn to_lonlat(self, x: f64, y: f64) -> Coord<f64> {
         Coord {
