@@ -23,5 +23,6 @@ pub mod partition;
 pub mod photo;
 pub mod routing;
 pub mod service;
+pub mod siting;
 pub mod spatial;
 pub mod store;

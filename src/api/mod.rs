@@ -3,6 +3,7 @@
 
 mod auth;
 mod config;
+mod coverage;
 mod dashboard;
 mod dispatch;
 mod exports;
@@ -24,6 +25,7 @@ mod problem;
 mod public_reports;
 mod rebalance;
 mod server;
+mod site_suggestions;
 mod throttle;
 mod tiles;
 mod visits;
@@ -276,6 +278,12 @@ fn api(state: AppState) -> Router {
         .route("/api/staffing", get(dispatch::staffing))
         .route("/api/stations/nearest", get(dispatch::nearest_stations))
         .route("/api/walk/area", get(dispatch::walk_area))
+        .route("/api/coverage", get(coverage::coverage))
+        .route("/api/coverage/buildings", get(coverage::buildings))
+        .route(
+            "/api/coverage/suggestions",
+            axum::routing::post(site_suggestions::suggest),
+        )
         .route("/api/bbox", get(dispatch::in_box))
         .route("/api/rebalance", axum::routing::post(rebalance::rebalance))
         .route("/api/plan/versions", get(rebalance::versions))

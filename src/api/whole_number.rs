@@ -26,6 +26,15 @@ where
         .ok_or_else(|| D::Error::custom(format!("must be a whole number in range, got {number}")))
 }
 
+/// A required whole number of type `T` (`null` refused).
+pub fn required<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<u64>,
+{
+    option(deserializer)?.ok_or_else(|| D::Error::custom("must be a whole number, got null"))
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(Debug, serde::Deserialize)]

@@ -1,6 +1,7 @@
 //! End-to-end benchmarks (`gridmap bench …`): our engine and server measured side by side
 //! with the real alternative (the same queries in PostGIS) on the same data, in one run.
 
+pub mod coverage;
 pub mod dashboard;
 pub mod http_load;
 pub mod imports;

@@ -79,7 +79,7 @@ fn building_points(engine: &Engine, n: usize, seed: u64) -> Vec<Point<f64>> {
 
 /// Copies the network into `walk_edges` (pgRouting's edge table: id, source, target, cost,
 /// reverse_cost, and a straight line for box filters); node ids are ours plus one.
-async fn write_edges(pool: &PgPool, engine: &Engine) -> Result<(), sqlx::Error> {
+pub(super) async fn write_edges(pool: &PgPool, engine: &Engine) -> Result<(), sqlx::Error> {
     let network = engine.walking().network();
     sqlx::query("CREATE EXTENSION IF NOT EXISTS pgrouting")
         .execute(pool)
@@ -141,7 +141,7 @@ async fn write_edges(pool: &PgPool, engine: &Engine) -> Result<(), sqlx::Error> 
 }
 
 /// The end of a snap's edge nearer to the snapped point, and the metres to it.
-fn nearer_end(network: &WalkNetwork, snap: &Snap) -> (NodeId, f64) {
+pub(super) fn nearer_end(network: &WalkNetwork, snap: &Snap) -> (NodeId, f64) {
     let [a, b] = network.approaches(snap);
     if b.1 < a.1 { b } else { a }
 }
@@ -154,7 +154,7 @@ fn nearest_node(engine: &Engine, p: Point<f64>) -> Option<(NodeId, f64)> {
     Some(nearer_end(network, &snap))
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
+pub(super) fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }

@@ -66,6 +66,84 @@ pub async fn walking(
     Ok(())
 }
 
+pub async fn coverage(
+    database: &str,
+    options: crate::bench::coverage::CoverageBenchOptions,
+    json: bool,
+) -> CliResult {
+    use crate::bench::coverage::median_ms;
+    let (store, pool) = postgis(
+        database,
+        "bench coverage compares with PostGIS and pgRouting",
+    )
+    .await?;
+    if store.counts().await?.communities == 0 {
+        demo_load::load_demo_if_empty(store.as_ref()).await?;
+    }
+    let say = progress_lines(json);
+    let started = std::time::Instant::now();
+    let engine = crate::engine::Engine::load(store.as_ref()).await?;
+    say(&format!(
+        "engine loaded in {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
+    let report = crate::bench::coverage::run(&engine, &pool, options, &say).await?;
+    store.close().await;
+    if printed_as_json(&report, json)? {
+        return Ok(());
+    }
+    let range = |v: &[f64]| {
+        let (lo, hi) = v.iter().fold((f64::INFINITY, 0.0_f64), |(lo, hi), x| {
+            (lo.min(*x), hi.max(*x))
+        });
+        format!("{lo:.0}–{hi:.0} ms")
+    };
+    println!(
+        "coverage of {} buildings by {} stations, every kind at {:?} m, walking and straight, per community: {} (median {:.0} ms); PostGIS straight line alone {:.0} ms ({:.1}×), pgRouting reach alone {:.0} ms ({:.1}×); straight-line households equal PostGIS's: {}",
+        report.buildings,
+        report.stations,
+        report.tiers_m,
+        range(&report.coverage_ms),
+        median_ms(&report.coverage_ms),
+        report.postgis_straight_ms,
+        report.postgis_straight_ms / median_ms(&report.coverage_ms).max(1e-3),
+        report.pgrouting_reach_ms,
+        report.pgrouting_reach_ms / median_ms(&report.coverage_ms).max(1e-3),
+        report.straight_matches_postgis
+    );
+    println!("district shares (walk / straight):");
+    for (kind, tier, walk, straight) in &report.shares {
+        println!(
+            "  {:<20} {:>5} m  {:>5.1}% / {:>5.1}%",
+            kind.as_str(),
+            tier,
+            walk * 100.0,
+            straight * 100.0
+        );
+    }
+    let s = &report.suggestion;
+    println!(
+        "site suggestions: k = {} of {} candidates in {} (median {:.0} ms); {} households brought within {} m; gap to the optimum at most {:.2}% (Lagrangian bound {:.0})",
+        s.k,
+        s.candidates,
+        range(&report.suggest_ms),
+        median_ms(&report.suggest_ms),
+        s.covered_after - s.covered_before,
+        s.within_m,
+        s.gap_at_most * 100.0,
+        s.upper_bound_households
+    );
+    if !report.exact.is_empty() {
+        let worst = report.exact.iter().map(|e| e.gap).fold(0.0, f64::max);
+        println!(
+            "exact optimum on {} streets: largest gap {:.2}%",
+            report.exact.len(),
+            worst * 100.0
+        );
+    }
+    Ok(())
+}
+
 pub async fn queries(database: &str, options: QueryBenchOptions, json: bool) -> CliResult {
     let (store, pool) = postgis(database, "bench queries compares with PostGIS").await?;
     if store.counts().await?.communities == 0 {

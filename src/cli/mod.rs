@@ -479,6 +479,29 @@ pub enum BenchAction {
         #[arg(long)]
         json: bool,
     },
+    /// Life-circle coverage of every building (every kind, three tiers) beside PostGIS's
+    /// straight-line count and pgRouting's reach, then new-site suggestions among many
+    /// candidates with their gap bound and, street by street, the exact optimum (needs a
+    /// postgres:// database with pgrouting available; an empty one gets the demo district).
+    Coverage {
+        /// A PostGIS database URL.
+        #[arg(long, env = "GRIDMAP_DATABASE")]
+        database: String,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// New sites to choose.
+        #[arg(long, default_value_t = 10)]
+        k: usize,
+        /// Candidate sites (random network nodes).
+        #[arg(long, default_value_t = 10_000)]
+        candidates: usize,
+        /// Streets on which the exact optimum is compared.
+        #[arg(long, default_value_t = 12)]
+        exact_streets: usize,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Point-in-grid and nearest-worker queries in the engine, over HTTP and in PostGIS,
     /// then incident intake and position updates over HTTP (needs a postgres:// database;
     /// an empty one gets the demo district).
@@ -902,6 +925,26 @@ pub async fn run(cli: Cli) -> CliResult {
                 ..Default::default()
             };
             bench_cmd::walking(&database, options, json).await
+        }
+        Command::Bench {
+            action:
+                BenchAction::Coverage {
+                    database,
+                    rounds,
+                    k,
+                    candidates,
+                    exact_streets,
+                    json,
+                },
+        } => {
+            let options = crate::bench::coverage::CoverageBenchOptions {
+                rounds,
+                k,
+                candidates,
+                exact_streets,
+                ..Default::default()
+            };
+            bench_cmd::coverage(&database, options, json).await
         }
         Command::Bench {
             action:

@@ -136,6 +136,72 @@ impl GridCode {
     }
 }
 
+/// An area code packed into a number: 16 bytes where a code string takes ~40, for the
+/// deepest known area (grid, else community) kept per building.
+///
+/// ```
+/// use gridmap::domain::{AreaNumber, CommunityCode, GridCode};
+/// let grid = AreaNumber::of_grid(&GridCode::new("150602001001007").unwrap());
+/// assert_eq!(grid.to_string(), "150602001001007");
+/// assert_eq!(grid.within(9).map(|a| a.to_string()).as_deref(), Some("150602001"));
+/// let community = AreaNumber::of_community(&CommunityCode::new("010203004005").unwrap());
+/// assert_eq!(community.within(6).map(|a| a.to_string()).as_deref(), Some("010203"));
+/// assert_eq!(community.within(15), None);
+/// assert_eq!(AreaNumber::parse("0102"), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AreaNumber {
+    digits: u8,
+    value: u64,
+}
+
+impl AreaNumber {
+    pub fn of_grid(grid: &GridCode) -> Self {
+        Self::packed(grid.as_str())
+    }
+
+    pub fn of_community(community: &CommunityCode) -> Self {
+        Self::packed(community.as_str())
+    }
+
+    /// A district, street, community or grid code (6, 9, 12 or 15 digits).
+    pub fn parse(code: &str) -> Option<Self> {
+        (matches!(code.len(), 6 | 9 | 12 | 15) && code.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| Self::packed(code))
+    }
+
+    /// A validated code of at most 19 digits.
+    fn packed(digits: &str) -> Self {
+        Self {
+            value: digits.parse().unwrap_or(0),
+            digits: u8::try_from(digits.len()).unwrap_or(0),
+        }
+    }
+
+    /// How many digits the code has (6 district, 9 street, 12 community, 15 grid).
+    pub fn digits(self) -> usize {
+        usize::from(self.digits)
+    }
+
+    /// The area `digits` long that holds this one; `None` when this one is not that deep.
+    pub fn within(self, digits: usize) -> Option<Self> {
+        let own = self.digits();
+        if digits > own || digits == 0 {
+            return None;
+        }
+        Some(Self {
+            value: self.value / 10u64.checked_pow(u32::try_from(own - digits).ok()?)?,
+            digits: u8::try_from(digits).ok()?,
+        })
+    }
+}
+
+impl fmt::Display for AreaNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:0width$}", self.value, width = self.digits())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

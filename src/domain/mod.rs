@@ -30,7 +30,7 @@ pub use area::{Community, District, Street};
 pub use audience::Audience;
 pub use barrier::{Gate, GateKind, Wall, WallKind};
 pub use building::{Building, BuildingKind};
-pub use codes::{CodeError, CommunityCode, DistrictCode, GridCode, StreetCode};
+pub use codes::{AreaNumber, CodeError, CommunityCode, DistrictCode, GridCode, StreetCode};
 pub use dataset::{Dataset, RosterEntry, RosterKey};
 pub use grid::{Grid, GridFlag, GridKind};
 pub use idempotency::IdempotencyKey;

@@ -3,7 +3,7 @@
 //! each id and no hash table (a city of 300,000 buildings holds ~35 MB less).
 
 use super::BuildingInfo;
-use crate::domain::{Building, BuildingId};
+use crate::domain::{AreaNumber, Building, BuildingId};
 use crate::spatial::PolygonIndex;
 use geo::InteriorPoint;
 use geo_types::{MultiPolygon, Point};
@@ -114,7 +114,13 @@ impl std::ops::Index<&BuildingId> for BuildingTable {
 fn split(b: Building) -> ((BuildingId, MultiPolygon<f64>), BuildingInfo) {
     let info = BuildingInfo {
         households: b.households,
+        residents: b.residents,
         kind: b.kind,
+        area: b
+            .grid
+            .as_ref()
+            .map(AreaNumber::of_grid)
+            .or_else(|| b.community.as_ref().map(AreaNumber::of_community)),
         name: b.name,
         anchor: anchor_of(&b.footprint),
     };

@@ -5,6 +5,7 @@
 
 mod building_table;
 mod buildings_within;
+mod catchment;
 pub mod change_log;
 mod incident_book;
 mod incident_facts;
@@ -20,6 +21,7 @@ mod worker_index;
 
 use crate::spatial::{LocalFrame, PolygonIndex};
 pub use building_table::BuildingTable;
+pub use catchment::{BuildingReach, Catchments};
 pub use incident_book::{AreaLevel, AreaStats, DEFAULT_H3_RESOLUTION, IncidentBook};
 pub use incident_facts::{Fact, IncidentFacts, Tallies, Tally, micros_since_epoch};
 pub use incident_queue::{DeadlineFilter, IncidentFilter, QueuePage};
@@ -77,7 +79,10 @@ pub struct GridInfo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BuildingInfo {
     pub households: u32,
+    pub residents: u32,
     pub kind: BuildingKind,
+    /// The building's grid, else its community, when assigned.
+    pub area: Option<AreaNumber>,
     pub name: Option<String>,
     /// A point inside the footprint (which grid holds the building).
     pub anchor: Point<f64>,
@@ -190,7 +195,14 @@ impl Engine {
             revisions: Revisions::default(),
         };
         engine.count_grid_buildings();
+        engine.rehome_buildings();
         engine
+    }
+
+    /// Snaps every building onto the walking network anew.
+    fn rehome_buildings(&mut self) {
+        let anchors: Vec<_> = self.buildings.values().map(|b| b.anchor).collect();
+        self.walking.rehome(&anchors);
     }
 
     /// Counts each grid's buildings (by their inner points).
@@ -305,6 +317,21 @@ impl Engine {
         &self.community_names
     }
 
+    /// The name of a street (9 digits) or community (12 digits) by its code.
+    pub fn area_name(&self, code: &str) -> Option<String> {
+        match code.len() {
+            9 => code
+                .parse::<StreetCode>()
+                .ok()
+                .and_then(|c| self.street_names.get(&c).cloned()),
+            12 => code
+                .parse::<CommunityCode>()
+                .ok()
+                .and_then(|c| self.community_names.get(&c).cloned()),
+            _ => None,
+        }
+    }
+
     pub fn street_names(&self) -> &HashMap<StreetCode, String> {
         &self.street_names
     }
@@ -402,6 +429,7 @@ impl Engine {
     pub fn replace_buildings(&mut self, buildings: Vec<Building>) {
         self.buildings = BuildingTable::new(buildings);
         self.count_grid_buildings();
+        self.rehome_buildings();
         self.revisions.bump(Source::Buildings);
     }
 
@@ -410,6 +438,7 @@ impl Engine {
     pub fn update_buildings(&mut self, buildings: Vec<Building>) {
         if self.buildings.update(buildings) {
             self.count_grid_buildings();
+            self.rehome_buildings();
         }
         self.revisions.bump(Source::Buildings);
     }
@@ -430,6 +459,7 @@ impl Engine {
             &gates,
             self.station_info.values(),
         );
+        self.rehome_buildings();
         self.roads = LineIndex::new(roads);
         (self.land, self.land_info) = land_indexes(land_areas);
         self.revisions.bump(Source::Basemap);

@@ -3,11 +3,12 @@
 
 use crate::domain::{Gate, Road, Station, StationId, Wall};
 use crate::routing::{
-    AreaStyle, NetworkReport, RoutingError, Snap, TargetsOnEdges, WalkNetwork, build_network,
-    reached_area,
+    AreaStyle, EdgePlace, NetworkReport, RoutingError, Snap, TargetsOnEdges, WalkNetwork,
+    build_network, reached_area,
 };
 use crate::spatial::LocalFrame;
 use geo_types::{LineString, MultiPolygon, Point};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// A station farther than this from every walkable way (without crossing a wall) is not
@@ -39,6 +40,9 @@ pub struct Walking {
     targets_on_edges: TargetsOnEdges,
     /// Stations with no walkable way within [`STATION_SNAP_M`].
     stranded: Vec<(StationId, RoutingError)>,
+    /// Where each building joins the network (within [`POINT_SNAP_M`]), in the building
+    /// table's order.
+    homes: Vec<Option<EdgePlace>>,
 }
 
 impl Walking {
@@ -57,6 +61,7 @@ impl Walking {
             targets: Vec::new(),
             targets_on_edges: TargetsOnEdges::default(),
             stranded: Vec::new(),
+            homes: Vec::new(),
         };
         walking.restation(stations);
         walking
@@ -80,6 +85,21 @@ impl Walking {
         }
         self.targets_on_edges = TargetsOnEdges::new(&snaps);
         self.stranded.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+
+    /// Snaps the buildings anew (after they or the network changed), from a point inside
+    /// each, in the building table's order.
+    pub fn rehome(&mut self, anchors: &[Point<f64>]) {
+        self.homes = anchors
+            .par_iter()
+            .map(|&p| self.network.snap(p, POINT_SNAP_M).ok().map(|s| s.place()))
+            .collect();
+    }
+
+    /// Where each building joins the network, in the building table's order (`None`: no
+    /// walkable way within [`POINT_SNAP_M`]).
+    pub fn homes(&self) -> &[Option<EdgePlace>] {
+        &self.homes
     }
 
     /// The `k` stations nearest to `point` on foot among those `keep` accepts, nearest

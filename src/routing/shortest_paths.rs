@@ -2,7 +2,7 @@
 //! and every node's nearest of many sources in one pass.
 
 use super::nearest_targets::TargetsOnEdges;
-use super::snap::Snap;
+use super::snap::{EdgePlace, Snap};
 use super::walk_network::{Arc, EdgeId, NodeId, WalkNetwork};
 use geo_types::{Coord, LineString, Point};
 use std::cmp::Ordering;
@@ -358,21 +358,22 @@ impl NearestSources {
             .then(|| (self.source[i], self.distance_m[i]))
     }
 
-    /// A snapped point's nearest source and walking distance, within the limit.
-    pub fn of_snap(&self, network: &WalkNetwork, target: &Snap) -> Option<(u32, f64)> {
+    /// A kept place's nearest source and walking distance, within the limit.
+    pub fn of_place(&self, network: &WalkNetwork, target: &EdgePlace) -> Option<(u32, f64)> {
         let mut best: Option<(u32, f64)> = None;
         let mut consider = |s: u32, d: f64| {
             if d.is_finite() && d <= self.limit_m && best.is_none_or(|(_, b)| d < b) {
                 best = Some((s, d));
             }
         };
-        for (node, to_target) in network.approaches(target) {
+        for (node, to_target) in network.approaches_place(target) {
             if let Some((s, d)) = self.of_node(node) {
                 consider(s, d + to_target);
             }
         }
+        let (along_m, offset_m) = (f64::from(target.along_m), f64::from(target.offset_m));
         for &(s, along, offset) in self.on_edge.on(target.edge) {
-            consider(s, target.walk_along_edge_m(along, offset));
+            consider(s, offset_m + (along_m - along).abs() + offset);
         }
         best
     }

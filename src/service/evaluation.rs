@@ -228,7 +228,7 @@ fn check_scope(scope: &EvaluationScope) -> Result<(), EvaluationError> {
 
 /// A district, street, community or grid code (6, 9, 12 or 15 digits).
 fn is_area_code(s: &str) -> bool {
-    matches!(s.len(), 6 | 9 | 12 | 15) && s.bytes().all(|b| b.is_ascii_digit())
+    crate::domain::AreaNumber::parse(s).is_some()
 }
 
 /// Evaluates every unit of the scope's level within its area.
@@ -283,7 +283,7 @@ pub fn evaluate_loaded(engine: &Engine, patrols: &[Patrol], scope: &EvaluationSc
         within: scope.within.clone(),
         norm_workers_per_10k_residents: WORKERS_PER_10K_NORM,
         total: EvaluationRow {
-            name: area_name(engine, &total_key),
+            name: engine.area_name(&total_key),
             key: total_key,
             incidents: IncidentFigures::of(tallies.total),
             coverage: coverage.total,
@@ -417,20 +417,6 @@ impl UnitFilter {
     }
 }
 
-fn area_name(engine: &Engine, code: &str) -> Option<String> {
-    match code.len() {
-        9 => code
-            .parse::<StreetCode>()
-            .ok()
-            .and_then(|c| engine.street_names().get(&c).cloned()),
-        12 => code
-            .parse::<CommunityCode>()
-            .ok()
-            .and_then(|c| engine.community_names().get(&c).cloned()),
-        _ => None,
-    }
-}
-
 /// The units of an evaluation, numbered in key order.
 struct Units {
     level: EvaluationLevel,
@@ -522,7 +508,7 @@ impl Units {
                 .workers()
                 .get(&WorkerId(key.to_string()))
                 .map(|w| w.name.clone()),
-            _ => area_name(engine, key),
+            _ => engine.area_name(key),
         }
     }
 

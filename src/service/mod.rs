@@ -1,6 +1,7 @@
 //! Application services: jobs that combine the pure algorithms with the store, shared by the
 //! CLI and the API.
 
+pub mod coverage;
 pub mod demo;
 pub mod dispatch;
 pub mod engine_sync;
@@ -12,6 +13,7 @@ pub mod patrols;
 pub mod photo_refs;
 pub mod public_reports;
 pub mod rebalance;
+pub mod site_suggestions;
 pub mod staffing;
 pub mod tile_cache;
 pub mod visits;

@@ -561,3 +561,72 @@ fn write_evaluation_row(
     }
     Ok(())
 }
+
+/// New-site suggestions (选址建议): the sites in rank order with what each brings into
+/// reach, and the before and after coverage.
+pub fn site_suggestions_workbook(
+    s: &super::site_suggestions::Suggestions,
+) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats::new();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("选址建议")?;
+    sheet.write_with_format(
+        0,
+        0,
+        format!("{}选址建议（步行{}米）", s.kind.chinese(), s.within_m),
+        &f.title,
+    )?;
+    sheet.write(1, 0, format!("导出日期：{}", chinese_date(Utc::now())))?;
+    header(
+        sheet,
+        2,
+        &[
+            "序号",
+            "候选点",
+            "经度",
+            "纬度",
+            "新增覆盖户数（户）",
+            "新增覆盖人数（人）",
+            "步行范围内未覆盖户数（户）",
+        ],
+        &f,
+    )?;
+    let mut row = 3;
+    for site in &s.sites {
+        sheet.write(row, 0, site.rank as f64)?;
+        sheet.write(row, 1, site.label.as_str())?;
+        sheet.write(row, 2, site.at.x())?;
+        sheet.write(row, 3, site.at.y())?;
+        sheet.write(row, 4, site.adds_households as f64)?;
+        sheet.write(row, 5, site.adds_residents as f64)?;
+        sheet.write(row, 6, site.reaches_households as f64)?;
+        row += 1;
+    }
+    row += 1;
+    let figures: [(&str, f64, Option<&Format>); 5] = [
+        ("范围内户数（户）", s.households as f64, None),
+        ("现有站点覆盖户数（户）", s.covered_before as f64, None),
+        ("新增站点后覆盖户数（户）", s.covered_after as f64, None),
+        (
+            "现有覆盖率",
+            s.share_before.unwrap_or(0.0),
+            Some(&f.percent),
+        ),
+        (
+            "新增后覆盖率",
+            s.share_after.unwrap_or(0.0),
+            Some(&f.percent),
+        ),
+    ];
+    for (name, value, format) in figures {
+        sheet.write_with_format(row, 0, name, &f.total)?;
+        match format {
+            Some(format) => sheet.write_with_format(row, 4, value, format)?,
+            None => sheet.write(row, 4, value)?,
+        };
+        row += 1;
+    }
+    sheet.write_with_format(row, 0, "与最优解的差距不超过", &f.total)?;
+    sheet.write_with_format(row, 4, s.gap_at_most, &f.percent)?;
+    book.save_to_buffer()
+}
