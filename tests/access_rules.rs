@@ -253,6 +253,20 @@ async fn every_endpoint_by_every_caller(store: Arc<dyn Store>) {
         call("GET", "/api/dashboard/trend?step=week", None, dispatch),
         call("GET", "/api/dashboard/export.xlsx", None, dispatch),
         call("GET", "/api/staffing", None, dispatch),
+        call("GET", "/api/coverage?level=street", None, dispatch),
+        call(
+            "GET",
+            "/api/coverage/buildings?kind=service_station&within_m=300",
+            None,
+            dispatch,
+        ),
+        call(
+            "POST",
+            "/api/coverage/suggestions",
+            Some(json!({"kind": "service_station", "within_m": 300, "k": 1,
+                        "candidates": {"from": "nodes", "spacing_m": 400}})),
+            plan,
+        ),
         call(
             "GET",
             format!("/api/incidents/{own_incident}"),

@@ -49,6 +49,44 @@ fn text(max_chars: usize, lines: Lines, required: bool) -> Value {
 }
 
 /// `schema` or `null`: an optional body field may be sent as null (taken as absent).
+/// Where new-site candidates come from: one schema per source.
+fn site_candidates() -> Value {
+    let point = json!({"type": "object", "required": ["type", "geometry"], "properties": {
+        "type": {"const": "Feature"},
+        "geometry": {"type": "object", "required": ["type", "coordinates"], "properties": {
+            "type": {"const": "Point"},
+            "coordinates": {"type": "array", "minItems": 2, "maxItems": 2, "prefixItems": [lon(), lat()]}
+        }}
+    }});
+    let points = json!({"type": "object", "required": ["type", "features"], "properties": {
+        "type": {"const": "FeatureCollection"},
+        "features": {"type": "array", "maxItems": 20000, "items": point}
+    }});
+    let source = |from: &str, required: &[&str], properties: Value| {
+        let mut props = json!({"from": {"const": from}});
+        if let (Some(all), Some(more)) = (props.as_object_mut(), properties.as_object()) {
+            all.extend(more.clone());
+        }
+        let mut needed = vec!["from"];
+        needed.extend(required);
+        json!({"type": "object", "required": needed, "additionalProperties": false, "properties": props})
+    };
+    let building_kinds: Vec<&str> = crate::domain::BuildingKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    let land_classes: Vec<&str> = crate::domain::LandClass::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    json!({"oneOf": [
+        source("buildings", &["kinds"], json!({"kinds": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": building_kinds}}})),
+        source("land", &["classes"], json!({"classes": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": land_classes}}})),
+        source("nodes", &[], json!({"spacing_m": {"type": "number", "minimum": 10, "maximum": 5000}})),
+        source("points", &["points"], json!({"points": points}))
+    ]})
+}
+
 fn nullable(schema: Value) -> Value {
     json!({"anyOf": [schema, {"type": "null"}]})
 }
@@ -605,6 +643,50 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                     query("minutes", json!({"type": "integer", "minimum": 1, "maximum": 60, "default": 15}), false)
                 ],
                 "responses": {"200": {"description": "Feature with minutes, metres and walk_m_per_min", "content": {"application/json": {}}}, "400": problem, "404": problem, "422": problem}
+            }},
+            "/api/coverage": {"get": {
+                "summary": "Life-circle coverage (dispatcher role and up): for each area of a level, the households and residents within each tier's walk of a station of each kind, beside the straight-line figures (the official indicator)",
+                "description": "Walks along the walking network from a point inside each building to the station (both snapped onto it); straight lines between the same points. `total` is every building in scope, assigned to an area or not. Stations off the network and buildings with no walkable way within 500 m are counted apart.",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    query("level", json!({"type": "string", "enum": ["district", "street", "community", "grid"], "default": "community"}), false),
+                    query("tiers", json!({"type": "string", "pattern": "^[0-9]{1,4}(,[0-9]{1,4}){0,7}$", "default": "300,500,1000", "description": "walks in metres, 1..=5000 each"}), false),
+                    query("kinds", json!({"type": "string", "pattern": "^(service_centre|service_station|red_outpost|rider_rest_station)(,(service_centre|service_station|red_outpost|rider_rest_station))*$", "description": "station kinds; every kind when absent"}), false),
+                    query("within", json!({"type": "string", "pattern": "^([0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{15})$", "description": "only areas inside this area code"}), false)
+                ],
+                "responses": {"200": {"description": "`areas` and `total`, each with `kinds[].tiers[]` (walk_households, walk_residents, straight_households, straight_residents, walk_share, straight_share), `stations_off_network`, `buildings_off_network`", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
+            }},
+            "/api/coverage/buildings": {"get": {
+                "summary": "Buildings with households and their catchment station of a kind (dispatcher role and up): GeoJSON points, uncovered ones by default",
+                "description": "Each building's nearest station of the kind on foot within `within_m`, the walk, and the straight line to the nearest station. `truncated` when more matched than `limit`.",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    query("kind", json!({"type": "string", "enum": ["service_centre", "service_station", "red_outpost", "rider_rest_station"]}), true),
+                    query("within_m", json!({"type": "integer", "minimum": 1, "maximum": 5000, "default": 1000}), false),
+                    query("covered", json!({"type": "string", "enum": ["no", "yes", "all"], "default": "no"}), false),
+                    {"name": "bbox", "in": "query", "schema": {"type": "string", "pattern": BBOX_PATTERN}, "example": "109.95,39.80,110.00,39.84"},
+                    query("limit", json!({"type": "integer", "minimum": 1, "maximum": 20000, "default": 5000}), false)
+                ],
+                "responses": {"200": {"description": "FeatureCollection: building, households, residents, station, walking_m, straight_m, covered", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
+            }},
+            "/api/coverage/suggestions": {"post": {
+                "summary": "New-site suggestions (planner role): where k new stations of a kind would bring the most uncovered households within a walk (maximal covering location, existing stations kept)",
+                "description": "Candidates: buildings of some kinds, land areas of some classes, network nodes at most one per square of `spacing_m`, or given GeoJSON points (label from `name`); only those within the walk of the uncovered households' box are weighed. Greedy choice improved by swaps; `gap_at_most` bounds the distance from the best choice (Lagrangian relaxation); `exact` is the proven optimum when the programme is small enough to solve within 10 s. More than 20,000 candidates, or k above the candidates on the network, is 400 naming the field.",
+                "security": [{"bearer": []}],
+                "parameters": [query("format", json!({"type": "string", "enum": ["json", "geojson", "xlsx"], "default": "json"}), false)],
+                "requestBody": body(json!({
+                    "type": "object",
+                    "required": ["kind", "within_m", "k", "candidates"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["service_centre", "service_station", "red_outpost", "rider_rest_station"]},
+                        "within_m": {"type": "integer", "minimum": 1, "maximum": 5000},
+                        "k": {"type": "integer", "minimum": 1, "maximum": 100},
+                        "within": nullable(json!({"type": "string", "pattern": "^([0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{15})$"})),
+                        "candidates": site_candidates()
+                    }
+                })),
+                "responses": {"200": {"description": "json: households, covered_before, covered_after, share_before, share_after, sites (GeoJSON: rank, label, adds_households, adds_residents, reaches_households), upper_bound_households, gap_at_most, exact, exact_skipped; geojson: the sites; xlsx: 选址建议.xlsx", "content": {"application/json": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}, "400": problem, "401": problem, "403": problem, "413": problem}
             }},
             "/api/bbox": {"get": {
                 "summary": "Keys of the features of each layer in a box, from the in-memory engine (buildings and open incidents for dispatchers and up)",

@@ -325,7 +325,7 @@ pub fn suggest(
         .zip(snapped)
         .filter_map(|(c, s)| Some((c, s?)))
         .unzip();
-    if !kept.is_empty() && request.k > kept.len() {
+    if !demand.buildings.is_empty() && request.k > kept.len() {
         return Err(SuggestionError::K(format!(
             "{} is more than the {} candidates on the network",
             request.k,
