@@ -1,8 +1,10 @@
 //! Planners and residents in headless Chromium: a split whose pieces were renamed on the map
 //! commits with those names (each on its own piece), the histogram counts "within the
 //! tolerance" as the partitioner does, a partition preview of a community clicked through
-//! other layers commits from the panel, and the public map on a 390 × 844 phone shows the
-//! map with a usable bottom sheet. Screenshots under `target/browser-artifacts/`.
+//! other layers commits from the panel, life-circle coverage and new-site suggestions show in
+//! the panel and on the map as the API tells them, and the public map on a 390 × 844 phone
+//! shows the map with a usable bottom sheet and the nearest stations on foot with the walk
+//! area and route. Screenshots under `target/browser-artifacts/`.
 #![expect(
     clippy::unwrap_used,
     reason = "a test fails loudly at the first value that is not what it expects"
@@ -244,6 +246,132 @@ async fn a_split_renamed_on_the_map_commits_with_those_names() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coverage_and_site_suggestions_in_the_planner() {
+    let (_dir, store, _state, base) = served_district(30_000, 5).await;
+    let planner = common::token(store.as_ref(), Role::Planner, "规划员").await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(profile.path()).await;
+    client.goto(&format!("{base}/")).await.unwrap();
+    js(
+        &client,
+        "localStorage.setItem('gridmap.token', arguments[0]); localStorage.setItem('gridmap.lang', 'zh')",
+        vec![json!(planner)],
+    )
+    .await;
+    client.goto(&format!("{base}/planner")).await.unwrap();
+    wait_ready(&client).await;
+    until(
+        &client,
+        "return !document.getElementById('coverage').hidden",
+        "the coverage section",
+    )
+    .await;
+    // Coverage of the red outposts per community, as the API tells it.
+    js(
+        &client,
+        "document.getElementById('coverage-kind').value = 'red_outpost'; \
+         document.getElementById('coverage-show-uncovered').checked = true; \
+         document.getElementById('coverage-within').value = '300';",
+        vec![],
+    )
+    .await;
+    click_id(&client, "coverage-run").await;
+    until(
+        &client,
+        "return Number(document.getElementById('coverage-table').dataset.areas || 0) > 0",
+        "the coverage table",
+    )
+    .await;
+    let (status, told) = common::call(
+        &_state,
+        "GET",
+        "/api/coverage?level=community&kinds=red_outpost",
+        Some(&planner),
+        None,
+    )
+    .await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    let shown = js(
+        &client,
+        "return document.querySelector('#coverage-table tr.total').textContent",
+        vec![],
+    )
+    .await;
+    let tier = &told["total"]["kinds"][0]["tiers"][2];
+    let pct = |v: &Value| format!("{:.1}%", v.as_f64().unwrap() * 100.0);
+    let expected = format!(
+        "{} / {}",
+        pct(&tier["walk_share"]),
+        pct(&tier["straight_share"])
+    );
+    assert!(
+        shown.as_str().unwrap().contains(&expected),
+        "{shown} lacks {expected}"
+    );
+    let rows = js(
+        &client,
+        "return document.querySelectorAll('#coverage-table tr').length",
+        vec![],
+    )
+    .await;
+    assert_eq!(
+        rows.as_u64().unwrap() as usize,
+        told["areas"].as_array().unwrap().len() + 2,
+        "a header, the total and one row per community"
+    );
+    // The uncovered buildings on the map are those the API lists.
+    let (_, uncovered) = common::call(
+        &_state,
+        "GET",
+        "/api/coverage/buildings?kind=red_outpost&within_m=300&limit=20000",
+        Some(&planner),
+        None,
+    )
+    .await;
+    let listed = uncovered["features"].as_array().unwrap().len();
+    assert!(listed > 0);
+    until(
+        &client,
+        &format!("return window.gridmapMap.getSource('coverage-uncovered')._data.geojson.features?.length === {listed}"),
+        "the uncovered buildings on the map",
+    )
+    .await;
+
+    // Suggestions: three sites on the map and in the list, exported.
+    click_id(&client, "suggest-run").await;
+    until(
+        &client,
+        "return document.getElementById('suggest-result').dataset.sites === '3'",
+        "three suggested sites",
+    )
+    .await;
+    let said = js(
+        &client,
+        "return document.getElementById('suggest-result').textContent",
+        vec![],
+    )
+    .await;
+    assert!(said.as_str().unwrap().contains("覆盖率由"), "{said}");
+    let on_map = js(
+        &client,
+        "return window.gridmapMap.getSource('site-suggestions')._data.geojson.features.length",
+        vec![],
+    )
+    .await;
+    assert_eq!(on_map, json!(3));
+    let items = js(
+        &client,
+        "return document.querySelectorAll('#suggest-list li').length",
+        vec![],
+    )
+    .await;
+    assert_eq!(items, json!(3));
+    screenshot(&client, "planner-coverage").await;
+    no_errors(&client, "planner coverage").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_public_map_on_a_phone_is_a_map_with_a_bottom_sheet() {
     let (_dir, _store, state, base) = served_district(30_000, 6).await;
     let profile = tempfile::tempdir().unwrap();
@@ -308,6 +436,37 @@ async fn the_public_map_on_a_phone_is_a_map_with_a_bottom_sheet() {
     let shown = details(&client).await;
     assert!(shown.contains(&station.name), "{shown}");
     screenshot(&client, "public-phone").await;
+
+    // Nearest to me (no position in a headless browser: the map's centre, on a building):
+    // the stations on foot, the walking area and the route to the nearest.
+    let here = {
+        let engine = read(&state.engine);
+        engine.buildings().entries()[40].1.interior_point().unwrap()
+    };
+    jump_to(&client, here, 15.0).await;
+    click_id(&client, "nearest").await;
+    until(
+        &client,
+        "return document.getElementById('results').dataset.mode === 'walk'",
+        "the nearest stations on foot",
+    )
+    .await;
+    let first = js(
+        &client,
+        "return document.querySelector('#results li').textContent",
+        vec![],
+    )
+    .await;
+    assert!(first.as_str().unwrap().contains("步行"), "{first}");
+    let drawn = js(
+        &client,
+        "const w = window.gridmapMap.getSource('walk')._data.geojson; \
+         const r = window.gridmapMap.getSource('walk-route')._data.geojson; \
+         return [w.geometry && w.geometry.type, r.geometry && r.geometry.type];",
+        vec![],
+    )
+    .await;
+    assert_eq!(drawn, json!(["MultiPolygon", "LineString"]));
 
     // The handle raises the sheet, lowers it to a strip, and back.
     click_id(&client, "sheet-handle").await;

@@ -1,11 +1,12 @@
 // The planner's view: grids coloured by deviation, households per grid as a histogram
 // (the band from the server's target and tolerance), a partition preview of a clicked
-// community, and the split/merge tools.
+// community, the split/merge tools and life-circle coverage with new-site suggestions.
 import { t } from '/i18n.js';
 import { api } from '/api.js';
 import { describeError, escapeHtml, loadSummary, reloadSource, status } from '/shell.js';
 import { setupRebalance } from '/rebalance.js';
 import { setupSignInCodes } from '/sign_in_codes.js';
+import { setupCoverage } from '/coverage.js';
 
 export function setup() {}
 
@@ -58,6 +59,7 @@ export async function onLoad(ctx) {
     await Promise.all([loadSummary(), loadHistogram(ctx.config)]);
   };
   setupRebalance(ctx.map, () => reloadAll());
+  setupCoverage(ctx.map);
 }
 
 /// The community under a click (whatever layer was hit): a partition preview of it, drawn
