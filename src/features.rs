@@ -20,10 +20,12 @@ pub enum Layer {
     Stations,
     Workers,
     Incidents,
+    /// The walking network's edges as walked (derived from roads, walls and gates).
+    Network,
 }
 
 impl Layer {
-    pub const ALL: [Layer; 9] = [
+    pub const ALL: [Layer; 10] = [
         Self::Districts,
         Self::Streets,
         Self::Communities,
@@ -33,6 +35,7 @@ impl Layer {
         Self::Stations,
         Self::Workers,
         Self::Incidents,
+        Self::Network,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +49,7 @@ impl Layer {
             Self::Stations => "stations",
             Self::Workers => "workers",
             Self::Incidents => "incidents",
+            Self::Network => "network",
         }
     }
 
@@ -61,6 +65,7 @@ impl Layer {
             | Self::Communities
             | Self::Grids
             | Self::Roads
+            | Self::Network
             | Self::Stations => Role::Public,
             Self::Buildings | Self::Workers | Self::Incidents => Role::Dispatcher,
         }
@@ -227,6 +232,36 @@ impl ToFeature for Incident {
 }
 
 /// A feature collection of entities for an audience.
+/// Edges of the walking network as GeoJSON LineStrings as walked, each with its end node ids
+/// (`from`, `to`), `length_m` and the `way` it is part of.
+pub fn network_collection(
+    network: &crate::routing::WalkNetwork,
+    edges: impl IntoIterator<Item = crate::routing::EdgeId>,
+) -> FeatureCollection {
+    FeatureCollection {
+        bbox: None,
+        features: edges
+            .into_iter()
+            .map(|id| {
+                let e = network.edge(id);
+                feature(
+                    Some(geojson::Geometry::new(geojson::Value::from(
+                        &network.shape_lonlat(e),
+                    ))),
+                    serde_json::json!({
+                        "from": e.tail.0,
+                        "to": e.head.0,
+                        "length_m": e.length_m,
+                        "way": network.way(e).0,
+                    }),
+                    &format!("e{}", id.0),
+                )
+            })
+            .collect(),
+        foreign_members: None,
+    }
+}
+
 pub fn collection<T: ToFeature>(items: &[T], audience: Audience) -> FeatureCollection {
     FeatureCollection {
         bbox: None,

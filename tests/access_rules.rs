@@ -218,6 +218,8 @@ async fn every_endpoint_by_every_caller(store: Arc<dyn Store>) {
             public,
         ),
         call("GET", format!("/api/walk/area?{here}"), None, public),
+        call("GET", "/api/network?limit=5", None, public),
+        call("GET", "/api/walk/network", None, dispatch),
         call("GET", "/api/bbox?bbox=109.9,39.7,110.1,39.9", None, public),
         call("GET", "/api/incidents/h3?resolution=7", None, public),
         call(

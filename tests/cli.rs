@@ -1349,3 +1349,198 @@ fn importing_roads_reports_the_walking_network() {
         "the same network from the export"
     );
 }
+
+/// Monaco's ways exported as the walking network (`export network`): each edge a line as
+/// walked with its end nodes and length; petgraph's Dijkstra over the exported file alone
+/// walks exactly as gridmap's router over the network the server builds from the store.
+#[test]
+fn the_exported_network_walks_as_the_router_does() {
+    use petgraph::algo::dijkstra;
+    use petgraph::graph::{NodeIndex, UnGraph};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("monaco.gpkg");
+    let db = db.to_str().unwrap();
+    let pbf = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/monaco/monaco-2025-02-11.osm.pbf");
+    let out = gridmap(&[
+        "import",
+        pbf.to_str().unwrap(),
+        "--kind",
+        "roads",
+        "--database",
+        db,
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let file = dir.path().join("network.geojson");
+    let out = gridmap(&[
+        "export",
+        "network",
+        "--database",
+        db,
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("sealed compounds"), "{}", text(&out));
+    let exported: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let features = exported["features"].as_array().unwrap();
+    let mut graph = UnGraph::<(), f64>::default();
+    for f in features {
+        let p = &f["properties"];
+        let (from, to) = (
+            p["from"].as_u64().unwrap() as usize,
+            p["to"].as_u64().unwrap() as usize,
+        );
+        while graph.node_count() <= from.max(to) {
+            graph.add_node(());
+        }
+        assert_eq!(f["geometry"]["type"], "LineString");
+        assert!(p["way"].as_str().unwrap().starts_with('w'), "{p}");
+        graph.add_edge(
+            NodeIndex::new(from),
+            NodeIndex::new(to),
+            p["length_m"].as_f64().unwrap(),
+        );
+    }
+    // The router on the network built from the store as the server builds it.
+    let network = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use gridmap::store::LayerQuery;
+        let store = gridmap::store::open(db).await.unwrap();
+        let all = LayerQuery::default();
+        let (communities, roads) = (
+            store.communities(&all).await.unwrap(),
+            store.roads(&all).await.unwrap(),
+        );
+        let (walls, gates) = (
+            store.walls(&all).await.unwrap(),
+            store.gates(&all).await.unwrap(),
+        );
+        store.close().await;
+        let frame = gridmap::engine::metric_frame(&communities);
+        gridmap::routing::build_network(frame, &roads, &walls, &gates).0
+    });
+    assert_eq!(network.edge_count(), features.len());
+    assert!(features.len() > 1_000, "{}", features.len());
+    let mut compared = 0;
+    for start in (0..network.node_count()).step_by(network.node_count() / 6) {
+        let theirs = dijkstra(&graph, NodeIndex::new(start), None, |e| *e.weight());
+        let ours = gridmap::routing::reach_within(
+            &network,
+            &[gridmap::routing::Seed {
+                node: gridmap::routing::NodeId(start as u32),
+                start_m: 0.0,
+            }],
+            f64::INFINITY,
+        );
+        for n in 0..network.node_count() {
+            let mine = ours.distance_m(gridmap::routing::NodeId(n as u32));
+            let other = theirs.get(&NodeIndex::new(n)).copied();
+            match (mine, other) {
+                (Some(a), Some(b)) => assert!((a - b).abs() < 1e-6, "{start}→{n}: {a} against {b}"),
+                (None, None) => {}
+                _ => panic!("{start}→{n}: reached by one and not the other"),
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared > 10_000, "{compared}");
+}
+
+/// `coverage` and `suggest-sites` on a generated district: the areas add up to the total,
+/// the sites are written as GeoJSON and Excel, bad options are refused naming them.
+#[test]
+fn coverage_and_site_suggestions_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.gpkg");
+    let db = db.to_str().unwrap();
+    common::small_district(db, 4, true);
+    let told: serde_json::Value = serde_json::from_str(&common::run_gridmap(&[
+        "coverage",
+        "--database",
+        db,
+        "--level",
+        "street",
+        "--kinds",
+        "red_outpost",
+        "--json",
+    ]))
+    .unwrap();
+    let areas = told["areas"].as_array().unwrap();
+    let households: u64 = areas
+        .iter()
+        .map(|a| a["households"].as_u64().unwrap())
+        .sum();
+    assert_eq!(households, told["total"]["households"].as_u64().unwrap());
+    let said = common::run_gridmap(&["coverage", "--database", db, "--level", "street"]);
+    assert!(said.contains("红色驿站") && said.contains(" / "), "{said}");
+    let sites = dir.path().join("sites.geojson");
+    let said = common::run_gridmap(&[
+        "suggest-sites",
+        "--database",
+        db,
+        "--kind",
+        "service_centre",
+        "--within-m",
+        "500",
+        "--k",
+        "2",
+        "--output",
+        sites.to_str().unwrap(),
+    ]);
+    assert!(said.contains("from the optimum"), "{said}");
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&sites).unwrap()).unwrap();
+    assert_eq!(written["features"].as_array().unwrap().len(), 2, "{said}");
+    let book = dir.path().join("sites.xlsx");
+    common::run_gridmap(&[
+        "suggest-sites",
+        "--database",
+        db,
+        "--kind",
+        "service_centre",
+        "--k",
+        "2",
+        "--candidates",
+        "buildings:public,other",
+        "--output",
+        book.to_str().unwrap(),
+    ]);
+    assert_eq!(&std::fs::read(&book).unwrap()[..2], b"PK");
+    let points = dir.path().join("bad.geojson");
+    std::fs::write(&points, r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[500,1]}}]}"#).unwrap();
+    for (args, says) in [
+        (vec!["coverage", "--tiers", "-5"], "--tiers"),
+        (vec!["coverage", "--kinds", "castle"], "--kinds"),
+        (vec!["suggest-sites", "--kind", "castle"], "--kind"),
+        (
+            vec!["suggest-sites", "--kind", "red_outpost", "--k", "0"],
+            "--k",
+        ),
+        (
+            vec![
+                "suggest-sites",
+                "--kind",
+                "red_outpost",
+                "--candidates",
+                "buildings:castle",
+            ],
+            "--candidates",
+        ),
+        (
+            vec![
+                "suggest-sites",
+                "--kind",
+                "red_outpost",
+                "--candidates",
+                points.to_str().unwrap(),
+            ],
+            "feature 1",
+        ),
+    ] {
+        let mut all = args.clone();
+        all.extend(["--database", db]);
+        let out = gridmap(&all);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(text(&out).contains(says), "{args:?}: {}", text(&out));
+    }
+}

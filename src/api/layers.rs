@@ -145,6 +145,21 @@ pub async fn list_workers(
     list(state, caller, Path("workers".into()), params).await
 }
 
+/// The walking network's edges in the query's box (all without one), a page of them.
+fn network_page(state: &AppState, query: &LayerQuery) -> geojson::FeatureCollection {
+    let engine = crate::engine::read(&state.engine);
+    let network = engine.walking().network();
+    let edges: Vec<crate::routing::EdgeId> = match query.bbox {
+        Some(b) => network.edges_in_box(b.min(), b.max()),
+        None => (0..network.edge_count() as u32)
+            .map(crate::routing::EdgeId)
+            .collect(),
+    };
+    let skip = usize::try_from(query.offset).unwrap_or(usize::MAX);
+    let take = query.limit.map_or(usize::MAX, |l| l as usize);
+    crate::features::network_collection(network, edges.into_iter().skip(skip).take(take))
+}
+
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -187,6 +202,7 @@ pub async fn list(
             collection(&store.workers(&query).await?, audience)
         }
         Layer::Incidents => collection(&store.incidents(&query).await?, audience),
+        Layer::Network => network_page(&state, &query),
     };
     let returned = fc.features.len();
     let mut members = serde_json::Map::new();

@@ -29,6 +29,7 @@ mod site_suggestions;
 mod throttle;
 mod tiles;
 mod visits;
+mod walk_network;
 mod web;
 mod whole_number;
 mod worker_sign_in;
@@ -278,6 +279,7 @@ fn api(state: AppState) -> Router {
         .route("/api/staffing", get(dispatch::staffing))
         .route("/api/stations/nearest", get(dispatch::nearest_stations))
         .route("/api/walk/area", get(dispatch::walk_area))
+        .route("/api/walk/network", get(walk_network::report))
         .route("/api/coverage", get(coverage::coverage))
         .route("/api/coverage/buildings", get(coverage::buildings))
         .route(

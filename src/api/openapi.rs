@@ -287,7 +287,7 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
             }},
             "/api/{layer}": {"get": {
                 "summary": "Features of a layer as GeoJSON, filtered and paginated",
-                "description": "Public layers: districts, streets, communities, grids (without household figures), roads, stations. Internal layers (token of role dispatcher or above): buildings, workers, incidents. Parameters other than these five are refused (400); `q` only on buildings, stations and communities. A `bbox` whose minimum exceeds its maximum is 400 as well (not expressible in the schema).",
+                "description": "Public layers: districts, streets, communities, grids (without household figures), roads, stations, and the walking network (`network`: each edge as walked with its end node ids `from`, `to`, `length_m` and `way`). Internal layers (token of role dispatcher or above): buildings, workers, incidents. Parameters other than these five are refused (400); `q` only on buildings, stations and communities. A `bbox` whose minimum exceeds its maximum is 400 as well (not expressible in the schema).",
                 "parameters": layer_parameters,
                 "responses": {
                     "200": {"description": "a page of features; `links` has the next page when full", "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}},
@@ -687,6 +687,11 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                     }
                 })),
                 "responses": {"200": {"description": "json: households, covered_before, covered_after, share_before, share_after, sites (GeoJSON: rank, label, adds_households, adds_residents, reaches_households), upper_bound_households, gap_at_most, exact, exact_skipped; geojson: the sites; xlsx: 选址建议.xlsx", "content": {"application/json": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}, "400": problem, "401": problem, "403": problem, "413": problem}
+            }},
+            "/api/walk/network": {"get": {
+                "summary": "What the walking network is made of and what to fix (dispatcher role and up): nodes, edges, length, the largest piece's share, pieces apart (with some ways), sealed compounds (closed walls with paths inside and no gate), stations off the network or on a piece apart",
+                "security": [{"bearer": []}],
+                "responses": {"200": {"description": "the report", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
             }},
             "/api/bbox": {"get": {
                 "summary": "Keys of the features of each layer in a box, from the in-memory engine (buildings and open incidents for dispatchers and up)",

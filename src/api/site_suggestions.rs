@@ -11,16 +11,14 @@ use crate::domain::{BuildingKind, LandClass, Role, StationKind};
 use crate::engine::read;
 use crate::service::office_workbooks::site_suggestions_workbook;
 use crate::service::site_suggestions::{
-    self, CandidatePoint, CandidateSource, DEFAULT_NODE_SPACING_M, MAX_CANDIDATES, SuggestionError,
-    SuggestionRequest, Suggestions,
+    self, CandidateSource, DEFAULT_NODE_SPACING_M, SuggestionError, SuggestionRequest,
 };
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use geo_types::Point;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// The request body.
@@ -56,43 +54,6 @@ impl From<SuggestionError> for ApiError {
         };
         Self::invalid(field, e.to_string())
     }
-}
-
-/// Candidate points from a GeoJSON FeatureCollection of Points (label: `name`, else the
-/// feature's `id`, else its number).
-fn points(collection: &Value) -> Result<Vec<CandidatePoint>, ApiError> {
-    let bad = |reason: String| ApiError::invalid("candidates.points", reason);
-    let features = collection["features"]
-        .as_array()
-        .ok_or_else(|| bad("must be a GeoJSON FeatureCollection of points".into()))?;
-    if features.len() > MAX_CANDIDATES {
-        return Err(bad(format!("at most {MAX_CANDIDATES} points")));
-    }
-    features
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let c = &f["geometry"]["coordinates"];
-            let (Some(lon), Some(lat)) = (c[0].as_f64(), c[1].as_f64()) else {
-                return Err(bad(format!("feature {i} is not a point")));
-            };
-            if f["geometry"]["type"] != "Point"
-                || !(-180.0..=180.0).contains(&lon)
-                || !(-90.0..=90.0).contains(&lat)
-            {
-                return Err(bad(format!("feature {i} is not a lon/lat point")));
-            }
-            let label = f["properties"]["name"]
-                .as_str()
-                .map(str::to_string)
-                .or_else(|| f["id"].as_str().map(str::to_string))
-                .unwrap_or_else(|| format!("{}", i + 1));
-            Ok(CandidatePoint {
-                label,
-                at: Point::new(lon, lat),
-            })
-        })
-        .collect()
 }
 
 fn request(body: SuggestionBody) -> Result<SuggestionRequest, ApiError> {
@@ -131,7 +92,10 @@ fn request(body: SuggestionBody) -> Result<SuggestionRequest, ApiError> {
         CandidatesBody::Nodes { spacing_m } => CandidateSource::Nodes {
             spacing_m: spacing_m.unwrap_or(DEFAULT_NODE_SPACING_M),
         },
-        CandidatesBody::Points { points: p } => CandidateSource::Points(points(&p)?),
+        CandidatesBody::Points { points } => CandidateSource::Points(
+            site_suggestions::points_from_geojson(&points)
+                .map_err(|e| ApiError::invalid("candidates.points", e))?,
+        ),
     };
     let request = SuggestionRequest {
         kind,
@@ -142,18 +106,6 @@ fn request(body: SuggestionBody) -> Result<SuggestionRequest, ApiError> {
     };
     site_suggestions::check(&request)?;
     Ok(request)
-}
-
-/// The sites as a GeoJSON FeatureCollection.
-pub fn sites_geojson(s: &Suggestions) -> Value {
-    json!({
-        "type": "FeatureCollection",
-        "features": s.sites.iter().map(|site| json!({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [site.at.x(), site.at.y()]},
-            "properties": site,
-        })).collect::<Vec<_>>(),
-    })
 }
 
 /// `POST /api/coverage/suggestions`.
@@ -179,7 +131,7 @@ pub async fn suggest(
                 detail: format!("the suggestion task failed: {e}"),
             })??;
     Ok(match format {
-        "geojson" => Json(sites_geojson(&suggestions)).into_response(),
+        "geojson" => Json(suggestions.sites_geojson()).into_response(),
         "xlsx" => workbook(
             site_suggestions_workbook(&suggestions).map_err(failed)?,
             "site-suggestions.xlsx",
@@ -187,7 +139,7 @@ pub async fn suggest(
         ),
         _ => {
             let mut answer = serde_json::to_value(&suggestions).unwrap_or(Value::Null);
-            answer["sites"] = sites_geojson(&suggestions);
+            answer["sites"] = suggestions.sites_geojson();
             Json(answer).into_response()
         }
     })

@@ -26,6 +26,12 @@ pub async fn read_layer(store: &dyn Store, layer: Layer) -> Result<Dataset, stor
         Layer::Stations => data.stations = store.stations(&all).await?,
         Layer::Workers => data.workers = store.workers(&all).await?,
         Layer::Incidents => data.incidents = store.incidents(&all).await?,
+        Layer::Network => {
+            data.communities = store.communities(&all).await?;
+            data.roads = store.roads(&all).await?;
+            data.walls = store.walls(&all).await?;
+            data.gates = store.gates(&all).await?;
+        }
     }
     Ok(data)
 }
@@ -86,6 +92,31 @@ pub struct Period {
     pub to: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// Writes the walking network built from the roads, walls and gates read (as the server
+/// builds it) as GeoJSON, and says what it is made of.
+fn export_network(data: &Dataset, format: ExportFormat, output: &Path) -> CliResult {
+    if format != ExportFormat::Geojson {
+        return Err("the walking network is exported as GeoJSON only (--format geojson)".into());
+    }
+    let frame = crate::engine::metric_frame(&data.communities);
+    let (network, report) =
+        crate::routing::build_network(frame, &data.roads, &data.walls, &data.gates);
+    let edges = (0..network.edge_count() as u32).map(crate::routing::EdgeId);
+    let fc = crate::features::network_collection(&network, edges);
+    std::fs::write(output, serde_json::to_vec(&fc)?)?;
+    println!(
+        "exported the walking network to {}: {} nodes, {} edges, {:.1} km; largest piece {:.1}% of nodes, {} pieces apart, {} sealed compounds",
+        output.display(),
+        report.nodes,
+        report.edges,
+        report.length_m / 1000.0,
+        report.largest_share * 100.0,
+        report.pieces.len(),
+        report.sealed.len()
+    );
+    Ok(())
+}
+
 /// Writes the grid ledger or the incident statistics workbook.
 async fn export_workbook(database: &str, layer: Layer, period: Period, output: &Path) -> CliResult {
     use crate::service::office_workbooks::{grid_ledger, incident_statistics};
@@ -130,6 +161,10 @@ pub async fn run(
     }
     let store = store::open(database).await?;
     let mut data = read_layer(store.as_ref(), layer).await?;
+    if layer == Layer::Network {
+        store.close().await;
+        return export_network(&data, format, output);
+    }
     if only == Only::OutsideCommunities {
         data.buildings.retain(|b| b.community.is_none());
     }

@@ -1,6 +1,7 @@
 //! The `gridmap` command line: argument parsing and the subcommands.
 
 mod bench_cmd;
+mod coverage_cmd;
 mod demo_load;
 mod export_cmd;
 mod generate_cmd;
@@ -184,6 +185,56 @@ pub enum Command {
         /// codes, the others are fixed with the fewest building moves.
         #[arg(long)]
         keep_existing: bool,
+    },
+    /// Life-circle coverage (生活圈覆盖): each area's share of households within a walk of
+    /// each tier of a station of each kind, beside the straight-line share.
+    Coverage {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// district, street, community or grid.
+        #[arg(long, default_value = "community")]
+        level: String,
+        /// Walks in metres.
+        #[arg(long, default_value = "300,500,1000")]
+        tiers: String,
+        /// Station kinds, comma-separated (every kind when absent).
+        #[arg(long)]
+        kinds: Option<String>,
+        /// Only areas inside this district, street, community or grid code.
+        #[arg(long)]
+        within: Option<String>,
+        /// Print the figures as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// New-site suggestions (选址建议): where `k` new stations of a kind would bring the most
+    /// uncovered households within a walk (existing stations kept).
+    SuggestSites {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The station kind (service_centre, service_station, red_outpost,
+        /// rider_rest_station).
+        #[arg(long)]
+        kind: String,
+        /// The walk a household must be within, in metres.
+        #[arg(long, default_value_t = 1000)]
+        within_m: u32,
+        /// New sites to choose.
+        #[arg(long, default_value_t = 3)]
+        k: usize,
+        /// Candidates: nodes[:SPACING_M], buildings:KIND,…, land:CLASS,… or a GeoJSON file
+        /// of points.
+        #[arg(long, default_value = "nodes")]
+        candidates: String,
+        /// Only households inside this district, street, community or grid code count.
+        #[arg(long)]
+        within: Option<String>,
+        /// Write the sites to a .geojson or .xlsx file.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Export a layer as GeoJSON or GeoPackage.
     Export {
@@ -787,6 +838,38 @@ pub async fn run(cli: Cli) -> CliResult {
                 ..Default::default()
             };
             partition_cmd::run(&db.database, &scope, &options, dry_run, json).await
+        }
+        Command::Coverage {
+            db,
+            level,
+            tiers,
+            kinds,
+            within,
+            json,
+        } => {
+            coverage_cmd::coverage(&db.database, &level, &tiers, kinds.as_deref(), within, json)
+                .await
+        }
+        Command::SuggestSites {
+            db,
+            kind,
+            within_m,
+            k,
+            candidates,
+            within,
+            output,
+            json,
+        } => {
+            let args = coverage_cmd::SuggestArgs {
+                kind,
+                within_m,
+                k,
+                candidates,
+                within,
+                output,
+                json,
+            };
+            coverage_cmd::suggest_sites(&db.database, args).await
         }
         Command::Export {
             db,

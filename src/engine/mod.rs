@@ -158,15 +158,19 @@ impl EngineData {
     }
 }
 
+/// The metric frame the engine measures in: at the communities' mean centre (any city is a
+/// few tens of kilometres across).
+pub fn metric_frame(communities: &[Community]) -> LocalFrame {
+    LocalFrame::at_mean(
+        communities
+            .iter()
+            .filter_map(|c| c.boundary.centroid().map(|p| p.0)),
+    )
+}
+
 impl Engine {
     pub fn new(data: EngineData) -> Self {
-        // The metric frame sits at the communities' mean latitude (any city is a few tens of
-        // kilometres across).
-        let frame = LocalFrame::at_mean(
-            data.communities
-                .iter()
-                .filter_map(|c| c.boundary.centroid().map(|p| p.0)),
-        );
+        let frame = metric_frame(&data.communities);
         let latitude = frame.centre().y;
         let walking = Walking::new(frame, &data.roads, &data.walls, &data.gates, &data.stations);
         let (grids, grid_info) = grid_indexes(data.grids);

@@ -40,6 +40,9 @@ pub struct Walking {
     targets_on_edges: TargetsOnEdges,
     /// Stations with no walkable way within [`STATION_SNAP_M`].
     stranded: Vec<(StationId, RoutingError)>,
+    /// Stations joining a piece of the network apart from the largest, with that piece's
+    /// node count: most of the network cannot reach them.
+    apart: Vec<(StationId, usize)>,
     /// Where each building joins the network (within [`POINT_SNAP_M`]), in the building
     /// table's order.
     homes: Vec<Option<EdgePlace>>,
@@ -61,6 +64,7 @@ impl Walking {
             targets: Vec::new(),
             targets_on_edges: TargetsOnEdges::default(),
             stranded: Vec::new(),
+            apart: Vec::new(),
             homes: Vec::new(),
         };
         walking.restation(stations);
@@ -71,11 +75,17 @@ impl Walking {
     pub fn restation<'a>(&mut self, stations: impl IntoIterator<Item = &'a Station>) {
         self.stations.clear();
         self.stranded.clear();
+        self.apart.clear();
         self.targets.clear();
+        let piece_apart = self.network.piece_apart();
         let mut snaps = Vec::new();
         for s in stations {
             match self.network.snap(s.location, STATION_SNAP_M) {
                 Ok(snap) => {
+                    let tail = self.network.edge(snap.edge).tail;
+                    if let Some(Some(nodes)) = piece_apart.get(tail.0 as usize) {
+                        self.apart.push((s.id.clone(), *nodes));
+                    }
                     self.stations.insert(s.id.clone(), snap);
                     self.targets.push((s.id.clone(), s.location));
                     snaps.push(snap);
@@ -85,6 +95,7 @@ impl Walking {
         }
         self.targets_on_edges = TargetsOnEdges::new(&snaps);
         self.stranded.sort_by(|a, b| a.0.cmp(&b.0));
+        self.apart.sort_by(|a, b| a.0.cmp(&b.0));
     }
 
     /// Snaps the buildings anew (after they or the network changed), from a point inside
@@ -163,5 +174,11 @@ impl Walking {
     /// Stations that join no walkable way, with why.
     pub fn stranded(&self) -> &[(StationId, RoutingError)] {
         &self.stranded
+    }
+
+    /// Stations on a piece of the network apart from the largest (most of the network
+    /// cannot walk to them), with the nodes of their piece.
+    pub fn apart(&self) -> &[(StationId, usize)] {
+        &self.apart
     }
 }

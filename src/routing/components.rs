@@ -54,11 +54,8 @@ pub(super) fn component_of_nodes(network: &WalkNetwork) -> Vec<u32> {
         .collect()
 }
 
-/// The largest piece's share of the nodes, and every other piece, largest first.
-pub(super) fn pieces(network: &WalkNetwork) -> (f64, Vec<NetworkPiece>) {
-    if network.node_count() == 0 {
-        return (1.0, Vec::new());
-    }
+/// Each node's piece and the size of each piece (by root), and the largest piece's root.
+fn sized_components(network: &WalkNetwork) -> (Vec<u32>, Vec<usize>, usize) {
     let component = component_of_nodes(network);
     let mut size = vec![0usize; component.len()];
     for &c in &component {
@@ -67,6 +64,27 @@ pub(super) fn pieces(network: &WalkNetwork) -> (f64, Vec<NetworkPiece>) {
     let largest = (0..size.len())
         .max_by_key(|&c| (size[c], std::cmp::Reverse(c)))
         .unwrap_or(0);
+    (component, size, largest)
+}
+
+impl WalkNetwork {
+    /// For each node: the number of nodes of its connected piece when that is not the
+    /// largest (`None` in the largest piece).
+    pub fn piece_apart(&self) -> Vec<Option<usize>> {
+        let (component, size, largest) = sized_components(self);
+        component
+            .iter()
+            .map(|&c| (c as usize != largest).then(|| size[c as usize]))
+            .collect()
+    }
+}
+
+/// The largest piece's share of the nodes, and every other piece, largest first.
+pub(super) fn pieces(network: &WalkNetwork) -> (f64, Vec<NetworkPiece>) {
+    if network.node_count() == 0 {
+        return (1.0, Vec::new());
+    }
+    let (component, size, largest) = sized_components(network);
     let mut found: std::collections::BTreeMap<u32, NetworkPiece> = Default::default();
     for e in network.edges() {
         let c = component[e.tail.0 as usize];

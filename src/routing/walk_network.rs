@@ -183,6 +183,22 @@ impl WalkNetwork {
             [self.first_arc[node as usize] as usize..self.first_arc[node as usize + 1] as usize]
     }
 
+    /// The edges whose boxes meet a lon/lat box, in edge order.
+    pub fn edges_in_box(&self, min: Coord<f64>, max: Coord<f64>) -> Vec<EdgeId> {
+        let (low, high) = (self.frame.to_metres(min), self.frame.to_metres(max));
+        let envelope = rstar::AABB::from_corners(
+            [low.x.min(high.x) as f32, low.y.min(high.y) as f32],
+            [low.x.max(high.x) as f32, low.y.max(high.y) as f32],
+        );
+        let mut found: Vec<EdgeId> = self
+            .edge_boxes
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|e| EdgeId(e.data))
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
     pub fn node_count(&self) -> usize {
         self.nodes.len()
     }

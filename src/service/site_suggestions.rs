@@ -48,6 +48,43 @@ pub struct CandidatePoint {
     pub at: Point<f64>,
 }
 
+/// Candidate points from a GeoJSON FeatureCollection of Points (label: `name`, else the
+/// feature's `id`, else its number from 1); the error names the feature.
+pub fn points_from_geojson(collection: &serde_json::Value) -> Result<Vec<CandidatePoint>, String> {
+    let features = collection["features"]
+        .as_array()
+        .ok_or("must be a GeoJSON FeatureCollection of points")?;
+    if features.len() > MAX_CANDIDATES {
+        return Err(format!("at most {MAX_CANDIDATES} points"));
+    }
+    features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let c = &f["geometry"]["coordinates"];
+            let lonlat = (c[0].as_f64(), c[1].as_f64());
+            let (Some(lon), Some(lat)) = lonlat else {
+                return Err(format!("feature {} is not a point", i + 1));
+            };
+            if f["geometry"]["type"] != "Point"
+                || !(-180.0..=180.0).contains(&lon)
+                || !(-90.0..=90.0).contains(&lat)
+            {
+                return Err(format!("feature {} is not a lon/lat point", i + 1));
+            }
+            let label = f["properties"]["name"]
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| f["id"].as_str().map(str::to_string))
+                .unwrap_or_else(|| format!("{}", i + 1));
+            Ok(CandidatePoint {
+                label,
+                at: Point::new(lon, lat),
+            })
+        })
+        .collect()
+}
+
 /// What to suggest.
 #[derive(Debug, Clone)]
 pub struct SuggestionRequest {
@@ -119,6 +156,20 @@ pub struct Suggestions {
     /// Why the exact best was not computed, when it was not.
     pub exact_skipped: Option<String>,
     pub elapsed_ms: u64,
+}
+
+impl Suggestions {
+    /// The sites as a GeoJSON FeatureCollection of points with their figures.
+    pub fn sites_geojson(&self) -> serde_json::Value {
+        serde_json::json!({
+            "type": "FeatureCollection",
+            "features": self.sites.iter().map(|site| serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [site.at.x(), site.at.y()]},
+                "properties": site,
+            })).collect::<Vec<_>>(),
+        })
+    }
 }
 
 /// Checks a request before any work.
