@@ -1501,7 +1501,7 @@ fn coverage_and_site_suggestions_from_the_command_line() {
         "--k",
         "2",
         "--candidates",
-        "buildings:public,other",
+        "buildings:market,enterprise,school",
         "--output",
         book.to_str().unwrap(),
     ]);

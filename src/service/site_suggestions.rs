@@ -376,6 +376,11 @@ pub fn suggest(
         .zip(snapped)
         .filter_map(|(c, s)| Some((c, s?)))
         .unzip();
+    if !demand.buildings.is_empty() && kept.is_empty() {
+        return Err(SuggestionError::Candidates(
+            "none of them is on the walking network near the uncovered households".into(),
+        ));
+    }
     if !demand.buildings.is_empty() && request.k > kept.len() {
         return Err(SuggestionError::K(format!(
             "{} is more than the {} candidates on the network",
