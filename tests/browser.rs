@@ -381,14 +381,28 @@ async fn public_planner_and_dispatch_views_in_chromium() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let nearest = read(&state.engine).nearest_workers(incident.location, 5);
+    // Ranked along the walking network (as the API ranks them), the route drawn.
+    let nearest = read(&state.engine)
+        .nearest_workers_on_network(incident.location, 5, 72.0 * 60.0)
+        .unwrap();
     let first = js(
         &client,
         "return document.querySelector('#nearest-workers button').dataset.worker",
         vec![],
     )
     .await;
-    assert_eq!(first, json!(nearest[0].worker.0));
+    assert_eq!(first, json!(nearest[0].0.worker.0));
+    let listed = js(
+        &client,
+        "return [document.getElementById('nearest-workers').dataset.mode, \
+         document.querySelector('#nearest-workers li span').textContent, \
+         window.gridmapMap.getSource('walk-route')._data.geojson.geometry?.type]",
+        vec![],
+    )
+    .await;
+    assert_eq!(listed[0], json!("walk"), "{listed}");
+    assert!(listed[1].as_str().unwrap().contains("步行"), "{listed}");
+    assert_eq!(listed[2], json!("LineString"), "{listed}");
     screenshot(&client, "dispatch").await;
     client
         .find(fantoccini::Locator::Css("#nearest-workers button"))

@@ -190,3 +190,90 @@ async fn the_area_within_a_walk_and_refusals() {
         assert!(body.to_string().contains(field), "{uri}: {body}");
     }
 }
+
+/// Dispatch along the network: the nearest on-duty workers on foot (grid workers first) are
+/// those a full search from the point over every worker finds; by e-bike the same walks in
+/// fewer minutes; an unknown mode is refused naming it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nearest_workers_along_the_network_match_a_full_search() {
+    use gridmap::domain::{DutyStatus, Role};
+    let (_dir, store) = common::fresh_gpkg().await;
+    common::partitioned_district(store.as_ref(), 30_000, 5).await;
+    let state = AppState::load(store.clone()).await.unwrap();
+    let token = common::token(store.as_ref(), Role::Dispatcher, "调度员").await;
+    let mut checked = 0;
+    for p in building_points(&state).into_iter().step_by(3).take(8) {
+        let here = format!("lon={}&lat={}", p.x(), p.y());
+        let (status, body) = common::call(
+            &state,
+            "GET",
+            &format!("/api/dispatch/nearest?{here}&k=4&mode=walk"),
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let workers = body["workers"].as_array().unwrap();
+        let expected: Vec<(String, bool, f64)> = {
+            let engine = gridmap::engine::read(&state.engine);
+            let network = engine.walking().network();
+            let start = network.snap(p, 500.0).unwrap();
+            let reach = network.reach_from(&start, 72.0 * 60.0);
+            let grid = engine.grids().locate(p).cloned();
+            let mut all: Vec<(String, bool, f64)> = engine
+                .workers()
+                .all()
+                .iter()
+                .filter(|w| w.duty == DutyStatus::OnDuty)
+                .filter_map(|w| {
+                    let at = w.position?;
+                    let snap = network.snap(at, 500.0).ok()?;
+                    let metres = reach.distance_to(network, &snap)?;
+                    let serves = grid.as_ref().is_some_and(|g| w.grids.contains(g));
+                    Some((w.id.0.clone(), serves, metres))
+                })
+                .collect();
+            all.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.total_cmp(&b.2)));
+            all.truncate(4);
+            all
+        };
+        assert_eq!(workers.len(), expected.len(), "{body}");
+        for (w, (id, serves, metres)) in workers.iter().zip(&expected) {
+            assert_eq!(w["serves_grid"], *serves, "{w}");
+            let network_m = w["network_m"].as_f64().unwrap();
+            assert!(
+                (network_m - metres.round()).abs() <= 1.0,
+                "{id}: {w} against {metres}"
+            );
+            assert!(network_m + 1.0 >= w["distance_m"].as_f64().unwrap(), "{w}");
+            let minutes = w["minutes"].as_f64().unwrap();
+            assert!((minutes - (metres / 72.0).ceil()).abs() <= 1.0, "{w}");
+            assert_eq!(w["route"]["type"], "LineString");
+            checked += 1;
+        }
+        let (_, bike) = common::call(
+            &state,
+            "GET",
+            &format!("/api/dispatch/nearest?{here}&k=4&mode=ebike"),
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(bike["mode"], "ebike");
+        if let (Some(a), Some(b)) = (workers.first(), bike["workers"].as_array().unwrap().first()) {
+            assert_eq!(a["worker"], b["worker"]);
+            assert!(b["minutes"].as_f64().unwrap() <= a["minutes"].as_f64().unwrap());
+        }
+    }
+    assert!(checked >= 8, "{checked}");
+    let (status, body) = common::call(
+        &state,
+        "GET",
+        "/api/dispatch/nearest?lon=109.98&lat=39.81&mode=car",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(common::field(&body), "mode");
+}

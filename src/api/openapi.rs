@@ -332,10 +332,11 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                 "responses": {"200": {"description": "`inside` false and `null` codes outside every grid and community", "content": {"application/json": {}}}, "400": problem}
             }},
             "/api/dispatch/nearest": {"get": {
-                "summary": "The k nearest on-duty workers (dispatcher role): the point's grid workers first, nearest first, then the others by distance",
+                "summary": "The k nearest on-duty workers (dispatcher role): the point's grid workers first, nearest first, then the others by distance (straight, or along the walking network on foot at 72 m a minute or by e-bike at 250 m a minute)",
+                "description": "With `mode=walk` or `ebike` a point more than 500 m from every walkable way is 422; workers off the network are left out.",
                 "security": [{"bearer": []}],
-                "parameters": [point_query()[0], point_query()[1], point_query()[2], query("k", json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 5}), false)],
-                "responses": {"200": {"description": "`grid` and `workers` (id, name, role, distance_m, serves_grid, position, position_at)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
+                "parameters": [point_query()[0], point_query()[1], point_query()[2], query("k", json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 5}), false), query("mode", json!({"type": "string", "enum": ["straight", "walk", "ebike"], "default": "straight"}), false)],
+                "responses": {"200": {"description": "`grid` and `workers` (id, name, role, distance_m, serves_grid, position, position_at; with walk or ebike also network_m, minutes and route)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
             }},
             "/api/workers": {"post": {
                 "summary": "Add a worker (planner role): grids by code, or a community whose base grids are given by the rule (grid leaders and community workers all, the others the least served one); recorded with the caller and time",

@@ -260,6 +260,53 @@ impl Engine {
         self.workers.nearest(point, grid, k)
     }
 
+    /// The `k` nearest on-duty workers to `point` along the walking network (within
+    /// `limit_m`), the workers of its grid first, each with the walk in metres and the
+    /// route; workers off the network are left out. Candidates are taken nearest in a
+    /// straight line first, more until none left out could be nearer on foot (a walk is
+    /// never shorter than the line).
+    pub fn nearest_workers_on_network(
+        &self,
+        point: Point<f64>,
+        k: usize,
+        limit_m: f64,
+    ) -> Result<Vec<(NearestWorker, f64, geo_types::LineString<f64>)>, crate::routing::RoutingError>
+    {
+        let grid = self.grids.locate(point);
+        let mut asked = (4 * k).max(20);
+        loop {
+            let candidates = self.workers.nearest(point, grid, asked);
+            let points: Vec<Point<f64>> = candidates
+                .iter()
+                .map(|w| Point::new(w.position[0], w.position[1]))
+                .collect();
+            let walks = self
+                .walking
+                .nearest_points(point, &points, candidates.len(), limit_m)?;
+            let mut found: Vec<(NearestWorker, f64, geo_types::LineString<f64>)> = walks
+                .into_iter()
+                .filter_map(|(i, m, route)| Some((candidates.get(i)?.clone(), m, route)))
+                .collect();
+            found.sort_by(|a, b| {
+                b.0.serves_grid
+                    .cmp(&a.0.serves_grid)
+                    .then(a.1.total_cmp(&b.1))
+            });
+            found.truncate(k);
+            // Another worker beyond the farthest candidate by line cannot walk in shorter.
+            let farthest_line = candidates
+                .iter()
+                .filter(|w| !w.serves_grid)
+                .map(|w| w.distance_m)
+                .fold(0.0, f64::max);
+            let kth_walk = found.last().map_or(f64::INFINITY, |f| f.1);
+            if candidates.len() < asked || found.len() == k && kth_walk <= farthest_line {
+                return Ok(found);
+            }
+            asked *= 4;
+        }
+    }
+
     /// The `k` stations nearest to `point` (of one kind, if given), with distances (m).
     pub fn nearest_stations(
         &self,

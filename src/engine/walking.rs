@@ -141,6 +141,34 @@ impl Walking {
             .collect())
     }
 
+    /// The `k` of `candidates` (lon/lat points) nearest to `point` along the network, each
+    /// as (index into `candidates`, metres, route), nearest first; candidates farther than
+    /// [`POINT_SNAP_M`] from every walkable way or beyond `limit_m` are left out.
+    pub fn nearest_points(
+        &self,
+        point: Point<f64>,
+        candidates: &[Point<f64>],
+        k: usize,
+        limit_m: f64,
+    ) -> Result<Vec<(usize, f64, LineString<f64>)>, RoutingError> {
+        let start = self.network.snap(point, POINT_SNAP_M)?;
+        let snapped: Vec<(usize, Snap)> = candidates
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((i, self.network.snap(*p, POINT_SNAP_M).ok()?)))
+            .collect();
+        let on_edges = TargetsOnEdges::new(snapped.iter().map(|(_, s)| s));
+        let (found, reach) = on_edges.nearest(&self.network, &start, k, limit_m, |_| true);
+        Ok(found
+            .into_iter()
+            .filter_map(|(t, metres)| {
+                let (i, snap) = snapped.get(t as usize)?;
+                let route = reach.route_to(&self.network, snap, *candidates.get(*i)?)?;
+                Some((*i, metres, route))
+            })
+            .collect())
+    }
+
     /// The area within `metres` on foot of a point, as lon/lat polygons.
     pub fn area_from_point(
         &self,

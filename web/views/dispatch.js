@@ -257,6 +257,9 @@ async function openPhoto(id) {
   window.open(url, '_blank');
 }
 
+/// How the nearest workers are ranked: walk, ebike (along the walking network) or straight.
+let travelMode = 'walk';
+
 /// The form a step needs: a worker for assign (nearest on-duty first, or any on-duty
 /// worker), a reason for return, an optional note otherwise.
 async function stepForm(ctx, incident, action) {
@@ -266,17 +269,37 @@ async function stepForm(ctx, incident, action) {
     form.innerHTML = `<p class="hint">${escapeHtml(t('loading'))}</p>`;
     try {
       const [lon, lat] = incident.geometry.coordinates;
+      const mode = travelMode;
+      const nearestBy = (m) => api(`/api/dispatch/nearest?lon=${lon}&lat=${lat}&k=6&mode=${m}`);
       const [near, all] = await Promise.all([
-        api(`/api/dispatch/nearest?lon=${lon}&lat=${lat}&k=6`),
+        // Along the network; in straight lines where the incident is off it.
+        nearestBy(mode).catch(() => nearestBy('straight')),
         api('/api/workers?limit=5000'),
       ]);
       const onDuty = all.features.map((f) => f.properties).filter((w) => w.duty === 'on_duty' && w.id !== p.assignee)
         .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
-      const nearest = near.workers.filter((w) => w.worker !== p.assignee).map((w) => `<li><span>${escapeHtml(w.name)} · ${Math.round(w.distance_m)} ${t('metres')}${w.serves_grid ? ` · ${t('servesGrid')}` : ''}</span>`
+      const shown = near.workers.filter((w) => w.worker !== p.assignee);
+      const far = (w) => (w.network_m != null
+        ? t(near.mode === 'ebike' ? 'ebikeMinutes' : 'walkMinutes', { min: w.minutes, m: w.network_m })
+        : `${Math.round(w.distance_m)} ${t('metres')}`);
+      const nearest = shown.map((w, i) => `<li data-index="${i}"><span>${escapeHtml(w.name)} · ${far(w)}${w.serves_grid ? ` · ${t('servesGrid')}` : ''}</span>`
         + `<button type="button" class="primary" data-worker="${escapeHtml(w.worker)}" data-name="${escapeHtml(w.name)}">${t('assign')}</button></li>`);
-      form.innerHTML = `<h2>${t('nearestWorkers')}</h2><ul id="nearest-workers">${nearest.join('') || `<li class="hint">${t('noneOnDuty')}</li>`}</ul>
+      form.innerHTML = `<h2>${t('nearestWorkers')}</h2>
+        <div class="row"><select id="travel-mode" aria-label="mode">${['walk', 'ebike', 'straight'].map((m) => `<option value="${m}"${m === mode ? ' selected' : ''}>${t(`travel_${m}`)}</option>`).join('')}</select></div>
+        <ul id="nearest-workers" data-mode="${escapeHtml(near.mode || 'straight')}">${nearest.join('') || `<li class="hint">${t('noneOnDuty')}</li>`}</ul>
         <div class="row"><select id="any-worker" aria-label="worker">${onDuty.map((w) => `<option value="${escapeHtml(w.id)}">${escapeHtml(w.name)}</option>`).join('')}</select>
         <button type="button" id="assign-any">${t('assign')}</button></div>`;
+      // The route of the nearest, and of any worker pointed at.
+      const drawRoute = (w) => ctx.map.getSource('walk-route')?.setData(w?.route
+        ? { type: 'Feature', properties: {}, geometry: w.route } : { type: 'FeatureCollection', features: [] });
+      drawRoute(shown[0]);
+      for (const li of form.querySelectorAll('#nearest-workers li[data-index]')) {
+        li.addEventListener('mouseenter', () => drawRoute(shown[Number(li.dataset.index)]));
+      }
+      document.getElementById('travel-mode').addEventListener('change', (e) => {
+        travelMode = e.target.value;
+        stepForm(ctx, incident, action);
+      });
       for (const button of form.querySelectorAll('#nearest-workers button')) {
         button.addEventListener('click', () => sendStep(ctx, p.id, { action: 'assign', worker: button.dataset.worker }, button.dataset.name));
       }
