@@ -417,7 +417,7 @@ async fn public_planner_and_dispatch_views_in_chromium() {
             .incidents()
             .get(&incident.id)
             .and_then(|i| i.assignee.clone());
-        if assignee.as_ref() == Some(&nearest[0].worker) {
+        if assignee.as_ref() == Some(&nearest[0].0.worker) {
             break;
         }
         if started.elapsed() > Duration::from_secs(10) {
