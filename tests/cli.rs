@@ -1509,7 +1509,7 @@ fn coverage_and_site_suggestions_from_the_command_line() {
     let points = dir.path().join("bad.geojson");
     std::fs::write(&points, r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[500,1]}}]}"#).unwrap();
     for (args, says) in [
-        (vec!["coverage", "--tiers", "-5"], "--tiers"),
+        (vec!["coverage", "--tiers=-5"], "--tiers"),
         (vec!["coverage", "--kinds", "castle"], "--kinds"),
         (vec!["suggest-sites", "--kind", "castle"], "--kind"),
         (
