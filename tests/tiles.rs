@@ -26,6 +26,7 @@ use std::sync::Arc;
 #[derive(Debug)]
 struct Feature {
     kind: GeomType,
+    id: Option<u64>,
     properties: BTreeMap<String, Value>,
 }
 
@@ -90,7 +91,11 @@ fn decode_valid(bytes: &[u8]) -> BTreeMap<String, Vec<Feature>> {
             if kind == GeomType::Polygon {
                 assert!(area(&parts[0]) > 0, "first ring must be an exterior");
             }
-            features.push(Feature { kind, properties });
+            features.push(Feature {
+                kind,
+                id: f.id,
+                properties,
+            });
         }
         layers.insert(layer.name.clone(), features);
     }
@@ -610,3 +615,63 @@ async fn tiles_over_http(store: Arc<dyn Store>) {
 }
 
 both_stores!(over_http, tiles_over_http);
+
+/// The walking tiles: round a station, every way within 15 minutes' walk of some station
+/// with the minutes from the nearest, as the router counts them from every station at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walking_tiles_carry_the_minutes_from_the_nearest_station() {
+    let (_dir, store) = common::fresh_gpkg().await;
+    common::partitioned_district(store.as_ref(), 30_000, 9).await;
+    let state = AppState::load(store.clone()).await.unwrap();
+    let engine = gridmap::engine::read(&state.engine);
+    let walking = engine.walking();
+    let network = walking.network();
+    let station = engine
+        .station_info()
+        .values()
+        .min_by_key(|s| s.id.clone())
+        .unwrap();
+    let tile = TileId::containing(station.location.x(), station.location.y(), 15);
+    let layers = decode_valid(&engine.render_tile(TileLayer::Walking, tile));
+    let features = &layers["walking"];
+    assert!(!features.is_empty());
+    // Every station's walk to each node, the least of them (an independent full search
+    // per station).
+    let snaps: Vec<_> = engine
+        .station_info()
+        .keys()
+        .filter_map(|id| walking.station(id).copied())
+        .collect();
+    let reaches: Vec<_> = snaps
+        .iter()
+        .map(|s| network.reach_from(s, 1_080.0))
+        .collect();
+    let mut checked = 0;
+    for f in features {
+        let id = gridmap::routing::EdgeId(u32::try_from(f.id.unwrap() - 1).unwrap());
+        let e = network.edge(id);
+        let least = [e.tail, e.head]
+            .into_iter()
+            .flat_map(|n| reaches.iter().filter_map(move |r| r.distance_m(n)))
+            .fold(f64::INFINITY, f64::min);
+        let minutes = f.properties["minutes"].as_f64().unwrap();
+        assert_eq!(
+            minutes,
+            (least / 72.0).ceil().max(1.0),
+            "{:?}",
+            f.properties
+        );
+        let band = f.properties["band"].as_f64().unwrap();
+        assert!(band >= minutes && band - minutes < 5.0 && [5.0, 10.0, 15.0].contains(&band));
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked}");
+    let nearest = features
+        .iter()
+        .map(|f| f.properties["minutes"].as_f64().unwrap())
+        .fold(f64::INFINITY, f64::min);
+    assert!(
+        nearest <= 2.0,
+        "the ways at the station are a minute or two away: {nearest}"
+    );
+}

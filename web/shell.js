@@ -12,6 +12,7 @@ export const LAYERS = [
   { id: 'basemap', colour: '#999999', views: ['public', 'planner', 'dispatch', 'dashboard'] },
   { id: 'buildings', colour: '#d5a26c', views: ['planner', 'dispatch'] },
   { id: 'stations', colour: '#c0392b', views: ['public', 'planner', 'dispatch'] },
+  { id: 'walking', colour: '#58d68d', views: ['public', 'planner'] },
   { id: 'incidents', colour: '#e67e22', views: ['dispatch'] },
   { id: 'workers', colour: '#16a085', views: ['dispatch'] },
 ];
@@ -267,6 +268,7 @@ const LEGEND_LAYERS = {
   'incidents-circle': { title: 'incidents' },
   'workers-circle': { title: 'legendWorkers' },
   'stations-circle': { title: 'stations' },
+  'walking-line': { title: 'walking', format: (v) => t('minutesN', { n: v }) },
 };
 
 /// A category's name in the current language (`categories` as /api/incident-categories

@@ -7,6 +7,7 @@ use super::auth::{Caller, caller_scope};
 use super::problem::ApiError;
 use crate::crs::Crs;
 use crate::domain::*;
+use crate::engine::WALK_M_PER_MIN;
 use crate::engine::{AreaLevel, DEFAULT_H3_RESOLUTION};
 use crate::engine::{Engine, read, write};
 use crate::features::{ToFeature, collection};
@@ -609,9 +610,6 @@ pub async fn staffing(
     let report = staffing::check(&read(&state.engine), &options);
     Ok(Json(serde_json::to_value(report).unwrap_or(Value::Null)))
 }
-
-/// Walking speed for the minutes shown with nearest stations (m per minute, ~4.3 km/h).
-const WALK_M_PER_MIN: f64 = 72.0;
 
 /// `GET /api/stations/nearest?lon=&lat=[&k=3][&kind=][&mode=walk][&crs=]` (public): the
 /// nearest service stations, with straight-line distance and walking minutes; with

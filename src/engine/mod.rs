@@ -30,7 +30,10 @@ pub use point_index::PointIndex;
 pub use revisions::{Revisions, Source};
 pub use tile_layers::{INCIDENT_POINTS_FROM_ZOOM, TileLayer, TileLayerError};
 pub use track_passage::{PASSING_DISTANCE_M, TrackPassage};
-pub use walking::{POINT_SNAP_M, STATION_SEARCH_M, STATION_SNAP_M, StationWalk, Walking};
+pub use walking::{
+    POINT_SNAP_M, STATION_REACH_M, STATION_SEARCH_M, STATION_SNAP_M, StationWalk, WALK_M_PER_MIN,
+    Walking,
+};
 pub use worker_index::{NearestWorker, PositionError, WorkerIndex};
 
 use crate::domain::*;

@@ -23,17 +23,20 @@ pub enum TileLayer {
     Stations,
     /// Roads, rail, rivers and place labels in one tile.
     Basemap,
+    /// The walking network within 15 minutes of a station, each way with the minutes
+    /// walked from the nearest station: the stations' 5-, 10- and 15-minute areas.
+    Walking,
 }
 
 /// Why a layer name was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "tile layer `{0}` (known: communities, grids, buildings, incidents, workers, stations, basemap)"
+    "tile layer `{0}` (known: communities, grids, buildings, incidents, workers, stations, basemap, walking)"
 )]
 pub struct TileLayerError(pub String);
 
 impl TileLayer {
-    pub const ALL: [TileLayer; 7] = [
+    pub const ALL: [TileLayer; 8] = [
         Self::Communities,
         Self::Grids,
         Self::Buildings,
@@ -41,6 +44,7 @@ impl TileLayer {
         Self::Workers,
         Self::Stations,
         Self::Basemap,
+        Self::Walking,
     ];
 
     pub fn parse(name: &str) -> Result<Self, TileLayerError> {
@@ -59,12 +63,13 @@ impl TileLayer {
             Self::Workers => "workers",
             Self::Stations => "stations",
             Self::Basemap => "basemap",
+            Self::Walking => "walking",
         }
     }
 
     pub fn audience(self) -> Audience {
         match self {
-            Self::Communities | Self::Stations | Self::Basemap => Audience::Public,
+            Self::Communities | Self::Stations | Self::Basemap | Self::Walking => Audience::Public,
             Self::Grids | Self::Buildings | Self::Incidents | Self::Workers => Audience::Internal,
         }
     }
@@ -79,6 +84,7 @@ impl TileLayer {
             Self::Workers => &[Source::Workers, Source::WorkerPositions],
             Self::Stations => &[Source::Stations],
             Self::Basemap => &[Source::Basemap, Source::Communities],
+            Self::Walking => &[Source::Basemap, Source::Stations],
         }
     }
 
@@ -86,6 +92,7 @@ impl TileLayer {
     pub fn min_zoom(self) -> u8 {
         match self {
             Self::Buildings => 13,
+            Self::Walking => 12,
             Self::Grids | Self::Workers => 10,
             _ => 0,
         }
@@ -162,6 +169,7 @@ impl TileLayer {
                     ("address", "String"),
                 ],
             )],
+            Self::Walking => vec![("walking", vec![("minutes", "Number"), ("band", "Number")])],
             Self::Basemap => vec![
                 ("landuse", vec![("class", "String"), ("name", "String")]),
                 ("water", vec![("class", "String"), ("name", "String")]),
@@ -224,6 +232,7 @@ impl Engine {
             TileLayer::Incidents => self.incident_cells_layer(&frame).write_to(&mut out),
             TileLayer::Workers => self.workers_layer(&frame, min, max).write_to(&mut out),
             TileLayer::Stations => self.stations_layer(&frame, min, max).write_to(&mut out),
+            TileLayer::Walking => self.walking_layer(&frame, min, max).write_to(&mut out),
             TileLayer::Basemap => {
                 let (landuse, water) = self.area_layers(&frame, min, max);
                 landuse.write_to(&mut out);
@@ -410,6 +419,50 @@ impl Engine {
                     ("name", w.name.as_str().into()),
                     ("role", w.role.as_str().into()),
                     ("grids", grids.as_str().into()),
+                ],
+            );
+        }
+        layer
+    }
+
+    /// Ways within 15 minutes of a station: `minutes` walked from the nearest station to
+    /// the way's nearer end (whole minutes, rounded up), `band` 5, 10 or 15.
+    fn walking_layer(&self, frame: &TileFrame, min: [f64; 2], max: [f64; 2]) -> LayerBuilder {
+        let mut layer = LayerBuilder::new("walking");
+        let walking = self.walking();
+        let network = walking.network();
+        let box_min = geo_types::Coord {
+            x: min[0],
+            y: min[1],
+        };
+        let box_max = geo_types::Coord {
+            x: max[0],
+            y: max[1],
+        };
+        for id in network.edges_in_box(box_min, box_max) {
+            let e = network.edge(id);
+            let nearer = [e.tail, e.head]
+                .into_iter()
+                .filter_map(|n| walking.station_walk_m(n))
+                .fold(f64::INFINITY, f64::min);
+            if !nearer.is_finite() {
+                continue;
+            }
+            let minutes = (nearer / super::WALK_M_PER_MIN).ceil().max(1.0);
+            let band = if minutes <= 5.0 {
+                5
+            } else if minutes <= 10.0 {
+                10
+            } else {
+                15
+            };
+            let line = network.shape_lonlat(e);
+            layer.add(
+                Some(u64::from(id.0) + 1),
+                &frame.lines([&line]),
+                &[
+                    ("minutes", Value::from(minutes as u32)),
+                    ("band", Value::from(band as u32)),
                 ],
             );
         }

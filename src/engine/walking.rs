@@ -4,7 +4,7 @@
 use crate::domain::{Gate, Road, Station, StationId, Wall};
 use crate::routing::{
     AreaStyle, EdgePlace, NetworkReport, RoutingError, Snap, TargetsOnEdges, WalkNetwork,
-    build_network, reached_area,
+    build_network, nearest_sources, reached_area,
 };
 use crate::spatial::LocalFrame;
 use geo_types::{LineString, MultiPolygon, Point};
@@ -20,6 +20,13 @@ pub const POINT_SNAP_M: f64 = 500.0;
 
 /// How far a search for the nearest stations walks at most, in metres.
 pub const STATION_SEARCH_M: f64 = 10_000.0;
+
+/// Walking speed: 72 m a minute (4.3 km/h), as the life-circle standard counts minutes.
+pub const WALK_M_PER_MIN: f64 = 72.0;
+
+/// How far from the stations each node's walk is kept (for the walking tiles), in metres:
+/// 15 minutes at 72 m a minute.
+pub const STATION_REACH_M: f64 = 1_080.0;
 
 /// A station reached on foot: its id, the walk in metres and the route (lon/lat).
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +50,9 @@ pub struct Walking {
     /// Stations joining a piece of the network apart from the largest, with that piece's
     /// node count: most of the network cannot reach them.
     apart: Vec<(StationId, usize)>,
+    /// Each node's walk from the nearest station (any kind), infinite beyond
+    /// [`STATION_REACH_M`].
+    station_walk_m: Vec<f32>,
     /// Where each building joins the network (within [`POINT_SNAP_M`]), in the building
     /// table's order.
     homes: Vec<Option<EdgePlace>>,
@@ -65,6 +75,7 @@ impl Walking {
             targets_on_edges: TargetsOnEdges::default(),
             stranded: Vec::new(),
             apart: Vec::new(),
+            station_walk_m: Vec::new(),
             homes: Vec::new(),
         };
         walking.restation(stations);
@@ -94,6 +105,14 @@ impl Walking {
             }
         }
         self.targets_on_edges = TargetsOnEdges::new(&snaps);
+        let nearest = nearest_sources(&self.network, &snaps, STATION_REACH_M);
+        self.station_walk_m = (0..self.network.node_count() as u32)
+            .map(|n| {
+                nearest
+                    .of_node(crate::routing::NodeId(n))
+                    .map_or(f32::INFINITY, |(_, d)| d as f32)
+            })
+            .collect();
         self.stranded.sort_by(|a, b| a.0.cmp(&b.0));
         self.apart.sort_by(|a, b| a.0.cmp(&b.0));
     }
@@ -105,6 +124,15 @@ impl Walking {
             .par_iter()
             .map(|&p| self.network.snap(p, POINT_SNAP_M).ok().map(|s| s.place()))
             .collect();
+    }
+
+    /// A node's walk from the nearest station, in metres, when within [`STATION_REACH_M`].
+    pub fn station_walk_m(&self, node: crate::routing::NodeId) -> Option<f64> {
+        self.station_walk_m
+            .get(node.0 as usize)
+            .copied()
+            .filter(|d| d.is_finite())
+            .map(f64::from)
     }
 
     /// Where each building joins the network, in the building table's order (`None`: no
