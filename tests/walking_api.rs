@@ -152,8 +152,26 @@ async fn the_area_within_a_walk_and_refusals() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // An older resident's pace: 10 minutes at 50 m a minute.
+    let (status, body) = get(
+        &state,
+        &format!("/api/walk/area?{here}&minutes=10&m_per_min=50"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["properties"]["metres"], 500.0);
     // Refusals name the field.
     for (uri, field, code) in [
+        (
+            format!("/api/walk/area?{here}&m_per_min=0"),
+            "m_per_min",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("/api/stations/nearest?{here}&mode=walk&m_per_min=-72"),
+            "m_per_min",
+            StatusCode::BAD_REQUEST,
+        ),
         (
             format!("/api/walk/area?{here}&minutes=0"),
             "minutes",
@@ -266,6 +284,27 @@ async fn nearest_workers_along_the_network_match_a_full_search() {
         }
     }
     assert!(checked >= 8, "{checked}");
+    // A slower walker's minutes.
+    let p = building_points(&state)[2];
+    let (_, slow) = common::call(
+        &state,
+        "GET",
+        &format!(
+            "/api/dispatch/nearest?lon={}&lat={}&k=2&mode=walk&m_per_min=40",
+            p.x(),
+            p.y()
+        ),
+        Some(&token),
+        None,
+    )
+    .await;
+    for w in slow["workers"].as_array().unwrap() {
+        let minutes = w["minutes"].as_f64().unwrap();
+        assert!(
+            (minutes - (w["network_m"].as_f64().unwrap() / 40.0).ceil()).abs() <= 1.0,
+            "{w}"
+        );
+    }
     let (status, body) = common::call(
         &state,
         "GET",

@@ -172,22 +172,24 @@ pub async fn nearest(
         let workers = engine.workers().nearest(p, grid.as_ref(), k);
         return Ok(Json(json!({ "grid": grid, "workers": workers })));
     };
+    let speed = speed_param(&params, mode.m_per_min())?;
+    // An hour's travel at most.
     let found = engine
-        .nearest_workers_on_network(p, k, mode.reach_m())
+        .nearest_workers_on_network(p, k, speed * 60.0)
         .map_err(walk_error)?;
     let workers: Vec<Value> = found
         .into_iter()
         .map(|(w, metres, route)| {
             let mut v = serde_json::to_value(&w).unwrap_or(Value::Null);
             v["network_m"] = json!(metres.round());
-            v["minutes"] = json!((metres / mode.m_per_min()).ceil());
+            v["minutes"] = json!((metres / speed).ceil());
             v["route"] = serde_json::to_value(geojson::Geometry::new(geojson::Value::from(&route)))
                 .unwrap_or(Value::Null);
             v
         })
         .collect();
     Ok(Json(
-        json!({ "grid": grid, "mode": mode.as_str(), "workers": workers }),
+        json!({ "grid": grid, "mode": mode.as_str(), "m_per_min": speed, "workers": workers }),
     ))
 }
 
@@ -207,22 +209,41 @@ impl TravelMode {
         }
     }
 
-    /// Metres a minute: 72 on foot (4.3 km/h), 250 by e-bike (15 km/h in town).
+    /// Metres a minute unless the caller says otherwise: 72 on foot (4.3 km/h), 250 by
+    /// e-bike (15 km/h in town).
     pub fn m_per_min(self) -> f64 {
         match self {
             Self::Walk => WALK_M_PER_MIN,
             Self::EBike => EBIKE_M_PER_MIN,
         }
     }
-
-    /// How far a search for workers goes: an hour's travel.
-    pub fn reach_m(self) -> f64 {
-        self.m_per_min() * 60.0
-    }
 }
 
 /// E-bike speed in town, in metres a minute (15 km/h).
 const EBIKE_M_PER_MIN: f64 = 250.0;
+
+/// The speeds a caller may ask for, in metres a minute (a slow walk to a fast ride).
+pub const SPEED_M_PER_MIN: std::ops::RangeInclusive<f64> = 20.0..=600.0;
+
+/// `m_per_min`: the caller's speed in metres a minute (an older resident walks ~50), else
+/// `default`.
+fn speed_param(params: &HashMap<String, String>, default: f64) -> Result<f64, ApiError> {
+    params.get("m_per_min").map_or(Ok(default), |v| {
+        v.parse::<f64>()
+            .ok()
+            .filter(|m| SPEED_M_PER_MIN.contains(m))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "m_per_min",
+                    format!(
+                        "must be metres a minute {}..={}",
+                        SPEED_M_PER_MIN.start(),
+                        SPEED_M_PER_MIN.end()
+                    ),
+                )
+            })
+    })
+}
 
 /// A position update.
 #[derive(Debug, Deserialize)]
@@ -627,9 +648,10 @@ pub async fn nearest_stations(
             StationKind::parse(v).ok_or_else(|| ApiError::invalid("kind", "unknown station kind"))
         })
         .transpose()?;
+    let speed = speed_param(&params, WALK_M_PER_MIN)?;
     match params.get("mode").map(String::as_str) {
         None | Some("straight") => {}
-        Some("walk") => return nearest_stations_on_foot(&state, p, k, kind),
+        Some("walk") => return nearest_stations_on_foot(&state, p, k, kind, speed),
         Some(_) => return Err(ApiError::invalid("mode", "must be walk or straight")),
     }
     let engine = read(&state.engine);
@@ -639,7 +661,7 @@ pub async fn nearest_stations(
         .map(|(s, d)| {
             let mut f = serde_json::to_value(s.to_feature(Audience::Public)).unwrap_or(Value::Null);
             f["properties"]["distance_m"] = json!(d.round());
-            f["properties"]["walk_min"] = json!((d / WALK_M_PER_MIN).ceil());
+            f["properties"]["walk_min"] = json!((d / speed).ceil());
             f
         })
         .collect();
@@ -654,6 +676,7 @@ fn nearest_stations_on_foot(
     p: Point<f64>,
     k: usize,
     kind: Option<StationKind>,
+    speed: f64,
 ) -> Result<Json<Value>, ApiError> {
     let engine = read(&state.engine);
     let frame = engine.walking().network().frame();
@@ -670,9 +693,9 @@ fn nearest_stations_on_foot(
             let straight_m = frame.distance_m(p, s.location);
             let mut f = serde_json::to_value(s.to_feature(Audience::Public)).unwrap_or(Value::Null);
             f["properties"]["distance_m"] = json!(straight_m.round());
-            f["properties"]["walk_min"] = json!((straight_m / WALK_M_PER_MIN).ceil());
+            f["properties"]["walk_min"] = json!((straight_m / speed).ceil());
             f["properties"]["walking_m"] = json!(w.walking_m.round());
-            f["properties"]["walking_min"] = json!((w.walking_m / WALK_M_PER_MIN).ceil());
+            f["properties"]["walking_min"] = json!((w.walking_m / speed).ceil());
             f["properties"]["route"] =
                 serde_json::to_value(geojson::Geometry::new(geojson::Value::from(&w.route)))
                     .unwrap_or(Value::Null);
@@ -713,7 +736,8 @@ pub async fn walk_area(
                 ApiError::invalid("minutes", format!("must be an integer 1..={MAX_AREA_MIN}"))
             })
     })?;
-    let metres = f64::from(minutes) * WALK_M_PER_MIN;
+    let speed = speed_param(&params, WALK_M_PER_MIN)?;
+    let metres = f64::from(minutes) * speed;
     let engine = read(&state.engine);
     let walking = engine.walking();
     let area = match params.get("station") {
@@ -736,7 +760,7 @@ pub async fn walk_area(
     Ok(Json(json!({
         "type": "Feature",
         "geometry": geojson::Geometry::new(geojson::Value::from(&area)),
-        "properties": {"minutes": minutes, "metres": metres, "walk_m_per_min": WALK_M_PER_MIN},
+        "properties": {"minutes": minutes, "metres": metres, "walk_m_per_min": speed},
     })))
 }
 

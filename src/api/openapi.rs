@@ -335,7 +335,7 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                 "summary": "The k nearest on-duty workers (dispatcher role): the point's grid workers first, nearest first, then the others by distance (straight, or along the walking network on foot at 72 m a minute or by e-bike at 250 m a minute)",
                 "description": "With `mode=walk` or `ebike` a point more than 500 m from every walkable way is 422; workers off the network are left out.",
                 "security": [{"bearer": []}],
-                "parameters": [point_query()[0], point_query()[1], point_query()[2], query("k", json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 5}), false), query("mode", json!({"type": "string", "enum": ["straight", "walk", "ebike"], "default": "straight"}), false)],
+                "parameters": [point_query()[0], point_query()[1], point_query()[2], query("k", json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 5}), false), query("mode", json!({"type": "string", "enum": ["straight", "walk", "ebike"], "default": "straight"}), false), query("m_per_min", json!({"type": "number", "minimum": 20, "maximum": 600, "description": "speed in metres a minute (default 72 on foot, 250 by e-bike)"}), false)],
                 "responses": {"200": {"description": "`grid` and `workers` (id, name, role, distance_m, serves_grid, position, position_at; with walk or ebike also network_m, minutes and route)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
             }},
             "/api/workers": {"post": {
@@ -629,7 +629,8 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                 "parameters": [point_query()[0], point_query()[1], point_query()[2],
                     query("k", json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 3}), false),
                     query("kind", json!({"type": "string", "enum": station_kinds}), false),
-                    query("mode", json!({"type": "string", "enum": ["straight", "walk"], "default": "straight", "description": "walk: nearest along the walking network, each with walking_m, walking_min and route"}), false)
+                    query("mode", json!({"type": "string", "enum": ["straight", "walk"], "default": "straight", "description": "walk: nearest along the walking network, each with walking_m, walking_min and route"}), false),
+                    query("m_per_min", json!({"type": "number", "minimum": 20, "maximum": 600, "description": "walking speed in metres a minute for the minutes (default 72)"}), false)
                 ],
                 "responses": {"200": {"description": "FeatureCollection with distance_m and walk_min (and walking_m, walking_min, route with mode=walk)", "content": {"application/json": {}}}, "400": problem, "422": problem}
             }},
@@ -641,7 +642,8 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                     query("lat", lat(), false),
                     query("crs", crs(), false),
                     query("station", json!({"type": "string", "minLength": 1}), false),
-                    query("minutes", json!({"type": "integer", "minimum": 1, "maximum": 60, "default": 15}), false)
+                    query("minutes", json!({"type": "integer", "minimum": 1, "maximum": 60, "default": 15}), false),
+                    query("m_per_min", json!({"type": "number", "minimum": 20, "maximum": 600, "description": "speed in metres a minute (default 72 on foot, 250 by e-bike)"}), false)
                 ],
                 "responses": {"200": {"description": "Feature with minutes, metres and walk_m_per_min", "content": {"application/json": {}}}, "400": problem, "404": problem, "422": problem}
             }},
