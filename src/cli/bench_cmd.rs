@@ -21,22 +21,37 @@ async fn postgis(
     Ok((Arc::new(postgis), pool))
 }
 
+/// The PostGIS store a comparison runs on (the demo district when empty), its pool, and the
+/// engine loaded from it (the time said).
+async fn engine_on_postgis(
+    database: &str,
+    compares_with: &str,
+    json: bool,
+) -> Result<
+    (Arc<dyn Store>, sqlx::PgPool, crate::engine::Engine),
+    Box<dyn std::error::Error + Send + Sync>,
+> {
+    let (store, pool) = postgis(database, compares_with).await?;
+    if store.counts().await?.communities == 0 {
+        demo_load::load_demo_if_empty(store.as_ref()).await?;
+    }
+    let started = std::time::Instant::now();
+    let engine = crate::engine::Engine::load(store.as_ref()).await?;
+    progress_lines(json)(&format!(
+        "engine loaded in {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
+    Ok((store, pool, engine))
+}
+
 pub async fn walking(
     database: &str,
     options: crate::bench::walking::WalkingBenchOptions,
     json: bool,
 ) -> CliResult {
-    let (store, pool) = postgis(database, "bench walking compares with pgRouting").await?;
-    if store.counts().await?.communities == 0 {
-        demo_load::load_demo_if_empty(store.as_ref()).await?;
-    }
+    let (store, pool, engine) =
+        engine_on_postgis(database, "bench walking compares with pgRouting", json).await?;
     let say = progress_lines(json);
-    let started = std::time::Instant::now();
-    let engine = crate::engine::Engine::load(store.as_ref()).await?;
-    say(&format!(
-        "engine loaded in {:.1} s",
-        started.elapsed().as_secs_f64()
-    ));
     let report = crate::bench::walking::run(&engine, &pool, options, &say).await?;
     store.close().await;
     if printed_as_json(&report, json)? {
@@ -72,21 +87,13 @@ pub async fn coverage(
     json: bool,
 ) -> CliResult {
     use crate::bench::coverage::median_ms;
-    let (store, pool) = postgis(
+    let (store, pool, engine) = engine_on_postgis(
         database,
         "bench coverage compares with PostGIS and pgRouting",
+        json,
     )
     .await?;
-    if store.counts().await?.communities == 0 {
-        demo_load::load_demo_if_empty(store.as_ref()).await?;
-    }
     let say = progress_lines(json);
-    let started = std::time::Instant::now();
-    let engine = crate::engine::Engine::load(store.as_ref()).await?;
-    say(&format!(
-        "engine loaded in {:.1} s",
-        started.elapsed().as_secs_f64()
-    ));
     let report = crate::bench::coverage::run(&engine, &pool, options, &say).await?;
     store.close().await;
     if printed_as_json(&report, json)? {
