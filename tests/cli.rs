@@ -1273,14 +1273,10 @@ fn bench_walking_compares_with_pgrouting() {
     assert_eq!(report["runs"].as_array().unwrap().len(), 5);
 }
 
-/// Importing Monaco's ways, walls and gates reports the walking network: its share in the
-/// largest piece and the pieces apart, named by their ways; exported roads import back with
-/// the same walls and gates.
-#[test]
-fn importing_roads_reports_the_walking_network() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("monaco.gpkg");
-    let db = db.to_str().unwrap();
+/// Monaco's ways, walls and gates imported from its PBF into a GeoPackage in `dir`: the
+/// store's path and the import's output.
+fn monaco_roads(dir: &Path) -> (String, Output) {
+    let db = dir.join("monaco.gpkg").to_str().unwrap().to_string();
     let pbf = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/monaco/monaco-2025-02-11.osm.pbf");
     let out = gridmap(&[
         "import",
@@ -1288,9 +1284,20 @@ fn importing_roads_reports_the_walking_network() {
         "--kind",
         "roads",
         "--database",
-        db,
+        &db,
     ]);
     assert!(out.status.success(), "{}", text(&out));
+    (db, out)
+}
+
+/// Importing Monaco's ways, walls and gates reports the walking network: its share in the
+/// largest piece and the pieces apart, named by their ways; exported roads import back with
+/// the same walls and gates.
+#[test]
+fn importing_roads_reports_the_walking_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, out) = monaco_roads(dir.path());
+    let db = db.as_str();
     let said = text(&out);
     let count = |after: &str| -> usize {
         said.split(after)
@@ -1358,18 +1365,8 @@ fn the_exported_network_walks_as_the_router_does() {
     use petgraph::algo::dijkstra;
     use petgraph::graph::{NodeIndex, UnGraph};
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("monaco.gpkg");
-    let db = db.to_str().unwrap();
-    let pbf = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/monaco/monaco-2025-02-11.osm.pbf");
-    let out = gridmap(&[
-        "import",
-        pbf.to_str().unwrap(),
-        "--kind",
-        "roads",
-        "--database",
-        db,
-    ]);
-    assert!(out.status.success(), "{}", text(&out));
+    let (db, out) = monaco_roads(dir.path());
+    let db = db.as_str();
     let file = dir.path().join("network.geojson");
     let out = gridmap(&[
         "export",
