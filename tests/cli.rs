@@ -1365,7 +1365,7 @@ fn the_exported_network_walks_as_the_router_does() {
     use petgraph::algo::dijkstra;
     use petgraph::graph::{NodeIndex, UnGraph};
     let dir = tempfile::tempdir().unwrap();
-    let (db, out) = monaco_roads(dir.path());
+    let (db, _) = monaco_roads(dir.path());
     let db = db.as_str();
     let file = dir.path().join("network.geojson");
     let out = gridmap(&[
