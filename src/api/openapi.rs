@@ -336,7 +336,7 @@ pub fn document(taxonomy: &Taxonomy) -> Value {
                 "description": "With `mode=walk` or `ebike` a point more than 500 m from every walkable way is 422; workers off the network are left out.",
                 "security": [{"bearer": []}],
                 "parameters": [point_query()[0], point_query()[1], point_query()[2], query("k", json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 5}), false), query("mode", json!({"type": "string", "enum": ["straight", "walk", "ebike"], "default": "straight"}), false), query("m_per_min", json!({"type": "number", "minimum": 20, "maximum": 600, "description": "speed in metres a minute (default 72 on foot, 250 by e-bike)"}), false)],
-                "responses": {"200": {"description": "`grid` and `workers` (id, name, role, distance_m, serves_grid, position, position_at; with walk or ebike also network_m, minutes and route)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem}
+                "responses": {"200": {"description": "`grid` and `workers` (id, name, role, distance_m, serves_grid, position, position_at; with walk or ebike also network_m, minutes and route)", "content": {"application/json": {}}}, "400": problem, "401": problem, "403": problem, "422": problem}
             }},
             "/api/workers": {"post": {
                 "summary": "Add a worker (planner role): grids by code, or a community whose base grids are given by the rule (grid leaders and community workers all, the others the least served one); recorded with the caller and time",

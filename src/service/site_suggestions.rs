@@ -53,6 +53,7 @@ pub struct CandidatePoint {
 pub fn points_from_geojson(collection: &serde_json::Value) -> Result<Vec<CandidatePoint>, String> {
     let features = collection["features"]
         .as_array()
+        .filter(|_| collection["type"] == "FeatureCollection")
         .ok_or("must be a GeoJSON FeatureCollection of points")?;
     if features.len() > MAX_CANDIDATES {
         return Err(format!("at most {MAX_CANDIDATES} points"));
@@ -66,7 +67,8 @@ pub fn points_from_geojson(collection: &serde_json::Value) -> Result<Vec<Candida
             let (Some(lon), Some(lat)) = lonlat else {
                 return Err(format!("feature {} is not a point", i + 1));
             };
-            if f["geometry"]["type"] != "Point"
+            if f["type"] != "Feature"
+                || f["geometry"]["type"] != "Point"
                 || !(-180.0..=180.0).contains(&lon)
                 || !(-90.0..=90.0).contains(&lat)
             {

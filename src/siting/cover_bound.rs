@@ -35,6 +35,12 @@ impl CoverProblem {
     /// ```
     pub fn upper_bound(&self, k: usize, known: f64) -> CoverBound {
         let n = self.weights.len();
+        if n == 0 || k == 0 {
+            return CoverBound {
+                upper: known,
+                iterations: 0,
+            };
+        }
         let mut lambda: Vec<f64> = self.weights.iter().map(|w| w * 0.5).collect();
         let mut best = f64::INFINITY;
         let mut step_scale = 2.0;
