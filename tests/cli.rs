@@ -1276,16 +1276,10 @@ fn bench_walking_compares_with_pgrouting() {
 /// Monaco's ways, walls and gates imported from its PBF into a GeoPackage in `dir`: the
 /// store's path and the import's output.
 fn monaco_roads(dir: &Path) -> (String, Output) {
-    let db = dir.join("monaco.gpkg").to_str().unwrap().to_string();
+    let db = dir.join("monaco.gpkg").display().to_string();
     let pbf = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/monaco/monaco-2025-02-11.osm.pbf");
-    let out = gridmap(&[
-        "import",
-        pbf.to_str().unwrap(),
-        "--kind",
-        "roads",
-        "--database",
-        &db,
-    ]);
+    let pbf = pbf.display().to_string();
+    let out = gridmap(&["import", &pbf, "--kind", "roads", "--database", &db]);
     assert!(out.status.success(), "{}", text(&out));
     (db, out)
 }
