@@ -55,7 +55,7 @@ fn site_candidates() -> Value {
         "type": {"const": "Feature"},
         "geometry": {"type": "object", "required": ["type", "coordinates"], "properties": {
             "type": {"const": "Point"},
-            "coordinates": {"type": "array", "minItems": 2, "maxItems": 2, "prefixItems": [lon(), lat()]}
+            "coordinates": {"type": "array", "minItems": 2, "maxItems": 3, "prefixItems": [lon(), lat()], "items": {"type": "number"}}
         }}
     }});
     let points = json!({"type": "object", "required": ["type", "features"], "properties": {

@@ -62,7 +62,13 @@ pub fn points_from_geojson(collection: &serde_json::Value) -> Result<Vec<Candida
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let c = &f["geometry"]["coordinates"];
+            // Longitude, latitude and perhaps a height, all numbers.
+            let c = f["geometry"]["coordinates"]
+                .as_array()
+                .filter(|c| {
+                    (2..=3).contains(&c.len()) && c.iter().all(serde_json::Value::is_number)
+                })
+                .ok_or_else(|| format!("feature {} is not a point", i + 1))?;
             let lonlat = (c[0].as_f64(), c[1].as_f64());
             let (Some(lon), Some(lat)) = lonlat else {
                 return Err(format!("feature {} is not a point", i + 1));
