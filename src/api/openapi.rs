@@ -82,7 +82,7 @@ fn site_candidates() -> Value {
     json!({"oneOf": [
         source("buildings", &["kinds"], json!({"kinds": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": building_kinds}}})),
         source("land", &["classes"], json!({"classes": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": land_classes}}})),
-        source("nodes", &[], json!({"spacing_m": {"type": "number", "minimum": 10, "maximum": 5000}})),
+        source("nodes", &[], json!({"spacing_m": nullable(json!({"type": "number", "minimum": 10, "maximum": 5000}))})),
         source("points", &["points"], json!({"points": points}))
     ]})
 }
